@@ -1,0 +1,64 @@
+import express from 'express'
+import helmet from 'helmet'
+import pinoHttp from 'pino-http'
+import type { Services } from './services'
+import { publicDir } from './paths'
+import { configureViews } from './web/views'
+import { sessionMiddleware, sessionTimeouts } from './middleware/session'
+import { csrfErrorHandler, csrfProtection, csrfToken, parseMultipart } from './middleware/csrf'
+import { loadCurrentUser } from './middleware/auth'
+import { locals } from './middleware/locals'
+import { errorHandler, notFound } from './middleware/errors'
+import { healthRoutes } from './modules/health/routes'
+import { publicRoutes } from './modules/public/routes'
+import { authRoutes } from './modules/auth/routes'
+import { accountRoutes } from './modules/accounts/routes'
+import { identityRoutes } from './modules/identity/routes'
+import { platformRoutes } from './modules/platform/routes'
+import { staffRoutes } from './modules/staff/routes'
+import { devRoutes } from './modules/dev/routes'
+
+/** Builds the whole application from its config and services; never listens (server.ts does). */
+export function createApp(services: Services): express.Express {
+  const { config } = services
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', config.trustProxy)
+  configureViews(app, { watch: config.env === 'development' })
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        // Bureaus often serve plain HTTP on a LAN: upgrading requests would break every page.
+        directives: { 'upgrade-insecure-requests': null, 'img-src': ["'self'", 'data:'], 'form-action': ["'self'"] },
+      },
+      strictTransportSecurity: config.publicUrl.startsWith('https://'),
+    }),
+  )
+  if (config.logLevel !== 'silent') app.use(pinoHttp({ logger: services.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }))
+  app.use('/public', express.static(publicDir, { maxAge: config.env === 'production' ? '7d' : 0 }))
+  app.use(healthRoutes(services))
+
+  app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 500 }))
+  app.use(sessionMiddleware(services))
+  app.use(sessionTimeouts(services))
+  app.use(parseMultipart)
+  app.use(csrfProtection)
+  app.use(csrfToken)
+  app.use(loadCurrentUser(services))
+  app.use(locals(services))
+
+  app.use(publicRoutes(services))
+  app.use(authRoutes(services))
+  app.use(accountRoutes(services))
+  app.use(identityRoutes(services))
+  app.use(platformRoutes(services))
+  app.use('/staff', staffRoutes(services))
+  if (config.env !== 'production') app.use('/dev', devRoutes(services))
+
+  app.use(notFound)
+  app.use(csrfErrorHandler)
+  app.use(errorHandler(services))
+  return app
+}

