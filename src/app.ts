@@ -31,12 +31,17 @@ export function createApp(services: Services): express.Express {
       contentSecurityPolicy: {
         useDefaults: true,
         // Bureaus often serve plain HTTP on a LAN: upgrading requests would break every page.
-        directives: { 'upgrade-insecure-requests': null, 'img-src': ["'self'", 'data:'], 'form-action': ["'self'"] },
+        directives: {
+          'upgrade-insecure-requests': null,
+          'img-src': ["'self'", 'data:'],
+          'form-action': ["'self'"],
+        },
       },
       strictTransportSecurity: config.publicUrl.startsWith('https://'),
     }),
   )
-  if (config.logLevel !== 'silent') app.use(pinoHttp({ logger: services.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }))
+  if (config.logLevel !== 'silent')
+    app.use(pinoHttp({ logger: services.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }))
   app.use('/public', express.static(publicDir, { maxAge: config.env === 'production' ? '7d' : 0 }))
   app.use(healthRoutes(services))
 

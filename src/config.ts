@@ -37,7 +37,8 @@ function bool(env: Env, name: string): boolean {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const nodeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
+  const nodeEnv =
+    env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development'
   const production = nodeEnv === 'production'
   const config: Config = {
     env: nodeEnv,

@@ -21,7 +21,8 @@ async function main() {
     if (config.env !== 'production') {
       log('demo logins (password for all: Demo#2026):')
       for (const l of DEMO_LOGINS) log(`  ${l.role.padEnd(10)} ${l.entrance.padEnd(14)} ${l.login}`)
-      if (!services.transport.email || !services.transport.sms) log(`outbox (SMS codes, e-mails): ${config.publicUrl}/dev/outbox`)
+      if (!services.transport.email || !services.transport.sms)
+        log(`outbox (SMS codes, e-mails): ${config.publicUrl}/dev/outbox`)
     }
   })
 

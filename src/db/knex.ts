@@ -37,7 +37,9 @@ class DirectoryMigrationSource implements Knex.MigrationSource<string> {
 }
 
 export async function migrateLatest(db: Db): Promise<void> {
-  await db.migrate.latest({ migrationSource: new DirectoryMigrationSource(path.join(codeRoot, 'migrations')) })
+  await db.migrate.latest({
+    migrationSource: new DirectoryMigrationSource(path.join(codeRoot, 'migrations')),
+  })
 }
 
 export async function migrateRollbackAll(db: Db): Promise<void> {

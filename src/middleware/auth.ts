@@ -33,7 +33,8 @@ export function loadCurrentUser(services: Services): RequestHandler {
   return async (req, res, next) => {
     const s = req.session
     if (s.realm === 'applicant' && s.userId) {
-      const row = await services.db('applicants')
+      const row = await services
+        .db('applicants')
         .where({ id: s.userId })
         .first(
           'id',
@@ -48,9 +49,15 @@ export function loadCurrentUser(services: Services): RequestHandler {
         )
       if (row) req.applicant = res.locals.applicant = row
     } else if (s.realm === 'staff' && s.userId) {
-      const row = await services.db('staff_users').where({ id: s.userId, active: true }).first('id', 'username', 'name', 'previous_login_at')
+      const row = await services
+        .db('staff_users')
+        .where({ id: s.userId, active: true })
+        .first('id', 'username', 'name', 'previous_login_at')
       if (row) {
-        row.roles = await services.db('staff_roles').where({ staff_id: row.id }).select('role', 'scope_type', 'scope_id')
+        row.roles = await services
+          .db('staff_roles')
+          .where({ staff_id: row.id })
+          .select('role', 'scope_type', 'scope_id')
         req.staff = res.locals.staff = row
       }
     }
@@ -67,7 +74,10 @@ export const requireApplicant: RequestHandler = (req, res, next) => {
     return res.redirect(303, '/login')
   }
   const url = req.originalUrl.split('?')[0]
-  if (!req.applicant.profile_completed_at && !PROFILE_EXEMPT.some((p) => url === p || url.startsWith(`${p}/`)))
+  if (
+    !req.applicant.profile_completed_at &&
+    !PROFILE_EXEMPT.some((p) => url === p || url.startsWith(`${p}/`))
+  )
     return res.redirect(303, '/account/complete')
   next()
 }
@@ -81,11 +91,17 @@ export const requireVerified: RequestHandler = (req: Request, res: Response, nex
   next()
 }
 
-export function hasRole(staff: CurrentStaff | undefined, role: string, scope?: { type: string; id: number }): boolean {
+export function hasRole(
+  staff: CurrentStaff | undefined,
+  role: string,
+  scope?: { type: string; id: number },
+): boolean {
   if (!staff) return false
   return staff.roles.some(
     (r) =>
-      r.role === role && (r.scope_type === 'instance' || (scope && r.scope_type === scope.type && Number(r.scope_id) === scope.id)),
+      r.role === role &&
+      (r.scope_type === 'instance' ||
+        (scope && r.scope_type === scope.type && Number(r.scope_id) === scope.id)),
   )
 }
 

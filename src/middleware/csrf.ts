@@ -21,7 +21,9 @@ export const parseMultipart: RequestHandler = (req, res, next) => {
   multipart(req, res, (err: unknown) => {
     if (err instanceof multer.MulterError) {
       res.locals.uploadError =
-        err.code === 'LIMIT_FILE_SIZE' ? '文件过大，请上传不超过10MB的图片' : '上传的内容无法识别，请重新选择文件'
+        err.code === 'LIMIT_FILE_SIZE'
+          ? '文件过大，请上传不超过10MB的图片'
+          : '上传的内容无法识别，请重新选择文件'
       req.body ??= {}
       return next()
     }

@@ -1,14 +1,25 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express'
 import type { Services } from '../services'
 
-const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P03', '08006', '08001'])
+const DB_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+])
 
 export function isDatabaseDown(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false
   const e = err as { code?: string; message?: string; errors?: unknown[] }
   if (e.code && DB_DOWN_CODES.has(e.code)) return true
   if (Array.isArray(e.errors) && e.errors.some(isDatabaseDown)) return true
-  return /Knex: Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED/.test(e.message ?? '')
+  return /Knex: Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED/.test(
+    e.message ?? '',
+  )
 }
 
 export const notFound: RequestHandler = (_req, res) => {

@@ -48,7 +48,11 @@ export function sessionMiddleware(services: Services): RequestHandler {
 }
 
 /** When the signed-in session ends: the earlier of the idle and the absolute limit. */
-export function sessionEndsAt(s: { realm?: 'applicant' | 'staff'; startedAt?: number; lastSeenAt?: number }): number | null {
+export function sessionEndsAt(s: {
+  realm?: 'applicant' | 'staff'
+  startedAt?: number
+  lastSeenAt?: number
+}): number | null {
   if (!s.realm || !s.startedAt || !s.lastSeenAt) return null
   return Math.min(s.lastSeenAt + IDLE_MINUTES[s.realm] * 60_000, s.startedAt + ABSOLUTE_HOURS * 3600_000)
 }

@@ -11,7 +11,13 @@ export function svgCaptchaService(disabled = false): Captcha {
   return {
     disabled,
     create() {
-      const c = svgCaptcha.create({ size: 4, noise: 2, ignoreChars: '0o1ilI', color: false, background: '#f4f4f4' })
+      const c = svgCaptcha.create({
+        size: 4,
+        noise: 2,
+        ignoreChars: '0o1ilI',
+        color: false,
+        background: '#f4f4f4',
+      })
       return { svg: c.data, answer: c.text }
     },
     matches(expected, given) {

@@ -19,10 +19,15 @@ export interface ServiceOverrides {
 
 /** The composition root: every edge is built here from config, and tests swap only the edges. */
 export function buildServices(config: Config, overrides: ServiceOverrides = {}) {
-  if (!config.databaseUrl) throw new Error('buildServices needs config.databaseUrl (start the database first)')
+  if (!config.databaseUrl)
+    throw new Error('buildServices needs config.databaseUrl (start the database first)')
   const db: Db = createDb(config.databaseUrl)
   // connect-pg-simple wants a pg Pool of its own; sessions are read on every request.
-  const sessionPool = new Pool({ connectionString: config.databaseUrl, max: 10, application_name: 'jszg-session' })
+  const sessionPool = new Pool({
+    connectionString: config.databaseUrl,
+    max: 10,
+    application_name: 'jszg-session',
+  })
   sessionPool.on('error', () => undefined)
   const clock = overrides.clock ?? systemClock(config.fakeNow)
   const logger = createLogger(config.logLevel)

@@ -69,7 +69,12 @@ export function httpSmsTransport(url: string, token?: string): Transport['sms'] 
 }
 
 /** Delivers pending rows once; returns how many were sent. SKIP LOCKED lets several instances share the work. */
-export async function deliverPending(db: Db, clock: Clock, transport: Transport, log: Logger): Promise<number> {
+export async function deliverPending(
+  db: Db,
+  clock: Clock,
+  transport: Transport,
+  log: Logger,
+): Promise<number> {
   let sent = 0
   for (;;) {
     const done = await db.transaction(async (trx) => {
@@ -84,14 +89,20 @@ export async function deliverPending(db: Db, clock: Clock, transport: Transport,
       try {
         if (row.channel === 'email') await transport.email!(row.recipient, row.subject ?? '', row.body)
         else await transport.sms!(row.recipient, row.body)
-        await trx('outbox').where({ id: row.id }).update({ status: 'sent', sent_at: clock.now(), attempts: row.attempts + 1 })
+        await trx('outbox')
+          .where({ id: row.id })
+          .update({ status: 'sent', sent_at: clock.now(), attempts: row.attempts + 1 })
         sent++
       } catch (err) {
         const attempts = row.attempts + 1
         log.warn({ outboxId: row.id, err: String(err) }, 'outbox delivery failed')
         await trx('outbox')
           .where({ id: row.id })
-          .update({ attempts, last_error: String(err).slice(0, 500), status: attempts >= 5 ? 'failed' : 'pending' })
+          .update({
+            attempts,
+            last_error: String(err).slice(0, 500),
+            status: attempts >= 5 ? 'failed' : 'pending',
+          })
         return false
       }
       return true

@@ -32,7 +32,8 @@ export function postgresRateLimits(db: Db, limits: Config['rateLimits']): RateLi
         await limiters[name].consume(key)
         return { ok: true }
       } catch (err) {
-        if (err instanceof RateLimiterRes) return { ok: false, retryAfterSeconds: Math.ceil(err.msBeforeNext / 1000) }
+        if (err instanceof RateLimiterRes)
+          return { ok: false, retryAfterSeconds: Math.ceil(err.msBeforeNext / 1000) }
         throw err
       }
     },

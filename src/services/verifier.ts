@@ -29,7 +29,10 @@ export function httpVerifier(url: string, token?: string): Verifier {
     async verify(claim) {
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify(claim),
         signal: AbortSignal.timeout(15_000),
       })

@@ -6,9 +6,15 @@ import { DOC_TYPE_LABELS, maskDocNumber, maskPhone } from '../domain/idNumber'
 import { IDENTITY_STATUS_LABELS } from '../domain/identity'
 
 export function configureViews(app: express.Express, opts: { watch: boolean }): nunjucks.Environment {
-  const env = nunjucks.configure(viewsDir, { autoescape: true, express: app, watch: false, noCache: opts.watch })
+  const env = nunjucks.configure(viewsDir, {
+    autoescape: true,
+    express: app,
+    watch: false,
+    noCache: opts.watch,
+  })
   app.set('view engine', 'njk')
-  const asDate = (v: unknown) => (v instanceof Date ? v : typeof v === 'string' || typeof v === 'number' ? new Date(v) : null)
+  const asDate = (v: unknown) =>
+    v instanceof Date ? v : typeof v === 'string' || typeof v === 'number' ? new Date(v) : null
   env.addFilter('date', (v: unknown) => {
     if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) return v
     const d = asDate(v)
@@ -21,6 +27,9 @@ export function configureViews(app: express.Express, opts: { watch: boolean }): 
   env.addFilter('maskDoc', (v: unknown) => (typeof v === 'string' ? maskDocNumber(v) : ''))
   env.addFilter('maskPhone', (v: unknown) => (typeof v === 'string' ? maskPhone(v) : ''))
   env.addFilter('docTypeLabel', (v: unknown) => DOC_TYPE_LABELS[v as keyof typeof DOC_TYPE_LABELS] ?? '')
-  env.addFilter('identityStatusLabel', (v: unknown) => IDENTITY_STATUS_LABELS[v as keyof typeof IDENTITY_STATUS_LABELS] ?? '')
+  env.addFilter(
+    'identityStatusLabel',
+    (v: unknown) => IDENTITY_STATUS_LABELS[v as keyof typeof IDENTITY_STATUS_LABELS] ?? '',
+  )
   return env
 }

@@ -11,7 +11,8 @@ function withDatabase(url: string, name: string): string {
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const adminUrl = process.env.JSZG_TEST_ADMIN_URL
   const template = process.env.JSZG_TEST_TEMPLATE
-  if (!adminUrl || !template) throw new Error('test database not prepared: run the tests with jest (global setup)')
+  if (!adminUrl || !template)
+    throw new Error('test database not prepared: run the tests with jest (global setup)')
   const name = `jszgt_${process.env.JSZG_TEST_RUN}_${crypto.randomBytes(5).toString('hex')}`
   const admin = createDb(adminUrl, 1)
   try {

@@ -6,7 +6,12 @@ import { makeIdNumber } from '../../src/domain/idNumber'
 export const TEST_PASSWORD = 'Test#2026abc'
 let cachedHash: Promise<string> | undefined
 const passwordHash = () =>
-  (cachedHash ??= argon2.hash(TEST_PASSWORD, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 }))
+  (cachedHash ??= argon2.hash(TEST_PASSWORD, {
+    type: argon2.argon2id,
+    memoryCost: 19456,
+    timeCost: 2,
+    parallelism: 1,
+  }))
 
 let seq = 0
 /** A valid, unique 居民身份证 number (Beijing, born 1990-2000). */

@@ -15,10 +15,19 @@ export function csrfFrom(html: string): string {
 }
 
 /** GET a form page, then POST it with the page's token, as a person filling it in would. */
-export async function submitForm(a: Agent, pageUrl: string, fields: Record<string, string | string[]>, postUrl = pageUrl) {
+export async function submitForm(
+  a: Agent,
+  pageUrl: string,
+  fields: Record<string, string | string[]>,
+  postUrl = pageUrl,
+) {
   const page = await a.get(pageUrl)
-  if (page.status !== 200) throw new Error(`GET ${pageUrl} answered ${page.status} (location ${page.headers.location ?? '-'})`)
-  return a.post(postUrl).type('form').send({ ...fields, _csrf: csrfFrom(page.text) })
+  if (page.status !== 200)
+    throw new Error(`GET ${pageUrl} answered ${page.status} (location ${page.headers.location ?? '-'})`)
+  return a
+    .post(postUrl)
+    .type('form')
+    .send({ ...fields, _csrf: csrfFrom(page.text) })
 }
 
 /** Follows one redirect and returns the page it lands on. */

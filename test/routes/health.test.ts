@@ -24,7 +24,10 @@ describe('health and error pages', () => {
   })
 
   it('answers 503 in Chinese, never a stack trace, when the database is down', async () => {
-    const services = buildServices({ ...loadConfig({ NODE_ENV: 'test' }), databaseUrl: 'postgres://nobody@127.0.0.1:1/none' })
+    const services = buildServices({
+      ...loadConfig({ NODE_ENV: 'test' }),
+      databaseUrl: 'postgres://nobody@127.0.0.1:1/none',
+    })
     const app = createApp(services)
     try {
       // A signed session cookie makes the session store read the database.
