@@ -69,8 +69,9 @@ export function sessionTimeouts(services: Services): RequestHandler {
       return req.session.regenerate((err) => {
         if (err) return next(err)
         req.session.flash = [{ kind: 'info', text: '您长时间未操作，会话已过期，请重新登录。' }]
-        if (req.method === 'GET') return res.redirect(303, realm === 'staff' ? '/staff/login' : '/login')
-        next()
+        // A form posted after expiry carries the old session's token: send the person to log in
+        // rather than to a CSRF error.
+        res.redirect(303, realm === 'staff' ? '/staff/login' : '/login')
       })
     }
     // Touching the session rewrites its row; once a minute is precise enough for minute-level expiry.

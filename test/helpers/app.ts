@@ -29,6 +29,9 @@ export async function appWithAllRoutes(
     ...loadConfig({ NODE_ENV: 'test' }),
     databaseUrl: database.url,
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+    // Per-IP limits would trip inside one test file (every request comes from 127.0.0.1); tests of
+    // the limits themselves pass their own.
+    rateLimits: { loginPerIpPerMinute: 10_000, smsPerIpPerHour: 10_000, verifyPerIpPerHour: 10_000 },
     ...overrides.config,
   }
   const services = buildServices(config, {

@@ -1,0 +1,211 @@
+import { Router } from 'express'
+import Joi from 'joi'
+import type { Services } from '../../services'
+import { requireApplicant } from '../../middleware/auth'
+import { checkDocNumber, DOC_TYPE_LABELS, normaliseDocNumber, type DocType } from '../../domain/idNumber'
+import { shanghaiDate } from '../../domain/time'
+import { clientIp, handler } from '../../web/async'
+import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
+import { MESSAGES } from './messages'
+
+// 首次登录完善个人信息 (manual 000 §2.2.1): 民族 for everyone; HK/Macau/Taiwan documents add 性别,
+// 出生日期 and the local ID number; a residence permit adds the local ID number and the matching pass
+// number, its sex and birth date coming from the permit number itself.
+
+const SEX_OPTIONS = [
+  { value: 'M', text: '男' },
+  { value: 'F', text: '女' },
+]
+
+type Extra = 'sexAndBirth' | 'localId' | 'passNumber'
+const EXTRAS: Record<string, Extra[]> = {
+  hk_macau_pass: ['sexAndBirth', 'localId'],
+  taiwan_pass: ['sexAndBirth', 'localId'],
+  residence_permit: ['localId', 'passNumber'],
+}
+
+/** The pass that goes with a residence permit: 81/82 (Hong Kong, Macau) or 83 (Taiwan). */
+function passTypeFor(permitNumber: string): 'hk_macau_pass' | 'taiwan_pass' {
+  return permitNumber.startsWith('83') ? 'taiwan_pass' : 'hk_macau_pass'
+}
+
+const passLabel = (type: 'hk_macau_pass' | 'taiwan_pass') =>
+  type === 'taiwan_pass' ? '台湾居民来往大陆通行证号码' : '港澳居民来往内地通行证号码'
+
+// Full-width characters, spaces and lower case mean the same number, as for the account itself.
+const compact = (s: string) => normaliseDocNumber('hk_macau_pass', s)
+
+interface ApplicantRow {
+  id: number
+  doc_type: DocType
+  doc_number: string
+  name: string
+  sex: string | null
+  birth_date: string | Date | null
+  profile_completed_at: Date | null
+}
+
+const choose = (label: string) => ({ 'string.empty': `请选择${label}`, 'any.required': `请选择${label}` })
+
+function schemaFor(extras: Extra[], passNumberLabel: string) {
+  return Joi.object({
+    ethnicity: Joi.string().trim().max(10).required().label('民族').messages(choose('民族')),
+    ...(extras.includes('sexAndBirth')
+      ? {
+          sex: Joi.string().valid('M', 'F').required().label('性别').messages(choose('性别')),
+          birthDate: Joi.string()
+            .trim()
+            .pattern(/^\d{4}-\d{2}-\d{2}$/)
+            .required()
+            .label('出生日期')
+            .messages({ 'string.pattern.base': '出生日期应为“年-月-日”格式，例如1990-01-31' }),
+        }
+      : {}),
+    ...(extras.includes('localId')
+      ? {
+          localIdNumber: Joi.string().trim().max(30).required().label('港澳或台湾当地有效身份证件号码'),
+        }
+      : {}),
+    ...(extras.includes('passNumber')
+      ? { passNumber: Joi.string().trim().max(20).required().label(passNumberLabel) }
+      : {}),
+  })
+}
+
+function isRealPastDate(iso: string, today: string): boolean {
+  const d = new Date(`${iso}T00:00:00Z`)
+  return (
+    !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso && iso >= '1900-01-01' && iso < today
+  )
+}
+
+export function profileRoutes(services: Services): Router {
+  const router = Router()
+  const { db } = services
+
+  const loadApplicant = (id: number) =>
+    db('applicants')
+      .where({ id })
+      .first<ApplicantRow>(
+        'id',
+        'doc_type',
+        'doc_number',
+        'name',
+        'sex',
+        'birth_date',
+        'profile_completed_at',
+      )
+
+  const ethnicities = () =>
+    db('ref_codes')
+      .where({ kind: 'ethnicity' })
+      .orderBy('sort')
+      .select<{ code: string; name: string }[]>('code', 'name')
+
+  /** Sex and birth date read from a 身份证 or 居住证 number, for showing and for filling gaps. */
+  function fromNumber(a: ApplicantRow): { sex?: string; birthDate?: string } {
+    if (a.doc_type !== 'id_card' && a.doc_type !== 'residence_permit') return {}
+    const checked = checkDocNumber(a.doc_type, a.doc_number, shanghaiDate(services.clock.now()))
+    return checked.ok ? { sex: checked.sex, birthDate: checked.birthDate } : {}
+  }
+
+  router.get(
+    '/account/complete',
+    requireApplicant,
+    handler(async (req, res) => {
+      const a = await loadApplicant(req.applicant!.id)
+      if (!a || a.profile_completed_at) return res.redirect(303, '/platform')
+      const extras = EXTRAS[a.doc_type] ?? []
+      const derived = fromNumber(a)
+      const form = takeForm(req, 'completeProfile')
+      res.render('pages/auth/complete-profile.njk', {
+        ...form,
+        account: a,
+        docTypeLabel: DOC_TYPE_LABELS[a.doc_type] ?? a.doc_type,
+        derivedSex: SEX_OPTIONS.find((o) => o.value === (a.sex ?? derived.sex))?.text,
+        derivedBirthDate: a.birth_date ?? derived.birthDate,
+        ethnicityOptions: (await ethnicities()).map((e) => ({ value: e.code, text: e.name })),
+        sexOptions: SEX_OPTIONS,
+        askSexAndBirth: extras.includes('sexAndBirth'),
+        askLocalId: extras.includes('localId'),
+        passLabel: extras.includes('passNumber') ? passLabel(passTypeFor(a.doc_number)) : null,
+      })
+    }),
+  )
+
+  router.post(
+    '/account/complete',
+    requireApplicant,
+    handler(async (req, res) => {
+      const a = await loadApplicant(req.applicant!.id)
+      if (!a || a.profile_completed_at) return res.redirect(303, '/platform')
+      const extras = EXTRAS[a.doc_type] ?? []
+      const { value, errors } = validate<Record<string, string>>(
+        schemaFor(extras, passLabel(passTypeFor(a.doc_number))),
+        req.body,
+      )
+      const today = shanghaiDate(services.clock.now())
+
+      if (
+        !errors.ethnicity &&
+        !(await db('ref_codes').where({ kind: 'ethnicity', code: value.ethnicity }).first('code'))
+      )
+        errors.ethnicity = '请选择民族'
+      if (extras.includes('sexAndBirth') && !errors.birthDate && !isRealPastDate(value.birthDate, today))
+        errors.birthDate = '出生日期不是有效的日期'
+      const localId = value.localIdNumber ? compact(value.localIdNumber) : undefined
+      if (extras.includes('localId') && !errors.localIdNumber && !/^[A-Z0-9()]{4,20}$/.test(localId ?? ''))
+        errors.localIdNumber = '港澳或台湾当地有效身份证件号码只能包含字母、数字和括号'
+      let passNumber: string | undefined
+      if (extras.includes('passNumber') && !errors.passNumber) {
+        const passType = passTypeFor(a.doc_number)
+        const checked = checkDocNumber(passType, compact(value.passNumber), today)
+        if (checked.ok) passNumber = compact(value.passNumber)
+        else
+          errors.passNumber =
+            passType === 'taiwan_pass'
+              ? '台湾居民来往大陆通行证号码应为8位数字'
+              : '港澳居民来往内地通行证号码应为H或M加8位数字'
+      }
+      if (hasErrors(errors)) return redirectWithErrors(req, res, 'completeProfile', errors, req.body ?? {})
+
+      const derived = fromNumber(a)
+      const done = await db.transaction(async (trx) => {
+        const now = services.clock.now()
+        const updated = await trx('applicants')
+          .where({ id: a.id })
+          .whereNull('profile_completed_at')
+          .update({
+            ethnicity: value.ethnicity,
+            sex: extras.includes('sexAndBirth') ? value.sex : (a.sex ?? derived.sex ?? null),
+            birth_date: extras.includes('sexAndBirth')
+              ? value.birthDate
+              : (a.birth_date ?? derived.birthDate ?? null),
+            ...(localId ? { local_id_number: localId } : {}),
+            ...(passNumber ? { pass_number: passNumber } : {}),
+            profile_completed_at: now,
+            updated_at: now,
+            version: trx.raw('version + 1'),
+          })
+        if (updated)
+          await services.audit.record(
+            trx,
+            { kind: 'applicant', id: a.id, ip: clientIp(req), userAgent: req.get('user-agent') },
+            {
+              action: 'applicant.complete_profile',
+              targetType: 'applicant',
+              targetId: a.id,
+              detail: { fields: ['ethnicity', ...extras] },
+            },
+          )
+        return updated > 0
+      })
+      if (done) flash(req, 'success', MESSAGES.profileCompleted)
+      const returnTo = req.session.returnTo
+      delete req.session.returnTo
+      res.redirect(303, typeof returnTo === 'string' && /^\/(?!\/)/.test(returnTo) ? returnTo : '/platform')
+    }),
+  )
+
+  return router
+}

@@ -1,0 +1,135 @@
+import type { Services } from '../../services'
+import { maskDocNumber } from '../../domain/idNumber'
+import { clearFailures, isLocked, recordFailure, type Realm } from './lockout'
+
+export interface LoginRequest {
+  /** The login name as typed, already normalised: the document number or the staff username. */
+  loginKey: string
+  password: string
+  ip: string
+  userAgent: string | undefined
+}
+
+export type LoginOutcome = { ok: true; userId: number } | { ok: false; reason: 'locked' | 'bad_credentials' }
+
+interface RealmSpec {
+  realm: Realm
+  table: 'applicants' | 'staff_users'
+  keyColumn: 'doc_number' | 'username'
+  /** How the login name appears in the audit log (document numbers masked). */
+  label(loginKey: string): string
+  /** Rows that may sign in even with the right password (inactive staff may not). */
+  usable(row: Record<string, unknown>): boolean
+}
+
+const REALMS: Record<Realm, RealmSpec> = {
+  applicant: {
+    realm: 'applicant',
+    table: 'applicants',
+    keyColumn: 'doc_number',
+    label: (key) => maskDocNumber(key),
+    usable: () => true,
+  },
+  staff: {
+    realm: 'staff',
+    table: 'staff_users',
+    keyColumn: 'username',
+    label: (key) => key,
+    usable: (row) => row.active === true,
+  },
+}
+
+/**
+ * Checks a login name and password. The same work is done whether or not the account exists (a
+ * dummy argon2 verify stands in for the missing hash), failures count against the name as typed,
+ * and the outcome says only "locked" or "bad credentials", never which part was wrong.
+ */
+export async function logIn(services: Services, realm: Realm, attempt: LoginRequest): Promise<LoginOutcome> {
+  const { db, clock, passwords, audit } = services
+  const spec = REALMS[realm]
+  const anonymous = {
+    kind: 'anonymous' as const,
+    label: spec.label(attempt.loginKey),
+    ip: attempt.ip,
+    userAgent: attempt.userAgent,
+  }
+  const failed = `${realm}.login_failed`
+
+  const row = await db(spec.table)
+    .where({ [spec.keyColumn]: attempt.loginKey })
+    .first<Record<string, unknown> & { id: number; password_hash: string }>()
+  // Staff searching the audit log see which account was tried; the person trying never does.
+  const target = row ? { targetType: realm, targetId: row.id } : {}
+
+  if (await isLocked(db, clock, realm, attempt.loginKey)) {
+    await audit.record(db, anonymous, { action: failed, ...target, detail: { reason: 'locked' } })
+    return { ok: false, reason: 'locked' }
+  }
+
+  let verified = { ok: false, rehash: false }
+  if (row) verified = await passwords.verify(row.password_hash, attempt.password)
+  else await passwords.verifyNothing(attempt.password)
+
+  if (row && verified.ok && spec.usable(row)) {
+    const newHash = verified.rehash ? await passwords.hash(attempt.password) : undefined
+    await db.transaction(async (trx) => {
+      await trx(spec.table)
+        .where({ id: row.id })
+        .update({
+          previous_login_at: trx.raw('last_login_at'),
+          last_login_at: clock.now(),
+          ...(newHash ? { password_hash: newHash } : {}),
+        })
+      await clearFailures(trx, realm, attempt.loginKey)
+      await audit.record(
+        trx,
+        { kind: realm, id: row.id, label: anonymous.label, ip: attempt.ip, userAgent: attempt.userAgent },
+        {
+          action: `${realm}.login`,
+          targetType: realm,
+          targetId: row.id,
+          detail: newHash ? { rehashed: true } : {},
+        },
+      )
+    })
+    return { ok: true, userId: Number(row.id) }
+  }
+
+  const lockedNow = await db.transaction(async (trx) => {
+    const locked = await recordFailure(trx, clock, realm, attempt.loginKey)
+    await audit.record(trx, anonymous, {
+      action: failed,
+      ...target,
+      detail: { reason: 'bad_credentials', ...(locked ? { lockedNow: true } : {}) },
+    })
+    return locked
+  })
+  return { ok: false, reason: lockedNow ? 'locked' : 'bad_credentials' }
+}
+
+/** A login refused before the password was looked at (wrong CAPTCHA); recorded, never counted. */
+export async function recordRefusedLogin(
+  services: Services,
+  realm: Realm,
+  attempt: Omit<LoginRequest, 'password'>,
+  reason: 'captcha',
+): Promise<void> {
+  const label = attempt.loginKey ? REALMS[realm].label(attempt.loginKey) : null
+  await services.audit.record(
+    services.db,
+    { kind: 'anonymous', label, ip: attempt.ip, userAgent: attempt.userAgent },
+    { action: `${realm}.login_failed`, detail: { reason } },
+  )
+}
+
+export async function recordLogout(
+  services: Services,
+  realm: Realm,
+  actor: { id: number; ip: string; userAgent: string | undefined },
+): Promise<void> {
+  await services.audit.record(
+    services.db,
+    { kind: realm, id: actor.id, ip: actor.ip, userAgent: actor.userAgent },
+    { action: `${realm}.logout`, targetType: realm, targetId: actor.id },
+  )
+}

@@ -1,0 +1,43 @@
+import { Router } from 'express'
+import type { Services } from '../../services'
+import { requireApplicant } from '../../middleware/auth'
+import { isVerified } from '../../domain/identity'
+import { handler } from '../../web/async'
+import { BUSINESSES, findBusiness } from './businesses'
+
+export function platformRoutes(services: Services): Router {
+  const router = Router()
+
+  // 业务平台: one login serves both businesses, each with its 须知, 报名 and records.
+  router.get(
+    '/platform',
+    requireApplicant,
+    handler(async (req, res) => {
+      const applicant = req.applicant!
+      const verified = isVerified(applicant.identity_status)
+      const businesses = await Promise.all(
+        BUSINESSES.map(async (b) => ({
+          key: b.key,
+          name: b.name,
+          available: b.available,
+          noticeHref: b.noticeUrl ?? `/platform/${b.key}/notice`,
+          // 报名 while unverified leads to 实名核验 first.
+          applyHref: b.available && b.applyUrl ? (verified ? b.applyUrl : '/identity/verify') : null,
+          recordsTitle: b.recordsTitle,
+          recordColumns: b.recordColumns,
+          records: b.loadRecords ? await b.loadRecords(services, applicant.id) : [],
+        })),
+      )
+      res.render('pages/platform/index.njk', { businesses, verified })
+    }),
+  )
+
+  router.get('/platform/:key/notice', requireApplicant, (req, res, next) => {
+    const business = findBusiness(String(req.params.key))
+    if (!business) return next()
+    if (business.noticeUrl) return res.redirect(303, business.noticeUrl)
+    res.render('pages/platform/notice.njk', { business })
+  })
+
+  return router
+}
