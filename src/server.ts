@@ -4,6 +4,7 @@ import { prepareDatabase } from './db/prepare'
 import { buildServices, closeServices } from './services'
 import { createApp } from './app'
 import { startOutboxSender } from './services/outboxSender'
+import { startMaintenance } from './services/maintenance'
 import { DEMO_LOGINS } from '../seeds/data/demoLogins'
 
 async function main() {
@@ -16,6 +17,7 @@ async function main() {
   const app = createApp(services)
   const server = http.createServer(app)
   const sender = startOutboxSender(services)
+  const maintenance = startMaintenance(services)
   server.listen(config.port, config.host, () => {
     log(`教师资格网上申报系统 listening on ${config.publicUrl}`)
     if (config.env !== 'production') {
@@ -32,6 +34,7 @@ async function main() {
     stopping = true
     log(`${signal}: finishing requests and shutting down`)
     sender.stop()
+    maintenance.stop()
     server.close(async () => {
       await closeServices(services)
       if (embedded) await embedded.stop()

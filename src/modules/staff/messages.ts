@@ -1,0 +1,47 @@
+// What the staff console shows for codes stored in the audit log and the holiday table.
+
+export const ACTION_LABELS: Record<string, string> = {
+  'applicant.register': '申请人注册',
+  'applicant.login': '申请人登录',
+  'applicant.login_failed': '申请人登录失败',
+  'applicant.logout': '申请人退出',
+  'applicant.complete_profile': '完善个人信息',
+  'applicant.change_password': '修改密码',
+  'applicant.change_phone': '修改手机号码',
+  'applicant.change_email': '修改电子邮箱',
+  'applicant.password_reset_request': '申请找回密码',
+  'applicant.password_reset': '找回密码',
+  'applicant.sms_code': '发送短信验证码',
+  'staff.login': '工作人员登录',
+  'staff.login_failed': '工作人员登录失败',
+  'staff.logout': '工作人员退出',
+  'staff.create': '新增工作人员',
+  'staff.update': '修改工作人员',
+  'staff.deactivate': '停用工作人员',
+  'staff.reactivate': '启用工作人员',
+  'staff.reset_password': '重置工作人员密码',
+  'identity.verify': '实名核验',
+  'identity.review_submit': '提交人工审核',
+  'identity.review_decide': '人工审核处理',
+  'identity.registry_import': '导入身份信息库',
+  'identity.registry_export': '导出身份信息库',
+  'holiday.add': '添加节假日',
+  'holiday.delete': '删除节假日',
+  'settings.update': '修改系统设置',
+  'audit.export': '导出审计日志',
+  'audit.purge': '清理过期审计日志',
+}
+
+export const actionLabel = (code: string): string => ACTION_LABELS[code] ?? code
+
+export const ACTOR_KIND_LABELS: Record<string, string> = {
+  applicant: '申请人',
+  staff: '工作人员',
+  anonymous: '未登录用户',
+  system: '系统',
+}
+
+export const HOLIDAY_KIND_LABELS: Record<string, string> = {
+  holiday: '节假日',
+  workday: '调休上班',
+}

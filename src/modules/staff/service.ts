@@ -1,0 +1,219 @@
+import type { Db } from '../../db/knex'
+import type { Actor, Audit } from '../../services/audit'
+import type { Clock } from '../../services/clock'
+import type { Passwords } from '../../services/passwords'
+import type { RoleGrant } from '../../domain/roles'
+
+// Staff accounts: create, edit, deactivate / reactivate, reset password. Accounts are never
+// deleted (the audit log names them); a deactivated account cannot sign in and its open
+// sessions stop working at once because loadCurrentUser only loads active accounts.
+
+export interface StaffDeps {
+  db: Db
+  audit: Audit
+  passwords: Passwords
+  clock: Clock
+}
+
+export interface StaffDetails {
+  username: string
+  name: string
+  phone: string
+  email: string
+  grants: RoleGrant[]
+}
+
+export interface StaffListRow {
+  id: number
+  username: string
+  name: string
+  phone: string | null
+  email: string | null
+  active: boolean
+  last_login_at: Date | null
+  grants: RoleGrant[]
+}
+
+export type Outcome = { ok: true; id: number } | { ok: false; field: string; message: string }
+
+const UNIQUE_VIOLATION = '23505'
+export const USERNAME_TAKEN = '该用户名已被使用，请换一个'
+
+export async function usernameTaken(db: Db, username: string): Promise<boolean> {
+  return !!(await db('staff_users').where({ username }).first('id'))
+}
+
+export async function listStaff(db: Db): Promise<StaffListRow[]> {
+  const users = await db('staff_users')
+    .orderBy([{ column: 'active', order: 'desc' }, 'username'])
+    .select('id', 'username', 'name', 'phone', 'email', 'active', 'last_login_at')
+  const grants = await grantsOf(
+    db,
+    users.map((u) => u.id),
+  )
+  return users.map((u) => ({ ...u, grants: grants.get(Number(u.id)) ?? [] }))
+}
+
+export async function findStaff(db: Db, id: number): Promise<StaffListRow | undefined> {
+  const u = await db('staff_users')
+    .where({ id })
+    .first('id', 'username', 'name', 'phone', 'email', 'active', 'last_login_at')
+  if (!u) return undefined
+  return { ...u, grants: (await grantsOf(db, [id])).get(id) ?? [] }
+}
+
+async function grantsOf(db: Db, ids: number[]): Promise<Map<number, RoleGrant[]>> {
+  const out = new Map<number, RoleGrant[]>()
+  if (!ids.length) return out
+  const rows = await db('staff_roles')
+    .whereIn('staff_id', ids)
+    .orderBy(['staff_id', 'role', 'scope_type', 'scope_id'])
+    .select('staff_id', 'role', 'scope_type', 'scope_id')
+  for (const r of rows) {
+    const list = out.get(Number(r.staff_id)) ?? []
+    list.push({
+      role: r.role,
+      scope_type: r.scope_type,
+      scope_id: r.scope_id === null ? null : Number(r.scope_id),
+    })
+    out.set(Number(r.staff_id), list)
+  }
+  return out
+}
+
+const grantKey = (g: RoleGrant) => `${g.role}@${g.scope_type}:${g.scope_id ?? ''}`
+const describe = (grants: RoleGrant[]) => grants.map(grantKey).sort()
+
+async function writeGrants(trx: Db, staffId: number, grants: RoleGrant[]): Promise<void> {
+  await trx('staff_roles').where({ staff_id: staffId }).del()
+  const unique = new Map(grants.map((g) => [grantKey(g), g]))
+  if (unique.size)
+    await trx('staff_roles').insert(
+      [...unique.values()].map((g) => ({
+        staff_id: staffId,
+        role: g.role,
+        scope_type: g.scope_type,
+        scope_id: g.scope_id,
+      })),
+    )
+}
+
+export async function createStaffAccount(
+  deps: StaffDeps,
+  actor: Actor,
+  input: StaffDetails & { password: string },
+): Promise<Outcome> {
+  const hash = await deps.passwords.hash(input.password)
+  const now = deps.clock.now()
+  try {
+    return await deps.db.transaction(async (trx) => {
+      const [row] = await trx('staff_users')
+        .insert({
+          username: input.username,
+          name: input.name,
+          phone: input.phone || null,
+          email: input.email || null,
+          password_hash: hash,
+          active: true,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+      const id = Number(row.id)
+      await writeGrants(trx, id, input.grants)
+      await deps.audit.record(trx, actor, {
+        action: 'staff.create',
+        targetType: 'staff',
+        targetId: id,
+        detail: { username: input.username, roles: describe(input.grants) },
+      })
+      return { ok: true as const, id }
+    })
+  } catch (err) {
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION)
+      return { ok: false, field: 'username', message: USERNAME_TAKEN }
+    throw err
+  }
+}
+
+export async function updateStaffAccount(
+  deps: StaffDeps,
+  actor: Actor,
+  id: number,
+  input: Omit<StaffDetails, 'username'>,
+): Promise<Outcome> {
+  return deps.db.transaction(async (trx) => {
+    const before = await trx('staff_users').where({ id }).forUpdate().first('id', 'name', 'phone', 'email')
+    if (!before) return { ok: false as const, field: '_form', message: '该工作人员账号不存在' }
+    const beforeGrants = describe((await grantsOf(trx, [id])).get(id) ?? [])
+    // An administrator cannot take the administrator role away from themselves and lock everyone out.
+    if (
+      actor.id === id &&
+      beforeGrants.some((g) => g.startsWith('admin@')) &&
+      !input.grants.some((g) => g.role === 'admin')
+    )
+      return { ok: false as const, field: 'roles', message: '不能取消自己的系统管理员角色' }
+    await trx('staff_users')
+      .where({ id })
+      .update({
+        name: input.name,
+        phone: input.phone || null,
+        email: input.email || null,
+        updated_at: deps.clock.now(),
+      })
+    await writeGrants(trx, id, input.grants)
+    const afterGrants = describe(input.grants)
+    const changed = (['name', 'phone', 'email'] as const).filter(
+      (k) => (before[k] ?? '') !== (input[k] ?? ''),
+    )
+    const detail: Record<string, unknown> = { changed }
+    if (beforeGrants.join() !== [...new Set(afterGrants)].join())
+      detail.roles = { from: beforeGrants, to: [...new Set(afterGrants)] }
+    await deps.audit.record(trx, actor, { action: 'staff.update', targetType: 'staff', targetId: id, detail })
+    return { ok: true as const, id }
+  })
+}
+
+/** Deactivates or reactivates; guarded in SQL so a second press changes nothing and says so. */
+export async function setStaffActive(
+  deps: StaffDeps,
+  actor: Actor,
+  id: number,
+  active: boolean,
+): Promise<Outcome> {
+  if (!active && actor.id === id) return { ok: false, field: '_form', message: '不能停用自己的账号' }
+  return deps.db.transaction(async (trx) => {
+    const n = await trx('staff_users')
+      .where({ id, active: !active })
+      .update({ active, updated_at: deps.clock.now() })
+    if (!n)
+      return { ok: false as const, field: '_form', message: active ? '该账号已是启用状态' : '该账号已停用' }
+    await deps.audit.record(trx, actor, {
+      action: active ? 'staff.reactivate' : 'staff.deactivate',
+      targetType: 'staff',
+      targetId: id,
+    })
+    return { ok: true as const, id }
+  })
+}
+
+/** Sets a new password chosen by the administrator and clears the account's failed-login count. */
+export async function resetStaffPassword(
+  deps: StaffDeps,
+  actor: Actor,
+  id: number,
+  password: string,
+): Promise<Outcome> {
+  const hash = await deps.passwords.hash(password)
+  return deps.db.transaction(async (trx) => {
+    const [row] = await trx('staff_users')
+      .where({ id })
+      .update({ password_hash: hash, updated_at: deps.clock.now() })
+      .returning('username')
+    if (!row) return { ok: false as const, field: '_form', message: '该工作人员账号不存在' }
+    for (const table of ['login_failures', 'login_locks'])
+      await trx(table).where({ realm: 'staff' }).whereRaw('lower(login_key) = lower(?)', [row.username]).del()
+    await deps.audit.record(trx, actor, { action: 'staff.reset_password', targetType: 'staff', targetId: id })
+    return { ok: true as const, id }
+  })
+}

@@ -1,0 +1,25 @@
+import type { Services } from '.'
+import { purgeExpiredAudit } from '../modules/staff/auditLog'
+
+// Daily housekeeping while the server runs: audit entries past the 6-month retention are purged
+// (the database refuses to delete anything younger).
+export function startMaintenance(services: Services, everyMs = 24 * 3600_000): { stop(): void } {
+  const run = async () => {
+    try {
+      const purged = await purgeExpiredAudit(services.db, services.clock)
+      if (purged) services.logger.info({ purged }, 'audit retention purge')
+    } catch (err) {
+      services.logger.warn({ err: String(err) }, 'maintenance pass failed')
+    }
+  }
+  const first = setTimeout(run, 60_000)
+  const timer = setInterval(run, everyMs)
+  first.unref()
+  timer.unref()
+  return {
+    stop: () => {
+      clearTimeout(first)
+      clearInterval(timer)
+    },
+  }
+}

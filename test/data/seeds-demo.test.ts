@@ -1,0 +1,125 @@
+import argon2 from 'argon2'
+import { createTestDatabase } from '../helpers/db'
+import { createDb, type Db } from '../../src/db/knex'
+import { TestClock } from '../../src/services/clock'
+import { checkDocNumber } from '../../src/domain/idNumber'
+import { seed } from '../../seeds/02_demo'
+import { DEMO_APPLICANTS, DEMO_LOGINS, DEMO_PASSWORD, DEMO_REGISTRY_ONLY } from '../../seeds/data/demoLogins'
+
+const TABLES = [
+  'staff_users',
+  'staff_roles',
+  'applicants',
+  'identity_registry',
+  'identity_checks',
+  'identity_reviews',
+  'files',
+  'holidays',
+]
+
+describe('demo seed (02_demo)', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>
+  let db: Db
+  const clock = new TestClock('2026-09-15T02:00:00Z')
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    db = createDb(database.url, 2)
+  })
+  afterAll(async () => {
+    await db.destroy()
+    await database.drop()
+  })
+
+  const counts = async () =>
+    Object.fromEntries(
+      await Promise.all(TABLES.map(async (t) => [t, Number((await db(t).count('* as n').first())!.n)])),
+    )
+
+  it('refuses to run when NODE_ENV is production, creating nothing', async () => {
+    const saved = process.env.NODE_ENV
+    process.env.NODE_ENV = 'production'
+    try {
+      await expect(seed(db, clock)).rejects.toThrow(/NODE_ENV=production/)
+    } finally {
+      process.env.NODE_ENV = saved
+    }
+    expect(await db('staff_users').count('* as n').first()).toEqual({ n: '0' })
+  })
+
+  it('is idempotent: a second run leaves every table as the first left it', async () => {
+    await seed(db, clock)
+    const first = await counts()
+    expect(first.staff_users).toBe(2)
+    expect(first.applicants).toBe(DEMO_APPLICANTS.length)
+    await seed(db, clock)
+    expect(await counts()).toEqual(first)
+  })
+
+  it('creates the administrator and the reviewer with the demo password hashed by argon2id at OWASP parameters', async () => {
+    const staff = await db('staff_users')
+      .orderBy('username')
+      .select('id', 'username', 'password_hash', 'active')
+    expect(staff.map((s) => s.username)).toEqual(['admin', 'reviewer'])
+    for (const s of staff) {
+      expect(s.password_hash).toMatch(/^\$argon2id\$v=19\$(?=[^$]*m=19456)(?=[^$]*t=2)(?=[^$]*p=1)/)
+      expect(await argon2.verify(s.password_hash, DEMO_PASSWORD)).toBe(true)
+    }
+    const roles = await db('staff_roles')
+      .join('staff_users', 'staff_users.id', 'staff_roles.staff_id')
+      .orderBy('username')
+      .pluck('role')
+    expect(roles).toEqual(['admin', 'identity_reviewer'])
+  })
+
+  it('creates applicants in every demo state, with valid document numbers', async () => {
+    for (const login of DEMO_LOGINS.filter((l) => l.entrance === '/login')) {
+      const a = DEMO_APPLICANTS.find((x) => x.docNumber === login.login)!
+      expect(checkDocNumber(a.docType, a.docNumber, '2026-09-15')).toMatchObject({ ok: true })
+    }
+    const rows = await db('applicants').select('doc_number', 'identity_status', 'profile_completed_at')
+    const byNumber = new Map(rows.map((r) => [r.doc_number, r]))
+    for (const a of DEMO_APPLICANTS) {
+      const row = byNumber.get(a.docNumber)
+      expect(row).toBeTruthy()
+      expect([a.state, row.identity_status]).toEqual([
+        a.state,
+        a.state === 'manual_pending' ? 'manual_pending' : a.state === 'verified' ? 'verified' : 'unverified',
+      ])
+      expect([a.state, row.profile_completed_at === null]).toEqual([a.state, a.state === 'incomplete'])
+    }
+  })
+
+  it('puts a pending manual review with a small JPEG photo and a working-day deadline', async () => {
+    const pending = DEMO_APPLICANTS.find((a) => a.state === 'manual_pending')!
+    const review = await db('identity_reviews')
+      .join('applicants', 'applicants.id', 'identity_reviews.applicant_id')
+      .where('applicants.doc_number', pending.docNumber)
+      .first('identity_reviews.*', db.raw(`to_char(deadline, 'YYYY-MM-DD') AS deadline_day`))
+    expect(review.status).toBe('pending')
+    // 2026-09-15 (Tue) + 7 working days: 16, 17, 18, the make-up Sunday 20 Sep, 21, 22, 23.
+    expect(review.deadline_day).toBe('2026-09-23')
+    const file = await db('files').where({ id: review.photo_file_id }).first()
+    expect(file.mime).toBe('image/jpeg')
+    expect(file.size).toBeLessThan(190 * 1024)
+    expect([...file.content.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff])
+  })
+
+  it('fills the identity registry so the verified and unverified applicants match, plus people without accounts', async () => {
+    const registry = await db('identity_registry').select('doc_number', 'name')
+    const names = new Map(registry.map((r) => [r.doc_number, r.name]))
+    for (const a of DEMO_APPLICANTS.filter((x) => x.state === 'verified' || x.state === 'unverified'))
+      expect(names.get(a.docNumber)).toBe(a.name)
+    for (const r of DEMO_REGISTRY_ONLY) expect(names.get(r.docNumber)).toBe(r.name)
+  })
+
+  it('adds the 2026 National Day week as holidays and its make-up Saturday as a working day', async () => {
+    const rows = await db('holidays')
+      .whereBetween('day', ['2026-09-20', '2026-10-10'])
+      .orderBy('day')
+      .select(db.raw(`to_char(day, 'YYYY-MM-DD') AS day`), 'kind')
+    const kinds = Object.fromEntries(rows.map((r: { day: string; kind: string }) => [r.day, r.kind]))
+    for (let d = 1; d <= 7; d++) expect(kinds[`2026-10-0${d}`]).toBe('holiday')
+    expect(kinds['2026-10-10']).toBe('workday')
+    expect(kinds['2026-09-20']).toBe('workday')
+  })
+})
