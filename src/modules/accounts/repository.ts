@@ -1,0 +1,156 @@
+import type { Db } from '../../db/knex'
+import type { DocType } from '../../domain/idNumber'
+
+// The only place the accounts area talks to knex. Dates come back as 'YYYY-MM-DD' text so no
+// server time zone can shift them.
+
+export interface AccountRow {
+  id: number
+  doc_type: DocType
+  doc_number: string
+  name: string
+  valid_from: string
+  valid_to: string | null
+  password_hash: string
+  email: string
+  phone: string
+  sex: 'M' | 'F' | null
+  birth_date: string | null
+  ethnicity: string | null
+  ethnicity_name: string | null
+  identity_status: string
+}
+
+export interface NewAccount {
+  doc_type: DocType
+  doc_number: string
+  name: string
+  valid_from: string
+  valid_to: string | null
+  password_hash: string
+  email: string
+  phone: string
+  sex: 'M' | 'F' | null
+  birth_date: string | null
+}
+
+const ACCOUNT_COLUMNS = [
+  'a.id',
+  'a.doc_type',
+  'a.doc_number',
+  'a.name',
+  'a.password_hash',
+  'a.email',
+  'a.phone',
+  'a.sex',
+  'a.ethnicity',
+  'a.identity_status',
+]
+
+function accounts(db: Db) {
+  return db('applicants as a')
+    .leftJoin('ref_codes as e', function () {
+      this.on('e.code', '=', 'a.ethnicity').andOnVal('e.kind', '=', 'ethnicity')
+    })
+    .select(
+      ...ACCOUNT_COLUMNS,
+      db.raw('a.valid_from::text AS valid_from'),
+      db.raw('a.valid_to::text AS valid_to'),
+      db.raw('a.birth_date::text AS birth_date'),
+      'e.name as ethnicity_name',
+    )
+}
+
+export async function findAccount(db: Db, id: number): Promise<AccountRow | undefined> {
+  return accounts(db).where('a.id', id).first()
+}
+
+export async function docNumberTaken(db: Db, docNumber: string): Promise<boolean> {
+  return !!(await db('applicants').where({ doc_number: docNumber }).first('id'))
+}
+
+/** The account whose registered type, number and name all match; anything else finds nothing. */
+export async function findAccountByIdentity(
+  db: Db,
+  who: { docType: DocType; docNumber: string; name: string },
+): Promise<AccountRow | undefined> {
+  return accounts(db)
+    .where({ 'a.doc_type': who.docType, 'a.doc_number': who.docNumber, 'a.name': who.name })
+    .first()
+}
+
+/** Inserts a new account; undefined when the number was registered in the meantime. */
+export async function insertAccount(trx: Db, row: NewAccount, now: Date): Promise<number | undefined> {
+  const [inserted] = await trx('applicants')
+    .insert({ ...row, created_at: now, updated_at: now })
+    .onConflict('doc_number')
+    .ignore()
+    .returning<{ id: number }[]>('id')
+  return inserted ? Number(inserted.id) : undefined
+}
+
+export async function updateAccount(
+  trx: Db,
+  id: number,
+  changes: Partial<Pick<AccountRow, 'password_hash' | 'email' | 'phone'>>,
+  now: Date,
+): Promise<void> {
+  await trx('applicants')
+    .where({ id })
+    .update({ ...changes, updated_at: now, version: trx.raw('version + 1') })
+}
+
+/** Signs the account out everywhere (optionally except the session making the change). */
+export async function endSessionsOf(trx: Db, applicantId: number, exceptSid?: string): Promise<void> {
+  const q = trx('session')
+    .whereRaw(`sess->>'realm' = 'applicant'`)
+    .whereRaw(`sess->>'userId' = ?`, [String(applicantId)])
+  if (exceptSid) q.whereNot('sid', exceptSid)
+  await q.del()
+}
+
+export async function insertPasswordReset(
+  trx: Db,
+  row: { applicantId: number; tokenHash: string; expiresAt: Date },
+  now: Date,
+): Promise<void> {
+  // Only the newest link works: asking again retires any earlier one.
+  await trx('password_resets')
+    .where({ applicant_id: row.applicantId })
+    .whereNull('used_at')
+    .update({ used_at: now })
+  await trx('password_resets').insert({
+    applicant_id: row.applicantId,
+    token_hash: row.tokenHash,
+    expires_at: row.expiresAt,
+    created_at: now,
+  })
+}
+
+export async function livePasswordReset(
+  db: Db,
+  tokenHash: string,
+  now: Date,
+): Promise<{ applicantId: number } | undefined> {
+  const row = await db('password_resets')
+    .where({ token_hash: tokenHash })
+    .whereNull('used_at')
+    .where('expires_at', '>', now)
+    .first('applicant_id')
+  return row ? { applicantId: Number(row.applicant_id) } : undefined
+}
+
+/** Uses a reset link up; the guard makes it single use even when two requests race. */
+export async function usePasswordReset(
+  trx: Db,
+  tokenHash: string,
+  now: Date,
+): Promise<{ applicantId: number } | undefined> {
+  const [row] = await trx('password_resets')
+    .where({ token_hash: tokenHash })
+    .whereNull('used_at')
+    .where('expires_at', '>', now)
+    .update({ used_at: now })
+    .returning<{ applicant_id: number }[]>('applicant_id')
+  return row ? { applicantId: Number(row.applicant_id) } : undefined
+}

@@ -1,0 +1,363 @@
+import { Router, type Request, type Response } from 'express'
+import type { Services } from '../../services'
+import { requireApplicant } from '../../middleware/auth'
+import { DOC_TYPE_LABELS, DOC_TYPES, maskPhone } from '../../domain/idNumber'
+import { clientIp, handler } from '../../web/async'
+import { flash, hasErrors, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
+import { DOC_NUMBER_HINTS, MESSAGES, SEX_LABELS } from './messages'
+import { docNumberTaken, findAccount, findAccountByIdentity } from './repository'
+import {
+  checkChangeEmail,
+  checkChangePassword,
+  checkChangePhone,
+  checkForgot,
+  checkPhoneOnly,
+  checkRegistration,
+  checkResetByLink,
+  checkResetBySms,
+} from './schemas'
+import {
+  changeEmail,
+  changePassword,
+  changePhone,
+  registerApplicant,
+  resetLinkIsLive,
+  resetPasswordByLink,
+  resetPasswordBySms,
+  sendPasswordResetEmail,
+  RESET_LINK_MINUTES,
+  type RequestContext,
+} from './service'
+import { sendSmsCode, type SmsPurpose } from './sms'
+
+const VIEWS = 'pages/accounts'
+
+const DOC_TYPE_OPTIONS = DOC_TYPES.map((t) => ({
+  value: t,
+  text: DOC_TYPE_LABELS[t],
+  hint: DOC_NUMBER_HINTS[t],
+}))
+
+// After 证件类型 + 证件号码 + 姓名 matched, the session remembers whose password may be reset, for a while.
+const FORGOT_KEY = 'forgotPassword'
+const FORGOT_MINUTES = 30
+interface ForgotState {
+  applicantId: number
+  until: number
+}
+
+const context = (req: Request): RequestContext => ({ ip: clientIp(req), userAgent: req.get('user-agent') })
+const body = (req: Request): Record<string, unknown> => req.body ?? {}
+
+export function accountRoutes(services: Services): Router {
+  const router = Router()
+  const { db, clock } = services
+
+  /**
+   * The "获取短信验证码" button submits the whole form, so everything typed comes back (except
+   * passwords); the page then says the code is on its way or why it is not.
+   */
+  async function sendCodeAndReturn(
+    req: Request,
+    res: Response,
+    form: { key: string; back: string; phone: string; purpose: SmsPurpose; errorField?: string },
+  ): Promise<void> {
+    const sent = await sendSmsCode(services, {
+      phone: form.phone,
+      purpose: form.purpose,
+      ip: clientIp(req),
+      actor: req.applicant
+        ? { kind: 'applicant', id: req.applicant.id, ip: clientIp(req), userAgent: req.get('user-agent') }
+        : undefined,
+    })
+    const errors: FieldErrors = sent.ok ? {} : { [form.errorField ?? 'smsCode']: sent.message }
+    if (sent.ok) flash(req, 'success', MESSAGES.smsSent)
+    redirectWithErrors(req, res, form.key, errors, body(req), form.back)
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // 实名注册
+
+  router.get('/register/agreement', (_req, res) => res.render(`${VIEWS}/agreement.njk`))
+
+  router.get('/help', (_req, res) => res.render(`${VIEWS}/help.njk`))
+
+  router.get('/register', (req, res) => {
+    if (req.applicant) return res.redirect(303, '/platform')
+    res.render(`${VIEWS}/register.njk`, {
+      ...takeForm(req, 'register'),
+      docTypeOptions: DOC_TYPE_OPTIONS,
+      duplicateMessage: MESSAGES.duplicate,
+    })
+  })
+
+  const registerSmsCode = handler(async (req, res) => {
+    const { phone, errors } = checkPhoneOnly(body(req))
+    if (hasErrors(errors)) return redirectWithErrors(req, res, 'register', errors, body(req), '/register')
+    await sendCodeAndReturn(req, res, { key: 'register', back: '/register', phone, purpose: 'register' })
+  })
+
+  router.post('/register/sms-code', registerSmsCode)
+
+  router.post(
+    '/register',
+    handler(async (req, res, next) => {
+      // Browsers without `formaction` post the code button here.
+      if (body(req).action === 'sms') return registerSmsCode(req, res, next)
+      const { value, errors } = checkRegistration(body(req), clock.now())
+      if (!errors.docNumber && value.docNumber && (await docNumberTaken(db, value.docNumber)))
+        errors.docNumber = MESSAGES.duplicate
+      if (hasErrors(errors)) return redirectWithErrors(req, res, 'register', errors, body(req), '/register')
+
+      const outcome = await registerApplicant(services, value, context(req))
+      if (!outcome.ok) return redirectWithErrors(req, res, 'register', outcome.errors, body(req), '/register')
+      flash(req, 'success', MESSAGES.registered)
+      res.redirect(303, '/login')
+    }),
+  )
+
+  // ---------------------------------------------------------------------------------------------
+  // 忘记密码 (manual 000 §2.1.2)
+
+  function forgotState(req: Request): ForgotState | undefined {
+    const state = req.session.wizards?.[FORGOT_KEY] as ForgotState | undefined
+    return state && state.until > clock.now().getTime() ? state : undefined
+  }
+
+  /** Pages after the identity step need a recent match; otherwise back to the start. */
+  async function forgotAccount(req: Request, res: Response) {
+    const state = forgotState(req)
+    const account = state ? await findAccount(db, state.applicantId) : undefined
+    if (!account) {
+      flash(req, 'error', MESSAGES.forgotExpired)
+      res.redirect(303, '/forgot-password')
+    }
+    return account
+  }
+
+  const endForgot = (req: Request) => {
+    if (req.session.wizards) delete req.session.wizards[FORGOT_KEY]
+  }
+
+  router.get('/forgot-password', (req, res) => {
+    res.render(`${VIEWS}/forgot.njk`, { ...takeForm(req, 'forgot'), docTypeOptions: DOC_TYPE_OPTIONS })
+  })
+
+  router.post(
+    '/forgot-password',
+    handler(async (req, res) => {
+      const back = (errors: FieldErrors) => redirectWithErrors(req, res, 'forgot', errors, body(req))
+      const limit = await services.rateLimits.consume('forgot', clientIp(req))
+      if (!limit.ok) return back({ docNumber: MESSAGES.forgotRateLimited })
+      const { value, errors } = checkForgot(body(req))
+      if (hasErrors(errors)) return back(errors)
+      const account = await findAccountByIdentity(db, value)
+      // One message whichever part is wrong, so nobody learns which numbers are registered.
+      if (!account) return back({ docNumber: MESSAGES.forgotNoMatch })
+      endForgot(req)
+      req.session.wizards = {
+        ...(req.session.wizards ?? {}),
+        [FORGOT_KEY]: { applicantId: account.id, until: clock.now().getTime() + FORGOT_MINUTES * 60_000 },
+      }
+      res.redirect(303, '/forgot-password/method')
+    }),
+  )
+
+  router.get(
+    '/forgot-password/method',
+    handler(async (req, res) => {
+      const account = await forgotAccount(req, res)
+      if (!account) return
+      res.render(`${VIEWS}/forgot-method.njk`, {
+        maskedEmail: maskEmail(account.email),
+        maskedPhone: maskPhone(account.phone),
+      })
+    }),
+  )
+
+  router.post(
+    '/forgot-password/email',
+    handler(async (req, res) => {
+      const account = await forgotAccount(req, res)
+      if (!account) return
+      const limit = await services.rateLimits.consume('forgot', clientIp(req))
+      if (!limit.ok) {
+        flash(req, 'error', MESSAGES.forgotRateLimited)
+        return res.redirect(303, '/forgot-password/method')
+      }
+      await sendPasswordResetEmail(services, account.id, context(req))
+      res.redirect(303, '/forgot-password/email-sent')
+    }),
+  )
+
+  router.get(
+    '/forgot-password/email-sent',
+    handler(async (req, res) => {
+      const account = await forgotAccount(req, res)
+      if (!account) return
+      res.render(`${VIEWS}/forgot-email-sent.njk`, {
+        maskedEmail: maskEmail(account.email),
+        minutes: RESET_LINK_MINUTES,
+      })
+    }),
+  )
+
+  router.get(
+    '/forgot-password/sms',
+    handler(async (req, res) => {
+      const account = await forgotAccount(req, res)
+      if (!account) return
+      res.render(`${VIEWS}/forgot-sms.njk`, {
+        ...takeForm(req, 'forgotSms'),
+        maskedPhone: maskPhone(account.phone),
+      })
+    }),
+  )
+
+  router.post(
+    '/forgot-password/sms',
+    handler(async (req, res) => {
+      const account = await forgotAccount(req, res)
+      if (!account) return
+      if (body(req).action === 'sms')
+        return sendCodeAndReturn(req, res, {
+          key: 'forgotSms',
+          back: '/forgot-password/sms',
+          phone: account.phone,
+          purpose: 'reset_password',
+        })
+      const { value, errors } = checkResetBySms(body(req))
+      if (hasErrors(errors)) return redirectWithErrors(req, res, 'forgotSms', errors, body(req))
+      const outcome = await resetPasswordBySms(services, account.id, value, context(req))
+      if (!outcome.ok) return redirectWithErrors(req, res, 'forgotSms', outcome.errors, body(req))
+      endForgot(req)
+      flash(req, 'success', MESSAGES.passwordReset)
+      res.redirect(303, '/login')
+    }),
+  )
+
+  router.get(
+    '/forgot-password/reset/:token',
+    handler(async (req, res) => {
+      const token = String(req.params.token)
+      if (!(await resetLinkIsLive(services, token)))
+        return res.status(410).render(`${VIEWS}/reset-link-invalid.njk`)
+      res.render(`${VIEWS}/forgot-reset.njk`, { ...takeForm(req, 'resetLink'), token })
+    }),
+  )
+
+  router.post(
+    '/forgot-password/reset/:token',
+    handler(async (req, res) => {
+      const token = String(req.params.token)
+      const { value, errors } = checkResetByLink(body(req))
+      if (hasErrors(errors)) return redirectWithErrors(req, res, 'resetLink', errors, {})
+      if (!(await resetPasswordByLink(services, token, value.password, context(req))))
+        return res.status(410).render(`${VIEWS}/reset-link-invalid.njk`)
+      endForgot(req)
+      flash(req, 'success', MESSAGES.passwordReset)
+      res.redirect(303, '/login')
+    }),
+  )
+
+  // ---------------------------------------------------------------------------------------------
+  // 个人信息中心 · 个人身份信息
+
+  router.get(
+    '/account',
+    requireApplicant,
+    handler(async (req, res) => {
+      const account = await findAccount(db, req.applicant!.id)
+      if (!account) return res.redirect(303, '/login')
+      res.render(`${VIEWS}/account.njk`, {
+        account,
+        docTypeLabel: DOC_TYPE_LABELS[account.doc_type] ?? account.doc_type,
+        sexLabel: account.sex ? SEX_LABELS[account.sex] : '',
+      })
+    }),
+  )
+
+  router.get('/account/password', requireApplicant, (req, res) => {
+    res.render(`${VIEWS}/change-password.njk`, takeForm(req, 'changePassword'))
+  })
+
+  router.post(
+    '/account/password',
+    requireApplicant,
+    handler(async (req, res) => {
+      const { value, errors } = checkChangePassword(body(req))
+      if (hasErrors(errors)) return redirectWithErrors(req, res, 'changePassword', errors, {})
+      const outcome = await changePassword(
+        services,
+        req.applicant!.id,
+        { ...value, sessionId: req.sessionID },
+        context(req),
+      )
+      if (!outcome.ok) return redirectWithErrors(req, res, 'changePassword', outcome.errors, {})
+      flash(req, 'success', MESSAGES.passwordChanged)
+      res.redirect(303, '/account')
+    }),
+  )
+
+  router.get('/account/phone', requireApplicant, (req, res) => {
+    res.render(`${VIEWS}/change-phone.njk`, {
+      ...takeForm(req, 'changePhone'),
+      maskedPhone: maskPhone(req.applicant!.phone),
+    })
+  })
+
+  router.post(
+    '/account/phone',
+    requireApplicant,
+    handler(async (req, res) => {
+      const back = (errors: FieldErrors) => redirectWithErrors(req, res, 'changePhone', errors, body(req))
+      if (body(req).action === 'sms') {
+        const { phone, errors } = checkPhoneOnly(body(req))
+        if (!errors.phone && phone === req.applicant!.phone) errors.phone = MESSAGES.phoneSame
+        if (hasErrors(errors)) return back(errors)
+        return sendCodeAndReturn(req, res, {
+          key: 'changePhone',
+          back: '/account/phone',
+          phone,
+          purpose: 'change_phone',
+        })
+      }
+      const { value, errors } = checkChangePhone(body(req))
+      if (hasErrors(errors)) return back(errors)
+      const outcome = await changePhone(services, req.applicant!.id, value, context(req))
+      if (!outcome.ok) return back(outcome.errors)
+      flash(req, 'success', MESSAGES.phoneChanged)
+      res.redirect(303, '/account')
+    }),
+  )
+
+  router.get('/account/email', requireApplicant, (req, res) => {
+    res.render(`${VIEWS}/change-email.njk`, {
+      ...takeForm(req, 'changeEmail'),
+      currentEmail: req.applicant!.email,
+    })
+  })
+
+  router.post(
+    '/account/email',
+    requireApplicant,
+    handler(async (req, res) => {
+      const back = (errors: FieldErrors) => redirectWithErrors(req, res, 'changeEmail', errors, body(req))
+      const { value, errors } = checkChangeEmail(body(req))
+      if (hasErrors(errors)) return back(errors)
+      const outcome = await changeEmail(services, req.applicant!.id, value, context(req))
+      if (!outcome.ok) return back(outcome.errors)
+      flash(req, 'success', MESSAGES.emailChanged)
+      res.redirect(303, '/account')
+    }),
+  )
+
+  return router
+}
+
+/** t***@example.com: enough for the holder to recognise the address, not enough to learn it. */
+function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@')
+  if (at < 1) return '***'
+  return `${email[0]}***${email.slice(at)}`
+}
