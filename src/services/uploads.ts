@@ -1,0 +1,263 @@
+import crypto from 'node:crypto'
+import FileType from 'file-type'
+import sharp from 'sharp'
+import type { Db } from '../db/knex'
+import { can, type RoleGrant } from '../domain/roles'
+import {
+  checkDimensions,
+  fileTooLarge,
+  fitSize,
+  IMAGE_MESSAGES,
+  IMAGE_RULES,
+  inBox,
+  isImageKind,
+  storedTooLarge,
+  type ImageKind,
+  type ImageRule,
+} from '../domain/imageRules'
+
+// One upload path for every kind of image: the kind's row in IMAGE_RULES says what is accepted
+// and how it is stored. The file's name and the browser's MIME header are never trusted: the
+// format is read from the content, the size from the header before anything is decoded, and the
+// stored file is always re-encoded here, which also drops EXIF and any other metadata.
+
+export interface PreparedImage {
+  kind: ImageKind
+  content: Buffer
+  mime: 'image/jpeg'
+  width: number
+  height: number
+  size: number
+  sha256: string
+}
+
+export type Prepared = { ok: true; image: PreparedImage } | { ok: false; error: string }
+
+export interface PrepareOptions {
+  /**
+   * true (the default): scale down and re-encode until the rule is met. false: the applicant's own
+   * file must already meet the rule; it is only re-encoded (at the highest quality that keeps it
+   * under the byte limit) so that its metadata is dropped.
+   */
+  normalise?: boolean
+}
+
+export interface FileOwner {
+  kind: 'applicant' | 'staff'
+  id: number
+}
+
+/** Who is asking to open a file: the signed-in applicant or staff member, if any. */
+export interface FileViewer {
+  applicant?: { id: number | string } | null
+  staff?: { roles: RoleGrant[] } | null
+}
+
+export interface StoredFileInfo {
+  id: string
+  kind: string
+  size: number
+  width: number | null
+  height: number | null
+  draft: boolean
+}
+
+const QUALITIES = [85, 75, 65, 55, 45]
+const SHRINK = 0.8
+const SNIFFED_FORMAT = { jpg: 'jpeg', png: 'png' } as const
+
+/** Checks an upload against its kind's rule and turns it into the JPEG that will be stored. */
+export async function prepareImage(
+  kind: ImageKind,
+  input: Buffer | null | undefined,
+  options: PrepareOptions = {},
+): Promise<Prepared> {
+  const rule: ImageRule = IMAGE_RULES[kind]
+  const normalise = options.normalise ?? true
+  if (!input || input.length === 0) return { ok: false, error: IMAGE_MESSAGES.missing }
+  if (input.length > rule.maxInputBytes) return { ok: false, error: fileTooLarge(rule.maxInputBytes) }
+
+  const sniffed = await FileType.fromBuffer(input)
+  const format = sniffed && (rule.accept as readonly string[]).includes(sniffed.ext) ? sniffed.ext : null
+  if (!format) return { ok: false, error: IMAGE_MESSAGES.format }
+
+  // The header alone: nothing is decoded until the pixel count is known to be sane.
+  let meta: sharp.Metadata
+  try {
+    meta = await sharp(input, { limitInputPixels: false }).metadata()
+  } catch {
+    return { ok: false, error: IMAGE_MESSAGES.damaged }
+  }
+  if (meta.format !== SNIFFED_FORMAT[format as keyof typeof SNIFFED_FORMAT])
+    return { ok: false, error: IMAGE_MESSAGES.format }
+  const dimensionError = checkDimensions(rule, meta.width ?? 0, meta.height ?? 0)
+  if (dimensionError) return { ok: false, error: dimensionError }
+
+  if (!normalise) {
+    if (format !== 'jpg' || input.length >= rule.maxBytes)
+      return { ok: false, error: storedTooLarge(rule.maxBytes) }
+    if (!inBox(rule, meta.autoOrient.width, meta.autoOrient.height))
+      return { ok: false, error: IMAGE_MESSAGES.notInBox }
+  }
+
+  // Scaling happens while decoding, so a 40-megapixel photo never sits in memory at full size.
+  const oriented = { width: meta.autoOrient.width, height: meta.autoOrient.height }
+  const target = normalise ? fitSize(rule, oriented.width, oriented.height) : oriented
+  let pixels: { data: Buffer; info: sharp.OutputInfo }
+  try {
+    pixels = await sharp(input, { limitInputPixels: rule.maxInputPixels, failOn: 'error' })
+      .autoOrient()
+      .resize({ width: target.width, height: target.height, fit: 'fill' })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true })
+  } catch {
+    return { ok: false, error: IMAGE_MESSAGES.damaged }
+  }
+
+  let size = { width: pixels.info.width, height: pixels.info.height }
+  for (;;) {
+    const content = await encodeUnder(pixels, size, rule.maxBytes, normalise ? QUALITIES : [95, ...QUALITIES])
+    if (content) {
+      if (!inBox(rule, size.width, size.height)) return { ok: false, error: IMAGE_MESSAGES.notInBox }
+      return {
+        ok: true,
+        image: {
+          kind,
+          content,
+          mime: 'image/jpeg',
+          width: size.width,
+          height: size.height,
+          size: content.length,
+          sha256: crypto.createHash('sha256').update(content).digest('hex'),
+        },
+      }
+    }
+    if (!normalise) return { ok: false, error: storedTooLarge(rule.maxBytes) }
+    const next = { width: Math.round(size.width * SHRINK), height: Math.round(size.height * SHRINK) }
+    if (Math.max(next.width, next.height) < rule.minSide)
+      return { ok: false, error: IMAGE_MESSAGES.cannotShrink }
+    size = next
+  }
+}
+
+/** The first quality that brings the image strictly under `maxBytes`, or null. */
+async function encodeUnder(
+  pixels: { data: Buffer; info: sharp.OutputInfo },
+  size: { width: number; height: number },
+  maxBytes: number,
+  qualities: number[],
+): Promise<Buffer | null> {
+  const { width, height, channels } = pixels.info
+  const resized =
+    size.width === width && size.height === height
+      ? pixels.data
+      : await sharp(pixels.data, { raw: { width, height, channels } })
+          .resize({ width: size.width, height: size.height, fit: 'fill' })
+          .raw()
+          .toBuffer()
+  for (const quality of qualities) {
+    const out = await sharp(resized, { raw: { width: size.width, height: size.height, channels } })
+      .jpeg({ quality })
+      .toBuffer()
+    if (out.length < maxBytes) return out
+  }
+  return null
+}
+
+/** Stores a prepared image; `draft` keeps it out of use until a submission adopts it. */
+export async function storeImage(
+  db: Db,
+  image: PreparedImage,
+  owner: FileOwner,
+  opts: { now: Date; draft?: boolean },
+): Promise<StoredFileInfo> {
+  const [row] = await db('files')
+    .insert({
+      owner_kind: owner.kind,
+      owner_id: owner.id,
+      kind: image.kind,
+      mime: image.mime,
+      filename: IMAGE_RULES[image.kind].downloadName,
+      size: image.size,
+      width: image.width,
+      height: image.height,
+      sha256: image.sha256,
+      content: image.content,
+      draft: opts.draft ?? false,
+      created_at: opts.now,
+    })
+    .returning(['id', 'kind', 'size', 'width', 'height', 'draft'])
+  return row as StoredFileInfo
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** A draft of this owner and kind (what a preview showed), or undefined. */
+export async function findDraft(
+  db: Db,
+  id: unknown,
+  owner: FileOwner,
+  kind: ImageKind,
+): Promise<StoredFileInfo | undefined> {
+  if (typeof id !== 'string' || !UUID.test(id)) return undefined
+  return db('files')
+    .where({ id, owner_kind: owner.kind, owner_id: owner.id, kind, draft: true })
+    .first('id', 'kind', 'size', 'width', 'height', 'draft')
+}
+
+/** Takes a previewed draft into use inside the caller's transaction; false when it is not theirs. */
+export async function adoptDraft(trx: Db, id: string, owner: FileOwner, kind: ImageKind): Promise<boolean> {
+  if (!UUID.test(id)) return false
+  const n = await trx('files')
+    .where({ id, owner_kind: owner.kind, owner_id: owner.id, kind, draft: true })
+    .update({ draft: false })
+  return n === 1
+}
+
+/** Drafts nobody submitted; for the daily maintenance pass. */
+export async function purgeDrafts(db: Db, createdBefore: Date): Promise<number> {
+  return db('files').where('draft', true).andWhere('created_at', '<', createdBefore).delete()
+}
+
+export interface ServedFile {
+  id: string
+  kind: string
+  mime: string
+  filename: string
+  size: number
+  content: Buffer
+}
+
+/**
+ * The file if this viewer may open it: its owner always; staff only for kinds whose rule names a
+ * permission they hold, and never a draft. Anyone else gets nothing, exactly as for a missing file.
+ */
+export async function fileForViewer(db: Db, id: string, viewer: FileViewer): Promise<ServedFile | undefined> {
+  if (!UUID.test(id)) return undefined
+  const row: (ServedFile & { owner_kind: string; owner_id: string; draft: boolean }) | undefined = await db(
+    'files',
+  )
+    .where({ id })
+    .first('id', 'kind', 'mime', 'filename', 'size', 'content', 'owner_kind', 'owner_id', 'draft')
+  if (!row) return undefined
+  const isOwner =
+    row.owner_kind === 'applicant' &&
+    !!viewer.applicant &&
+    Number(viewer.applicant.id) === Number(row.owner_id)
+  const isStaffViewer =
+    !row.draft &&
+    !!viewer.staff &&
+    isImageKind(row.kind) &&
+    can(viewer.staff, IMAGE_RULES[row.kind].viewPermission)
+  if (!isOwner && !isStaffViewer) return undefined
+  return {
+    id: row.id,
+    kind: row.kind,
+    mime: row.mime,
+    filename: row.filename,
+    size: row.size,
+    content: row.content,
+  }
+}
