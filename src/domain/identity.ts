@@ -1,5 +1,11 @@
 // 实名状态 as the header shows it (SPEC "Details from the manuals").
-export const IDENTITY_STATUSES = ['unverified', 'verified', 'manual_pending', 'manual_approved', 'manual_rejected'] as const
+export const IDENTITY_STATUSES = [
+  'unverified',
+  'verified',
+  'manual_pending',
+  'manual_approved',
+  'manual_rejected',
+] as const
 export type IdentityStatus = (typeof IDENTITY_STATUSES)[number]
 
 export const IDENTITY_STATUS_LABELS: Record<IdentityStatus, string> = {
