@@ -1,0 +1,43 @@
+# 教师资格网上申报系统 — production image.
+#   docker build -t jszg .
+#   docker run -e DATABASE_URL=postgres://... -e SESSION_SECRET=... -e PUBLIC_URL=http://... -p 3000:3000 jszg
+# The server migrates the database and loads the reference data at start-up; the demo data never
+# loads in production. See README.md ("用 Docker Compose 部署") for a complete example.
+
+# ---- build: compile TypeScript to dist/ ------------------------------------------------------
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+ENV PUPPETEER_SKIP_DOWNLOAD=1
+COPY package.json package-lock.json .puppeteerrc.cjs ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY migrations ./migrations
+COPY seeds ./seeds
+RUN npm run build
+
+# ---- runtime: production dependencies, compiled code, views, static files --------------------
+FROM node:20-bookworm-slim
+# Chromium prints PDFs (with CJK fonts); tini reaps its child processes and forwards SIGTERM.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-cjk tini ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production \
+    PORT=3000 \
+    HOST=0.0.0.0 \
+    PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium \
+    PUPPETEER_SKIP_DOWNLOAD=1
+COPY package.json package-lock.json .puppeteerrc.cjs ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY views ./views
+COPY public ./public
+COPY seeds/data/regions.json ./seeds/data/regions.json
+# Everything above belongs to root and is read-only for the app, which runs as the image's `node` user.
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/src/server.js"]
