@@ -3,17 +3,23 @@ import FileType from 'file-type'
 import sharp from 'sharp'
 import type { Db } from '../db/knex'
 import { can, type RoleGrant } from '../domain/roles'
+import { measureBackground } from '../domain/imageCheck'
 import {
+  boxTooSmall,
   checkDimensions,
+  coverPlan,
   fileTooLarge,
   fitSize,
   IMAGE_MESSAGES,
   IMAGE_RULES,
   inBox,
   isImageKind,
+  outsideBox,
   storedTooLarge,
   type ImageKind,
   type ImageRule,
+  type Rect,
+  type ResizePlan,
 } from '../domain/imageRules'
 
 // One upload path for every kind of image: the kind's row in IMAGE_RULES says what is accepted
@@ -35,9 +41,9 @@ export type Prepared = { ok: true; image: PreparedImage } | { ok: false; error: 
 
 export interface PrepareOptions {
   /**
-   * true (the default): scale down and re-encode until the rule is met. false: the applicant's own
-   * file must already meet the rule; it is only re-encoded (at the highest quality that keeps it
-   * under the byte limit) so that its metadata is dropped.
+   * true (the default): crop, scale and re-encode until the rule is met. false: the applicant's
+   * own file must already meet the rule; it is only re-encoded (at the highest quality that keeps
+   * it under the byte limit) so that its metadata is dropped.
    */
   normalise?: boolean
 }
@@ -66,22 +72,19 @@ const QUALITIES = [85, 75, 65, 55, 45]
 const SHRINK = 0.8
 const SNIFFED_FORMAT = { jpg: 'jpeg', png: 'png' } as const
 
-/** Checks an upload against its kind's rule and turns it into the JPEG that will be stored. */
-export async function prepareImage(
-  kind: ImageKind,
-  input: Buffer | null | undefined,
-  options: PrepareOptions = {},
-): Promise<Prepared> {
-  const rule: ImageRule = IMAGE_RULES[kind]
-  const normalise = options.normalise ?? true
+type Sniffed = { ok: true; format: keyof typeof SNIFFED_FORMAT; width: number; height: number } | Refused
+type Refused = { ok: false; error: string }
+
+/**
+ * What the bytes really are, and their displayed size, from the header alone: nothing is decoded
+ * until the pixel count is known to be sane (a 30000 × 30000 PNG can be a few hundred bytes).
+ */
+async function sniff(rule: ImageRule, input: Buffer | null | undefined): Promise<Sniffed> {
   if (!input || input.length === 0) return { ok: false, error: IMAGE_MESSAGES.missing }
   if (input.length > rule.maxInputBytes) return { ok: false, error: fileTooLarge(rule.maxInputBytes) }
-
-  const sniffed = await FileType.fromBuffer(input)
-  const format = sniffed && (rule.accept as readonly string[]).includes(sniffed.ext) ? sniffed.ext : null
+  const type = await FileType.fromBuffer(input)
+  const format = type && (rule.accept as readonly string[]).includes(type.ext) ? type.ext : null
   if (!format) return { ok: false, error: IMAGE_MESSAGES.format }
-
-  // The header alone: nothing is decoded until the pixel count is known to be sane.
   let meta: sharp.Metadata
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata()
@@ -90,24 +93,81 @@ export async function prepareImage(
   }
   if (meta.format !== SNIFFED_FORMAT[format as keyof typeof SNIFFED_FORMAT])
     return { ok: false, error: IMAGE_MESSAGES.format }
-  const dimensionError = checkDimensions(rule, meta.width ?? 0, meta.height ?? 0)
-  if (dimensionError) return { ok: false, error: dimensionError }
+  const width = meta.autoOrient?.width ?? meta.width ?? 0
+  const height = meta.autoOrient?.height ?? meta.height ?? 0
+  const error = checkDimensions(rule, width, height)
+  if (error) return { ok: false, error }
+  return { ok: true, format: format as keyof typeof SNIFFED_FORMAT, width, height }
+}
+
+/** Checks an upload against its kind's rule and turns it into the JPEG that will be stored. */
+export async function prepareImage(
+  kind: ImageKind,
+  input: Buffer | null | undefined,
+  options: PrepareOptions = {},
+): Promise<Prepared> {
+  const rule: ImageRule = IMAGE_RULES[kind]
+  const normalise = options.normalise ?? true
+  const sniffed = await sniff(rule, input)
+  if (!sniffed.ok) return sniffed
+  const { width, height } = sniffed
 
   if (!normalise) {
-    if (format !== 'jpg' || input.length >= rule.maxBytes)
-      return { ok: false, error: storedTooLarge(rule.maxBytes) }
-    if (!inBox(rule, meta.autoOrient.width, meta.autoOrient.height))
-      return { ok: false, error: IMAGE_MESSAGES.notInBox }
+    if (sniffed.format !== 'jpg') return { ok: false, error: IMAGE_MESSAGES.jpgOnly }
+    if (input!.length >= rule.maxBytes) return { ok: false, error: storedTooLarge(rule.maxBytes) }
+    if (rule.box && !inBox(rule, width, height))
+      return { ok: false, error: outsideBox(rule.box, width, height) }
+    return render(kind, input!, { crop: null, width, height }, false)
   }
+  if (rule.strategy === 'fit')
+    return render(kind, input!, { crop: null, ...fitSize(rule, width, height) }, true)
+  const plan: ResizePlan | null = coverPlan(rule, width, height)
+  if (!plan)
+    return { ok: false, error: rule.box ? boxTooSmall(rule.box, width, height) : IMAGE_MESSAGES.tooSmall }
+  return render(kind, input!, plan, true)
+}
 
-  // Scaling happens while decoding, so a 40-megapixel photo never sits in memory at full size.
-  const oriented = { width: meta.autoOrient.width, height: meta.autoOrient.height }
-  const target = normalise ? fitSize(rule, oriented.width, oriented.height) : oriented
+/**
+ * Cuts `rect` (in the source's displayed pixels) out of an image, e.g. the dashed box of a scanned
+ * 个人承诺书, and stores it under `kind`'s rule (scaled into its target, never enlarged).
+ */
+export async function cropImage(kind: ImageKind, source: Buffer, rect: Rect): Promise<Prepared> {
+  const rule: ImageRule = IMAGE_RULES[kind]
+  const sniffed = await sniff({ ...rule, box: undefined }, source)
+  if (!sniffed.ok) return sniffed
+  const whole = [rect.left, rect.top, rect.width, rect.height]
+  if (
+    !whole.every(Number.isInteger) ||
+    rect.left < 0 ||
+    rect.top < 0 ||
+    rect.width < 1 ||
+    rect.height < 1 ||
+    rect.left + rect.width > sniffed.width ||
+    rect.top + rect.height > sniffed.height
+  )
+    return { ok: false, error: IMAGE_MESSAGES.badCrop }
+  if (Math.max(rect.width, rect.height) < rule.minSide)
+    return { ok: false, error: IMAGE_MESSAGES.cropTooSmall }
+  return render(kind, source, { crop: rect, ...fitSize(rule, rect.width, rect.height) }, true)
+}
+
+/**
+ * Decodes (scaling while decoding, so a 40-megapixel photo never sits in memory at full size),
+ * applies the plan, checks the background, and encodes under the byte limit.
+ */
+async function render(
+  kind: ImageKind,
+  input: Buffer,
+  plan: { crop: Rect | null; width: number; height: number },
+  normalise: boolean,
+): Promise<Prepared> {
+  const rule: ImageRule = IMAGE_RULES[kind]
   let pixels: { data: Buffer; info: sharp.OutputInfo }
   try {
-    pixels = await sharp(input, { limitInputPixels: rule.maxInputPixels, failOn: 'error' })
-      .autoOrient()
-      .resize({ width: target.width, height: target.height, fit: 'fill' })
+    let img = sharp(input, { limitInputPixels: rule.maxInputPixels, failOn: 'error' }).autoOrient()
+    if (plan.crop) img = img.extract(plan.crop)
+    pixels = await img
+      .resize({ width: plan.width, height: plan.height, fit: 'fill' })
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })
@@ -115,6 +175,8 @@ export async function prepareImage(
   } catch {
     return { ok: false, error: IMAGE_MESSAGES.damaged }
   }
+  if (rule.whiteBackground && !measureBackground({ ...pixels.info, data: pixels.data }).white)
+    return { ok: false, error: IMAGE_MESSAGES.whiteBackground }
 
   let size = { width: pixels.info.width, height: pixels.info.height }
   for (;;) {
@@ -136,7 +198,7 @@ export async function prepareImage(
     }
     if (!normalise) return { ok: false, error: storedTooLarge(rule.maxBytes) }
     const next = { width: Math.round(size.width * SHRINK), height: Math.round(size.height * SHRINK) }
-    if (Math.max(next.width, next.height) < rule.minSide)
+    if (Math.max(next.width, next.height) < rule.minSide || !inBox(rule, next.width, next.height))
       return { ok: false, error: IMAGE_MESSAGES.cannotShrink }
     size = next
   }
@@ -216,6 +278,33 @@ export async function adoptDraft(trx: Db, id: string, owner: FileOwner, kind: Im
   return n === 1
 }
 
+/**
+ * Crops one of the owner's stored images (e.g. the commitment_scan) and stores the cut-out under
+ * `kind` (e.g. commitment_crop) as a draft, for a preview before it is adopted.
+ */
+export async function cropStoredImage(
+  db: Db,
+  input: {
+    sourceId: unknown
+    sourceKind: ImageKind
+    owner: FileOwner
+    rect: Rect
+    kind: ImageKind
+    now: Date
+  },
+): Promise<{ ok: true; file: StoredFileInfo } | { ok: false; error: string }> {
+  const { sourceId, sourceKind, owner } = input
+  if (typeof sourceId !== 'string' || !UUID.test(sourceId))
+    return { ok: false, error: IMAGE_MESSAGES.missing }
+  const source: { content: Buffer } | undefined = await db('files')
+    .where({ id: sourceId, owner_kind: owner.kind, owner_id: owner.id, kind: sourceKind })
+    .first('content')
+  if (!source) return { ok: false, error: IMAGE_MESSAGES.missing }
+  const prepared = await cropImage(input.kind, source.content, input.rect)
+  if (!prepared.ok) return prepared
+  return { ok: true, file: await storeImage(db, prepared.image, owner, { now: input.now, draft: true }) }
+}
+
 /** Drafts nobody submitted; for the daily maintenance pass. */
 export async function purgeDrafts(db: Db, createdBefore: Date): Promise<number> {
   return db('files').where('draft', true).andWhere('created_at', '<', createdBefore).delete()
@@ -250,7 +339,7 @@ export async function fileForViewer(db: Db, id: string, viewer: FileViewer): Pro
     !row.draft &&
     !!viewer.staff &&
     isImageKind(row.kind) &&
-    can(viewer.staff, IMAGE_RULES[row.kind].viewPermission)
+    IMAGE_RULES[row.kind].viewPermissions.some((p) => can(viewer.staff, p))
   if (!isOwner && !isStaffViewer) return undefined
   return {
     id: row.id,

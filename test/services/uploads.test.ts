@@ -2,9 +2,10 @@ import fc from 'fast-check'
 import sharp from 'sharp'
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { createApplicant } from '../helpers/factories'
-import { jpeg, noisyPng, pngClaiming, smallPng, textFile } from '../fixtures/images'
+import { jpeg, noisyPng, pngClaiming, portrait, smallPng, textFile } from '../fixtures/images'
 import {
   adoptDraft,
+  cropStoredImage,
   fileForViewer,
   findDraft,
   prepareImage,
@@ -28,14 +29,13 @@ describe('image rules (pure)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 20_000 }), (w, h) => {
         const out = fitSize(rule, w, h)
-        const scale = Math.min(1, rule.fitWithin.width / w, rule.fitWithin.height / h)
+        const scale = Math.min(1, rule.target.width / w, rule.target.height / h)
         // One scale for both sides (so the aspect ratio is kept up to rounding), never above 1.
         expect(Math.abs(out.width - Math.max(1, w * scale))).toBeLessThanOrEqual(0.5)
         expect(Math.abs(out.height - Math.max(1, h * scale))).toBeLessThanOrEqual(0.5)
-        expect(out.width).toBeLessThanOrEqual(rule.fitWithin.width)
-        expect(out.height).toBeLessThanOrEqual(rule.fitWithin.height)
-        if (scale < 1)
-          expect(out.width === rule.fitWithin.width || out.height === rule.fitWithin.height).toBe(true)
+        expect(out.width).toBeLessThanOrEqual(rule.target.width)
+        expect(out.height).toBeLessThanOrEqual(rule.target.height)
+        if (scale < 1) expect(out.width === rule.target.width || out.height === rule.target.height).toBe(true)
       }),
     )
   })
@@ -184,5 +184,46 @@ describe('stored files', () => {
     expect(await purgeDrafts(t.db, new Date(later.getTime() - 24 * 3600_000))).toBeGreaterThanOrEqual(1)
     expect(await t.db('files').where({ id: stale.id }).first('id')).toBeUndefined()
     expect(await t.db('files').where({ id: draft.id }).first('id')).toBeDefined()
+  })
+
+  it('crops an owner’s stored scan into a commitment_crop draft, and nobody else’s', async () => {
+    const a = await createApplicant(t.db)
+    const b = await createApplicant(t.db)
+    const scan = await prepareImage('commitment_scan', await portrait({ width: 1200, height: 1600 }))
+    if (!scan.ok) throw new Error(scan.error)
+    const now = t.clock.now()
+    const source = await storeImage(t.db, scan.image, { kind: 'applicant', id: a.id }, { now })
+    const rect = { left: 100, top: 200, width: 800, height: 500 }
+    const input = {
+      sourceId: source.id,
+      sourceKind: 'commitment_scan',
+      rect,
+      kind: 'commitment_crop',
+      now,
+    } as const
+
+    const made = await cropStoredImage(t.db, { ...input, owner: { kind: 'applicant', id: a.id } })
+    expect(made).toMatchObject({
+      ok: true,
+      file: { kind: 'commitment_crop', width: 800, height: 500, draft: true },
+    })
+    expect(await cropStoredImage(t.db, { ...input, owner: { kind: 'applicant', id: b.id } })).toEqual({
+      ok: false,
+      error: IMAGE_MESSAGES.missing,
+    })
+    expect(
+      await cropStoredImage(t.db, {
+        ...input,
+        sourceKind: 'mandarin_scan',
+        owner: { kind: 'applicant', id: a.id },
+      }),
+    ).toEqual({ ok: false, error: IMAGE_MESSAGES.missing })
+    expect(
+      await cropStoredImage(t.db, {
+        ...input,
+        rect: { ...rect, width: 5000 },
+        owner: { kind: 'applicant', id: a.id },
+      }),
+    ).toEqual({ ok: false, error: IMAGE_MESSAGES.badCrop })
   })
 })

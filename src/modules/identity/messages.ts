@@ -30,9 +30,6 @@ export const MESSAGES = {
   decided: '审核结果已保存。',
   decidedByOther: '该申请已被其他工作人员处理',
   reasonRequired: '请填写不通过原因',
-  registryImported: (rows: number, inserted: number, updated: number) =>
-    `导入成功：共${rows}条，其中新增${inserted}条，更新${updated}条。`,
-  registryHasErrors: (n: number) => `文件中有${n}处错误，未导入任何数据。请修改后重新上传。`,
 } as const
 
 export const REVIEW_STATUS_LABELS: Record<string, string> = {

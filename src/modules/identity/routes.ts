@@ -1,22 +1,14 @@
-import { Router, type Request, type Response } from 'express'
+import { Router, type Request } from 'express'
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import { requireApplicant, requireStaff } from '../../middleware/auth'
 import { DOC_TYPE_LABELS, type DocType } from '../../domain/idNumber'
 import { isVerified, type IdentityStatus } from '../../domain/identity'
-import { formatBytes, IMAGE_MESSAGES, IMAGE_RULES } from '../../domain/imageRules'
 import { rolesFor } from '../../domain/roles'
 import { halfYearCycle, shanghaiDate } from '../../domain/time'
 import { clientIp, handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
-import {
-  fileForViewer,
-  findDraft,
-  prepareImage,
-  storeImage,
-  type Prepared,
-  type StoredFileInfo,
-} from '../../services/uploads'
+import { flash, hasErrors, redirectWithErrors, takeForm } from '../../web/forms'
+import { IMAGE_MESSAGES } from '../../domain/imageRules'
+import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
 import {
   DAILY_VERIFY_ATTEMPTS,
   DECISION_LABELS,
@@ -36,45 +28,19 @@ import {
 } from './repository'
 import { checkDecisionForm, checkQueueQuery, checkReviewForm, checkVerifyForm } from './schemas'
 import { decideReview, reviewRefusal, submitReview, verifyIdentity, type RequestContext } from './service'
-import {
-  decodeCsv,
-  exportRegistry,
-  importRegistry,
-  parseRegistryCsv,
-  REGISTRY_HEADER,
-  REGISTRY_TEMPLATE,
-  registryStats,
-} from './registry'
 
 // 实名核验 and 人工审核 for applicants (/identity/...), the reviewers' queue and the administrators'
-// identity registry (/staff/identity-...), and GET /files/:id, which serves stored uploads to
-// their owner and to staff whose role covers the file's kind.
+// identity registry (its import/export pages: the registries module, /staff/identity-registry).
 
 const VIEWS = 'pages/identity'
 const REVIEW_FORM = 'identityReview'
 const DECISION_FORM = 'identityDecision'
-const REGISTRY_FORM = 'identityRegistry'
 const PHOTO_KIND = 'identity_review_photo'
-const SHOWN_PROBLEMS = 200
 
 const context = (req: Request): RequestContext => ({ ip: clientIp(req), userAgent: req.get('user-agent') })
 
-const staffActor = (req: Request): Actor => ({
-  kind: 'staff',
-  id: Number(req.staff!.id),
-  label: req.staff!.username,
-  ip: clientIp(req),
-  userAgent: req.get('user-agent') ?? null,
-})
-
 const idParam = (req: Request): number | null =>
   /^\d{1,15}$/.test(String(req.params.id)) ? Number(req.params.id) : null
-
-/** The file a multipart form sent in `field`, if any (multer has parsed every multipart body). */
-function uploadedFile(req: Request, field: string): Express.Multer.File | undefined {
-  const files = Array.isArray(req.files) ? req.files : []
-  return files.find((f) => f.fieldname === field && f.size > 0)
-}
 
 const docTypeLabel = (t: string) => DOC_TYPE_LABELS[t as DocType] ?? t
 
@@ -88,29 +54,6 @@ export function identityRoutes(services: Services): Router {
   const router = Router()
   const { db, clock } = services
   const reviewerOnly = requireStaff(...rolesFor('identity.review'))
-  const adminOnly = requireStaff(...rolesFor('identity.registry'))
-
-  // ---------------------------------------------------------------------------------------------
-  // Stored files. Anyone who may not open a file is told it does not exist.
-
-  router.get(
-    '/files/:id',
-    handler(async (req, res, next) => {
-      const file = await fileForViewer(db, String(req.params.id), {
-        applicant: req.applicant,
-        staff: req.staff,
-      })
-      if (!file) return next()
-      res.set({
-        'Content-Type': file.mime,
-        'Content-Length': String(file.content.length),
-        'Content-Disposition': `inline; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`,
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'no-store',
-      })
-      res.send(file.content)
-    }),
-  )
 
   // ---------------------------------------------------------------------------------------------
   // 实名核验 (manual 000 §2.2.2, 001 §2.1)
@@ -204,12 +147,12 @@ export function identityRoutes(services: Services): Router {
         name: latest?.status === 'rejected' ? latest.name : applicant.name,
         details: latest?.status === 'rejected' ? latest.details : '',
       })
-      const draft = await findDraft(
-        db,
-        form.values.photoFileId,
-        { kind: 'applicant', id: applicant.id },
-        PHOTO_KIND,
-      )
+      const photo = await uploadField(db, {
+        field: 'photo',
+        kind: PHOTO_KIND,
+        owner: { kind: 'applicant', id: applicant.id },
+        values: form.values,
+      })
       res.render(`${VIEWS}/review.njk`, {
         ...form,
         docTypeLabel: docTypeLabel(applicant.doc_type),
@@ -221,8 +164,7 @@ export function identityRoutes(services: Services): Router {
         cycleText: cycleText(now),
         used,
         remaining: Math.max(0, REVIEWS_PER_CYCLE - used),
-        draft: draft && describeDraft(draft),
-        photoRule: { maxBytes: formatBytes(IMAGE_RULES[PHOTO_KIND].maxBytes) },
+        photo,
       })
     }),
   )
@@ -241,39 +183,28 @@ export function identityRoutes(services: Services): Router {
       }
       const body = req.body ?? {}
       const { value, errors } = checkReviewForm(body)
-      const file = uploadedFile(req, 'photo')
-      let prepared: Prepared | undefined
-      if (res.locals.uploadError) errors.photo = res.locals.uploadError as string
-      else if (file) {
-        prepared = await prepareImage(PHOTO_KIND, file.buffer)
-        if (!prepared.ok) errors.photo = prepared.error
-      }
+      const upload = await receiveUpload(db, req, { field: 'photo', kind: PHOTO_KIND, owner, now })
       const keep = (photoFileId: string) => ({ ...body, photoFileId })
 
       if (value.action === 'preview') {
-        if (!prepared?.ok)
+        if (upload.status !== 'new')
           return redirectWithErrors(
             req,
             res,
             REVIEW_FORM,
-            { photo: errors.photo ?? IMAGE_MESSAGES.missing },
-            body,
+            { photo: uploadError(upload) ?? IMAGE_MESSAGES.missing },
+            keep(receivedId(upload)),
           )
-        const stored = await storeImage(db, prepared.image, owner, { now, draft: true })
         flash(req, 'success', MESSAGES.photoPreviewed)
-        return redirectWithErrors(req, res, REVIEW_FORM, {}, keep(stored.id))
+        return redirectWithErrors(req, res, REVIEW_FORM, {}, keep(upload.file.id))
       }
 
-      const draft = prepared ? undefined : await findDraft(db, value.photoFileId, owner, PHOTO_KIND)
-      if (!prepared && !draft && !errors.photo) errors.photo = IMAGE_MESSAGES.missing
-      if (hasErrors(errors)) {
+      const photoError = uploadError(upload)
+      if (photoError) errors.photo = photoError
+      if (hasErrors(errors) || upload.status === 'none' || upload.status === 'refused') {
         // A good photo is kept while the other fields are corrected, so it need not be chosen again.
-        if (prepared?.ok) {
-          const stored = await storeImage(db, prepared.image, owner, { now, draft: true })
-          flash(req, 'info', MESSAGES.photoKept)
-          return redirectWithErrors(req, res, REVIEW_FORM, errors, keep(stored.id))
-        }
-        return redirectWithErrors(req, res, REVIEW_FORM, errors, keep(value.photoFileId))
+        if (upload.status === 'new') flash(req, 'info', MESSAGES.photoKept)
+        return redirectWithErrors(req, res, REVIEW_FORM, errors, keep(receivedId(upload)))
       }
 
       const outcome = await submitReview(
@@ -282,15 +213,14 @@ export function identityRoutes(services: Services): Router {
         {
           name: value.name,
           details: value.details,
-          photo: prepared?.ok ? prepared.image : undefined,
-          draftId: draft?.id,
+          draftId: upload.file.id,
         },
         context(req),
       )
       if (!outcome.ok) {
         const { _form: formError, ...fieldErrors } = outcome.errors
         if (formError) flash(req, 'error', formError)
-        return redirectWithErrors(req, res, REVIEW_FORM, fieldErrors, keep(''))
+        return redirectWithErrors(req, res, REVIEW_FORM, fieldErrors, keep(upload.file.id))
       }
       flash(req, 'success', MESSAGES.reviewSubmitted)
       res.redirect(303, '/identity/review')
@@ -383,62 +313,6 @@ export function identityRoutes(services: Services): Router {
     }),
   )
 
-  // ---------------------------------------------------------------------------------------------
-  // 身份信息库 import and export (administrators)
-
-  router.get(
-    '/staff/identity-registry',
-    adminOnly,
-    handler(async (req, res) => {
-      res.render(`${VIEWS}/registry.njk`, {
-        ...takeForm(req, REGISTRY_FORM),
-        stats: await registryStats(db),
-        header: REGISTRY_HEADER.join(','),
-        docTypes: Object.values(DOC_TYPE_LABELS),
-      })
-    }),
-  )
-
-  router.get('/staff/identity-registry/template.csv', adminOnly, (_req, res) => {
-    csvResponse(res, 'identity-registry-template.csv', REGISTRY_TEMPLATE)
-  })
-
-  router.get(
-    '/staff/identity-registry/export.csv',
-    adminOnly,
-    handler(async (req, res) => {
-      const { csv } = await exportRegistry(services, staffActor(req))
-      csvResponse(res, `identity-registry-${shanghaiDate(clock.now())}.csv`, csv)
-    }),
-  )
-
-  router.post(
-    '/staff/identity-registry',
-    adminOnly,
-    handler(async (req, res) => {
-      const fail = (errors: FieldErrors, problems: string[] = [], problemCount = 0) =>
-        redirectWithErrors(req, res, REGISTRY_FORM, errors, { problems, problemCount })
-      if (res.locals.uploadError) return fail({ file: '文件过大，请上传不超过10MB的CSV文件' })
-      const file = uploadedFile(req, 'file')
-      if (!file) return fail({ file: '请选择要导入的CSV文件' })
-      const text = decodeCsv(file.buffer)
-      if (text === null)
-        return fail({
-          file: '文件不是UTF-8编码。请在Excel中选择“另存为”，保存类型选“CSV UTF-8（逗号分隔）”后重新上传',
-        })
-      const { rows, problems } = parseRegistryCsv(text, clock.now())
-      if (problems.length)
-        return fail(
-          { file: MESSAGES.registryHasErrors(problems.length) },
-          problems.slice(0, SHOWN_PROBLEMS).map((p) => p.message),
-          problems.length,
-        )
-      const { inserted, updated } = await importRegistry(services, rows, staffActor(req), file.originalname)
-      flash(req, 'success', MESSAGES.registryImported(rows.length, inserted, updated))
-      res.redirect(303, '/staff/identity-registry')
-    }),
-  )
-
   return router
 }
 
@@ -446,16 +320,3 @@ const identityOf = (a: { id: number; identity_status: string }) => ({
   id: Number(a.id),
   identity_status: a.identity_status as IdentityStatus,
 })
-
-function describeDraft(d: StoredFileInfo) {
-  return { id: d.id, size: formatBytes(d.size), width: d.width, height: d.height }
-}
-
-function csvResponse(res: Response, filename: string, csv: string): void {
-  res.set({
-    'Content-Type': 'text/csv; charset=utf-8',
-    'Content-Disposition': `attachment; filename="${filename}"`,
-    'Cache-Control': 'no-store',
-  })
-  res.send(csv)
-}

@@ -1,0 +1,44 @@
+import { Router } from 'express'
+import type { Services } from '../../services'
+import { fileForViewer } from '../../services/uploads'
+import { handler } from '../../web/async'
+
+// GET /files/:id serves stored uploads to their owner and to staff whose role covers the file's
+// kind (never a draft). Anyone who may not open a file is told it does not exist.
+
+export function filesRoutes(services: Services): Router {
+  const router = Router()
+  router.get(
+    '/files/:id',
+    handler(async (req, res, next) => {
+      const file = await fileForViewer(services.db, String(req.params.id), {
+        applicant: req.applicant,
+        staff: req.staff,
+      })
+      if (!file) return next()
+      res.set({
+        'Content-Type': file.mime,
+        'Content-Length': String(file.content.length),
+        'Content-Disposition': contentDisposition(file.filename, `${file.kind}.jpg`),
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      })
+      res.send(file.content)
+    }),
+  )
+  return router
+}
+
+/**
+ * `inline; filename="photo.jpg"`, and for a Chinese name also the RFC 5987 form that browsers
+ * prefer (`filename*=UTF-8''%E8%AF%81...`), with an ASCII fallback for the others.
+ */
+export function contentDisposition(filename: string, asciiFallback: string): string {
+  if (/^[\w.-]+$/.test(filename)) return `inline; filename="${filename}"`
+  const fallback = asciiFallback.replace(/[^\w.-]/g, '_')
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  )
+  return `inline; filename="${fallback}"; filename*=UTF-8''${encoded}`
+}

@@ -1,0 +1,344 @@
+import type { Services } from '../../services'
+import type { Actor } from '../../services/audit'
+import type { Db } from '../../db/knex'
+import { maskDocNumber } from '../../domain/idNumber'
+import { registryFromYear } from '../../domain/registration'
+import { adoptDraft } from '../../services/uploads'
+import { MESSAGES } from './messages'
+import {
+  certNumberTaken,
+  decideItem,
+  deleteItem,
+  deleteUses,
+  findItem,
+  insertItem,
+  insertUses,
+  isLocked,
+  markSynced,
+  ownedCount,
+  registryCertificates,
+  registryEducation,
+  registryMandarin,
+  registryStudentStatus,
+  replaceSynced,
+  updateItem,
+  type ItemKind,
+  type LockableKind,
+  type Person,
+} from './repository'
+import type { Decision } from './schemas'
+
+// 个人信息中心: each verb is one transaction with its audit entry. Items used by a submitted
+// application (info_item_uses) are frozen: edits and deletes are refused here, whatever the form.
+
+export interface RequestContext {
+  ip: string
+  userAgent?: string
+}
+
+export type Outcome = { ok: true; id: number } | { ok: false; error: string; field?: string }
+
+const SCAN_KIND = { mandarin: 'mandarin_scan', education: 'education_scan' } as const
+
+const applicantActor = (a: Person, ctx: RequestContext): Actor => ({
+  kind: 'applicant',
+  id: a.id,
+  label: maskDocNumber(a.doc_number),
+  ip: ctx.ip,
+  userAgent: ctx.userAgent,
+})
+
+const sameName = (a: string, b: string) => a.replace(/\s/g, '') === b.replace(/\s/g, '')
+const sameDoc = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase()
+
+/**
+ * 核验证书 / 核验学历: the registry row must exist and carry the account's name and ID number;
+ * otherwise one message whichever part differs (so nobody probes others' certificates).
+ */
+export async function verifyByNumber(
+  services: Services,
+  who: Person,
+  kind: 'mandarin' | 'education',
+  certNumber: string,
+  ctx: RequestContext,
+): Promise<Outcome> {
+  const { db, clock } = services
+  const found =
+    kind === 'mandarin' ? await registryMandarin(db, certNumber) : await registryEducation(db, certNumber)
+  const notFound = kind === 'mandarin' ? MESSAGES.mandarinNotFound : MESSAGES.educationNotFound
+  if (!found || !sameName(found.name, who.name) || !sameDoc(found.doc_number, who.doc_number))
+    return { ok: false, error: notFound, field: 'certNumber' }
+  const details: Record<string, string> =
+    kind === 'mandarin'
+      ? { score: found.score, grade: found.grade, issuer: found.issuer, issuedOn: found.issued_on }
+      : { school: found.school, major: found.major, level: found.level, graduatedOn: found.graduated_on }
+  return db.transaction(async (trx) => {
+    const now = clock.now()
+    const id = await insertItem(trx, {
+      applicant_id: who.id,
+      kind,
+      source: 'registry',
+      category: kind === 'education' ? 'verified' : null,
+      cert_number: certNumber,
+      details,
+      scan_file_id: null,
+      status: 'verified',
+      created_at: now,
+    })
+    if (!id) return { ok: false, error: MESSAGES.duplicate, field: 'certNumber' } as const
+    await services.audit.record(trx, applicantActor(who, ctx), {
+      action: `info.${kind}.verify`,
+      targetType: 'info_item',
+      targetId: id,
+      detail: { certNumber },
+    })
+    return { ok: true, id } as const
+  })
+}
+
+export interface ManualItem {
+  kind: ItemKind
+  certNumber: string
+  category?: string | null
+  details: Record<string, string>
+  /** A previewed scan to adopt; absent when the kind has no scan or an edit keeps the old one. */
+  draftId?: string
+}
+
+/** 录入 (itemId absent) or 修改 a hand-entered item; it is 待核验 afterwards either way. */
+export async function saveManualItem(
+  services: Services,
+  who: Person,
+  item: ManualItem,
+  ctx: RequestContext,
+  itemId?: number,
+): Promise<Outcome> {
+  const { db, clock } = services
+  return db.transaction(async (trx) => {
+    const now = clock.now()
+    const owner = { kind: 'applicant', id: who.id } as const
+    let existing
+    if (itemId !== undefined) {
+      existing = await findItem(trx, who.id, item.kind, itemId)
+      if (!existing) return { ok: false, error: 'not_found' } as const
+      if (await isLocked(trx, item.kind, itemId)) return { ok: false, error: MESSAGES.locked } as const
+      if (existing.source !== 'manual') return { ok: false, error: MESSAGES.notEditable } as const
+      await trx('info_items').where({ id: itemId }).forUpdate().first('id')
+    }
+    if (await certNumberTaken(trx, who.id, item.kind, item.certNumber, itemId))
+      return { ok: false, error: MESSAGES.duplicate, field: 'certNumber' } as const
+    let scan = existing?.scan_file_id ?? null
+    if (item.draftId && item.kind !== 'degree') {
+      if (!(await adoptDraft(trx, item.draftId, owner, SCAN_KIND[item.kind])))
+        return { ok: false, error: 'scan_missing', field: 'scan' } as const
+      scan = item.draftId
+    }
+    let id = itemId
+    if (id === undefined) {
+      id = await insertItem(trx, {
+        applicant_id: who.id,
+        kind: item.kind,
+        source: 'manual',
+        category: item.category ?? null,
+        cert_number: item.certNumber,
+        details: item.details,
+        scan_file_id: scan,
+        status: 'pending',
+        created_at: now,
+      })
+      if (!id) return { ok: false, error: MESSAGES.duplicate, field: 'certNumber' } as const
+    } else {
+      await updateItem(
+        trx,
+        who.id,
+        id,
+        {
+          cert_number: item.certNumber,
+          category: item.category ?? null,
+          details: item.details,
+          scan_file_id: scan,
+        },
+        now,
+      )
+    }
+    await services.audit.record(trx, applicantActor(who, ctx), {
+      action: itemId === undefined ? `info.${item.kind}.create` : `info.${item.kind}.update`,
+      targetType: 'info_item',
+      targetId: id,
+      detail: { certNumber: item.certNumber, category: item.category ?? undefined },
+    })
+    return { ok: true, id } as const
+  })
+}
+
+export async function deleteInfoItem(
+  services: Services,
+  who: Person,
+  kind: ItemKind,
+  id: number,
+  ctx: RequestContext,
+): Promise<Outcome> {
+  return services.db.transaction(async (trx) => {
+    const existing = await findItem(trx, who.id, kind, id)
+    if (!existing) return { ok: false, error: 'not_found' } as const
+    // Lock the row, then check the uses: lockInfoItems in a concurrent submit waits for us or wins.
+    await trx('info_items').where({ id }).forUpdate().first('id')
+    if (await isLocked(trx, kind, id)) return { ok: false, error: MESSAGES.locked } as const
+    await deleteItem(trx, who.id, kind, id)
+    await services.audit.record(trx, applicantActor(who, ctx), {
+      action: `info.${kind}.delete`,
+      targetType: 'info_item',
+      targetId: id,
+      detail: { certNumber: existing.cert_number, status: existing.status },
+    })
+    return { ok: true, id } as const
+  })
+}
+
+/** Whether a registry certificate is one the centre lists: issued 2008+ (广西, digits 5–6 = 45: 2012+). */
+export function certificateIsSynced(certNumber: string, issuedOn: string): boolean {
+  const province = certNumber.length === 17 ? `${certNumber.slice(4, 6)}0000` : ''
+  return Number(issuedOn.slice(0, 4)) >= registryFromYear(province)
+}
+
+/** 同步: copies the registry's certificates (2008+, 广西 2012+) with their registration history. */
+export async function syncCertificates(
+  services: Services,
+  who: Person,
+  ctx?: RequestContext,
+): Promise<number> {
+  const { db, clock } = services
+  const now = clock.now()
+  const rows = (await registryCertificates(db, who.doc_number))
+    .filter((c) => certificateIsSynced(c.cert_number, c.issued_on))
+    .map((c) => ({
+      cert_number: c.cert_number,
+      holder_name: c.holder_name,
+      qualification_type: c.qualification_type,
+      subject: c.subject,
+      authority: c.authority,
+      issued_on: c.issued_on,
+      history: JSON.stringify(c.history),
+      synced_at: now,
+    }))
+  await db.transaction(async (trx) => {
+    await replaceSynced(trx, 'info_certificates', 'certificate', who.id, 'cert_number', rows)
+    await markSynced(trx, who.id, 'certificates', now)
+    if (ctx)
+      await services.audit.record(trx, applicantActor(who, ctx), {
+        action: 'info.certificates.sync',
+        targetType: 'applicant',
+        targetId: who.id,
+        detail: { count: rows.length },
+      })
+  })
+  return rows.length
+}
+
+/** 同步学籍: the student-status registry's rows for the account's ID number. */
+export async function syncStudentStatus(
+  services: Services,
+  who: Person,
+  ctx: RequestContext,
+): Promise<number> {
+  const { db, clock } = services
+  const now = clock.now()
+  const rows = (await registryStudentStatus(db, who.doc_number)).map((r) => ({
+    school: r.school,
+    major: r.major,
+    level: r.level,
+    full_time: r.full_time,
+    status: r.status,
+    expected_graduation: r.expected_graduation,
+    synced_at: now,
+  }))
+  await db.transaction(async (trx) => {
+    await replaceSynced(trx, 'info_student_status', 'student_status', who.id, 'school', rows)
+    await markSynced(trx, who.id, 'student_status', now)
+    await services.audit.record(trx, applicantActor(who, ctx), {
+      action: 'info.student_status.sync',
+      targetType: 'applicant',
+      targetId: who.id,
+      detail: { count: rows.length },
+    })
+  })
+  return rows.length
+}
+
+export interface InfoItemRef {
+  kind: LockableKind
+  id: number
+}
+
+export class InfoItemNotOwned extends Error {}
+
+/**
+ * The lock hook for the business modules: call it inside the submit's transaction with the items
+ * the application used. From then on the items can be viewed but not changed or deleted. Throws
+ * InfoItemNotOwned (rolling the submit back) when an item is not the applicant's. Idempotent.
+ */
+export async function lockInfoItems(
+  trx: Db,
+  applicantId: number,
+  items: InfoItemRef[],
+  application: { kind: string; id: number },
+): Promise<void> {
+  const byKind = new Map<LockableKind, number[]>()
+  for (const it of items) byKind.set(it.kind, [...new Set([...(byKind.get(it.kind) ?? []), it.id])])
+  for (const [kind, ids] of byKind)
+    if ((await ownedCount(trx, applicantId, kind, ids)) !== ids.length)
+      throw new InfoItemNotOwned(`${kind} ${ids.join(',')} not all of applicant ${applicantId}`)
+  // The database's clock: the hook gets no Clock, and the lock's time is only for the record.
+  const now = trx.fn.now()
+  await insertUses(
+    trx,
+    [...byKind].flatMap(([kind, ids]) =>
+      ids.map((id) => ({
+        item_kind: kind,
+        item_id: id,
+        applicant_id: applicantId,
+        application_kind: application.kind,
+        application_id: application.id,
+        locked_at: now,
+      })),
+    ),
+  )
+}
+
+/** Releases an application's locks (an application abandoned or deleted before confirmation). */
+export async function unlockInfoItems(trx: Db, application: { kind: string; id: number }): Promise<number> {
+  return deleteUses(trx, application)
+}
+
+/** Staff: 核验通过 / 核验不通过 (reason required), only if nobody decided first. */
+export async function decideInfoItem(
+  services: Services,
+  staff: { id: number; username: string },
+  id: number,
+  input: Decision,
+  ctx: RequestContext,
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  const { db, clock } = services
+  return db.transaction(async (trx) => {
+    const now = clock.now()
+    const passed = input.decision === 'pass'
+    const row = await decideItem(trx, id, input.version, {
+      status: passed ? 'verified' : 'rejected',
+      reason: passed ? input.reason || null : input.reason,
+      staffId: staff.id,
+      at: now,
+    })
+    if (!row) return { ok: false, error: MESSAGES.decidedByOther } as const
+    await services.audit.record(
+      trx,
+      { kind: 'staff', id: staff.id, label: staff.username, ip: ctx.ip, userAgent: ctx.userAgent },
+      {
+        action: passed ? 'info.item.verify' : 'info.item.reject',
+        targetType: 'info_item',
+        targetId: id,
+        detail: { kind: row.kind, applicantId: row.applicant_id, reason: row.reason ?? undefined },
+      },
+    )
+    return { ok: true } as const
+  })
+}
