@@ -1,0 +1,450 @@
+import type { Knex } from 'knex'
+import type { Db } from '../../db/knex'
+import type { AuthorityLevel, Business, Window } from '../../domain/windows'
+
+// The bureau tables: authorities, confirmation_points (+ confirmation_point_schools), online_windows.
+// Typed rows in, typed rows out; the only file of the module that writes SQL.
+
+export type Conn = Db | Knex.Transaction
+
+export interface AuthorityRow {
+  id: number
+  name: string
+  region_code: string
+  region_name: string
+  level: AuthorityLevel
+  address: string | null
+  phone: string | null
+  registers: boolean
+  stages: string[]
+  certifies: boolean
+  qualification_types: string[]
+  posts_certificates: boolean
+  reminder: string | null
+  /** 'YYYY-MM-DD' or null */
+  form_download_end: string | null
+  enabled: boolean
+}
+
+export interface PointRow {
+  id: number
+  authority_id: number
+  authority_name: string
+  name: string
+  scope: string
+  free_schools: string[]
+  address: string | null
+  phone: string | null
+  confirm_start: Date | null
+  confirm_end: Date | null
+  capacity_per_day: number | null
+  enabled: boolean
+  /** at least one active staff member holds 现场确认 on the point */
+  staffed: boolean
+}
+
+export interface WindowRow extends Window {
+  id: number
+  authority_id: number
+  business: Business
+}
+
+export interface SchoolRow {
+  id: number
+  name: string
+  region_code: string
+}
+
+export type AuthorityFields = Omit<AuthorityRow, 'id' | 'region_name'>
+export type PointFields = Omit<PointRow, 'id' | 'authority_name' | 'staffed'>
+
+const AUTHORITY_COLUMNS = [
+  'a.id',
+  'a.name',
+  'a.region_code',
+  'r.name as region_name',
+  'a.level',
+  'a.address',
+  'a.phone',
+  'a.registers',
+  'a.stages',
+  'a.certifies',
+  'a.qualification_types',
+  'a.posts_certificates',
+  'a.reminder',
+  'a.enabled',
+]
+
+const authorityQuery = (db: Conn) =>
+  db('authorities as a')
+    .leftJoin('ref_regions as r', 'r.code', 'a.region_code')
+    .select(AUTHORITY_COLUMNS)
+    .select(db.raw(`to_char(a.form_download_end, 'YYYY-MM-DD') as form_download_end`))
+
+const toAuthority = (r: AuthorityRow): AuthorityRow => ({
+  ...r,
+  id: Number(r.id),
+  region_code: r.region_code.trim(),
+  region_name: r.region_name ?? '',
+})
+
+export async function listAuthorities(db: Conn): Promise<AuthorityRow[]> {
+  return (await authorityQuery(db).orderBy([{ column: 'a.level', order: 'desc' }, 'a.name'])).map(toAuthority)
+}
+
+export async function authorityById(db: Conn, id: number): Promise<AuthorityRow | undefined> {
+  if (!Number.isSafeInteger(id)) return undefined
+  const row = await authorityQuery(db).where('a.id', id).first()
+  return row && toAuthority(row)
+}
+
+export interface AuthorityFilter {
+  business: Business
+  provinceCode?: string
+  cityCode?: string
+  /** 现任教学段 the authority registers (registration) */
+  stage?: string
+  /** 资格种类 the authority certifies (certification) */
+  qualificationType?: string
+  /** only authorities whose window for the business is open at this instant */
+  openAt?: Date
+}
+
+/**
+ * Enabled authorities doing the business, for a city (its own authority, its counties' and its
+ * province's) or a whole province.
+ */
+export async function findAuthorities(db: Conn, f: AuthorityFilter): Promise<AuthorityRow[]> {
+  const q = authorityQuery(db)
+    .where('a.enabled', true)
+    .orderBy([{ column: 'a.level' }, 'a.name'])
+  if (f.business === 'registration') {
+    q.where('a.registers', true)
+    if (f.stage) q.whereRaw('? = ANY (a.stages)', [f.stage])
+  } else {
+    q.where('a.certifies', true)
+    if (f.qualificationType) q.whereRaw('? = ANY (a.qualification_types)', [f.qualificationType])
+  }
+  if (f.cityCode)
+    q.where((w) =>
+      w
+        .where('a.region_code', f.cityCode!)
+        .orWhere('r.parent_code', f.cityCode!)
+        .orWhereRaw('a.region_code = (SELECT parent_code FROM ref_regions WHERE code = ?)', [f.cityCode!]),
+    )
+  else if (f.provinceCode)
+    q.where((w) =>
+      w
+        .where('a.region_code', f.provinceCode!)
+        .orWhere('r.parent_code', f.provinceCode!)
+        .orWhereRaw('r.parent_code IN (SELECT code FROM ref_regions WHERE parent_code = ?)', [
+          f.provinceCode!,
+        ]),
+    )
+  if (f.openAt)
+    q.whereExists(
+      db('online_windows as w')
+        .whereRaw('w.authority_id = a.id')
+        .where('w.business', f.business)
+        .where('w.starts_at', '<=', f.openAt)
+        .where('w.ends_at', '>', f.openAt),
+    )
+  return (await q).map(toAuthority)
+}
+
+function authorityRecord(f: AuthorityFields) {
+  return {
+    name: f.name,
+    region_code: f.region_code,
+    level: f.level,
+    address: f.address,
+    phone: f.phone,
+    registers: f.registers,
+    stages: f.stages,
+    certifies: f.certifies,
+    qualification_types: f.qualification_types,
+    posts_certificates: f.posts_certificates,
+    reminder: f.reminder,
+    form_download_end: f.form_download_end,
+    enabled: f.enabled,
+  }
+}
+
+export async function insertAuthority(db: Conn, f: AuthorityFields, now: Date): Promise<number> {
+  const [row] = await db('authorities')
+    .insert({ ...authorityRecord(f), created_at: now, updated_at: now })
+    .returning('id')
+  return Number(row.id)
+}
+
+export async function updateAuthority(db: Conn, id: number, f: AuthorityFields, now: Date): Promise<boolean> {
+  return (
+    (await db('authorities')
+      .where({ id })
+      .update({ ...authorityRecord(f), updated_at: now })) > 0
+  )
+}
+
+export async function authorityNameTaken(db: Conn, name: string, exceptId?: number): Promise<boolean> {
+  const q = db('authorities').where({ name })
+  if (exceptId) q.whereNot({ id: exceptId })
+  return !!(await q.first('id'))
+}
+
+// ---- points -----------------------------------------------------------------------------------
+
+const STAFFED = `EXISTS (
+  SELECT 1 FROM staff_roles sr JOIN staff_users su ON su.id = sr.staff_id
+  WHERE sr.role = 'confirmation_clerk' AND sr.scope_type = 'point' AND sr.scope_id = p.id AND su.active
+)`
+
+const pointQuery = (db: Conn) =>
+  db('confirmation_points as p')
+    .join('authorities as a', 'a.id', 'p.authority_id')
+    .select(
+      'p.id',
+      'p.authority_id',
+      'a.name as authority_name',
+      'p.name',
+      'p.scope',
+      'p.free_schools',
+      'p.address',
+      'p.phone',
+      'p.confirm_start',
+      'p.confirm_end',
+      'p.capacity_per_day',
+      'p.enabled',
+      db.raw(`${STAFFED} as staffed`),
+    )
+
+const toPoint = (r: PointRow): PointRow => ({ ...r, id: Number(r.id), authority_id: Number(r.authority_id) })
+
+export async function pointsOf(db: Conn, authorityId: number): Promise<PointRow[]> {
+  return (await pointQuery(db).where('p.authority_id', authorityId).orderBy('p.name')).map(toPoint)
+}
+
+export async function pointById(db: Conn, id: number): Promise<PointRow | undefined> {
+  if (!Number.isSafeInteger(id)) return undefined
+  const row = await pointQuery(db).where('p.id', id).first()
+  return row && toPoint(row)
+}
+
+export interface OfferedFilter {
+  authorityId?: number
+  business?: Business
+  /** points whose 现场确认结束时间 is before this instant are no longer offered */
+  at: Date
+  /** matches name, 确认范围, address or a covered school */
+  search?: string
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+/** Points offered to applicants: enabled, staffed, of an enabled authority, confirmation not over. */
+export async function offeredPoints(db: Conn, f: OfferedFilter): Promise<PointRow[]> {
+  const q = pointQuery(db)
+    .where('p.enabled', true)
+    .where('a.enabled', true)
+    .whereRaw(STAFFED)
+    .where((w) => w.whereNull('p.confirm_end').orWhere('p.confirm_end', '>', f.at))
+    .orderBy(['a.name', 'p.name'])
+  if (f.authorityId !== undefined) q.where('p.authority_id', f.authorityId)
+  if (f.business === 'registration') q.where('a.registers', true)
+  if (f.business === 'certification') q.where('a.certifies', true)
+  if (f.search) {
+    const like = likePattern(f.search)
+    q.where((w) =>
+      w
+        .whereILike('p.name', like)
+        .orWhereILike('p.scope', like)
+        .orWhereILike('p.address', like)
+        .orWhereRaw(`EXISTS (SELECT 1 FROM unnest(p.free_schools) s WHERE s ILIKE ?)`, [like])
+        .orWhereRaw(
+          `EXISTS (SELECT 1 FROM confirmation_point_schools ps JOIN schools sc ON sc.id = ps.school_id
+                   WHERE ps.point_id = p.id AND sc.name ILIKE ?)`,
+          [like],
+        ),
+    )
+  }
+  return (await q).map(toPoint)
+}
+
+/** The ids of the points among `pointIds` whose covered schools include the school (exact name). */
+export async function pointsCovering(db: Conn, pointIds: number[], schoolName: string): Promise<number[]> {
+  if (!pointIds.length || !schoolName) return []
+  const rows: { id: string }[] = await db('confirmation_points as p')
+    .whereIn('p.id', pointIds)
+    .where((w) =>
+      w
+        .whereRaw('? = ANY (p.free_schools)', [schoolName])
+        .orWhereExists(
+          db('confirmation_point_schools as ps')
+            .join('schools as s', 's.id', 'ps.school_id')
+            .whereRaw('ps.point_id = p.id')
+            .where('s.name', schoolName),
+        ),
+    )
+    .orderBy('p.id')
+    .select('p.id')
+  return rows.map((r) => Number(r.id))
+}
+
+function pointRecord(f: PointFields) {
+  return {
+    authority_id: f.authority_id,
+    name: f.name,
+    scope: f.scope,
+    free_schools: f.free_schools,
+    address: f.address,
+    phone: f.phone,
+    confirm_start: f.confirm_start,
+    confirm_end: f.confirm_end,
+    capacity_per_day: f.capacity_per_day,
+    enabled: f.enabled,
+  }
+}
+
+export async function insertPoint(db: Conn, f: PointFields, now: Date): Promise<number> {
+  const [row] = await db('confirmation_points')
+    .insert({ ...pointRecord(f), created_at: now, updated_at: now })
+    .returning('id')
+  return Number(row.id)
+}
+
+export async function updatePoint(db: Conn, id: number, f: PointFields, now: Date): Promise<boolean> {
+  return (
+    (await db('confirmation_points')
+      .where({ id })
+      .update({ ...pointRecord(f), updated_at: now })) > 0
+  )
+}
+
+export async function pointNameTaken(db: Conn, authorityId: number, name: string, exceptId?: number) {
+  const q = db('confirmation_points').where({ authority_id: authorityId, name })
+  if (exceptId) q.whereNot({ id: exceptId })
+  return !!(await q.first('id'))
+}
+
+export async function schoolsOfPoint(db: Conn, pointId: number): Promise<SchoolRow[]> {
+  const rows = await db('confirmation_point_schools as ps')
+    .join('schools as s', 's.id', 'ps.school_id')
+    .where('ps.point_id', pointId)
+    .orderBy('s.name')
+    .select('s.id', 's.name', 's.region_code')
+  return rows.map((r) => ({ ...r, id: Number(r.id) }))
+}
+
+export async function linkSchools(db: Conn, pointId: number, schoolIds: number[]): Promise<void> {
+  if (schoolIds.length)
+    await db('confirmation_point_schools')
+      .insert(schoolIds.map((school_id) => ({ point_id: pointId, school_id })))
+      .onConflict(['point_id', 'school_id'])
+      .ignore()
+}
+
+export async function unlinkSchools(db: Conn, pointId: number, schoolIds: number[]): Promise<void> {
+  if (schoolIds.length)
+    await db('confirmation_point_schools')
+      .where({ point_id: pointId })
+      .whereIn('school_id', schoolIds)
+      .delete()
+}
+
+export async function searchSchools(db: Conn, text: string, limit = 20): Promise<SchoolRow[]> {
+  const rows = await db('schools')
+    .whereILike('name', likePattern(text))
+    .orderByRaw('length(name), name')
+    .limit(limit)
+    .select('id', 'name', 'region_code')
+  return rows.map((r) => ({ ...r, id: Number(r.id) }))
+}
+
+export async function existingSchoolIds(db: Conn, ids: number[]): Promise<number[]> {
+  if (!ids.length) return []
+  const rows: { id: string }[] = await db('schools').whereIn('id', ids).select('id')
+  return rows.map((r) => Number(r.id))
+}
+
+// ---- windows ----------------------------------------------------------------------------------
+
+const toWindow = (r: {
+  id: string
+  authority_id: string
+  business: Business
+  starts_at: Date
+  ends_at: Date
+}): WindowRow => ({
+  id: Number(r.id),
+  authority_id: Number(r.authority_id),
+  business: r.business,
+  start: r.starts_at,
+  end: r.ends_at,
+})
+
+export async function windowsOf(db: Conn, authorityId: number, business?: Business): Promise<WindowRow[]> {
+  const q = db('online_windows').where({ authority_id: authorityId }).orderBy(['business', 'starts_at'])
+  if (business) q.where({ business })
+  return (await q.select('*')).map(toWindow)
+}
+
+export async function windowById(db: Conn, id: number): Promise<WindowRow | undefined> {
+  const row = await db('online_windows').where({ id }).first()
+  return row && toWindow(row)
+}
+
+const OVERLAP = 'online_windows_no_overlap'
+
+/** True when the database refused a window because it overlaps another (the exclusion constraint). */
+export const isOverlap = (err: unknown): boolean => (err as { constraint?: string })?.constraint === OVERLAP
+
+export async function insertWindow(
+  db: Conn,
+  w: { authorityId: number; business: Business; start: Date; end: Date },
+  now: Date,
+): Promise<number> {
+  const [row] = await db('online_windows')
+    .insert({
+      authority_id: w.authorityId,
+      business: w.business,
+      starts_at: w.start,
+      ends_at: w.end,
+      created_at: now,
+    })
+    .returning('id')
+  return Number(row.id)
+}
+
+export async function updateWindow(db: Conn, id: number, w: { start: Date; end: Date }): Promise<boolean> {
+  return (await db('online_windows').where({ id }).update({ starts_at: w.start, ends_at: w.end })) > 0
+}
+
+export async function deleteWindow(db: Conn, id: number): Promise<boolean> {
+  return (await db('online_windows').where({ id }).delete()) > 0
+}
+
+// ---- reference lists --------------------------------------------------------------------------
+
+export async function regionByCode(db: Conn, code: string) {
+  const row: { code: string; name: string; level: number; parent_code: string | null } | undefined = await db(
+    'ref_regions',
+  )
+    .where({ code })
+    .first('code', 'name', 'level', 'parent_code')
+  return row
+}
+
+export async function regionOptions(db: Conn, parent: string | null) {
+  const q = db('ref_regions').orderBy('code').select('code', 'name')
+  const rows: { code: string; name: string }[] = parent
+    ? await q.where({ parent_code: parent, level: 2 })
+    : await q.where({ level: 1 })
+  return rows.map((r) => ({ value: r.code.trim(), text: r.name }))
+}
+
+export async function codeOptions(db: Conn, kind: string) {
+  const rows: { code: string; name: string }[] = await db('ref_codes')
+    .where({ kind })
+    .orderBy('sort')
+    .select('code', 'name')
+  return rows.map((r) => ({ value: r.code, text: r.name }))
+}

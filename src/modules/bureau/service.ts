@@ -1,0 +1,335 @@
+import type { Db } from '../../db/knex'
+import type { Actor, Audit } from '../../services/audit'
+import type { Clock } from '../../services/clock'
+import type { Role } from '../../domain/roles'
+import {
+  defaultRegistrationWindow,
+  isWindowOpen,
+  relevantWindow,
+  type Business,
+  type Window,
+} from '../../domain/windows'
+import type { AuthorityInfo, BureauPort, PointInfo } from '../registration/bureau'
+import { getSettings } from '../staff/settings'
+import * as repo from './repository'
+import type { AuthorityFields, AuthorityRow, Conn, PointFields, PointRow, WindowRow } from './repository'
+import { m } from './messages'
+
+export { isWindowOpen }
+export type { AuthorityRow, PointRow, WindowRow }
+
+// ---- What the wizards use -------------------------------------------------------------------------
+// Registration and certification read the bureau set-up only through these functions, and re-check
+// the window with windowFor + isWindowOpen at submit and at every edit (a window may close, or the
+// administrator may move it, while an applicant is half-way through).
+
+/**
+ * Enabled authorities doing `business` for the city (its own, its counties' and its province's
+ * authorities) or, without a city, the whole province; registration filters by 现任教学段 `stage`,
+ * certification by 资格种类 `qualificationType`. Only those whose window is open at `at`.
+ */
+export function openAuthorities(
+  db: Conn,
+  q: {
+    business: Business
+    provinceCode?: string
+    cityCode?: string
+    stage?: string
+    qualificationType?: string
+    at: Date
+  },
+): Promise<AuthorityRow[]> {
+  const { at, ...filter } = q
+  return repo.findAuthorities(db, { ...filter, openAt: at })
+}
+
+/** The same authorities whatever their windows (the public look-up then says why one is closed). */
+export function authoritiesFor(
+  db: Conn,
+  q: {
+    business: Business
+    provinceCode?: string
+    cityCode?: string
+    stage?: string
+    qualificationType?: string
+  },
+): Promise<AuthorityRow[]> {
+  return repo.findAuthorities(db, q)
+}
+
+/**
+ * The confirmation points an applicant may choose at `at`: enabled, staffed (an active staff member
+ * holds 现场确认 on it), of an enabled authority, and not past their 现场确认结束时间.
+ */
+export function pointsFor(db: Conn, authorityId: number, o: { at: Date }): Promise<PointRow[]> {
+  return repo.offeredPoints(db, { authorityId, at: o.at })
+}
+
+/**
+ * The offered point whose covered schools include the applicant's 现任教学校 (exact full name, from
+ * the schools directory or the point's typed names); the lowest id when several do. Without `at`,
+ * any enabled and staffed point of the authority.
+ */
+export async function suggestPoint(
+  db: Conn,
+  authorityId: number,
+  schoolName: string,
+  o: { at?: Date } = {},
+): Promise<PointRow | undefined> {
+  const points = o.at ? await pointsFor(db, authorityId, { at: o.at }) : await repo.pointsOf(db, authorityId)
+  const offered = points.filter((p) => p.enabled && p.staffed)
+  const ids = await repo.pointsCovering(
+    db,
+    offered.map((p) => p.id),
+    schoolName.trim(),
+  )
+  return offered.find((p) => p.id === ids[0])
+}
+
+/**
+ * The authority's window for the business that matters at `at`: the open one, else the next, else
+ * the last that closed; undefined when it has none (该机构未设置网报计划). Open means
+ * start <= at < end (isWindowOpen).
+ */
+export async function windowFor(
+  db: Conn,
+  authorityId: number,
+  business: Business,
+  at: Date,
+): Promise<WindowRow | undefined> {
+  return relevantWindow(await repo.windowsOf(db, authorityId, business), at)
+}
+
+/** The authority, enabled or not (records keep naming it after it is disabled). */
+export const authorityById = (db: Conn, id: number) => repo.authorityById(db, id)
+
+/** The point, enabled or not (records keep showing it). */
+export const pointById = (db: Conn, id: number) => repo.pointById(db, id)
+
+/** The window a new one is prefilled with: registration's half-year setting; none for certification. */
+export async function suggestedWindow(db: Conn, business: Business, at: Date): Promise<Window | undefined> {
+  if (business !== 'registration') return undefined
+  const { registrationHalf } = await getSettings(db as Db)
+  return defaultRegistrationWindow(registrationHalf, at)
+}
+
+// ---- The registration wizard's port ---------------------------------------------------------------
+
+const authorityInfo = (a: AuthorityRow): AuthorityInfo => ({
+  id: a.id,
+  name: a.name,
+  address: a.address,
+  phone: a.phone,
+  reminder: a.reminder,
+  downloadEnds: !!a.form_download_end,
+})
+
+const pointInfo = (p: PointRow): PointInfo => ({
+  id: p.id,
+  name: p.name,
+  scope: p.scope,
+  address: p.address,
+  confirmStart: p.confirm_start,
+  confirmEnd: p.confirm_end,
+})
+
+/** This module's adapter behind src/modules/registration/bureau.ts, reading the time from `clock`. */
+export function createBureauPort(clock: Clock): BureauPort {
+  return {
+    openAuthorities: async (db, q) =>
+      (
+        await openAuthorities(db, {
+          business: 'registration',
+          cityCode: q.cityCode,
+          stage: q.stage,
+          at: q.now,
+        })
+      ).map(authorityInfo),
+    authority: async (db, id) => {
+      const a = await repo.authorityById(db, id)
+      return a && authorityInfo(a)
+    },
+    pointsFor: async (db, id) => (await pointsFor(db, id, { at: clock.now() })).map(pointInfo),
+    point: async (db, id) => {
+      const p = await pointById(db, id)
+      return p && pointInfo(p)
+    },
+    suggestPoint: async (db, id, school) => {
+      const p = await suggestPoint(db, id, school, { at: clock.now() })
+      return p && pointInfo(p)
+    },
+    windowFor: async (db, id) => {
+      const w = await windowFor(db, id, 'registration', clock.now())
+      return w && { start: w.start, end: w.end }
+    },
+  }
+}
+
+// ---- Administration (each one transaction, audited inside it) -----------------------------------
+
+export interface AdminDeps {
+  db: Db
+  audit: Audit
+  clock: Clock
+}
+
+export type Outcome = { ok: true; id: number } | { ok: false; field: string; message: string }
+
+export async function saveAuthority(
+  deps: AdminDeps,
+  actor: Actor,
+  id: number | null,
+  fields: AuthorityFields,
+): Promise<Outcome> {
+  const now = deps.clock.now()
+  return deps.db.transaction(async (trx) => {
+    if (await repo.authorityNameTaken(trx, fields.name, id ?? undefined))
+      return { ok: false, field: 'name', message: m.AUTHORITY_NAME_TAKEN }
+    let savedId = id
+    if (id === null) savedId = await repo.insertAuthority(trx, fields, now)
+    else if (!(await repo.updateAuthority(trx, id, fields, now)))
+      return { ok: false, field: '_form', message: m.NOT_FOUND }
+    await deps.audit.record(trx, actor, {
+      action: id === null ? 'bureau.authority.create' : 'bureau.authority.update',
+      targetType: 'authority',
+      targetId: savedId!,
+      detail: { ...fields },
+    })
+    return { ok: true, id: savedId! }
+  })
+}
+
+export async function savePoint(
+  deps: AdminDeps,
+  actor: Actor,
+  id: number | null,
+  fields: PointFields,
+): Promise<Outcome> {
+  const now = deps.clock.now()
+  return deps.db.transaction(async (trx) => {
+    if (await repo.pointNameTaken(trx, fields.authority_id, fields.name, id ?? undefined))
+      return { ok: false, field: 'name', message: m.POINT_NAME_TAKEN }
+    let savedId = id
+    if (id === null) savedId = await repo.insertPoint(trx, fields, now)
+    else if (!(await repo.updatePoint(trx, id, fields, now)))
+      return { ok: false, field: '_form', message: m.NOT_FOUND }
+    await deps.audit.record(trx, actor, {
+      action: id === null ? 'bureau.point.create' : 'bureau.point.update',
+      targetType: 'confirmation_point',
+      targetId: savedId!,
+      detail: { ...fields },
+    })
+    return { ok: true, id: savedId! }
+  })
+}
+
+/** Adds schools from the directory to the point's 确认范围 and/or removes some. */
+export async function changePointSchools(
+  deps: AdminDeps,
+  actor: Actor,
+  pointId: number,
+  change: { add: number[]; remove: number[] },
+): Promise<{ added: number; removed: number }> {
+  return deps.db.transaction(async (trx) => {
+    const current = (await repo.schoolsOfPoint(trx, pointId)).map((s) => s.id)
+    const add = (await repo.existingSchoolIds(trx, change.add)).filter((s) => !current.includes(s))
+    const remove = change.remove.filter((s) => current.includes(s) && !add.includes(s))
+    if (add.length || remove.length) {
+      await repo.linkSchools(trx, pointId, add)
+      await repo.unlinkSchools(trx, pointId, remove)
+      await deps.audit.record(trx, actor, {
+        action: 'bureau.point.schools',
+        targetType: 'confirmation_point',
+        targetId: pointId,
+        detail: { added: add, removed: remove },
+      })
+    }
+    return { added: add.length, removed: remove.length }
+  })
+}
+
+/**
+ * Creates or moves a window; the exclusion constraint refuses an overlap with another window of the
+ * same authority and business, also when two administrators save at the same moment.
+ */
+export async function saveWindow(
+  deps: AdminDeps,
+  actor: Actor,
+  id: number | null,
+  w: { authorityId: number; business: Business; start: Date; end: Date },
+): Promise<Outcome> {
+  const now = deps.clock.now()
+  try {
+    return await deps.db.transaction(async (trx) => {
+      let savedId = id
+      if (id === null) savedId = await repo.insertWindow(trx, w, now)
+      else if (!(await repo.updateWindow(trx, id, w)))
+        return { ok: false, field: '_form', message: m.NOT_FOUND }
+      await deps.audit.record(trx, actor, {
+        action: id === null ? 'bureau.window.create' : 'bureau.window.update',
+        targetType: 'online_window',
+        targetId: savedId!,
+        detail: {
+          authorityId: w.authorityId,
+          business: w.business,
+          start: w.start.toISOString(),
+          end: w.end.toISOString(),
+        },
+      })
+      return { ok: true as const, id: savedId! }
+    })
+  } catch (err) {
+    if (repo.isOverlap(err)) return { ok: false, field: 'start', message: m.WINDOW_OVERLAP }
+    throw err
+  }
+}
+
+export async function removeWindow(deps: AdminDeps, actor: Actor, id: number): Promise<boolean> {
+  return deps.db.transaction(async (trx) => {
+    const w = await repo.windowById(trx, id)
+    if (!w || !(await repo.deleteWindow(trx, id))) return false
+    await deps.audit.record(trx, actor, {
+      action: 'bureau.window.delete',
+      targetType: 'online_window',
+      targetId: id,
+      detail: {
+        authorityId: w.authority_id,
+        business: w.business,
+        start: w.start.toISOString(),
+        end: w.end.toISOString(),
+      },
+    })
+    return true
+  })
+}
+
+// ---- Staff roles scoped to authorities and points --------------------------------------------------
+
+/** The authorities and points staff roles can be scoped to, for the staff form's hints. */
+export async function scopeChoices(db: Conn) {
+  const authorities = await repo.listAuthorities(db)
+  const points = (await Promise.all(authorities.map((a) => repo.pointsOf(db, a.id)))).flat()
+  return {
+    authorityChoices: authorities.map((a) => `${a.id} ${a.name}`).join('；'),
+    pointChoices: points.map((p) => `${p.id} ${p.name}（${p.authority_name}）`).join('；'),
+  }
+}
+
+/** Errors for scoped grants naming an authority or point that does not exist, by form field. */
+export async function unknownScopes(
+  db: Conn,
+  grants: { role: string; scope_type: string; scope_id: number | string | null }[],
+  fieldOf: (role: Role) => string,
+): Promise<Record<string, string>> {
+  const errors: Record<string, string> = {}
+  for (const g of grants) {
+    if (g.scope_type === 'instance' || errors[fieldOf(g.role as Role)]) continue
+    const id = Number(g.scope_id)
+    const found =
+      g.scope_type === 'authority' ? await repo.authorityById(db, id) : await repo.pointById(db, id)
+    if (!found)
+      errors[fieldOf(g.role as Role)] =
+        `没有编号为 ${g.scope_id} 的${g.scope_type === 'authority' ? '机构' : '确认点'}`
+  }
+  return errors
+}

@@ -1,0 +1,65 @@
+import type { Db } from '../../db/knex'
+
+// What the registration wizard needs of the bureau set-up (注册机构, 确认点, 网报时间): one small
+// port, so the wizard reads one shape whatever the bureau module's tables look like. `bureau.port`
+// is the module's own adapter (installBureau below); tests may replace it.
+
+export interface AuthorityInfo {
+  id: number
+  name: string
+  address: string | null
+  phone: string | null
+  /** The authority's own 申报提醒 text, if it set one. */
+  reminder: string | null
+  /** 注册结束后申请表不能下载: the authority set a download end. */
+  downloadEnds: boolean
+}
+
+export interface PointInfo {
+  id: number
+  name: string
+  scope: string
+  address: string | null
+  confirmStart: Date | null
+  confirmEnd: Date | null
+}
+
+export interface OnlineWindow {
+  start: Date
+  end: Date
+}
+
+export interface BureauPort {
+  /** Registration authorities of the city that register `stage` and whose window is open at `now`. */
+  openAuthorities(db: Db, q: { cityCode: string; stage: string; now: Date }): Promise<AuthorityInfo[]>
+  authority(db: Db, id: number): Promise<AuthorityInfo | undefined>
+  /** The points an applicant may choose (enabled and staffed). */
+  pointsFor(db: Db, authorityId: number): Promise<PointInfo[]>
+  /**
+   * One point by id whether or not it is offered now (past its 确认结束时间, disabled, unstaffed):
+   * what an application's record shows of the point it chose.
+   */
+  point(db: Db, id: number): Promise<PointInfo | undefined>
+  /** The point whose 确认范围 covers the school, if one does. */
+  suggestPoint(db: Db, authorityId: number, schoolName: string): Promise<PointInfo | undefined>
+  /** The authority's registration window, if it has one. */
+  windowFor(db: Db, authorityId: number): Promise<OnlineWindow | undefined>
+}
+
+export const isWindowOpen = (w: OnlineWindow | undefined, now: Date): boolean =>
+  !!w && w.start.getTime() <= now.getTime() && now.getTime() < w.end.getTime()
+
+const missing = (): never => {
+  throw new Error('bureau set-up (src/modules/bureau) is not installed')
+}
+
+export const bureau: { port: BureauPort } = {
+  port: {
+    openAuthorities: async () => missing(),
+    authority: async () => missing(),
+    pointsFor: async () => missing(),
+    point: async () => missing(),
+    suggestPoint: async () => missing(),
+    windowFor: async () => missing(),
+  },
+}

@@ -1,0 +1,154 @@
+// Every sentence the registration pages show, in the manuals' own words where they have them
+// (manual 001 §3.1.2, seed 004). 注意事项 and 申报提醒 may be replaced by the administrator
+// (settings keys registration_notices / registration_reminder, one paragraph per line).
+
+export const WIZARD_TITLE = '中小学教师资格定期注册'
+
+export const NOTICE = '请注意，所有步骤均完成，且生成报名号之后方为报名成功！'
+
+export const STEP_BAR_LABELS = [
+  '网上申报协议',
+  '填写注册信息',
+  '选择注册机构',
+  '确认申报信息',
+  '注意事项',
+  '提交注册申请',
+  '申报提醒',
+] as const
+
+export const AGREEMENT_TITLE = '教师资格定期注册网上申报协议'
+
+/** The seven clauses of 教师资格定期注册网上申报协议 (manual 001 步骤一). */
+export const AGREEMENT_CLAUSES = [
+  '1.本申报系统的所有权归中国教师资格网所有，不得修改或他用，违者追责。',
+  '2.申请人已经认真阅读并知晓教师资格定期注册模块下“须知”的相关内容。',
+  '3.申请人必须在规定的时间内，登录本申报系统执行相关操作。因个人原因导致的申报异常，由申请人承担所有责任。',
+  '4.申请人理解并同意由于不可抗力所引起的无法正常申报的情况，本申报系统不承担任何直接或间接责任。',
+  '5.申请人须保证提交的个人信息真实、准确，申请人将承担由于信息不真实、不准确、隐瞒、伪造和个人疏漏所导致的一切后果。',
+  '6.申请人同意本申报系统对个人申报信息进行在线核验。核验信息包括但不限于申请人拥有的教师资格信息、遵守师德规范信息、年度考核信息和继续教育培训学时信息等。',
+  '7.本申报系统尊重并保护申请人网上申报留存的个人隐私信息。未经本人同意，本申报系统不会主动公开、编辑、披露或透露任何个人隐私信息，但根据法律法规规定必须披露的或司法部门或其他法律授权的机关依照法定程序要求提供的除外。',
+]
+export const AGREE_LABEL = '已阅读并完全同意'
+export const AGREE_REQUIRED = '请勾选“已阅读并完全同意”'
+
+export const CERTIFICATE_INTRO =
+  '在“选择参与本次定期注册的教师资格证书”列表中选择参与本次定期注册的教师资格证书，如果您参加本次定期注册的教师资格证书信息不在列表中，请点击【添加教师资格证书信息】按钮，按照说明录入证书信息。录入的证书信息需按照所持证书上信息如实填写，如证书上信息存在错误或有需要变更的，请联系证书的发证机构处理后再进行定期注册。'
+export const CERTIFICATE_SYNC_NOTE =
+  '注意：2008年及以后（广西2012年及以后）获得的教师资格证书，系统可以同步到证书信息，不允许手动添加证书。2008年（广西2012年）以前核发的教师资格证书但已经参加过首次注册的证书，系统可以同步到首次注册信息，不允许添加证书。'
+export const CERTIFICATE_ONE_ONLY = '如有两本及以上的证书，请选择一本与现任教学段、科目相一致的证书即可。'
+export const CERTIFICATE_NOT_LISTED =
+  '如果您参加本次定期注册的教师资格证书信息不在列表中，请点击右侧按钮添加。'
+export const CERTIFICATE_REQUIRED = '请选择本次注册的教师资格证'
+
+/** 教师资格证添加说明 (manual 001). */
+export const ADD_EXPLANATION = [
+  '2008年以后（广西2012年及以后）获得的教师资格证书，系统可以同步到证书信息，不允许添加证书。',
+  '2008年以前核发的教师资格证书但已经参加过首次注册的证书，系统可以同步到首次注册信息，不允许添加证书。',
+  '如果未能同步到证书或首次注册信息，请自行排查原因：',
+]
+export const ADD_CHECKS = [
+  '注册信息（身份证号码、姓名）与教师资格证书信息是否完全一致？证书信息有误或者证书号码不是15位或17位，联系原发证机构进行证书信息的变更和证书号码规范后再进行定期注册。',
+  '证书关联的是一代身份证号码的，先联系原发证机构将该证书对应的身份证号码变更为二代身份证号码，然后再进行定期注册。',
+  '需要变更证书信息的，如果进行过首次注册，还需要联系首次注册的注册机构变更首次注册的信息。',
+]
+export const ADD_FIRST_REGISTRATION = '首次注册2008年之前的证书，请添加证书信息。'
+export const ADD_PHOTO_HINT =
+  '补全左侧教师资格证书信息并上传证书照片（图片大小小于190KB，格式为JPG），供后台人工核验。'
+export const ADD_BRING_ORIGINAL = '请携带证书原件进行现场确认。'
+
+export const ADD_REFUSALS = {
+  too_recent:
+    '2008年及以后（广西2012年及以后）获得的教师资格证书，系统可以同步到证书信息，不允许添加证书。如未能同步到证书，请联系原发证机构。',
+  bad_number: '证书号码不是15位或17位，请联系原发证机构进行证书信息的变更和证书号码规范后再进行定期注册。',
+  holder_differs:
+    '持证人、身份证件号码须与您的注册信息（姓名、身份证号码）完全一致。证书信息有误的，请联系原发证机构进行证书信息的变更后再进行定期注册。',
+  in_registry: '该证书已在教师资格证书库中，系统可以同步到证书信息，不允许添加证书。',
+  duplicate: '您已添加过该证书。',
+} as const
+
+export const INFO_INTRO = '请根据本人实际情况依次完成信息维护，完成后，点击【下一步】按钮，进入下一步。'
+export const SCHOOL_NOT_FOUND =
+  '未查到您的毕业学校，可点击【新增学校】按钮，填写学校名称和办学类型后点击【新增确认】。'
+export const SCHOOL_REQUIRED = '请选择毕业学校'
+export const POST_NATURE_MISMATCH =
+  '岗位性质须与任教学校性质一致：公办学校公办教师选择在编在岗，公办学校临聘教师选择事业单位岗位聘用，民办教师选择在岗（民办学校）。'
+export const MAJOR_NONE_ONLY = '最高学历为高中毕业及以下的，所学专业请选择“无”。'
+export const DATE_ORDER = {
+  employedBeforeWork: '本单位聘用起始日期不能早于开始参加工作时间',
+  future: '日期不能晚于今天',
+}
+
+/** 注册条件 (须知 二、2 and 协议 6), asked as explicit yes/no answers. */
+export const CONDITIONS = [
+  {
+    name: 'ethics',
+    label:
+      '本人遵守国家法律法规和《中小学教师职业道德规范》，达到省级教育行政部门规定的师德考核评价标准，有良好的师德表现',
+  },
+  { name: 'appraisals', label: '本人在本注册有效期内每年年度考核合格以上等次' },
+  {
+    name: 'training',
+    label: '本人在本注册有效期内完成不少于国家规定的360个培训学时或省级教育行政部门规定的等量学分',
+  },
+  { name: 'health', label: '本人身心健康，胜任教育教学工作' },
+] as const
+
+/** Why a 否 cannot go on (REFERENCE.md: 暂缓注册 / 注册不合格). */
+export const CONDITION_REFUSALS: Record<string, string> = {
+  ethics: '师德考核不合格的，定期注册不合格。本次不能申报定期注册，如有疑问请联系所在学校或注册机构。',
+  appraisals:
+    '注册有效期内年度考核不合格的，暂缓注册（连续两年年度考核不合格的，定期注册不合格）。请达到条件后再申请定期注册。',
+  training:
+    '注册有效期内未完成360个培训学时（或省级教育行政部门规定的等量学分）的，暂缓注册。请补足培训学时后再申请定期注册。',
+  health: '不能胜任教育教学工作的，暂缓注册。请达到条件后再申请定期注册。',
+}
+export const CONDITION_REQUIRED = '请选择“是”或“否”'
+
+export const PHOTO_HINT = '请上传近期本人1寸白色免冠正面证件照。'
+export const PHOTO_REQUIREMENTS = [
+  '1.图片应为jpg格式，文件应小于190kb，并在此基础上尽量保证清晰。',
+  '2.图片文件宽度（水平像素）设置在200到300之间，高度（垂直像素）应对应在408到418之间。',
+  '3.照片中人像位置要居中，人物面部清晰，不可佩戴帽子、头饰、墨镜等，保证清晰。',
+  '如上传照片不符合要求，由此引起的后果由申请人个人承担。',
+]
+
+export const AUTHORITY_INTRO =
+  '选择所在地省、市、现任教学段、现任教学科后，可选择有相关定期注册权限的注册机构，选择相应确认范围的确认点后，点击【下一步】进入步骤四。'
+export const NO_AUTHORITY =
+  '该地区暂无在网报时间内的注册机构。请确认所选省、市和现任教学段，或联系当地教育局。'
+export const NO_POINT = '该机构未设置确认点，请联系所选的教育局。'
+export const WINDOW_CLOSED = '当前时间不在该机构的网报时间段内'
+export const SUGGESTED_POINT = '根据您的现任教学校，建议选择此确认点'
+export const STAGE_CERT_MISMATCH =
+  '所选证书的资格种类不能用于该现任教学段的定期注册，请选择与现任教学段、科目相一致的证书。'
+
+export const REVIEW_INTRO =
+  '请认真仔细核对步骤二至步骤三填写的所有信息，如有错误，请及时在本页面修改，确认无误后，点击【下一步】进入步骤五。'
+
+export const NOTICES_DEFAULT = [
+  '1.网上申报成功后，请在注册机构规定的时间内，按定期注册通知或公告要求携带各项材料到所选确认点进行现场确认。',
+  '2.注册材料：《教师资格定期注册申请表》一式2份；《教师资格证书》；中小学或主管部门聘用合同。',
+  '3.只有注册结论为“网报待确认”时，才可以修改定期注册报名信息。',
+  '4.请及时登录系统查看定期注册进度以及留言内容，以免错过系统提示信息导致定期注册不合格。定期注册的最终结论以教育局公示结果为准。',
+]
+
+export const COMMITMENT_TITLE = '个人承诺书'
+export const COMMITMENT_TEXT =
+  '本人所填写信息及提交的注册材料真实可靠。若存在弄虚作假行为，本人将承担一切法律后果。'
+export const COMMITMENT_HINT =
+  '选择不同意，点击【提交】按钮后，视为放弃本次报名并返回业务平台；选择同意，点击【提交】按钮完成报名。'
+export const COMMITMENT_REQUIRED = '请选择“同意”或“不同意”'
+
+export const REMINDER_DEFAULT = [
+  '网上报名已成功。请牢记您的注册报名号，并在规定时间内携带注册材料到所选确认点进行现场确认。',
+  '申请人完成申请流程后，须下载保存本人的《教师资格定期注册申请表》（一式两份）。',
+]
+export const DOWNLOAD_ENDS = '注册结束后，《教师资格定期注册申请表》将不能在系统下载。'
+
+export const SUBMIT_REFUSALS = {
+  activeExists: '您在本批次已有定期注册申请，不能重复申报。',
+  tooSoon: (next: string) => `距上次定期注册合格未满54个月，${next}以后方可再次申请定期注册。`,
+  certInUse: '该教师资格证书在本批次已有定期注册申请。',
+  photoMissing: '证件照已失效，请重新上传照片。',
+  pointGone: '所选确认点已不可用，请重新选择。',
+}

@@ -1,0 +1,285 @@
+import type { Knex } from 'knex'
+import type { Db } from '../../db/knex'
+import type { Services } from '../../services'
+import type { Actor } from '../../services/audit'
+import {
+  applicantMayEdit,
+  canTransition,
+  statusLabel,
+  type RegistrationStatus,
+} from '../../domain/registration'
+import type { RecordRow } from '../platform/businesses'
+import { bureau, isWindowOpen } from './bureau'
+import { refOptions, registrationOf, registrationsOf, type RegistrationRow } from './repository'
+
+// 我的注册: the applicant's records, what each status means to them, whether 修改 is open, the
+// applicant's own changes (guarded by version like every staff decision) and 有留言.
+
+/** How the applicant reads each 注册结论 (manual 002 §5 and manual 001 §3.2). */
+export const STATUS_EXPLANATIONS: Record<RegistrationStatus, string> = {
+  pending_confirmation: '信息提交成功，等待现场确认',
+  confirmed: '信息已确认，待审批',
+  confirmation_failed: '经审核材料不全，请向确认机构提交补齐',
+  wrong_authority: '经审核您选错了注册机构。请更正',
+  not_eligible: '您不属于注册对象',
+  approved: '注册合格',
+  deferred: '暂缓注册',
+  rejected: '注册不合格',
+}
+
+export const EDIT_REFUSALS = {
+  status:
+    '只有注册结论为“网报待确认”，才可以修改定期注册报名信息。如需修改，请联系注册审批机构调整注册结论为“网报待确认”。',
+  confirmEnded: '现场确认时间已结束，申报信息只能查看不允许修改。',
+  windowClosed: '当前时间不在该机构的网报时间段内',
+  changedFirst: '该申请已被他人处理，请刷新后重试',
+} as const
+
+export const RECORD_BASE = '/registration/records'
+
+/** Why the applicant may not change the application now, or null (修改 open). */
+export async function editRefusal(db: Db, row: RegistrationRow, now: Date): Promise<string | null> {
+  if (!applicantMayEdit(row.status)) return EDIT_REFUSALS.status
+  const point = await bureau.port.point(db, Number(row.point_id))
+  if (point?.confirmEnd && now.getTime() >= point.confirmEnd.getTime()) return EDIT_REFUSALS.confirmEnded
+  if (!isWindowOpen(await bureau.port.windowFor(db, Number(row.authority_id)), now))
+    return EDIT_REFUSALS.windowClosed
+  return null
+}
+
+/** 选错注册机构: the applicant may choose another authority until the window ends. */
+export async function authorityChangeOpen(db: Db, row: RegistrationRow, now: Date): Promise<boolean> {
+  if (row.status !== 'wrong_authority') return false
+  return isWindowOpen(await bureau.port.windowFor(db, Number(row.authority_id)), now)
+}
+
+export async function unreadCounts(
+  db: Db,
+  ids: number[],
+): Promise<Map<number, { all: number; unread: number }>> {
+  if (!ids.length) return new Map()
+  const rows: { registration_id: string; all: string; unread: string }[] = await db('registration_messages')
+    .whereIn('registration_id', ids)
+    .groupBy('registration_id')
+    .select(
+      'registration_id',
+      db.raw('count(*) AS "all"'),
+      db.raw('count(*) FILTER (WHERE read_at IS NULL) AS unread'),
+    )
+  return new Map(
+    rows.map((r) => [Number(r.registration_id), { all: Number(r.all), unread: Number(r.unread) }]),
+  )
+}
+
+export interface MyRecord {
+  id: number
+  number: string
+  certNumber: string
+  stage: string
+  subject: string
+  status: RegistrationStatus
+  statusText: string
+  explanation: string
+  authorityName: string
+  editable: boolean
+  authorityChange: boolean
+  messages: { all: number; unread: number }
+}
+
+/** 我的注册: one row per application, newest first, with what the applicant may do on each. */
+export async function myRecords(db: Db, applicantId: number, now: Date): Promise<MyRecord[]> {
+  const rows = await registrationsOf(db, applicantId)
+  if (!rows.length) return []
+  const stages = new Map((await refOptions(db, 'teaching_stage')).map((o) => [o.value, o.text]))
+  const subjects = new Map((await refOptions(db, 'subject')).map((o) => [o.value, o.text]))
+  const counts = await unreadCounts(
+    db,
+    rows.map((r) => Number(r.id)),
+  )
+  return Promise.all(
+    rows.map(async (r) => ({
+      id: Number(r.id),
+      number: r.number,
+      certNumber: r.cert_number,
+      stage: stages.get(r.stage) ?? r.stage,
+      subject: subjects.get(r.subject) ?? r.subject,
+      status: r.status,
+      statusText: statusLabel(r.status),
+      explanation: STATUS_EXPLANATIONS[r.status],
+      authorityName: String(r.data.authorityName ?? ''),
+      editable: (await editRefusal(db, r, now)) === null,
+      authorityChange: await authorityChangeOpen(db, r, now),
+      messages: counts.get(Number(r.id)) ?? { all: 0, unread: 0 },
+    })),
+  )
+}
+
+/** The actions of one record, as links (申请表预览/下载 is a link: the PDF service is added later). */
+export function recordActions(r: MyRecord): { text: string; href: string }[] {
+  const base = `${RECORD_BASE}/${r.id}`
+  return [
+    { text: '注意事项', href: `${base}/reminder` },
+    { text: '详情', href: base },
+    ...(r.editable ? [{ text: '修改', href: `${base}/edit` }] : []),
+    ...(r.authorityChange ? [{ text: '重新选择注册机构', href: `${base}/authority` }] : []),
+    { text: '申请表预览/下载', href: `${base}/form` },
+    ...(r.messages.all
+      ? [
+          {
+            text: r.messages.unread ? `有留言（${r.messages.unread}条未读）` : '有留言',
+            href: `${base}/messages`,
+          },
+        ]
+      : []),
+  ]
+}
+
+/** The 业务平台's 定期注册信息 rows: 注册报名号 · 证书号码 · 现任教学段 · 现任教学科 · 注册结论 · 注册机构 · 操作. */
+export async function registrationRecords(db: Db, applicantId: number, now: Date): Promise<RecordRow[]> {
+  return (await myRecords(db, applicantId, now)).map((r) => ({
+    cells: [r.number, r.certNumber, r.stage, r.subject, r.statusText, r.authorityName],
+    actions: recordActions(r),
+  }))
+}
+
+// ---- the applicant's changes ----------------------------------------------------------------------
+
+type Outcome = { ok: true; version: number } | { ok: false; error: string }
+
+async function guardedUpdate(
+  trx: Knex.Transaction,
+  row: RegistrationRow,
+  version: number,
+  from: RegistrationStatus,
+  patch: Record<string, unknown>,
+): Promise<boolean> {
+  const n = await trx('registrations')
+    .where({ id: row.id, status: from, version })
+    .update({ ...patch, version: version + 1 })
+  return n === 1
+}
+
+/**
+ * 修改: saves changed answers over the snapshot while 网报待确认, before the point's 确认结束时间 and
+ * inside the window. Guarded by version; clears the staff's correction note (the fields it named
+ * were open to change). `changes` were validated by the caller with the wizard's own checks.
+ */
+export async function saveApplicantEdit(
+  services: Pick<Services, 'db' | 'clock' | 'audit'>,
+  input: {
+    registrationId: number
+    applicantId: number
+    version: number
+    changes: Record<string, unknown>
+    actor: Actor
+  },
+): Promise<Outcome> {
+  const { db, clock, audit } = services
+  return db.transaction(async (trx) => {
+    const row = await registrationOf(trx, input.registrationId, input.applicantId)
+    if (!row) return { ok: false as const, error: 'not_found' }
+    const now = clock.now()
+    const refusal = await editRefusal(db, row, now)
+    if (refusal) return { ok: false as const, error: refusal }
+    const changed = Object.keys(input.changes).filter(
+      (k) => JSON.stringify(row.data[k] ?? '') !== JSON.stringify(input.changes[k] ?? ''),
+    )
+    const data = { ...row.data, ...input.changes }
+    const ok = await guardedUpdate(trx, row, input.version, 'pending_confirmation', {
+      data: JSON.stringify(data),
+      correction: null,
+      updated_at: now,
+    })
+    if (!ok) return { ok: false as const, error: EDIT_REFUSALS.changedFirst }
+    await audit.record(trx, input.actor, {
+      action: 'registration.edit',
+      targetType: 'registration',
+      targetId: row.id,
+      detail: { changed },
+    })
+    return { ok: true as const, version: input.version + 1 }
+  })
+}
+
+/**
+ * 选错注册机构 → 网报待确认 with the authority and point the applicant chose (checked by the caller
+ * with the wizard's authority step), inside the old authority's window.
+ */
+export async function changeAuthority(
+  services: Pick<Services, 'db' | 'clock' | 'audit'>,
+  input: {
+    registrationId: number
+    applicantId: number
+    version: number
+    choice: Record<string, unknown>
+    actor: Actor
+  },
+): Promise<Outcome> {
+  const { db, clock, audit } = services
+  return db.transaction(async (trx) => {
+    const row = await registrationOf(trx, input.registrationId, input.applicantId)
+    if (!row) return { ok: false as const, error: 'not_found' }
+    const now = clock.now()
+    if (!(await authorityChangeOpen(db, row, now)))
+      return { ok: false as const, error: EDIT_REFUSALS.windowClosed }
+    const to = canTransition(row.status, 'change_authority', 'applicant')
+    if (!to) return { ok: false as const, error: EDIT_REFUSALS.status }
+    const c = input.choice
+    const ok = await guardedUpdate(trx, row, input.version, row.status, {
+      status: to,
+      authority_id: Number(c.authorityId),
+      point_id: Number(c.pointId),
+      stage: String(c.stage),
+      subject: String(c.subject),
+      data: JSON.stringify({ ...row.data, ...c }),
+      reason: null,
+      updated_at: now,
+    })
+    if (!ok) return { ok: false as const, error: EDIT_REFUSALS.changedFirst }
+    await trx('registration_status_history').insert({
+      registration_id: row.id,
+      from_status: row.status,
+      to_status: to,
+      actor_kind: 'applicant',
+      actor_id: input.applicantId,
+      reason: null,
+      at: now,
+    })
+    await audit.record(trx, input.actor, {
+      action: 'registration.change_authority',
+      targetType: 'registration',
+      targetId: row.id,
+      detail: { from: row.authority_id, to: Number(c.authorityId), pointId: Number(c.pointId) },
+    })
+    return { ok: true as const, version: input.version + 1 }
+  })
+}
+
+// ---- 有留言 -------------------------------------------------------------------------------------------
+
+export interface MessageRow {
+  id: number
+  body: string
+  created_at: Date
+  read_at: Date | null
+  staff_name: string | null
+}
+
+/** The messages of one registration, oldest first; opening them (markRead) marks the unread read. */
+export async function messagesOf(db: Db, registrationId: number): Promise<MessageRow[]> {
+  return db('registration_messages as m')
+    .leftJoin('staff_users as s', 's.id', 'm.staff_id')
+    .where('m.registration_id', registrationId)
+    .orderBy([
+      { column: 'm.created_at', order: 'asc' },
+      { column: 'm.id', order: 'asc' },
+    ])
+    .select('m.id', 'm.body', 'm.created_at', 'm.read_at', 's.name as staff_name')
+}
+
+export async function markMessagesRead(db: Db, registrationId: number, now: Date): Promise<void> {
+  await db('registration_messages')
+    .where({ registration_id: registrationId })
+    .whereNull('read_at')
+    .update({ read_at: now })
+}

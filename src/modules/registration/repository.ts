@@ -1,0 +1,328 @@
+import type { Knex } from 'knex'
+import type { Db } from '../../db/knex'
+import { INACTIVE_STATUSES, type RegistrationStatus } from '../../domain/registration'
+
+type Conn = Db | Knex.Transaction
+
+export interface Option {
+  value: string
+  text: string
+  group?: string
+}
+
+/** ref_codes lists as select options (group → optgroup). */
+export async function refOptions(db: Conn, kind: string): Promise<Option[]> {
+  const rows: { code: string; name: string; grp: string | null }[] = await db('ref_codes')
+    .where({ kind })
+    .orderBy('sort')
+    .select('code', 'name', 'grp')
+  return rows.map((r) => ({ value: r.code, text: r.name, ...(r.grp ? { group: r.grp } : {}) }))
+}
+
+/**
+ * A certificate's 任教学科 as a person reads it: the registry holds subject codes (C03), an added
+ * certificate a code or a name; a code is shown by its name, anything else as it is.
+ */
+export async function subjectNames(db: Conn): Promise<(subject: string) => string> {
+  const names = new Map((await refOptions(db, 'subject_code')).map((o) => [o.value, o.text]))
+  return (subject) => names.get(subject) ?? subject
+}
+
+export async function regionOptions(db: Conn, parent: string | null): Promise<Option[]> {
+  const q = db('ref_regions').orderBy('code').select('code', 'name')
+  const rows: { code: string; name: string }[] = parent
+    ? await q.where({ parent_code: parent, level: 2 })
+    : await q.where({ level: 1 })
+  return rows.map((r) => ({ value: r.code, text: r.name }))
+}
+
+export async function regionName(db: Conn, code: string): Promise<string | undefined> {
+  const row = await db('ref_regions').where({ code }).first('name')
+  return row?.name
+}
+
+// ---- certificates ---------------------------------------------------------------------------------
+
+export interface CertificateChoice {
+  certNumber: string
+  source: 'registry' | 'added'
+  addedId: number | null
+  qualificationType: string
+  subject: string
+  authority: string
+  issuedOn: string
+  lastRegisteredOn: string | null
+  lastResult: string | null
+  photoFileIds: string[]
+  /** 待核验 for hand-added certificates */
+  pending: boolean
+}
+
+/**
+ * The applicant's certificates: those synced from the registry (same document number and name, with
+ * their latest earlier registration) and those added by hand.
+ */
+export async function certificatesOf(
+  db: Conn,
+  applicant: { id: number; name: string; doc_number: string },
+): Promise<CertificateChoice[]> {
+  const synced = await db('registry_certificates as c')
+    .where('c.doc_number', applicant.doc_number.toUpperCase())
+    .andWhere('c.holder_name', applicant.name)
+    .select(
+      'c.cert_number',
+      'c.qualification_type',
+      'c.subject',
+      'c.authority',
+      db.raw(`to_char(c.issued_on, 'YYYY-MM-DD') AS issued_on`),
+      db.raw(`(SELECT to_char(r.registered_on, 'YYYY-MM-DD') FROM registry_certificate_registrations r
+               WHERE r.cert_number = c.cert_number ORDER BY r.registered_on DESC LIMIT 1) AS last_on`),
+      db.raw(`(SELECT r.result FROM registry_certificate_registrations r
+               WHERE r.cert_number = c.cert_number ORDER BY r.registered_on DESC LIMIT 1) AS last_result`),
+    )
+    .orderBy('c.issued_on', 'desc')
+  const added = await db('applicant_added_certificates')
+    .where({ applicant_id: applicant.id })
+    .orderBy('id')
+    .select('*', db.raw(`to_char(issued_on, 'YYYY-MM-DD') AS issued`))
+  return [
+    ...synced.map((r): CertificateChoice => ({
+      certNumber: r.cert_number,
+      source: 'registry',
+      addedId: null,
+      qualificationType: r.qualification_type,
+      subject: r.subject,
+      authority: r.authority,
+      issuedOn: r.issued_on,
+      lastRegisteredOn: r.last_on,
+      lastResult: r.last_result,
+      photoFileIds: [],
+      pending: false,
+    })),
+    ...added.map((r): CertificateChoice => ({
+      certNumber: r.cert_number,
+      source: 'added',
+      addedId: Number(r.id),
+      qualificationType: r.qualification_type,
+      subject: r.subject,
+      authority: r.authority,
+      issuedOn: r.issued,
+      lastRegisteredOn: null,
+      lastResult: null,
+      photoFileIds: r.photo_file_ids,
+      pending: r.status === 'pending',
+    })),
+  ]
+}
+
+export async function inRegistry(db: Conn, certNumber: string): Promise<boolean> {
+  return !!(await db('registry_certificates').where({ cert_number: certNumber }).first('cert_number'))
+}
+
+export async function addedCertificateExists(db: Conn, applicantId: number, certNumber: string) {
+  return !!(await db('applicant_added_certificates')
+    .where({ applicant_id: applicantId, cert_number: certNumber })
+    .first('id'))
+}
+
+export interface NewAddedCertificate {
+  applicant_id: number
+  holder_name: string
+  doc_number: string
+  cert_number: string
+  issued_on: string
+  province_code: string
+  city_code: string
+  qualification_type: string
+  subject: string
+  authority: string
+  photo_file_ids: string[]
+  created_at: Date
+}
+
+export async function insertAddedCertificate(trx: Conn, row: NewAddedCertificate): Promise<number> {
+  const [r] = await trx('applicant_added_certificates').insert(row).returning('id')
+  return Number(r.id)
+}
+
+// ---- schools --------------------------------------------------------------------------------------
+
+export async function searchSchools(
+  db: Conn,
+  q: string,
+  limit = 20,
+): Promise<{ id: number; name: string }[]> {
+  const term = q.trim()
+  if (!term) return []
+  const rows = await db('schools')
+    .whereRaw('name ILIKE ?', [`%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`])
+    .orderByRaw('length(name), name')
+    .limit(limit)
+    .select('id', 'name')
+  return rows.map((r) => ({ id: Number(r.id), name: r.name }))
+}
+
+export async function schoolNamed(db: Conn, name: string): Promise<boolean> {
+  return !!(await db('schools').where({ name }).first('id'))
+}
+
+// ---- registrations --------------------------------------------------------------------------------
+
+export interface RegistrationRow {
+  id: number
+  number: string
+  applicant_id: number
+  cycle: number
+  cert_number: string
+  cert_source: 'registry' | 'added'
+  cert: Record<string, unknown>
+  authority_id: number
+  point_id: number
+  stage: string
+  subject: string
+  status: RegistrationStatus
+  data: Record<string, unknown>
+  photo_file_id: string
+  certificate_photo_file_ids: string[]
+  correction: { fields: string[]; note: string } | null
+  missing_materials: string[] | null
+  submitted_at: Date
+  updated_at: Date
+  version: number
+  decided_by: number | null
+  decided_at: Date | null
+  reason: string | null
+}
+
+const activeOnly = (q: Knex.QueryBuilder) => q.whereNotIn('status', INACTIVE_STATUSES as string[])
+
+export async function activeRegistration(
+  db: Conn,
+  applicantId: number,
+  cycle: number,
+): Promise<Pick<RegistrationRow, 'id' | 'status'> | undefined> {
+  return activeOnly(db('registrations').where({ applicant_id: applicantId, cycle })).first('id', 'status')
+}
+
+/** The information centre's synced copy of the certificate (info_certificates), if it has one. */
+export async function infoCertificateId(
+  db: Conn,
+  applicantId: number,
+  certNumber: string,
+): Promise<number | undefined> {
+  const row = await db('info_certificates')
+    .where({ applicant_id: applicantId, cert_number: certNumber })
+    .first('id')
+  return row ? Number(row.id) : undefined
+}
+
+export async function activeForCertificate(db: Conn, certNumber: string, cycle: number) {
+  return activeOnly(db('registrations').where({ cert_number: certNumber, cycle })).first('id', 'applicant_id')
+}
+
+/**
+ * The latest 注册合格 (年-月-日) of the applicant here, or of any of their certificates in the
+ * registry's earlier registrations.
+ */
+export async function lastApproval(
+  db: Conn,
+  applicantId: number,
+  certNumbers: string[],
+): Promise<string | null> {
+  const here = await db('registrations')
+    .where({ applicant_id: applicantId, status: 'approved' })
+    .max('decided_at as at')
+    .first()
+  const earlier = certNumbers.length
+    ? await db('registry_certificate_registrations')
+        .whereIn('cert_number', certNumbers)
+        .whereIn('result', ['合格', '注册合格'])
+        .max('registered_on as at')
+        .first()
+    : undefined
+  const dates = [here?.at, earlier?.at]
+    .filter((d): d is Date | string => !!d)
+    .map((d) => (d instanceof Date ? shanghaiIso(d) : String(d).slice(0, 10)))
+  return dates.sort().pop() ?? null
+}
+
+const shanghaiIso = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
+
+/** The next 注册报名号 sequence of the authority and year, in the caller's transaction (no gaps). */
+export async function nextSequence(
+  trx: Knex.Transaction,
+  authorityId: number,
+  year: number,
+): Promise<number> {
+  const { rows } = await trx.raw(
+    `INSERT INTO registration_number_counters (authority_id, year, last_seq) VALUES (?, ?, 1)
+     ON CONFLICT (authority_id, year) DO UPDATE SET last_seq = registration_number_counters.last_seq + 1
+     RETURNING last_seq`,
+    [authorityId, year],
+  )
+  return Number(rows[0].last_seq)
+}
+
+/** Inserts unless an active registration of the applicant (or certificate) in the cycle exists. */
+export async function insertRegistration(
+  trx: Knex.Transaction,
+  row: Omit<
+    RegistrationRow,
+    'id' | 'version' | 'decided_by' | 'decided_at' | 'reason' | 'correction' | 'missing_materials'
+  >,
+): Promise<number | undefined> {
+  const { rows } = await trx.raw(
+    `${trx('registrations')
+      .insert({
+        ...row,
+        cert: JSON.stringify(row.cert),
+        data: JSON.stringify(row.data),
+      })
+      .toQuery()} ON CONFLICT DO NOTHING RETURNING id`,
+  )
+  return rows[0] ? Number(rows[0].id) : undefined
+}
+
+export async function insertHistory(
+  trx: Conn,
+  row: {
+    registration_id: number
+    from_status: RegistrationStatus | null
+    to_status: RegistrationStatus
+    actor_kind: 'applicant' | 'staff' | 'system'
+    actor_id: number | null
+    reason: string | null
+    at: Date
+  },
+): Promise<void> {
+  await trx('registration_status_history').insert(row)
+}
+
+export async function registrationOf(
+  db: Conn,
+  id: number,
+  applicantId: number,
+): Promise<RegistrationRow | undefined> {
+  if (!Number.isSafeInteger(id)) return undefined
+  return db('registrations').where({ id, applicant_id: applicantId }).first()
+}
+
+export async function registrationById(db: Conn, id: number): Promise<RegistrationRow | undefined> {
+  if (!Number.isSafeInteger(id)) return undefined
+  return db('registrations').where({ id }).first()
+}
+
+export async function registrationsOf(db: Conn, applicantId: number): Promise<RegistrationRow[]> {
+  return db('registrations').where({ applicant_id: applicantId }).orderBy('submitted_at', 'desc')
+}
+
+/** An instance setting holding text (one paragraph per line), if the administrator set it. */
+export async function settingLines(db: Conn, key: string): Promise<string[] | undefined> {
+  const row = await db('settings').where({ key }).first('value')
+  const v: unknown = row?.value
+  if (typeof v !== 'string' || !v.trim()) return undefined
+  return v
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+}

@@ -1,0 +1,283 @@
+import { Router, type Request } from 'express'
+import type { Services } from '../../services'
+import type { Actor } from '../../services/audit'
+import { requireApplicant, requireVerified } from '../../middleware/auth'
+import { maskDocNumber } from '../../domain/idNumber'
+import { registrationCycle, statusLabel } from '../../domain/registration'
+import { shanghaiDateTime } from '../../domain/time'
+import { clientIp, handler } from '../../web/async'
+import { hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
+import { receiveUpload, uploadField } from '../../web/uploads'
+import { createWizard, type WizardEngine } from '../../web/wizard/engine'
+import type { Values } from '../../web/wizard/types'
+import { bureau, isWindowOpen } from './bureau'
+import * as m from './messages'
+import * as repo from './repository'
+import { addCertificateSchema } from './schemas'
+import { addCertificate, submitRegistration } from './service'
+import { BASE, STEP_BAR, registrationSteps } from './steps'
+
+export const RECORDS = '/registration/records'
+export const START = '/registration/start'
+const CLOSED = '/registration/closed'
+const ADD_EXPLAIN = '/registration/certificates/add'
+const ADD_FORM = '/registration/certificates/new'
+const PREFILL = ['province', 'city', 'stage', 'authority', 'point'] as const
+
+const actorOf = (req: Request): Actor => ({
+  kind: 'applicant',
+  id: req.applicant!.id,
+  label: maskDocNumber(req.applicant!.doc_number),
+  ip: clientIp(req),
+  userAgent: req.get('user-agent'),
+})
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '')
+
+/** 定期注册: the wizard (/registration/apply/...), 添加证书, the reminder and the minimal record page. */
+export function registrationRoutes(services: Services): Router {
+  const { db, clock } = services
+  const activeNow = (req: Request) =>
+    repo.activeRegistration(db, req.applicant!.id, registrationCycle(clock.now()))
+
+  // The guard asks the engine for the run in progress (it runs on requests, after this is built).
+  const engine: WizardEngine = createWizard(
+    {
+      key: 'registration',
+      basePath: BASE,
+      title: m.WIZARD_TITLE,
+      notice: m.NOTICE,
+      steps: registrationSteps(services),
+      stepBar: STEP_BAR,
+      // The public 网报时间查询's choice (query parameters of 报名) pre-fills the authority step.
+      load: (req) => {
+        const q = req.query as Record<string, unknown>
+        if (!PREFILL.some((k) => typeof q[k] === 'string')) return null
+        return {
+          values: {
+            authority: {
+              provinceCode: str(q.province),
+              cityCode: str(q.city),
+              stage: str(q.stage),
+              authorityId: str(q.authority),
+              pointId: str(q.point),
+            },
+          },
+        }
+      },
+      // Every page re-checks: one active registration per cycle, and the chosen authority's window.
+      guard: async (req) => {
+        const active = await activeNow(req)
+        if (active) return `${RECORDS}/${active.id}`
+        const progress = await engine.progress(req)
+        const authorityId = Number(progress?.values.authority?.authorityId)
+        if (progress?.completed.includes('authority') && authorityId) {
+          const window = await bureau.port.windowFor(db, authorityId)
+          if (!isWindowOpen(window, clock.now())) return `${CLOSED}?authority=${authorityId}`
+        }
+        return null
+      },
+      async onComplete(req, values: Values, { trx }) {
+        const outcome = await submitRegistration(trx, services, {
+          applicant: req.applicant!,
+          actor: actorOf(req),
+          values,
+        })
+        if ('errors' in outcome) return outcome
+        return outcome.existing ? `${RECORDS}/${outcome.id}` : `${RECORDS}/${outcome.id}/reminder`
+      },
+      doneRedirect: async (req) => {
+        const active = await activeNow(req)
+        return active ? `${RECORDS}/${active.id}` : '/platform'
+      },
+    },
+    { db, clock },
+  )
+
+  const router = Router()
+  router.use(['/registration'], requireApplicant, requireVerified)
+
+  // 报名: a new run unless this cycle already has an application (then its record).
+  router.get(
+    START,
+    handler(async (req, res) => {
+      const active = await activeNow(req)
+      if (active) return res.redirect(303, `${RECORDS}/${active.id}`)
+      engine.reset(req)
+      const qs = new URLSearchParams()
+      for (const k of PREFILL) if (typeof req.query[k] === 'string') qs.set(k, req.query[k] as string)
+      res.redirect(303, qs.size ? `${BASE}?${qs}` : BASE)
+    }),
+  )
+
+  router.use(engine.router)
+
+  router.get(
+    CLOSED,
+    handler(async (req, res) => {
+      const authority = await bureau.port.authority(db, Number(req.query.authority))
+      const window = authority ? await bureau.port.windowFor(db, authority.id) : undefined
+      res.render('pages/registration/closed.njk', {
+        pageTitle: m.WINDOW_CLOSED,
+        message: m.WINDOW_CLOSED,
+        authority,
+        window: window && { start: shanghaiDateTime(window.start), end: shanghaiDateTime(window.end) },
+      })
+    }),
+  )
+
+  // ---- 添加教师资格证书信息 --------------------------------------------------------------------------
+
+  router.get(ADD_EXPLAIN, (_req, res) =>
+    res.render('pages/registration/add-explanation.njk', {
+      pageTitle: '教师资格证添加说明',
+      explanation: m.ADD_EXPLANATION,
+      checks: m.ADD_CHECKS,
+      firstRegistration: m.ADD_FIRST_REGISTRATION,
+      cancelHref: `${BASE}/certificate`,
+      addHref: ADD_FORM,
+    }),
+  )
+
+  const photoIdsOf = (values: Record<string, unknown>): string[] =>
+    (Array.isArray(values.photoIds) ? values.photoIds : values.photoIds ? [values.photoIds] : []).filter(
+      (x): x is string => typeof x === 'string' && /^[0-9a-f-]{36}$/i.test(x),
+    )
+
+  router.get(
+    ADD_FORM,
+    handler(async (req, res) => {
+      const applicant = req.applicant!
+      const form = takeForm(req, 'registration:add-certificate', {
+        holderName: applicant.name,
+        docNumber: applicant.doc_number,
+      })
+      const provinceCode = str(form.values.provinceCode)
+      res.render('pages/registration/add-certificate.njk', {
+        ...form,
+        pageTitle: '教师资格证书信息',
+        provinces: await repo.regionOptions(db, null),
+        cities: provinceCode ? await repo.regionOptions(db, provinceCode) : [],
+        types: await repo.refOptions(db, 'qualification_type'),
+        subjects: [
+          ...(await repo.refOptions(db, 'subject_code')).map((o) => ({
+            value: o.value,
+            text: `${o.text}—${o.value}`,
+            group: '学科代码（C01–C17）',
+          })),
+          ...(await repo.refOptions(db, 'subject')).map((o) => ({
+            value: o.text,
+            text: o.text,
+            group: '学科名称',
+          })),
+          { value: '无', text: '无' },
+        ],
+        photos: photoIdsOf(form.values),
+        upload: await uploadField(db, { field: 'photo', kind: 'certificate_photo', owner: owner(req) }),
+        photoHint: m.ADD_PHOTO_HINT,
+        bringOriginal: m.ADD_BRING_ORIGINAL,
+        cancelHref: `${BASE}/certificate`,
+      })
+    }),
+  )
+
+  const owner = (req: Request) => ({ kind: 'applicant' as const, id: req.applicant!.id })
+
+  router.post(
+    ADD_FORM,
+    handler(async (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>
+      const action = str(body.action)
+      const photos = photoIdsOf(body)
+      const key = 'registration:add-certificate'
+      // 上传证书照片 / 添加补充照片 (and the province → city refresh): the page again, nothing saved yet.
+      if (action === 'upload' || action === 'refresh') {
+        const errors: Record<string, string> = {}
+        if (action === 'upload') {
+          const received = await receiveUpload(db, req, {
+            field: 'photo',
+            kind: 'certificate_photo',
+            owner: owner(req),
+            now: clock.now(),
+          })
+          if (received.status === 'new') photos.push(received.file.id)
+          else if (received.status === 'refused') errors.photo = received.error
+          else errors.photo = '请选择证书照片'
+        }
+        return redirectWithErrors(req, res, key, errors, { ...body, photoIds: photos }, ADD_FORM)
+      }
+      const { value, errors } = validate(addCertificateSchema, body)
+      if (!photos.length) errors.photo = '请上传证书照片（图片大小小于190KB，格式为JPG）'
+      if (hasErrors(errors))
+        return redirectWithErrors(req, res, key, errors, { ...body, photoIds: photos }, ADD_FORM)
+      const outcome = await addCertificate(db, services, {
+        applicant: req.applicant!,
+        actor: actorOf(req),
+        values: value as Parameters<typeof addCertificate>[2]['values'],
+        photoFileIds: photos,
+      })
+      if (!outcome.ok)
+        return redirectWithErrors(
+          req,
+          res,
+          key,
+          { [outcome.field]: outcome.error },
+          { ...body, photoIds: photos },
+          ADD_FORM,
+        )
+      res.redirect(303, `${BASE}/certificate`)
+    }),
+  )
+
+  // ---- the record and the 申报提醒 -------------------------------------------------------------------
+
+  async function recordView(req: Request) {
+    const row = await repo.registrationOf(db, Number(req.params.id), req.applicant!.id)
+    if (!row) return undefined
+    const authority = await bureau.port.authority(db, Number(row.authority_id))
+    // The chosen point even after its 确认结束时间 (pointsFor offers only the current ones).
+    const point = await bureau.port.point(db, Number(row.point_id))
+    const stages = await repo.refOptions(db, 'teaching_stage')
+    const subjects = await repo.refOptions(db, 'subject')
+    return {
+      row,
+      statusText: statusLabel(row.status),
+      stage: stages.find((s) => s.value === row.stage)?.text ?? row.stage,
+      subject: subjects.find((s) => s.value === row.subject)?.text ?? row.subject,
+      authority,
+      authorityName: authority?.name ?? String((row.data as Values).authorityName ?? ''),
+      point: point && {
+        ...point,
+        confirmStart: point.confirmStart ? shanghaiDateTime(point.confirmStart) : '',
+        confirmEnd: point.confirmEnd ? shanghaiDateTime(point.confirmEnd) : '',
+      },
+      pointName: point?.name ?? String((row.data as Values).pointName ?? ''),
+      submittedAt: shanghaiDateTime(row.submitted_at),
+    }
+  }
+
+  // The record itself (详情), 修改, 有留言 and the rest: recordRoutes.ts.
+  router.get(
+    `${RECORDS}/:id/reminder`,
+    handler(async (req, res, next) => {
+      const view = await recordView(req)
+      if (!view) return next()
+      res.set('Cache-Control', 'no-store')
+      res.render('pages/registration/reminder.njk', {
+        ...view,
+        pageTitle: `申报提醒 - ${m.WIZARD_TITLE}`,
+        stepBar: STEP_BAR.map((s, i) => ({
+          label: s.label,
+          current: i === STEP_BAR.length - 1,
+          done: i < STEP_BAR.length - 1,
+        })),
+        reminder: view.authority?.reminder
+          ? view.authority.reminder.split(/\r?\n/).filter(Boolean)
+          : ((await repo.settingLines(db, 'registration_reminder')) ?? m.REMINDER_DEFAULT),
+        downloadEnds: view.authority?.downloadEnds ? m.DOWNLOAD_ENDS : '',
+      })
+    }),
+  )
+
+  return router
+}

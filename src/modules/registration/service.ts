@@ -1,0 +1,287 @@
+import type { Knex } from 'knex'
+import type { Services } from '../../services'
+import type { Actor } from '../../services/audit'
+import { adoptDraft, type FileOwner } from '../../services/uploads'
+import { lockInfoItems } from '../info/service'
+import {
+  addCertificateRefusal,
+  canTransition,
+  nextRegistrationAllowedOn,
+  registrationCycle,
+  registrationNumber,
+  tooSoonAfterApproval,
+  transitionNamed,
+  type RegistrationStatus,
+  type TransitionActor,
+  type TransitionName,
+} from '../../domain/registration'
+import { shanghaiDate } from '../../domain/time'
+import type { FieldErrors } from '../../web/forms'
+import type { Values } from '../../web/wizard/types'
+import { bureau, isWindowOpen } from './bureau'
+import * as m from './messages'
+import * as repo from './repository'
+
+type Db = Services['db']
+
+export interface SubmitInput {
+  applicant: { id: number; name: string; doc_number: string }
+  actor: Actor
+  /** All wizard answers, merged. */
+  values: Values
+}
+
+export type SubmitOutcome = { id: number; number: string; existing: boolean } | { errors: FieldErrors }
+
+/**
+ * 提交注册申请, inside the wizard engine's transaction (which holds the run's lock, so parallel
+ * submits of one applicant queue here): re-checks the window, one active registration per
+ * applicant and per certificate per cycle, the 54-month rule; adopts the photo; allocates the
+ * number; writes the registration, its first history row and the audit entry. An applicant who
+ * already has an active registration in the cycle lands on it.
+ */
+export async function submitRegistration(
+  trx: Knex.Transaction,
+  services: Pick<Services, 'clock' | 'audit'>,
+  input: SubmitInput,
+): Promise<SubmitOutcome> {
+  const now = services.clock.now()
+  const { applicant, values } = input
+  const cycle = registrationCycle(now)
+  const existing = await repo.activeRegistration(trx, applicant.id, cycle)
+  if (existing) {
+    const row = await repo.registrationById(trx, existing.id)
+    return { id: existing.id, number: row!.number, existing: true }
+  }
+
+  const authorityId = Number(values.authorityId)
+  const window = await bureau.port.windowFor(trx, authorityId)
+  if (!isWindowOpen(window, now)) return { errors: { _form: m.WINDOW_CLOSED } }
+  const points = await bureau.port.pointsFor(trx, authorityId)
+  if (!points.some((p) => p.id === Number(values.pointId)))
+    return { errors: { _form: m.SUBMIT_REFUSALS.pointGone } }
+
+  const certificates = await repo.certificatesOf(trx, applicant)
+  const cert = certificates.find((c) => c.certNumber === values.certNumber)
+  if (!cert) return { errors: { _form: m.CERTIFICATE_REQUIRED } }
+  if (await repo.activeForCertificate(trx, cert.certNumber, cycle))
+    return { errors: { _form: m.SUBMIT_REFUSALS.certInUse } }
+
+  const approvedOn = await repo.lastApproval(
+    trx,
+    applicant.id,
+    certificates.map((c) => c.certNumber),
+  )
+  if (approvedOn && tooSoonAfterApproval(approvedOn, shanghaiDate(now)))
+    return { errors: { _form: m.SUBMIT_REFUSALS.tooSoon(nextRegistrationAllowedOn(approvedOn)) } }
+
+  const owner: FileOwner = { kind: 'applicant', id: applicant.id }
+  const photoId = String(values.photoFileId ?? '')
+  if (!(await adoptDraft(trx, photoId, owner, 'id_photo')) && !(await ownsFile(trx, photoId, applicant.id)))
+    return { errors: { _form: m.SUBMIT_REFUSALS.photoMissing } }
+
+  const seq = await repo.nextSequence(trx, authorityId, cycle)
+  const number = registrationNumber(cycle, authorityId, seq)
+  const id = await repo.insertRegistration(trx, {
+    number,
+    applicant_id: applicant.id,
+    cycle,
+    cert_number: cert.certNumber,
+    cert_source: cert.source,
+    added_certificate_id: cert.addedId,
+    cert: { ...cert },
+    authority_id: authorityId,
+    point_id: Number(values.pointId),
+    stage: String(values.stage),
+    subject: String(values.subject),
+    status: 'pending_confirmation',
+    data: { ...values, identity: await identitySnapshot(trx, applicant.id) },
+    photo_file_id: photoId,
+    certificate_photo_file_ids: cert.photoFileIds,
+    submitted_at: now,
+    updated_at: now,
+  } as Parameters<typeof repo.insertRegistration>[1])
+  // The checks above ran under the run's lock; a conflict here means another run of the same
+  // applicant won in between: roll back (the number too) and land on that one.
+  if (id === undefined) return { errors: { _form: m.SUBMIT_REFUSALS.activeExists } }
+  await repo.insertHistory(trx, {
+    registration_id: id,
+    from_status: null,
+    to_status: 'pending_confirmation',
+    actor_kind: 'applicant',
+    actor_id: applicant.id,
+    reason: null,
+    at: now,
+  })
+  // The information centre's copy of the certificate, if it synced one, can no longer change.
+  const infoCertificate = await repo.infoCertificateId(trx, applicant.id, cert.certNumber)
+  if (infoCertificate !== undefined)
+    await lockInfoItems(trx, applicant.id, [{ kind: 'certificate', id: infoCertificate }], {
+      kind: 'registration',
+      id,
+    })
+  await services.audit.record(trx, input.actor, {
+    action: 'registration.submit',
+    targetType: 'registration',
+    targetId: id,
+    detail: { number, authorityId, pointId: Number(values.pointId), certNumber: cert.certNumber },
+  })
+  return { id, number, existing: false }
+}
+
+async function ownsFile(trx: Knex.Transaction, id: string, applicantId: number): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return false
+  return !!(await trx('files')
+    .where({ id, owner_kind: 'applicant', owner_id: applicantId, kind: 'id_photo', draft: false })
+    .first('id'))
+}
+
+async function identitySnapshot(trx: Knex.Transaction, applicantId: number) {
+  const a = await trx('applicants')
+    .where({ id: applicantId })
+    .first('name', 'doc_type', 'doc_number', 'sex', 'birth_date', 'ethnicity', 'phone', 'email')
+  return { ...a, birth_date: a?.birth_date ? shanghaiDate(new Date(a.birth_date)) : null }
+}
+
+// ---- status changes (for the records and staff pages) ---------------------------------------------
+
+export interface TransitionInput {
+  registrationId: number
+  /** The version the actor saw: a guarded UPDATE refuses when someone changed it first. */
+  version: number
+  name: TransitionName
+  actor: { kind: TransitionActor; id: number; audit: Actor }
+  reason?: string
+  /** 确认未通过: the materials still missing. */
+  missingMaterials?: string[]
+  /** 退回修改: the fields to correct (wizard answer names) and the note shown with them. */
+  correction?: { fields: string[]; note: string }
+}
+
+export type TransitionOutcome =
+  | { ok: true; status: RegistrationStatus; version: number }
+  | { ok: false; reason: 'not_found' | 'not_allowed' | 'reason_required' | 'changed_first' }
+
+/**
+ * Moves one registration along TRANSITIONS (src/domain/registration.ts) in its own transaction:
+ * `UPDATE ... WHERE id = ? AND status = ? AND version = ?`, a history row and an audit entry.
+ * Scope checks (which point's or authority's staff) are the caller's.
+ */
+export async function transitionRegistration(
+  db: Db,
+  services: Pick<Services, 'clock' | 'audit'>,
+  input: TransitionInput,
+): Promise<TransitionOutcome> {
+  const t = transitionNamed(input.name)
+  if (!t) return { ok: false, reason: 'not_allowed' }
+  const reason =
+    input.reason?.trim() || (input.missingMaterials?.length ? input.missingMaterials.join('、') : '')
+  if (t.reasonRequired && !reason) return { ok: false, reason: 'reason_required' }
+  return db.transaction(async (trx) => {
+    const row = await repo.registrationById(trx, input.registrationId)
+    if (!row) return { ok: false as const, reason: 'not_found' as const }
+    const to = canTransition(row.status, input.name, input.actor.kind)
+    if (!to) return { ok: false as const, reason: 'not_allowed' as const }
+    const now = services.clock.now()
+    const staffDecision = input.actor.kind !== 'applicant'
+    const n = await trx('registrations')
+      .where({ id: row.id, status: row.status, version: input.version })
+      .update({
+        status: to,
+        version: input.version + 1,
+        updated_at: now,
+        reason: reason || null,
+        missing_materials: input.name === 'fail_confirmation' ? (input.missingMaterials ?? [reason]) : null,
+        correction:
+          input.name === 'return_for_correction'
+            ? JSON.stringify(input.correction ?? { fields: [], note: reason })
+            : null,
+        ...(staffDecision ? { decided_by: input.actor.id, decided_at: now } : {}),
+      })
+    if (n !== 1) return { ok: false as const, reason: 'changed_first' as const }
+    await repo.insertHistory(trx, {
+      registration_id: row.id,
+      from_status: row.status,
+      to_status: to,
+      actor_kind: staffDecision ? 'staff' : 'applicant',
+      actor_id: input.actor.id,
+      reason: reason || null,
+      at: now,
+    })
+    await services.audit.record(trx, input.actor.audit, {
+      action: `registration.${input.name}`,
+      targetType: 'registration',
+      targetId: row.id,
+      detail: { from: row.status, to, reason: reason || undefined },
+    })
+    return { ok: true as const, status: to, version: input.version + 1 }
+  })
+}
+
+// ---- 添加教师资格证书信息 ----------------------------------------------------------------------------
+
+export interface AddCertificateInput {
+  applicant: { id: number; name: string; doc_number: string }
+  actor: Actor
+  values: {
+    holderName: string
+    docNumber: string
+    certNumber: string
+    issuedOn: string
+    provinceCode: string
+    cityCode: string
+    qualificationType: string
+    subject: string
+    authority: string
+  }
+  photoFileIds: string[]
+}
+
+/** Adds a pre-2008 certificate (refusals per addCertificateRefusal), adopting its photos. */
+export async function addCertificate(
+  db: Db,
+  services: Pick<Services, 'clock' | 'audit'>,
+  input: AddCertificateInput,
+): Promise<{ ok: true; id: number } | { ok: false; field: string; error: string }> {
+  const v = input.values
+  const refusal = addCertificateRefusal(
+    { ...v, certNumber: v.certNumber.trim() },
+    { name: input.applicant.name, docNumber: input.applicant.doc_number },
+    await repo.inRegistry(db, v.certNumber.trim()),
+  )
+  if (refusal) {
+    const field =
+      refusal === 'too_recent' ? 'issuedOn' : refusal === 'holder_differs' ? 'holderName' : 'certNumber'
+    return { ok: false, field, error: m.ADD_REFUSALS[refusal] }
+  }
+  if (await repo.addedCertificateExists(db, input.applicant.id, v.certNumber.trim()))
+    return { ok: false, field: 'certNumber', error: m.ADD_REFUSALS.duplicate }
+  return db.transaction(async (trx) => {
+    const owner: FileOwner = { kind: 'applicant', id: input.applicant.id }
+    for (const id of input.photoFileIds)
+      if (!(await adoptDraft(trx, id, owner, 'certificate_photo')))
+        return { ok: false as const, field: 'photo', error: m.SUBMIT_REFUSALS.photoMissing }
+    const now = services.clock.now()
+    const id = await repo.insertAddedCertificate(trx, {
+      applicant_id: input.applicant.id,
+      holder_name: v.holderName,
+      doc_number: v.docNumber.toUpperCase(),
+      cert_number: v.certNumber.trim(),
+      issued_on: v.issuedOn,
+      province_code: v.provinceCode,
+      city_code: v.cityCode,
+      qualification_type: v.qualificationType,
+      subject: v.subject,
+      authority: v.authority,
+      photo_file_ids: input.photoFileIds,
+      created_at: now,
+    })
+    await services.audit.record(trx, input.actor, {
+      action: 'registration.add_certificate',
+      targetType: 'applicant_added_certificate',
+      targetId: id,
+      detail: { certNumber: v.certNumber.trim() },
+    })
+    return { ok: true as const, id }
+  })
+}

@@ -1,0 +1,329 @@
+import { Router, type Request, type Response } from 'express'
+import type { Services } from '../../services'
+import type { Actor } from '../../services/audit'
+import { requireStaff } from '../../middleware/auth'
+import {
+  REGISTRATION_STATUSES,
+  transitionNamed,
+  transitionsFrom,
+  type Transition,
+} from '../../domain/registration'
+import { rolesFor } from '../../domain/roles'
+import { shanghaiDateTime } from '../../domain/time'
+import { clientIp, handler } from '../../web/async'
+import { flash } from '../../web/forms'
+import { registrationsCsv, registrationsXlsx, type ExportLists } from './export'
+import { FORM_NOT_READY, registrationDetail } from './recordRoutes'
+import { messagesOf } from './records'
+import { refOptions } from './repository'
+import { transitionRegistration, type TransitionOutcome } from './service'
+import {
+  actorKindsFor,
+  allInQueue,
+  scopedIds,
+  scopedRegistration,
+  scopeOf,
+  searchQueue,
+  sendMessage,
+  type QueueFilter,
+} from './staffService'
+import { registrationSteps } from './steps'
+
+// 定期注册 in the staff console, under /staff/registrations: the queue of the staff member's points
+// (现场确认) and authorities (注册审批), the detail page with its decisions, 留言, export and print.
+// An application outside the staff member's scope does not exist for them (404).
+
+export const BASE = '/staff/registrations'
+
+/** Materials most often missing at 现场确认 (the point may add its own in 其他). */
+export const COMMON_MATERIALS = [
+  '《教师资格定期注册申请表》一式2份',
+  '《教师资格证书》原件',
+  '身份证原件',
+  '聘用合同或劳动合同',
+  '年度考核结果证明',
+  '培训学时证明（不少于360学时）',
+  '师德考核证明',
+]
+
+export const STAFF_MESSAGES = {
+  changedFirst: '该申请已被他人处理，请刷新后重试',
+  notAllowed: '当前注册结论下不能进行该操作',
+  reasonRequired: '请填写理由',
+  materialsRequired: '请选择或填写缺少的材料',
+  fieldsRequired: '请填写退回说明',
+  messageRequired: '请填写留言内容（不超过500字）',
+  messageSent: '留言已发送',
+  noneSelected: '请先选择要打印的申请',
+} as const
+
+const ID = /^\d{1,15}$/
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+const list = (v: unknown): string[] =>
+  (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v])
+    .filter((x): x is string => typeof x === 'string')
+    .map((s) => s.trim())
+    .filter(Boolean)
+const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
+
+function staffActor(req: Request): Actor {
+  return {
+    kind: 'staff',
+    id: Number(req.staff!.id),
+    label: req.staff!.username,
+    ip: clientIp(req),
+    userAgent: req.get('user-agent') ?? null,
+  }
+}
+
+export function registrationStaffRoutes(services: Services): Router {
+  const { db } = services
+  const router = Router()
+  router.use(requireStaff(...rolesFor('registration.approve'), ...rolesFor('confirmation.handle')))
+
+  const steps = registrationSteps(services)
+  const correctable = steps
+    .filter((s) => s.fields && !s.summary)
+    .flatMap((s) => s.fields!.map((f) => ({ value: f.name, text: `${s.title}：${f.label}` })))
+
+  const lists = async (): Promise<ExportLists> => ({
+    stages: new Map((await refOptions(db, 'teaching_stage')).map((o) => [o.value, o.text])),
+    subjects: new Map((await refOptions(db, 'subject')).map((o) => [o.value, o.text])),
+  })
+
+  /** The filter from the query; an approver without a point starts on 待注册审批. */
+  function filterOf(req: Request): QueueFilter {
+    const q = req.query as Record<string, unknown>
+    const scope = scopeOf(req.staff!)
+    const status =
+      q.status === undefined
+        ? scope.points.length
+          ? ''
+          : 'confirmed'
+        : (REGISTRATION_STATUSES as Record<string, string>)[str(q.status)]
+          ? str(q.status)
+          : ''
+    return {
+      status,
+      from: DATE.test(str(q.from)) ? str(q.from) : '',
+      to: DATE.test(str(q.to)) ? str(q.to) : '',
+      q: str(q.q).slice(0, 50),
+    }
+  }
+
+  const queryString = (f: QueueFilter, extra: Record<string, string> = {}) =>
+    new URLSearchParams({
+      status: f.status ?? '',
+      from: f.from ?? '',
+      to: f.to ?? '',
+      q: f.q ?? '',
+      ...extra,
+    }).toString()
+
+  router.get(
+    '/',
+    handler(async (req, res) => {
+      const filter = filterOf(req)
+      const scope = scopeOf(req.staff!)
+      const page = Math.max(1, Number.parseInt(str(req.query.page), 10) || 1)
+      const result = await searchQueue(db, scope, filter, page)
+      const l = await lists()
+      res.set('Cache-Control', 'no-store')
+      res.render('pages/registration/staff/queue.njk', {
+        pageTitle: '定期注册申请',
+        filter,
+        statuses: Object.entries(REGISTRATION_STATUSES).map(([value, text]) => ({ value, text })),
+        result: {
+          ...result,
+          rows: result.rows.map((r) => ({
+            ...r,
+            stageText: l.stages.get(r.stage) ?? r.stage,
+            subjectText: l.subjects.get(r.subject) ?? r.subject,
+            statusText: (REGISTRATION_STATUSES as Record<string, string>)[r.status],
+            authorityName: String(r.data.authorityName ?? ''),
+            pointName: String(r.data.pointName ?? ''),
+            submittedAt: shanghaiDateTime(r.submitted_at),
+          })),
+        },
+        prevHref: result.page > 1 ? `${BASE}?${queryString(filter, { page: String(result.page - 1) })}` : '',
+        nextHref:
+          result.page < result.pages
+            ? `${BASE}?${queryString(filter, { page: String(result.page + 1) })}`
+            : '',
+        csvHref: `${BASE}/export.csv?${queryString(filter)}`,
+        xlsxHref: `${BASE}/export.xlsx?${queryString(filter)}`,
+        isApprover: scope.authorities.length > 0,
+        isClerk: scope.points.length > 0,
+      })
+    }),
+  )
+
+  async function exported(req: Request, format: 'csv' | 'xlsx') {
+    const filter = filterOf(req)
+    const rows = await allInQueue(db, scopeOf(req.staff!), filter)
+    await services.audit.record(db, staffActor(req), {
+      action: 'registration.export',
+      targetType: 'registration',
+      detail: { format, rows: rows.length, filter },
+    })
+    return { rows, l: await lists() }
+  }
+
+  const stamp = () => shanghaiDateTime(services.clock.now()).replace(/\D/g, '').slice(0, 12)
+  const attachment = (res: Response, name: string) =>
+    res.set(
+      'Content-Disposition',
+      `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    )
+
+  router.get(
+    '/export.csv',
+    handler(async (req, res) => {
+      const { rows, l } = await exported(req, 'csv')
+      attachment(res, `registrations-${stamp()}.csv`)
+      res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store' })
+      res.send(registrationsCsv(rows, l))
+    }),
+  )
+
+  router.get(
+    '/export.xlsx',
+    handler(async (req, res) => {
+      const { rows, l } = await exported(req, 'xlsx')
+      attachment(res, `registrations-${stamp()}.xlsx`)
+      res.set({
+        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'Cache-Control': 'no-store',
+      })
+      res.send(await registrationsXlsx(rows, l))
+    }),
+  )
+
+  // 打印申请表: the selected applications (those in scope) as one PDF, once the PDF service exists.
+  router.post(
+    '/print',
+    handler(async (req, res) => {
+      const ids = await scopedIds(
+        db,
+        scopeOf(req.staff!),
+        list((req.body as Record<string, unknown>)?.ids).map(Number),
+      )
+      res.status(ids.length ? 503 : 400).render('pages/registration/staff/print.njk', {
+        pageTitle: FORM_NOT_READY,
+        message: ids.length ? FORM_NOT_READY : STAFF_MESSAGES.noneSelected,
+        count: ids.length,
+      })
+    }),
+  )
+
+  // ---- one application --------------------------------------------------------------------------
+
+  const load = async (req: Request) =>
+    ID.test(String(req.params.id))
+      ? scopedRegistration(db, scopeOf(req.staff!), Number(req.params.id))
+      : undefined
+
+  router.get(
+    '/:id',
+    handler(async (req, res, next) => {
+      const row = await load(req)
+      if (!row) return next()
+      const kinds = actorKindsFor(scopeOf(req.staff!), row)
+      const actions = new Map<string, Transition>()
+      for (const k of kinds) for (const t of transitionsFrom(row.status, k)) actions.set(t.name, t)
+      res.set('Cache-Control', 'no-store')
+      res.render('pages/registration/staff/detail.njk', {
+        ...(await registrationDetail(req, services, row)),
+        pageTitle: `定期注册申请 ${row.number}`,
+        actions: [...actions.values()],
+        materials: COMMON_MATERIALS,
+        correctable,
+        messages: (await messagesOf(db, Number(row.id))).map((m) => ({
+          ...m,
+          at: shanghaiDateTime(m.created_at),
+        })),
+      })
+    }),
+  )
+
+  const outcomeText = (o: Exclude<TransitionOutcome, { ok: true }>, name: string) =>
+    o.reason === 'changed_first'
+      ? STAFF_MESSAGES.changedFirst
+      : o.reason === 'reason_required'
+        ? name === 'fail_confirmation'
+          ? STAFF_MESSAGES.materialsRequired
+          : name === 'return_for_correction'
+            ? STAFF_MESSAGES.fieldsRequired
+            : STAFF_MESSAGES.reasonRequired
+        : STAFF_MESSAGES.notAllowed
+
+  router.post(
+    '/:id/transition',
+    handler(async (req, res, next) => {
+      const row = await load(req)
+      if (!row) return next()
+      const body = (req.body ?? {}) as Record<string, unknown>
+      const here = `${BASE}/${row.id}`
+      const t = transitionNamed(str(body.name))
+      const kinds = actorKindsFor(scopeOf(req.staff!), row)
+      const kind = t?.by.find((k) => (k === 'point' || k === 'authority' ? kinds.includes(k) : false))
+      if (!t || !kind) {
+        flash(req, 'error', STAFF_MESSAGES.notAllowed)
+        return res.redirect(303, here)
+      }
+      // The page was out of date: someone else decided first (reported as such, whatever they decided).
+      const version = Number.parseInt(str(body.version), 10) || 0
+      if (version !== Number(row.version)) {
+        flash(req, 'error', STAFF_MESSAGES.changedFirst)
+        return res.redirect(303, here)
+      }
+      const note = str(body.reason).slice(0, 500)
+      const outcome = await transitionRegistration(db, services, {
+        registrationId: Number(row.id),
+        version,
+        name: t.name,
+        actor: { kind, id: Number(req.staff!.id), audit: staffActor(req) },
+        reason: t.name === 'fail_confirmation' ? undefined : note,
+        ...(t.name === 'fail_confirmation'
+          ? { missingMaterials: [...list(body.missing), ...list(str(body.missingOther).slice(0, 200))] }
+          : {}),
+        ...(t.name === 'return_for_correction'
+          ? {
+              correction: {
+                fields: list(body.fields).filter((f) => correctable.some((c) => c.value === f)),
+                note,
+              },
+            }
+          : {}),
+      })
+      if (outcome.ok) flash(req, 'success', `已处理：${t.label}`)
+      else if (outcome.reason === 'not_found') return next()
+      else if (outcome.reason === 'not_allowed' && (await load(req))?.version !== row.version)
+        flash(req, 'error', STAFF_MESSAGES.changedFirst)
+      else flash(req, 'error', outcomeText(outcome, t.name))
+      res.redirect(303, here)
+    }),
+  )
+
+  router.post(
+    '/:id/messages',
+    handler(async (req, res, next) => {
+      const row = await load(req)
+      if (!row) return next()
+      const text = str((req.body as Record<string, unknown>)?.body)
+      if (!text || text.length > 500) flash(req, 'error', STAFF_MESSAGES.messageRequired)
+      else {
+        await sendMessage(services, {
+          registrationId: Number(row.id),
+          staffId: Number(req.staff!.id),
+          body: text,
+          actor: staffActor(req),
+        })
+        flash(req, 'success', STAFF_MESSAGES.messageSent)
+      }
+      res.redirect(303, `${BASE}/${row.id}#messages`)
+    }),
+  )
+
+  return router
+}

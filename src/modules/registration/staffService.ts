@@ -1,0 +1,175 @@
+import type { Knex } from 'knex'
+import type { Db } from '../../db/knex'
+import type { Services } from '../../services'
+import type { Actor } from '../../services/audit'
+import { scopesFor, type RoleGrant } from '../../domain/roles'
+import {
+  isRegistrationStatus,
+  type RegistrationStatus,
+  type TransitionActor,
+} from '../../domain/registration'
+import { shanghaiDateToUtc } from '../../domain/time'
+import type { RegistrationRow } from './repository'
+
+// The staff side of registration: whose applications a staff member sees (their points as 现场确认,
+// their authorities as 注册审批), the filtered queue, messages to the applicant.
+
+export const QUEUE_PAGE_SIZE = 50
+
+export interface StaffScope {
+  points: number[]
+  authorities: number[]
+}
+
+export const scopeOf = (staff: { roles: RoleGrant[] }): StaffScope => ({
+  points: scopesFor(staff, 'confirmation.handle', 'point'),
+  authorities: scopesFor(staff, 'registration.approve', 'authority'),
+})
+
+/** The capacities in which the staff member acts on this application (none: it is not theirs). */
+export function actorKindsFor(scope: StaffScope, row: Pick<RegistrationRow, 'point_id' | 'authority_id'>) {
+  const kinds: TransitionActor[] = []
+  if (scope.points.includes(Number(row.point_id))) kinds.push('point')
+  if (scope.authorities.includes(Number(row.authority_id))) kinds.push('authority')
+  return kinds
+}
+
+export interface QueueFilter {
+  status?: string
+  from?: string
+  to?: string
+  q?: string
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+function scoped(db: Db, scope: StaffScope, f: QueueFilter): Knex.QueryBuilder {
+  const q = db('registrations as r')
+    .join('applicants as a', 'a.id', 'r.applicant_id')
+    .where((w) => {
+      w.whereIn('r.point_id', scope.points.length ? scope.points : [-1]).orWhereIn(
+        'r.authority_id',
+        scope.authorities.length ? scope.authorities : [-1],
+      )
+    })
+  if (f.status && isRegistrationStatus(f.status)) q.where('r.status', f.status)
+  if (f.from) q.where('r.submitted_at', '>=', shanghaiDateToUtc(f.from))
+  if (f.to) q.where('r.submitted_at', '<', new Date(shanghaiDateToUtc(f.to).getTime() + 24 * 3600_000))
+  const term = f.q?.trim()
+  if (term) {
+    const like = `%${likeEscape(term)}%`
+    q.where((w) => {
+      w.where('r.number', term)
+        .orWhereILike('a.name', like)
+        .orWhere('a.doc_number', term.toUpperCase())
+        .orWhere('r.cert_number', term)
+    })
+  }
+  return q
+}
+
+export interface QueueRow {
+  id: number
+  number: string
+  name: string
+  doc_number: string
+  cert_number: string
+  stage: string
+  subject: string
+  status: RegistrationStatus
+  authority_id: number
+  point_id: number
+  data: Record<string, unknown>
+  submitted_at: Date
+  version: number
+}
+
+const QUEUE_COLUMNS = [
+  'r.id',
+  'r.number',
+  'a.name',
+  'a.doc_number',
+  'r.cert_number',
+  'r.stage',
+  'r.subject',
+  'r.status',
+  'r.authority_id',
+  'r.point_id',
+  'r.data',
+  'r.submitted_at',
+  'r.version',
+]
+
+/** One page of the queue, oldest submission first (the order people arrive at the point). */
+export async function searchQueue(
+  db: Db,
+  scope: StaffScope,
+  f: QueueFilter,
+  page: number,
+): Promise<{ rows: QueueRow[]; total: number; page: number; pages: number }> {
+  const [{ count }] = await scoped(db, scope, f).count<{ count: string }[]>('* as count')
+  const total = Number(count)
+  const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE))
+  const current = Math.min(Math.max(1, page), pages)
+  const rows = await scoped(db, scope, f)
+    .orderBy([
+      { column: 'r.submitted_at', order: 'asc' },
+      { column: 'r.id', order: 'asc' },
+    ])
+    .limit(QUEUE_PAGE_SIZE)
+    .offset((current - 1) * QUEUE_PAGE_SIZE)
+    .select(QUEUE_COLUMNS)
+  return { rows, total, page: current, pages }
+}
+
+/** Every row of the filter (for the export), in queue order. */
+export async function allInQueue(db: Db, scope: StaffScope, f: QueueFilter): Promise<QueueRow[]> {
+  return scoped(db, scope, f)
+    .orderBy([
+      { column: 'r.submitted_at', order: 'asc' },
+      { column: 'r.id', order: 'asc' },
+    ])
+    .select(QUEUE_COLUMNS)
+}
+
+/** The application if it belongs to one of the staff member's points or authorities. */
+export async function scopedRegistration(
+  db: Db,
+  scope: StaffScope,
+  id: number,
+): Promise<RegistrationRow | undefined> {
+  if (!Number.isSafeInteger(id)) return undefined
+  const row: RegistrationRow | undefined = await db('registrations').where({ id }).first()
+  return row && actorKindsFor(scope, row).length ? row : undefined
+}
+
+/** Those of `ids` the staff member may see. */
+export async function scopedIds(db: Db, scope: StaffScope, ids: number[]): Promise<number[]> {
+  const safe = ids.filter((n) => Number.isSafeInteger(n))
+  if (!safe.length) return []
+  const rows = await scoped(db, scope, {}).whereIn('r.id', safe).select('r.id')
+  return rows.map((r: { id: string }) => Number(r.id))
+}
+
+/** 留言: a message to the applicant, audited in the same transaction. */
+export async function sendMessage(
+  services: Pick<Services, 'db' | 'clock' | 'audit'>,
+  input: { registrationId: number; staffId: number; body: string; actor: Actor },
+): Promise<void> {
+  await services.db.transaction(async (trx) => {
+    const [m] = await trx('registration_messages')
+      .insert({
+        registration_id: input.registrationId,
+        staff_id: input.staffId,
+        body: input.body,
+        created_at: services.clock.now(),
+      })
+      .returning('id')
+    await services.audit.record(trx, input.actor, {
+      action: 'registration.message',
+      targetType: 'registration',
+      targetId: input.registrationId,
+      detail: { messageId: Number(m.id), length: input.body.length },
+    })
+  })
+}

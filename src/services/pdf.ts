@@ -1,0 +1,286 @@
+import path from 'node:path'
+import nunjucks from 'nunjucks'
+import type { Browser, HTTPRequest, Page } from 'puppeteer'
+import type { Logger } from 'pino'
+import { viewsDir } from '../paths'
+import { addViewFilters } from '../web/views'
+import { shanghaiDateTime } from '../domain/time'
+import { launchChromium } from './browser'
+import type { Clock } from './clock'
+import { loadEmbeddedFont, FONT_FAMILY, type EmbeddedFont } from './pdfFonts'
+import { qrSvgDataUrl, verifyUrl } from './qr'
+
+// Printed forms (申请表, 个人承诺书): a Nunjucks template from views/pdf/ rendered to HTML, printed to
+// an A4 PDF by one warm Chromium.
+//
+// - One browser, launched on first use, shared by a small pool of pages (PDF_PAGES); if it dies it
+//   is launched again on the next render, and a render caught by the crash is retried once.
+// - Every page intercepts every request. The form's HTML is set with page.setContent on a page that
+//   sits on PDF_ORIGIN (a name under .invalid, which never resolves); the only answers are that blank
+//   document and the embedded font files from memory. Images arrive inside the HTML as data: URLs.
+//   Anything else (file://, http(s)://, another host) is aborted and counted.
+// - The embedded CJK font (pdfFonts.ts) makes Chinese print the same on any machine.
+
+export const PDF_ORIGIN = 'https://pdf.invalid'
+const TEMPLATE_NAME = /^[a-z0-9][a-z0-9-]*$/
+/** Image fields a form may carry: a Buffer (JPEG or PNG) or a data:image URL; anything else is dropped. */
+const IMAGE_FIELDS = ['photo', 'commitment']
+const RENDER_TIMEOUT_MS = 30_000
+
+export interface PdfServiceOptions {
+  /** Pages printing at once (PDF_PAGES). */
+  pages: number
+  /** The app's public address, for the QR code of /verify?no=<number>. */
+  publicUrl: string
+  clock: Clock
+  logger?: Pick<Logger, 'warn' | 'info'>
+  /** How to start the browser (tests pass one with another environment). */
+  launch?: () => Promise<Browser>
+  /** Template folders searched in order (default: views/). */
+  viewDirs?: string[]
+}
+
+export interface PdfStats {
+  launches: number
+  renders: number
+  /** Requests refused by interception, and the last few of their URLs. */
+  aborted: number
+  abortedUrls: string[]
+  pagesOpen: number
+}
+
+export interface PdfService {
+  /** One form (a template of views/pdf/) as an A4 PDF. */
+  render(template: string, data: object): Promise<Buffer>
+  /** Many forms of one template in one PDF, each starting on a new page (bulk printing). */
+  renderMany(template: string, dataList: object[]): Promise<Buffer>
+  /** The HTML a render prints (for tests and the benchmark). */
+  html(template: string, dataList: object[]): Promise<string>
+  /** Prints HTML as it is, under the same interception (for tests and the benchmark). */
+  printHtml(html: string): Promise<Buffer>
+  stats(): PdfStats
+  /** The browser's process id, once launched (tests kill it to prove the restart). */
+  browserPid(): number | undefined
+  close(): Promise<void>
+}
+
+/** A JPEG or PNG (by its first bytes) as a data: URL; undefined for anything else. */
+export function imageDataUrl(image: Buffer): string | undefined {
+  if (image.length > 3 && image[0] === 0xff && image[1] === 0xd8 && image[2] === 0xff)
+    return `data:image/jpeg;base64,${image.toString('base64')}`
+  if (
+    image.length > 8 &&
+    image.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
+    return `data:image/png;base64,${image.toString('base64')}`
+  return undefined
+}
+
+const isImageDataUrl = (v: unknown): v is string =>
+  typeof v === 'string' && /^data:image\/(jpeg|png);base64,[A-Za-z0-9+/=]+$/.test(v)
+
+interface Slot {
+  page: Page
+  browser: Browser
+}
+
+export function createPdfService(opts: PdfServiceOptions): PdfService {
+  const size = Math.max(1, opts.pages)
+  const font: EmbeddedFont = loadEmbeddedFont(PDF_ORIGIN)
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(opts.viewDirs ?? [viewsDir]), {
+    autoescape: true,
+  })
+  addViewFilters(env)
+  env.addGlobal('fontCss', new nunjucks.runtime.SafeString(font.css))
+  env.addGlobal('fontFamily', FONT_FAMILY)
+  const launch = opts.launch ?? (() => launchChromium())
+
+  let browserPromise: Promise<Browser> | undefined
+  let current: Browser | undefined
+  let closed = false
+  const idle: Slot[] = []
+  const open = new Set<Page>()
+  let busy = 0
+  const waiters: (() => void)[] = []
+  const stats = { launches: 0, renders: 0, aborted: 0, abortedUrls: [] as string[] }
+
+  function getBrowser(): Promise<Browser> {
+    if (closed) return Promise.reject(new Error('the PDF service is closed'))
+    if (!browserPromise) {
+      const starting = launch().then(
+        (browser) => {
+          stats.launches++
+          current = browser
+          browser.once('disconnected', () => {
+            if (current !== browser) return
+            opts.logger?.warn('PDF browser disconnected; the next render starts a new one')
+            forget(browser)
+          })
+          return browser
+        },
+        (err) => {
+          browserPromise = undefined
+          throw err
+        },
+      )
+      browserPromise = starting
+    }
+    return browserPromise
+  }
+
+  function forget(browser: Browser): void {
+    if (current !== browser) return
+    current = undefined
+    browserPromise = undefined
+    for (let i = idle.length - 1; i >= 0; i--) if (idle[i].browser === browser) idle.splice(i, 1)
+    for (const page of [...open]) if (page.browser() === browser) open.delete(page)
+  }
+
+  function onRequest(request: HTTPRequest): void {
+    const url = request.url()
+    if (url === `${PDF_ORIGIN}/`)
+      return void request.respond({
+        status: 200,
+        contentType: 'text/html; charset=utf-8',
+        body: '<!doctype html>',
+      })
+    if (url.startsWith(`${PDF_ORIGIN}/fonts/`)) {
+      const file = font.files.get(url.slice(PDF_ORIGIN.length + 7))
+      if (file)
+        return void request.respond({
+          status: 200,
+          contentType: 'font/woff2',
+          headers: { 'cache-control': 'max-age=31536000, immutable' },
+          body: file,
+        })
+    }
+    if (url === `${PDF_ORIGIN}/favicon.ico`) return void request.respond({ status: 404, body: '' })
+    if (url.startsWith('data:')) return void request.continue()
+    stats.aborted++
+    stats.abortedUrls.push(url.slice(0, 200))
+    if (stats.abortedUrls.length > 20) stats.abortedUrls.shift()
+    void request.abort('blockedbyclient')
+  }
+
+  async function openPage(browser: Browser): Promise<Page> {
+    const page = await browser.newPage()
+    open.add(page)
+    try {
+      // The forms have no scripts, and none may run.
+      await page.setJavaScriptEnabled(false)
+      await page.setRequestInterception(true)
+      // Interception turns the cache off; the font slices are worth keeping between forms.
+      await page.setCacheEnabled(true)
+      page.on('request', onRequest)
+      await page.goto(`${PDF_ORIGIN}/`, { waitUntil: 'load', timeout: RENDER_TIMEOUT_MS })
+      return page
+    } catch (err) {
+      open.delete(page)
+      await page.close().catch(() => undefined)
+      throw err
+    }
+  }
+
+  async function acquireTurn(): Promise<void> {
+    if (busy < size) {
+      busy++
+      return
+    }
+    await new Promise<void>((resolve) => waiters.push(resolve))
+  }
+
+  function releaseTurn(): void {
+    const next = waiters.shift()
+    if (next) next()
+    else busy--
+  }
+
+  async function withPage<T>(work: (page: Page) => Promise<T>): Promise<T> {
+    await acquireTurn()
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const browser = await getBrowser()
+        let slot: Slot | undefined
+        try {
+          slot = idle.pop() ?? { page: await openPage(browser), browser }
+          const result = await work(slot.page)
+          if (browser.connected && !slot.page.isClosed() && current === browser) idle.push(slot)
+          else open.delete(slot.page)
+          return result
+        } catch (err) {
+          if (slot) {
+            open.delete(slot.page)
+            await slot.page.close().catch(() => undefined)
+          }
+          const died = !browser.connected
+          if (died) forget(browser)
+          if (died && attempt < 2 && !closed) {
+            opts.logger?.warn({ err }, 'PDF browser died during a render; retrying on a new one')
+            continue
+          }
+          throw err
+        }
+      }
+    } finally {
+      releaseTurn()
+    }
+  }
+
+  async function print(html: string): Promise<Buffer> {
+    return withPage(async (page) => {
+      await page.setContent(html, { waitUntil: 'load', timeout: RENDER_TIMEOUT_MS })
+      const pdf = await page.pdf({
+        format: 'A4',
+        printBackground: true,
+        preferCSSPageSize: true,
+        waitForFonts: true,
+        timeout: RENDER_TIMEOUT_MS,
+      })
+      stats.renders++
+      return Buffer.from(pdf)
+    })
+  }
+
+  async function prepare(data: object, now: string): Promise<Record<string, unknown>> {
+    const form: Record<string, unknown> = { ...(data as Record<string, unknown>) }
+    for (const field of IMAGE_FIELDS) {
+      const v = form[field]
+      form[field] = Buffer.isBuffer(v) ? imageDataUrl(v) : isImageDataUrl(v) ? v : undefined
+    }
+    if (typeof form.number === 'string' && form.number) {
+      form.verifyUrl = verifyUrl(opts.publicUrl, form.number)
+      form.qr = await qrSvgDataUrl(form.verifyUrl as string)
+    }
+    if (!form.generatedAt) form.generatedAt = now
+    return form
+  }
+
+  async function html(template: string, dataList: object[]): Promise<string> {
+    if (!TEMPLATE_NAME.test(template)) throw new Error(`not a PDF template name: ${template}`)
+    const now = shanghaiDateTime(opts.clock.now())
+    const forms = await Promise.all(dataList.map((d) => prepare(d, now)))
+    return env.render(path.posix.join('pdf', `${template}.njk`), { forms })
+  }
+
+  return {
+    render: async (template, data) => print(await html(template, [data])),
+    renderMany: async (template, dataList) => {
+      if (!dataList.length) throw new Error('renderMany needs at least one form')
+      return print(await html(template, dataList))
+    },
+    html,
+    printHtml: print,
+    stats: () => ({ ...stats, abortedUrls: [...stats.abortedUrls], pagesOpen: open.size }),
+    browserPid: () => current?.process()?.pid,
+    async close() {
+      closed = true
+      const starting = browserPromise
+      browserPromise = undefined
+      current = undefined
+      idle.length = 0
+      open.clear()
+      const browser = await starting?.catch(() => undefined)
+      await browser?.close().catch(() => undefined)
+    },
+  }
+}

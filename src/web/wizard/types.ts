@@ -1,0 +1,140 @@
+import type { Request } from 'express'
+import type Joi from 'joi'
+import type { Knex } from 'knex'
+import type { FieldErrors } from '../forms'
+
+/** The answers of one step, or all answers merged in the order of the steps. */
+export type Values = Record<string, unknown>
+
+type MaybePromise<T> = T | Promise<T>
+
+/** Where a step goes next: a step path, or the first rule whose `when` holds (a bare string always holds). */
+export type NextRule = string | { when(values: Values, req: Request): boolean; to: string }
+
+export type OptionList = Record<string, string> | { value: unknown; text: string }[]
+
+/** How one answer reads on the review page. */
+export interface ReviewField {
+  /** The answer's name in the step's values. */
+  name: string
+  label: string
+  /** Codes → labels; a function may load them (from the database, say). */
+  options?: OptionList | ((values: Values, req: Request) => MaybePromise<OptionList>)
+  /** 'date' shows 年-月-日; 'boolean' shows 是/否. */
+  kind?: 'text' | 'date' | 'boolean'
+  /** Full control over the text shown (escaped by the template like everything else). */
+  format?: (value: unknown, values: Values) => string
+  /** Leave the row out when this says so (e.g. postal fields when collecting on site). */
+  showIf?: (values: Values) => boolean
+}
+
+export interface Step {
+  /** The URL segment under the wizard's basePath, and the template name pages/<key>/<path>.njk. */
+  path: string
+  title: string
+  /** The step's joi object schema, or one built from the answers so far. Steps without one save nothing. */
+  schema?: Joi.ObjectSchema | ((values: Values, req: Request) => Joi.ObjectSchema)
+  /** Omitted on the last step: its POST completes the wizard (definition.onComplete). */
+  next?: NextRule | NextRule[]
+  template?: string
+  /** The review page: its sections are generated from the other steps' `fields`. */
+  summary?: true
+  /** What the review page shows of this step; steps without fields have no section there. */
+  fields?: ReviewField[]
+  /** An extra precondition: a path to send the applicant to instead of this step, or null. */
+  prereq?: (values: Values, req: Request) => string | null
+  /** A step that does not apply: passed over, and its answers dropped. */
+  skipIf?: (values: Values, req: Request) => boolean
+  /**
+   * Extra template locals, e.g. option lists from the database. `shown` is what the page will show
+   * (the saved answers, or what was posted back by a redisplay or a refused POST), so that lists
+   * depending on an earlier choice on the same page (cascading selects, a search) follow it.
+   */
+  beforeRender?: (req: Request, values: Values, shown: Values) => MaybePromise<Record<string, unknown>>
+  /**
+   * Cross-checks after the schema passed (against the database, say). May also complete `value`
+   * in place (e.g. the id of a stored upload). Errors keep the applicant on the step.
+   */
+  beforeSave?: (req: Request, value: Values, values: Values) => MaybePromise<FieldErrors | null | undefined>
+  /**
+   * Buttons that redisplay the step without validating or saving (cascading selects without
+   * JavaScript, adding/removing rows): a POST with `_action=<name>` gets what was posted back,
+   * passed through the named function, on the same page.
+   */
+  redisplay?: Record<string, (posted: Values, req: Request) => MaybePromise<Values>>
+  /** A POST with `_action=abandon` abandons the wizard (e.g. 不同意 on the commitment step). */
+  abandon?: true
+  /** May be opened whatever the other steps' state (e.g. a side page reached from a link). */
+  entryPoint?: true
+  /** Steps whose answers must be given again when this step's answers change. */
+  invalidates?: string[]
+  /** The button's label; the default is 下一步, or 保存并返回确认页 when editing from the review page. */
+  submitLabel?: string
+}
+
+/** What a submit returns: where to go (the record), or errors that keep the applicant on the page. */
+export type CompleteResult = string | { errors: FieldErrors } | void
+
+export interface CompleteContext {
+  /**
+   * The transaction holding the lock on this run: write the application with it, so the record,
+   * the end of the run and the lock commit or roll back together.
+   */
+  trx: Knex.Transaction
+  /** The answers per step. */
+  byStep: Record<string, Values>
+  runId: string
+}
+
+export interface WizardDefinition {
+  /** Session key, progress-table key and template folder (pages/<key>/). */
+  key: string
+  basePath: string
+  title: string
+  steps: Step[]
+  /** Labelled stages for the step bar; by default one stage per step. */
+  stepBar?: { label: string; steps: string[] }[]
+  /** A line shown on every page of the wizard. */
+  notice?: string
+  /** Answers for a new run (e.g. a look-up's choice, or an application being changed). */
+  load?: (req: Request) => MaybePromise<{ values?: Record<string, Values>; completed?: string[] } | null>
+  /** Runs before every GET and POST: a path to send the applicant to instead, or null. */
+  guard?: (req: Request) => MaybePromise<string | null>
+  /** The submit; called once per run, inside the transaction that ends the run. */
+  onComplete: (req: Request, values: Values, ctx: CompleteContext) => MaybePromise<CompleteResult>
+  /** Where every page of a finished run leads (the record); also where losing parallel submits land. */
+  doneRedirect: (req: Request) => MaybePromise<string>
+  /** Where abandoning leads; default /platform. */
+  abandonRedirect?: string
+  /** Whose progress this is; default the signed-in applicant. Without one, progress lives in the session only. */
+  owner?: (req: Request) => number | undefined
+}
+
+/** One run of a wizard as the session and the progress table keep it. */
+export interface Progress {
+  runId: string
+  /** Answers per step path. */
+  values: Record<string, Values>
+  completed: string[]
+  /** Steps posted, in order: back links come from here. */
+  history: string[]
+}
+
+/** What the session keeps per wizard: the run in progress, or the mark of a finished one. */
+export type SessionWizard = Progress | { done: { runId: string; location: string } }
+
+export interface ProgressStore {
+  load(ownerId: number, key: string): Promise<Progress | null>
+  save(ownerId: number, key: string, progress: Progress): Promise<void>
+  clear(ownerId: number, key: string): Promise<void>
+  /**
+   * Locks the run's row and calls `fn` in that transaction unless the run already finished; then
+   * leaves a tombstone naming the run. `fn`'s errors roll everything back.
+   */
+  complete<T>(
+    ownerId: number,
+    key: string,
+    progress: Progress,
+    fn: (trx: Knex.Transaction) => Promise<T>,
+  ): Promise<{ ran: true; result: T } | { ran: false }>
+}

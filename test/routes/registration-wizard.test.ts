@@ -1,0 +1,411 @@
+import { appWithAllRoutes, type TestApp } from '../helpers/app'
+import { createApplicant } from '../helpers/factories'
+import { agent, csrfFrom, type Agent } from '../helpers/http'
+import { loginAs } from '../helpers/login'
+import { bureau, type BureauPort } from '../../src/modules/registration/bureau'
+import {
+  JIANGMEN,
+  fakeBureau,
+  goodInformation,
+  idPhoto,
+  registryCertificate,
+  school,
+  taishanBureau,
+  type FakeAuthority,
+} from '../helpers/registrationFactories'
+
+const BASE = '/registration/apply'
+let t: TestApp
+let taishan: FakeAuthority
+const original: BureauPort = bureau.port
+
+beforeAll(async () => {
+  t = await appWithAllRoutes()
+  await school(t.db, '华南师范大学')
+})
+afterAll(async () => {
+  bureau.port = original
+  await t.close()
+})
+beforeEach(() => {
+  taishan = taishanBureau()
+  bureau.port = fakeBureau([taishan])
+  t.clock.set('2026-09-15T02:00:00Z')
+})
+
+async function post(a: Agent, step: string, fields: Record<string, string>) {
+  const page = await a.get(`${BASE}/${step}`)
+  expect(page.status).toBe(200)
+  return a
+    .post(`${BASE}/${step}`)
+    .type('form')
+    .send({ ...fields, _csrf: csrfFrom(page.text) })
+}
+
+async function uploadPhoto(a: Agent) {
+  const page = await a.get(`${BASE}/photo`)
+  return a
+    .post(`${BASE}/photo`)
+    .field('_csrf', csrfFrom(page.text))
+    .attach('photo', await idPhoto(), { filename: 'me.jpg', contentType: 'image/jpeg' })
+}
+
+/** A verified applicant with one synced certificate, signed in. */
+async function teacher(o: Parameters<typeof registryCertificate>[2] = {}) {
+  const applicant = await createApplicant(t.db, { name: '薛明' })
+  const certNumber = await registryCertificate(t.db, applicant, o)
+  const a = agent(t.app)
+  await loginAs(a, applicant)
+  return { a, applicant, certNumber }
+}
+
+/** Walks to the commitment page. */
+async function walk(a: Agent, certNumber: string) {
+  expect((await a.get('/registration/start')).headers.location).toBe(BASE)
+  expect((await post(a, 'agreement', { agree: 'yes' })).headers.location).toBe(`${BASE}/certificate`)
+  expect((await post(a, 'certificate', { certNumber })).headers.location).toBe(`${BASE}/information`)
+  expect((await post(a, 'information', goodInformation('华南师范大学'))).headers.location).toBe(
+    `${BASE}/conditions`,
+  )
+  const yes = { ethics: 'yes', appraisals: 'yes', training: 'yes', health: 'yes' }
+  expect((await post(a, 'conditions', yes)).headers.location).toBe(`${BASE}/photo`)
+  expect((await uploadPhoto(a)).headers.location).toBe(`${BASE}/authority`)
+  const authority = {
+    provinceCode: JIANGMEN.province,
+    cityCode: JIANGMEN.city,
+    stage: '2',
+    subject: 'chinese',
+    authorityId: '3',
+    pointId: '32',
+  }
+  expect((await post(a, 'authority', authority)).headers.location).toBe(`${BASE}/review`)
+  expect((await post(a, 'review', {})).headers.location).toBe(`${BASE}/notices`)
+  expect((await post(a, 'notices', {})).headers.location).toBe(`${BASE}/commitment`)
+}
+
+async function submit(a: Agent) {
+  return post(a, 'commitment', {})
+}
+
+describe('registration wizard', () => {
+  it('walks the seven stages and submits once, landing on the 申报提醒 with the number', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    await walk(a, certNumber)
+    const review = await a.get(`${BASE}/review`)
+    expect(review.text).toContain('华南师范大学')
+    expect(review.text).toContain('江门市台山市教育局')
+    expect(review.text).toContain('修改')
+    const done = await submit(a)
+    expect(done.headers.location).toMatch(/^\/registration\/records\/\d+\/reminder$/)
+    const reminder = await a.get(done.headers.location)
+    expect(reminder.status).toBe(200)
+    const row = await t.db('registrations').where({ applicant_id: applicant.id }).first()
+    expect(row.number).toMatch(/^20260003\d{6}$/)
+    expect(reminder.text).toContain(row.number)
+    expect(reminder.text).toContain('台山市新宁小学')
+    expect(reminder.text).toContain('申请人按照通知要求进行网上报名')
+    expect(reminder.text).toContain('注册结束后，《教师资格定期注册申请表》将不能在系统下载。')
+    for (const label of [
+      '网上申报协议',
+      '填写注册信息',
+      '选择注册机构',
+      '确认申报信息',
+      '注意事项',
+      '提交注册申请',
+      '申报提醒',
+    ])
+      expect(reminder.text).toContain(label)
+    expect(row.status).toBe('pending_confirmation')
+    expect(row.data.graduationSchool).toBe('华南师范大学')
+    expect(await t.db('registration_status_history').where({ registration_id: row.id })).toHaveLength(1)
+    expect(
+      await t.db('audit_log').where({ action: 'registration.submit', target_id: String(row.id) }),
+    ).toHaveLength(1)
+    expect((await t.db('files').where({ id: row.photo_file_id }).first()).draft).toBe(false)
+    // The back button after submit shows the record, never a second submission.
+    const back = await a.get(`${BASE}/commitment`)
+    expect(back.headers.location).toBe(`/registration/records/${row.id}`)
+    const platform = await a.get('/platform')
+    expect(platform.text).toContain(row.number)
+    expect(platform.text).toContain('网报待确认')
+  })
+
+  it('locks the information centre’s copy of the certificate it used, and skips when there is none', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    const other = await registryCertificate(t.db, applicant)
+    const now = new Date('2026-09-10T00:00:00Z')
+    const copy = (cert_number: string) => ({
+      applicant_id: applicant.id,
+      cert_number,
+      holder_name: applicant.name,
+      qualification_type: '2',
+      subject: '语文',
+      authority: '台山市教育局',
+      issued_on: '2010-07-01',
+      synced_at: now,
+    })
+    const [used, unused] = await t
+      .db('info_certificates')
+      .insert([copy(certNumber), copy(other)])
+      .returning('id')
+    await walk(a, certNumber)
+    expect((await submit(a)).headers.location).toMatch(/\/reminder$/)
+    const row = await t.db('registrations').where({ applicant_id: applicant.id }).first()
+    const uses = await t.db('info_item_uses').where({ applicant_id: applicant.id })
+    expect(uses).toEqual([
+      expect.objectContaining({
+        item_kind: 'certificate',
+        item_id: String(used.id),
+        application_kind: 'registration',
+        application_id: String(row.id),
+      }),
+    ])
+    expect(uses.map((u) => u.item_id)).not.toContain(String(unused.id))
+
+    // No synced copy in the information centre: the submit goes through and locks nothing.
+    const plain = await teacher()
+    await walk(plain.a, plain.certNumber)
+    expect((await submit(plain.a)).headers.location).toMatch(/\/reminder$/)
+    expect(await t.db('info_item_uses').where({ applicant_id: plain.applicant.id })).toEqual([])
+  })
+
+  it('needs the agreement ticked, with the manual wording', async () => {
+    const { a } = await teacher()
+    await a.get('/registration/start')
+    const res = await post(a, 'agreement', {})
+    const page = await a.get(res.headers.location)
+    expect(page.text).toContain('请勾选“已阅读并完全同意”')
+    expect(page.text).toContain('1.本申报系统的所有权归中国教师资格网所有')
+    expect(page.text).toContain('请注意，所有步骤均完成，且生成报名号之后方为报名成功！')
+  })
+
+  it('refuses a 岗位性质 that does not agree with 任教学校性质, and an unknown school', async () => {
+    const { a, certNumber } = await teacher()
+    await a.get('/registration/start')
+    await post(a, 'agreement', { agree: 'yes' })
+    await post(a, 'certificate', { certNumber })
+    const res = await post(a, 'information', {
+      ...goodInformation('不存在的大学'),
+      schoolNature: 'private_primary',
+      postNature: 'established',
+    })
+    expect(res.headers.location).toBe(`${BASE}/information`)
+    const page = await a.get(res.headers.location)
+    expect(page.text).toContain('岗位性质须与任教学校性质一致')
+    expect(page.text).toContain('未查到您的毕业学校')
+  })
+
+  it('finds a school by search and adds a missing one with 办学类型 without JavaScript', async () => {
+    const { a, certNumber } = await teacher()
+    await a.get('/registration/start')
+    await post(a, 'agreement', { agree: 'yes' })
+    await post(a, 'certificate', { certNumber })
+    await post(a, 'information', { schoolQuery: '华南', _action: 'searchSchool' })
+    const found = await a.get(`${BASE}/information`)
+    expect(found.text).toContain('value="华南师范大学"')
+    await post(a, 'information', {
+      newSchoolName: '某某师范专科学校',
+      newSchoolType: 'university',
+      _action: 'addSchool',
+    })
+    const added = await a.get(`${BASE}/information`)
+    expect(added.text).toContain('已选择：<strong>某某师范专科学校</strong>（新增学校）')
+    const res = await post(a, 'information', {
+      ...goodInformation('某某师范专科学校'),
+      graduationSchoolNew: 'yes',
+      graduationSchoolType: 'university',
+    })
+    expect(res.headers.location).toBe(`${BASE}/conditions`)
+  })
+
+  it('refuses to go on when a registration condition is answered 否, saying the consequence', async () => {
+    const { a, certNumber } = await teacher()
+    await a.get('/registration/start')
+    await post(a, 'agreement', { agree: 'yes' })
+    await post(a, 'certificate', { certNumber })
+    await post(a, 'information', goodInformation('华南师范大学'))
+    const res = await post(a, 'conditions', {
+      ethics: 'yes',
+      appraisals: 'yes',
+      training: 'no',
+      health: 'yes',
+    })
+    expect(res.headers.location).toBe(`${BASE}/conditions`)
+    const page = await a.get(res.headers.location)
+    expect(page.text).toContain('未完成360个培训学时')
+    expect(page.text).toContain('暂缓注册')
+  })
+
+  it('offers only authorities inside their window and refuses once the window closes mid-wizard', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    taishan.window!.end = new Date(t.clock.now().getTime() + 60_000)
+    await walk(a, certNumber)
+    t.clock.advanceMinutes(2)
+    const res = await a.get(`${BASE}/review`)
+    expect(res.headers.location).toBe('/registration/closed?authority=3')
+    const closed = await a.get(res.headers.location)
+    expect(closed.text).toContain('当前时间不在该机构的网报时间段内')
+    const page = await a.get(`${BASE}/commitment`)
+    expect(page.status).toBe(303)
+    expect(await t.db('registrations').where({ applicant_id: applicant.id })).toHaveLength(0)
+  })
+
+  it('says when no authority of the city is open, and suggests the point covering the school', async () => {
+    const { a, certNumber } = await teacher()
+    await a.get('/registration/start')
+    await post(a, 'agreement', { agree: 'yes' })
+    await post(a, 'certificate', { certNumber })
+    await post(a, 'information', goodInformation('华南师范大学'))
+    await post(a, 'conditions', { ethics: 'yes', appraisals: 'yes', training: 'yes', health: 'yes' })
+    await uploadPhoto(a)
+    await post(a, 'authority', {
+      provinceCode: JIANGMEN.province,
+      cityCode: JIANGMEN.city,
+      stage: '2',
+      _action: 'refresh',
+    })
+    const page = await a.get(`${BASE}/authority`)
+    // the sole authority is preselected, and the point covering 台城桂水小学 suggested
+    expect(page.text).toMatch(/<option value="3" selected>江门市台山市教育局<\/option>/)
+    expect(page.text).toContain('根据您的现任教学校，建议选择此确认点')
+    expect(page.text).toMatch(/value="32" checked/)
+    await post(a, 'authority', {
+      provinceCode: JIANGMEN.province,
+      cityCode: JIANGMEN.city,
+      stage: '4',
+      _action: 'refresh',
+    })
+    const none = await a.get(`${BASE}/authority`)
+    expect(none.text).toContain('该地区暂无在网报时间内的注册机构')
+  })
+
+  it('submits exactly once when the last step is posted 20 times in parallel', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    await walk(a, certNumber)
+    const page = await a.get(`${BASE}/commitment`)
+    const token = csrfFrom(page.text)
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => a.post(`${BASE}/commitment`).type('form').send({ _csrf: token })),
+    )
+    const rows = await t.db('registrations').where({ applicant_id: applicant.id })
+    expect(rows).toHaveLength(1)
+    for (const r of answers) {
+      expect(r.status).toBe(303)
+      expect(r.headers.location).toMatch(new RegExp(`^/registration/records/${rows[0].id}`))
+    }
+  })
+
+  it('allows one active registration per cycle, and none within 54 months of a 注册合格', async () => {
+    const first = await teacher()
+    await walk(first.a, first.certNumber)
+    await submit(first.a)
+    const row = await t.db('registrations').where({ applicant_id: first.applicant.id }).first()
+    expect((await first.a.get('/registration/start')).headers.location).toBe(
+      `/registration/records/${row.id}`,
+    )
+
+    const recent = await teacher({ registrations: [{ on: '2022-06-01', result: '合格' }] })
+    await walk(recent.a, recent.certNumber)
+    const res = await submit(recent.a)
+    expect(res.headers.location).toBe(`${BASE}/commitment`)
+    const page = await recent.a.get(res.headers.location)
+    expect(page.text).toContain('距上次定期注册合格未满54个月，2026-12-01以后方可再次申请定期注册。')
+  })
+
+  it('不同意 abandons the run and returns to the platform', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    await walk(a, certNumber)
+    const res = await post(a, 'commitment', { _action: 'abandon' })
+    expect(res.headers.location).toBe('/platform')
+    expect(await t.db('registrations').where({ applicant_id: applicant.id })).toHaveLength(0)
+    expect((await a.get(BASE)).headers.location).toBe(`${BASE}/agreement`)
+  })
+
+  it('shows a record only to its owner (another applicant gets 404)', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    await walk(a, certNumber)
+    await submit(a)
+    const row = await t.db('registrations').where({ applicant_id: applicant.id }).first()
+    expect((await a.get(`/registration/records/${row.id}`)).status).toBe(200)
+    const other = await teacher()
+    expect((await other.a.get(`/registration/records/${row.id}`)).status).toBe(404)
+    expect((await other.a.get(`/registration/records/${row.id}/reminder`)).status).toBe(404)
+  })
+})
+
+describe('添加教师资格证书信息', () => {
+  async function addForm(a: Agent, fields: Record<string, string>, withPhoto = true) {
+    let page = await a.get('/registration/certificates/new')
+    if (withPhoto) {
+      await a
+        .post('/registration/certificates/new')
+        .field('_csrf', csrfFrom(page.text))
+        .field('action', 'upload')
+        .attach('photo', await idPhoto(), { filename: 'cert.jpg', contentType: 'image/jpeg' })
+      page = await a.get('/registration/certificates/new')
+    }
+    const photoIds = [...page.text.matchAll(/name="photoIds" value="([^"]+)"/g)].map((m) => m[1])
+    return a
+      .post('/registration/certificates/new')
+      .type('form')
+      .send({ ...fields, photoIds, _csrf: csrfFrom(page.text) })
+  }
+
+  const cert = (o: Record<string, string>) => ({
+    certNumber: '20054400021000123',
+    issuedOn: '2005-07-01',
+    provinceCode: '440000',
+    cityCode: '440700',
+    qualificationType: '2',
+    subject: 'C03',
+    authority: '台山市教育局',
+    ...o,
+  })
+
+  it('passes the 添加说明 page (取消 / 确认要添加教师资格证)', async () => {
+    const { a } = await teacher()
+    const page = await a.get('/registration/certificates/add')
+    expect(page.text).toContain('教师资格证添加说明')
+    expect(page.text).toContain('取消')
+    expect(page.text).toContain('确认要添加教师资格证')
+  })
+
+  it('adds a pre-2008 certificate with its photo, listed for the registration', async () => {
+    const { a, applicant } = await teacher()
+    const res = await addForm(a, cert({ holderName: applicant.name, docNumber: applicant.doc_number }))
+    expect(res.headers.location).toBe(`${BASE}/certificate`)
+    const row = await t.db('applicant_added_certificates').where({ applicant_id: applicant.id }).first()
+    expect(row.cert_number).toBe('20054400021000123')
+    expect(row.photo_file_ids).toHaveLength(1)
+  })
+
+  it.each([
+    ['issued 2008 or later', { issuedOn: '2008-03-01' }, '不允许添加证书'],
+    ['a number of 16 digits', { certNumber: '2005440002100012' }, '证书号码不是15位或17位，请联系原发证机构'],
+    ['another holder', { holderName: '李四' }, '持证人、身份证件号码须与您的注册信息'],
+  ])('refuses %s', async (_name, o, message) => {
+    const { a, applicant } = await teacher()
+    const res = await addForm(a, cert({ holderName: applicant.name, docNumber: applicant.doc_number, ...o }))
+    expect(res.headers.location).toBe('/registration/certificates/new')
+    const page = await a.get(res.headers.location)
+    expect(page.text).toContain(message)
+    expect(await t.db('applicant_added_certificates').where({ applicant_id: applicant.id })).toHaveLength(0)
+  })
+
+  it('refuses a certificate already in the registry', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    const res = await addForm(
+      a,
+      cert({ holderName: applicant.name, docNumber: applicant.doc_number, certNumber }),
+    )
+    const page = await a.get(res.headers.location)
+    expect(page.text).toContain('该证书已在教师资格证书库中')
+  })
+
+  it('refuses without a certificate photo', async () => {
+    const { a, applicant } = await teacher()
+    const res = await addForm(a, cert({ holderName: applicant.name, docNumber: applicant.doc_number }), false)
+    const page = await a.get(res.headers.location)
+    expect(page.text).toContain('请上传证书照片')
+  })
+})
