@@ -14,6 +14,9 @@ import {
   DEMO_STAFF,
   type DemoApplicant,
 } from './data/demoLogins'
+import { seedDemoBureau } from './data/demoBureau'
+import { seedDemoRegistries } from './data/demoRegistries'
+import { seedDemoInfo } from './data/demoInfo'
 
 // Demo data for trying the app: staff, applicants in several states, identity registry rows and
 // the 2026 holidays. Runs on every start outside production and changes nothing the second time
@@ -143,6 +146,9 @@ export async function seed(db: Db, clockOverride?: Clock): Promise<void> {
       .merge(['name'])
 
     for (const a of DEMO_APPLICANTS) await seedApplicant(trx, a, now, demoHash)
+    await seedDemoBureau(trx, now, demoHash)
+    await seedDemoRegistries(trx, now)
+    await seedDemoInfo(trx, now)
   })
 }
 

@@ -4,7 +4,7 @@ import pinoHttp from 'pino-http'
 import type { Services } from './services'
 import { publicDir } from './paths'
 import { configureViews } from './web/views'
-import { sessionMiddleware, sessionTimeouts } from './middleware/session'
+import { saveBeforeRedirect, sessionMiddleware, sessionTimeouts } from './middleware/session'
 import { csrfErrorHandler, csrfProtection, csrfToken, parseMultipart } from './middleware/csrf'
 import { loadCurrentUser } from './middleware/auth'
 import { locals } from './middleware/locals'
@@ -14,8 +14,16 @@ import { publicRoutes } from './modules/public/routes'
 import { authRoutes } from './modules/auth/routes'
 import { accountRoutes } from './modules/accounts/routes'
 import { identityRoutes } from './modules/identity/routes'
+import { infoRoutes } from './modules/info/routes'
+import { filesRoutes } from './modules/files/routes'
 import { platformRoutes } from './modules/platform/routes'
+import { registrationRoutes } from './modules/registration/routes'
+import { bureauRoutes } from './modules/bureau/routes'
+import { registrationRecordRoutes } from './modules/registration/recordRoutes'
+import { registrationStaffRoutes } from './modules/registration/staffRoutes'
 import { staffRoutes } from './modules/staff/routes'
+import { registriesRoutes } from './modules/registries/routes'
+import { verifyRoutes } from './modules/verify/routes'
 import { devRoutes } from './modules/dev/routes'
 
 /** Builds the whole application from its config and services; never listens (server.ts does). */
@@ -44,9 +52,12 @@ export function createApp(services: Services): express.Express {
     app.use(pinoHttp({ logger: services.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }))
   app.use('/public', express.static(publicDir, { maxAge: config.env === 'production' ? '7d' : 0 }))
   app.use(healthRoutes(services))
+  // No icon, and no session load for a browser asking for one anyway.
+  app.get('/favicon.ico', (_req, res) => res.status(204).set('Cache-Control', 'max-age=86400').end())
 
   app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 500 }))
   app.use(sessionMiddleware(services))
+  app.use(saveBeforeRedirect)
   app.use(sessionTimeouts(services))
   app.use(parseMultipart)
   app.use(csrfProtection)
@@ -55,10 +66,18 @@ export function createApp(services: Services): express.Express {
   app.use(locals(services))
 
   app.use(publicRoutes(services))
+  app.use(verifyRoutes(services))
   app.use(authRoutes(services))
   app.use(accountRoutes(services))
   app.use(identityRoutes(services))
+  app.use(registriesRoutes(services))
+  app.use(infoRoutes(services))
+  app.use(filesRoutes(services))
   app.use(platformRoutes(services))
+  app.use(registrationRecordRoutes(services))
+  app.use(bureauRoutes(services))
+  app.use(registrationRoutes(services))
+  app.use('/staff/registrations', registrationStaffRoutes(services))
   app.use('/staff', staffRoutes(services))
   if (config.env !== 'production') app.use('/dev', devRoutes(services))
 

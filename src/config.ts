@@ -18,6 +18,8 @@ export interface Config {
   identityProviderUrl: string | undefined
   identityProviderToken: string | undefined
   logLevel: string
+  /** Pages the PDF service prints on at once (one warm Chromium). */
+  pdfPages: number
   argon2: { memoryCost: number; timeCost: number; parallelism: number }
   rateLimits: { loginPerIpPerMinute: number; smsPerIpPerHour: number; verifyPerIpPerHour: number }
 }
@@ -58,6 +60,7 @@ export function loadConfig(env: Env = process.env): Config {
     identityProviderUrl: env.IDENTITY_PROVIDER_URL || undefined,
     identityProviderToken: env.IDENTITY_PROVIDER_TOKEN || undefined,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    pdfPages: int(env, 'PDF_PAGES', 3),
     // OWASP's minimum for argon2id is m=19 MiB, t=2, p=1; these may only be raised.
     argon2: {
       memoryCost: int(env, 'ARGON2_MEMORY_KIB', 19456),
@@ -76,6 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
 
 export function validateConfig(config: Config): void {
   if (config.env !== 'production') return
+  if (config.pdfPages < 1 || config.pdfPages > 16) throw new Error('PDF_PAGES must be between 1 and 16')
   const refusals: string[] = []
   if (!config.databaseUrl) refusals.push('DATABASE_URL is required in production')
   if (config.sessionSecret.length < 32) refusals.push('SESSION_SECRET of at least 32 characters is required')

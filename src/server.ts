@@ -5,6 +5,7 @@ import { buildServices, closeServices } from './services'
 import { createApp } from './app'
 import { startOutboxSender } from './services/outboxSender'
 import { startMaintenance } from './services/maintenance'
+import { startRegistryWorker } from './modules/registries/service'
 import { DEMO_LOGINS } from '../seeds/data/demoLogins'
 
 async function main() {
@@ -18,6 +19,7 @@ async function main() {
   const server = http.createServer(app)
   const sender = startOutboxSender(services)
   const maintenance = startMaintenance(services)
+  await startRegistryWorker(services)
   server.listen(config.port, config.host, () => {
     log(`教师资格网上申报系统 listening on ${config.publicUrl}`)
     if (config.env !== 'production') {

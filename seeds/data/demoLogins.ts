@@ -10,6 +10,12 @@ export const DEMO_STAFF = [
   { username: 'reviewer', name: '实名审核员', role: 'identity_reviewer', label: '实名审核员' },
 ] as const
 
+/** Staff whose roles are scoped to the demo bureau's points and authorities (seeds/data/demoBureau.ts). */
+export const DEMO_BUREAU_STAFF = [
+  { username: 'clerk', name: '确认点工作人员', label: '现场确认' },
+  { username: 'approver', name: '审批工作人员', label: '注册/认定审批' },
+] as const
+
 export type DemoState = 'verified' | 'unverified' | 'manual_pending' | 'incomplete'
 
 export interface DemoApplicant {
@@ -76,5 +82,6 @@ export const DEMO_REGISTRY_ONLY: { docType: DocType; docNumber: string; name: st
 
 export const DEMO_LOGINS: { role: string; entrance: string; login: string }[] = [
   ...DEMO_STAFF.map((s) => ({ role: s.label, entrance: '/staff/login', login: s.username })),
+  ...DEMO_BUREAU_STAFF.map((s) => ({ role: s.label, entrance: '/staff/login', login: s.username })),
   ...DEMO_APPLICANTS.map((a) => ({ role: a.label, entrance: '/login', login: a.docNumber })),
 ]

@@ -1,8 +1,14 @@
 import { loadConfig } from '../config'
-import { createDb, migrateLatest, migrateRollbackAll, runSeeds } from './knex'
+import { checkPassword } from '../domain/password'
+import { createStaffAccount } from '../modules/staff/service'
+import { createAudit } from '../services/audit'
+import { systemClock } from '../services/clock'
+import { argon2Passwords } from '../services/passwords'
+import { createDb, migrateLatest, migrateRollbackAll, runSeeds, type Db } from './knex'
 import { prepareDatabase } from './prepare'
 
 // npm run migrate | npm run seed [-- --demo] | tsx src/db/cli.ts rollback
+// ADMIN_PASSWORD=... npm run create-admin -- <username> <name>   (compiled: node dist/src/db/cli.js create-admin ...)
 async function main() {
   const [command, ...args] = process.argv.slice(2)
   const config = loadConfig()
@@ -14,7 +20,8 @@ async function main() {
     if (command === 'migrate') await migrateLatest(db)
     else if (command === 'rollback') await migrateRollbackAll(db)
     else if (command === 'seed') await runSeeds(db, { demo: args.includes('--demo') })
-    else throw new Error(`unknown command ${command}; use migrate, rollback or seed`)
+    else if (command === 'create-admin') await createAdmin(db, config, args)
+    else throw new Error(`unknown command ${command}; use migrate, rollback, seed or create-admin`)
     console.log(`${command}: done`)
   } finally {
     await db.destroy()
@@ -22,7 +29,30 @@ async function main() {
   }
 }
 
+/** The first administrator of a new instance (the staff pages add the others). */
+async function createAdmin(db: Db, config: ReturnType<typeof loadConfig>, args: string[]): Promise<void> {
+  const [username, name] = args
+  const password = process.env.ADMIN_PASSWORD ?? ''
+  if (!username || !name) throw new Error('usage: create-admin <username> <name>, password in ADMIN_PASSWORD')
+  const weak = checkPassword(password)
+  if (weak) throw new Error(`ADMIN_PASSWORD: ${weak}`)
+  const clock = systemClock()
+  const outcome = await createStaffAccount(
+    { db, clock, audit: createAudit(clock), passwords: argon2Passwords(config.argon2) },
+    { kind: 'system', label: 'create-admin' },
+    {
+      username,
+      name,
+      phone: '',
+      email: '',
+      password,
+      grants: [{ role: 'admin', scope_type: 'instance', scope_id: null }],
+    },
+  )
+  if (!outcome.ok) throw new Error(`${username}: ${outcome.message}`)
+}
+
 main().catch((err) => {
-  console.error(err)
+  console.error(err instanceof Error ? err.message : err)
   process.exit(1)
 })

@@ -5,12 +5,28 @@ import { codeRoot } from '../paths'
 
 export type Db = Knex
 
-export function createDb(connectionString: string, poolMax = 10): Db {
+/** Where knex's own warnings go (the app passes its pino logger; without one, the console). */
+export interface DbLog {
+  warn(msg: string): void
+  error(msg: string): void
+}
+
+export function createDb(connectionString: string, poolMax = 10, log?: DbLog): Db {
   return knexFactory({
     client: 'pg',
     connection: { connectionString, application_name: 'jszg' },
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,
+    ...(log
+      ? {
+          log: {
+            warn: (m: unknown) => log.warn(String(m)),
+            error: (m: unknown) => log.error(String(m)),
+            deprecate: (m: unknown) => log.warn(String(m)),
+            debug: () => undefined,
+          },
+        }
+      : {}),
   })
 }
 

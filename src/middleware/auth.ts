@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { Services } from '../services'
+import { APPLICANT_COLUMNS, preloadedApplicant } from './session'
 
 export interface CurrentApplicant {
   id: number
@@ -28,26 +29,21 @@ declare module 'express-serve-static-core' {
   }
 }
 
-// One query a request loads whoever is signed in; pages read it from req and res.locals.
+// Whoever is signed in, loaded once a request (for applicants, by the session store in the same
+// query as the session); pages read it from req and res.locals.
 export function loadCurrentUser(services: Services): RequestHandler {
   return async (req, res, next) => {
     const s = req.session
     if (s.realm === 'applicant' && s.userId) {
-      const row = await services
-        .db('applicants')
-        .where({ id: s.userId })
-        .first(
-          'id',
-          'doc_type',
-          'doc_number',
-          'name',
-          'phone',
-          'email',
-          'identity_status',
-          'profile_completed_at',
-          'previous_login_at',
-        )
-      if (row) req.applicant = res.locals.applicant = row
+      const preloaded = preloadedApplicant(req, s.userId)
+      const row =
+        preloaded !== undefined
+          ? preloaded
+          : await services
+              .db('applicants')
+              .where({ id: s.userId })
+              .first(...APPLICANT_COLUMNS)
+      if (row) req.applicant = res.locals.applicant = row as unknown as CurrentApplicant
     } else if (s.realm === 'staff' && s.userId) {
       const row = await services
         .db('staff_users')

@@ -18,23 +18,27 @@ export interface AuditEntry {
 
 export interface Audit {
   record(trx: Db, actor: Actor, entry: AuditEntry): Promise<void>
+  /** The audit_log row `record` would insert, for a caller that writes it inside a larger statement. */
+  row(actor: Actor, entry: AuditEntry): Record<string, unknown>
 }
 
 export function createAudit(clock: Clock): Audit {
+  const row = (actor: Actor, entry: AuditEntry) => ({
+    at: clock.now(),
+    actor_kind: actor.kind,
+    actor_id: actor.id ?? null,
+    actor_label: actor.label ?? null,
+    action: entry.action,
+    target_type: entry.targetType ?? null,
+    target_id: entry.targetId === undefined ? null : String(entry.targetId),
+    detail: JSON.stringify(entry.detail ?? {}),
+    ip: actor.ip ?? null,
+    user_agent: actor.userAgent?.slice(0, 300) ?? null,
+  })
   return {
+    row,
     async record(trx, actor, entry) {
-      await trx('audit_log').insert({
-        at: clock.now(),
-        actor_kind: actor.kind,
-        actor_id: actor.id ?? null,
-        actor_label: actor.label ?? null,
-        action: entry.action,
-        target_type: entry.targetType ?? null,
-        target_id: entry.targetId === undefined ? null : String(entry.targetId),
-        detail: JSON.stringify(entry.detail ?? {}),
-        ip: actor.ip ?? null,
-        user_agent: actor.userAgent?.slice(0, 300) ?? null,
-      })
+      await trx('audit_log').insert(row(actor, entry))
     },
   }
 }

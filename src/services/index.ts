@@ -7,21 +7,29 @@ import { systemClock, type Clock } from './clock'
 import { createLogger } from './logger'
 import { createOutbox, httpSmsTransport, smtpTransport, type Transport } from './outbox'
 import { argon2Passwords } from './passwords'
+import { createPdfService } from './pdf'
 import { postgresRateLimits } from './rateLimits'
 import { httpVerifier, registryVerifier, type Verifier } from './verifier'
+import { createJobs } from './jobs'
 
 export interface ServiceOverrides {
   clock?: Clock
   captcha?: Captcha
   verifier?: Verifier
   transport?: Transport
+  /** Registry uploads up to this many bytes are imported during the request; larger ones by the job queue. */
+  registryImportInlineMaxBytes?: number
 }
 
 /** The composition root: every edge is built here from config, and tests swap only the edges. */
 export function buildServices(config: Config, overrides: ServiceOverrides = {}) {
   if (!config.databaseUrl)
     throw new Error('buildServices needs config.databaseUrl (start the database first)')
-  const db: Db = createDb(config.databaseUrl)
+  const logger = createLogger(config.logLevel)
+  const db: Db = createDb(config.databaseUrl, 10, {
+    warn: (m) => logger.warn({ knex: m }, 'database'),
+    error: (m) => logger.error({ knex: m }, 'database'),
+  })
   // connect-pg-simple wants a pg Pool of its own; sessions are read on every request.
   const sessionPool = new Pool({
     connectionString: config.databaseUrl,
@@ -30,7 +38,6 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
   })
   sessionPool.on('error', () => undefined)
   const clock = overrides.clock ?? systemClock(config.fakeNow)
-  const logger = createLogger(config.logLevel)
   const transport: Transport = overrides.transport ?? {
     email: config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : undefined,
     sms: config.smsGatewayUrl ? httpSmsTransport(config.smsGatewayUrl, config.smsGatewayToken) : undefined,
@@ -51,12 +58,18 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
       (config.identityProviderUrl
         ? httpVerifier(config.identityProviderUrl, config.identityProviderToken)
         : registryVerifier(db)),
-    rateLimits: postgresRateLimits(db, config.rateLimits),
+    rateLimits: postgresRateLimits(sessionPool, config.rateLimits),
+    // Printed forms: one Chromium, launched on the first print, a pool of PDF_PAGES pages.
+    pdf: createPdfService({ pages: config.pdfPages, publicUrl: config.publicUrl, clock, logger }),
+    // pg-boss; started by server.ts (startRegistryWorker), not by tests unless they ask.
+    jobs: createJobs(config.databaseUrl, logger),
+    registryImports: { inlineMaxBytes: overrides.registryImportInlineMaxBytes ?? 256 * 1024 },
   }
 }
 
 export type Services = ReturnType<typeof buildServices>
 
 export async function closeServices(services: Services): Promise<void> {
-  await Promise.allSettled([services.db.destroy(), services.sessionPool.end()])
+  await services.jobs.stop()
+  await Promise.allSettled([services.db.destroy(), services.sessionPool.end(), services.pdf.close()])
 }

@@ -1,6 +1,6 @@
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Config } from '../config'
-import type { Db } from '../db/knex'
+import type { Pool } from 'pg'
 
 // Per-IP limits kept in PostgreSQL so several app instances share them.
 export type LimitName = 'login' | 'sms' | 'verify' | 'forgot'
@@ -9,11 +9,13 @@ export interface RateLimits {
   consume(name: LimitName, key: string): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>
 }
 
-export function postgresRateLimits(db: Db, limits: Config['rateLimits']): RateLimits {
+// On the plain pg pool the sessions use: a limit is checked on every login, and knex's query
+// building around one upsert costs more than the upsert.
+export function postgresRateLimits(pool: Pool, limits: Config['rateLimits']): RateLimits {
   const make = (keyPrefix: string, points: number, duration: number) =>
     new RateLimiterPostgres({
-      storeClient: db,
-      storeType: 'knex',
+      storeClient: pool,
+      storeType: 'pool',
       tableName: 'rate_limits',
       tableCreated: true,
       keyPrefix,

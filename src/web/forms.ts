@@ -48,7 +48,7 @@ export const hasErrors = (e: FieldErrors) => Object.keys(e).length > 0
 function keepable(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(values ?? {})) {
-    if (/password|_csrf|captcha|smsCode|code$/i.test(k)) continue
+    if (/password|^_csrf$|captcha|^smsCode$|^code$/i.test(k)) continue
     out[k] = v
   }
   return out

@@ -13,6 +13,12 @@ export function configureViews(app: express.Express, opts: { watch: boolean }): 
     noCache: opts.watch,
   })
   app.set('view engine', 'njk')
+  addViewFilters(env)
+  return env
+}
+
+/** The filters every template may use; the PDF service's own environment (no express) adds them too. */
+export function addViewFilters(env: nunjucks.Environment): void {
   const asDate = (v: unknown) =>
     v instanceof Date ? v : typeof v === 'string' || typeof v === 'number' ? new Date(v) : null
   env.addFilter('date', (v: unknown) => {
@@ -31,5 +37,4 @@ export function configureViews(app: express.Express, opts: { watch: boolean }): 
     'identityStatusLabel',
     (v: unknown) => IDENTITY_STATUS_LABELS[v as keyof typeof IDENTITY_STATUS_LABELS] ?? '',
   )
-  return env
 }

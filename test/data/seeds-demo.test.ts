@@ -4,6 +4,8 @@ import { createDb, type Db } from '../../src/db/knex'
 import { TestClock } from '../../src/services/clock'
 import { checkDocNumber } from '../../src/domain/idNumber'
 import { seed } from '../../seeds/02_demo'
+import { openAuthorities, pointsFor, suggestPoint } from '../../src/modules/bureau/service'
+import { DEMO_CERTIFICATES } from '../../seeds/data/demoRegistries'
 import { DEMO_APPLICANTS, DEMO_LOGINS, DEMO_PASSWORD, DEMO_REGISTRY_ONLY } from '../../seeds/data/demoLogins'
 
 const TABLES = [
@@ -15,6 +17,17 @@ const TABLES = [
   'identity_reviews',
   'files',
   'holidays',
+  'authorities',
+  'confirmation_points',
+  'confirmation_point_schools',
+  'online_windows',
+  'schools',
+  'registry_exam_passes',
+  'registry_mandarin',
+  'registry_education',
+  'registry_student_status',
+  'registry_certificates',
+  'registry_certificate_registrations',
 ]
 
 describe('demo seed (02_demo)', () => {
@@ -49,7 +62,7 @@ describe('demo seed (02_demo)', () => {
   it('is idempotent: a second run leaves every table as the first left it', async () => {
     await seed(db, clock)
     const first = await counts()
-    expect(first.staff_users).toBe(2)
+    expect(first.staff_users).toBe(4)
     expect(first.applicants).toBe(DEMO_APPLICANTS.length)
     await seed(db, clock)
     expect(await counts()).toEqual(first)
@@ -59,13 +72,14 @@ describe('demo seed (02_demo)', () => {
     const staff = await db('staff_users')
       .orderBy('username')
       .select('id', 'username', 'password_hash', 'active')
-    expect(staff.map((s) => s.username)).toEqual(['admin', 'reviewer'])
+    expect(staff.map((s) => s.username)).toEqual(['admin', 'approver', 'clerk', 'reviewer'])
     for (const s of staff) {
       expect(s.password_hash).toMatch(/^\$argon2id\$v=19\$(?=[^$]*m=19456)(?=[^$]*t=2)(?=[^$]*p=1)/)
       expect(await argon2.verify(s.password_hash, DEMO_PASSWORD)).toBe(true)
     }
     const roles = await db('staff_roles')
       .join('staff_users', 'staff_users.id', 'staff_roles.staff_id')
+      .where('scope_type', 'instance')
       .orderBy('username')
       .pluck('role')
     expect(roles).toEqual(['admin', 'identity_reviewer'])
@@ -121,5 +135,50 @@ describe('demo seed (02_demo)', () => {
     for (let d = 1; d <= 7; d++) expect(kinds[`2026-10-0${d}`]).toBe('holiday')
     expect(kinds['2026-10-10']).toBe('workday')
     expect(kinds['2026-09-20']).toBe('workday')
+  })
+
+  it('sets up the demo bureau: two authorities, staffed points with schools, windows open at the seed’s clock', async () => {
+    const at = clock.now()
+    const reg = await openAuthorities(db, { business: 'registration', cityCode: '450100', stage: '2', at })
+    expect(reg.map((a) => a.name)).toEqual(['南宁市青秀区教育局'])
+    const cert = await openAuthorities(db, {
+      business: 'certification',
+      cityCode: '450100',
+      qualificationType: '5',
+      at,
+    })
+    expect(cert.map((a) => a.name)).toEqual(['南宁市教育局'])
+    expect(cert[0].posts_certificates).toBe(true)
+    expect(await pointsFor(db, reg[0].id, { at })).toHaveLength(2)
+    expect((await suggestPoint(db, reg[0].id, '南宁市第十四中学', { at }))?.name).toBe('青秀区刘圩镇中心学校')
+    const scoped = await db('staff_roles')
+      .join('staff_users', 'staff_users.id', 'staff_roles.staff_id')
+      .whereIn('username', ['clerk', 'approver'])
+      .select('username', 'role', 'scope_type')
+    expect(scoped.filter((r) => r.username === 'clerk').every((r) => r.scope_type === 'point')).toBe(true)
+    expect(scoped.filter((r) => r.username === 'approver').map((r) => r.role)).toEqual(
+      expect.arrayContaining(['registration_approver', 'certification_approver']),
+    )
+  })
+
+  it('fills the registries for 李明 (exam pass, 普通话 二级甲等, 学历, two certificates, one registration) and a 学籍', async () => {
+    const liMing = DEMO_APPLICANTS.find((a) => a.name === '李明')!.docNumber
+    const rows = async (table: string) => db(table).where({ doc_number: liMing })
+    expect(await rows('registry_exam_passes')).toHaveLength(1)
+    expect((await rows('registry_mandarin'))[0]).toMatchObject({ score: '88.5', grade: '二级甲等' })
+    expect((await rows('registry_education'))[0]).toMatchObject({ level: '大学本科' })
+    const certs = await db('registry_certificates').where({ doc_number: liMing }).orderBy('issued_on')
+    expect(certs.map((c) => c.cert_number)).toEqual(DEMO_CERTIFICATES.map((c) => c.cert_number))
+    for (const c of certs) {
+      expect(c.cert_number).toMatch(/^\d{4}45\d{11}$/)
+      expect(c.cert_number[9]).toBe(c.qualification_type)
+    }
+    const history = await db('registry_certificate_registrations').whereIn(
+      'cert_number',
+      certs.map((c) => c.cert_number),
+    )
+    expect(history.map((h) => h.cert_number)).toEqual([certs[0].cert_number])
+    expect(await db('registry_student_status').count('* as n').first()).toEqual({ n: '1' })
+    expect(await db('schools').where({ name: '广西大学', region_code: '450107' }).first()).toBeTruthy()
   })
 })

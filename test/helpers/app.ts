@@ -1,10 +1,13 @@
 import type express from 'express'
+import type { Environment } from 'nunjucks'
 import { loadConfig, type Config } from '../../src/config'
 import { createApp } from '../../src/app'
+import { notFound } from '../../src/middleware/errors'
 import { buildServices, closeServices, type ServiceOverrides, type Services } from '../../src/services'
 import { TestClock } from '../../src/services/clock'
 import { fixedCaptcha } from '../../src/services/captcha'
 import { createTestDatabase } from './db'
+import { startRegistryWorker } from '../../src/modules/registries/service'
 
 export const TEST_CAPTCHA = 'abcd'
 
@@ -21,7 +24,15 @@ export interface TestApp {
  * a movable clock, a CAPTCHA whose answer is TEST_CAPTCHA, and whatever else `overrides` says.
  */
 export async function appWithAllRoutes(
-  overrides: ServiceOverrides & { config?: Partial<Config> } = {},
+  overrides: ServiceOverrides & {
+    config?: Partial<Config>
+    /** Test-only routes (e.g. an example wizard), mounted before the 404 handler. */
+    routes?: (services: Services) => express.Router
+    /** Extra template folders searched after views/ (for those routes' pages). */
+    viewDirs?: string[]
+    /** Start the pg-boss job queue and its workers (off by default: tests run jobs themselves). */
+    jobs?: boolean
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   const clock = (overrides.clock as TestClock) ?? new TestClock()
@@ -39,8 +50,15 @@ export async function appWithAllRoutes(
     captcha: overrides.captcha ?? fixedCaptcha(TEST_CAPTCHA),
     verifier: overrides.verifier,
     transport: overrides.transport ?? {},
+    registryImportInlineMaxBytes: overrides.registryImportInlineMaxBytes,
   })
+  if (overrides.jobs) await startRegistryWorker(services)
   const app = createApp(services)
+  if (overrides.routes) mountBeforeNotFound(app, overrides.routes(services))
+  if (overrides.viewDirs) {
+    const env = app.get('nunjucksEnv') as Environment & { loaders: { searchPaths: string[] }[] }
+    env.loaders[0].searchPaths.push(...overrides.viewDirs)
+  }
   return {
     app,
     services,
@@ -51,4 +69,16 @@ export async function appWithAllRoutes(
       await database.drop()
     },
   }
+}
+
+// createApp ends with the 404 and error handlers; test routes go in just before them.
+function mountBeforeNotFound(app: express.Express, router: express.Router): void {
+  const stack = (app as unknown as { router: { stack: { handle: unknown }[] } }).router.stack
+  app.use(router)
+  const layer = stack.pop()!
+  stack.splice(
+    stack.findIndex((l) => l.handle === notFound),
+    0,
+    layer,
+  )
 }

@@ -36,6 +36,26 @@ describe('session timeouts', () => {
     expect((await a.get('/platform')).headers.location).toBe('/login')
   })
 
+  it('reads the applicant afresh with every page, not from the time of login', async () => {
+    const a = agent(t.app)
+    const applicant = await createApplicant(t.db)
+    await loginAs(a, applicant)
+    await t.db('applicants').where({ id: applicant.id }).update({ name: '李明改' })
+    expect((await a.get('/platform')).text).toContain('李明改')
+    await t.db('applicants').where({ id: applicant.id }).update({ identity_status: 'unverified' })
+    expect((await a.get('/platform')).text).toContain('未核验')
+  })
+
+  it('signs out a session whose applicant no longer exists', async () => {
+    const a = agent(t.app)
+    const applicant = await createApplicant(t.db)
+    await loginAs(a, applicant)
+    await t.db('applicants').where({ id: applicant.id }).delete()
+    const res = await a.get('/platform')
+    expect(res.status).toBe(303)
+    expect(res.headers.location).toBe('/login')
+  })
+
   it('keeps a session alive while the applicant is active', async () => {
     const a = await signedInApplicant()
     for (let i = 0; i < 5; i++) {

@@ -1,6 +1,7 @@
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { agent } from '../helpers/http'
 import { createApplicant, createStaff } from '../helpers/factories'
+import { makeAuthority } from '../helpers/bureauFactories'
 import { loginApplicant, loginStaff, postFrom, staffLoginSucceeds } from './staffSupport'
 
 const ADMIN_PAGES = [
@@ -18,8 +19,38 @@ describe('staff accounts (工作人员管理)', () => {
   beforeAll(async () => {
     t = await appWithAllRoutes()
     admin = await createStaff(t.db, [{ role: 'admin' }], { name: '管理员甲' })
+    // Scoped roles name real authorities and points (ids 3 and 5, point 7).
+    for (const id of [3, 5])
+      await makeAuthority(t.db, { id, name: `机构${id}` } as Parameters<typeof makeAuthority>[1])
+    await t.db('confirmation_points').insert({
+      id: 7,
+      authority_id: 3,
+      name: '确认点7',
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
   })
   afterAll(() => t.close())
+
+  it('refuses a scoped role on an authority or point that does not exist, listing the real ones', async () => {
+    const a = await loginStaff(t, admin.username, admin.password)
+    const form = await a.get('/staff/admin/staff/new')
+    expect(form.text).toContain('3 机构3')
+    expect(form.text).toContain('7 确认点7（机构3）')
+    const res = await postFrom(a, '/staff/admin/staff/new', '/staff/admin/staff/new', {
+      username: 'nobody.scoped',
+      name: '无机构',
+      password: 'Abcd#1234',
+      passwordConfirm: 'Abcd#1234',
+      scope_registration_approver: '3, 99',
+      scope_confirmation_clerk: '98',
+    })
+    expect(res.status).toBe(303)
+    const page = await a.get(res.headers.location)
+    expect(page.text).toContain('没有编号为 99 的机构')
+    expect(page.text).toContain('没有编号为 98 的确认点')
+    expect(await t.db('staff_users').where({ username: 'nobody.scoped' }).first()).toBeUndefined()
+  })
 
   it('lets an administrator create an account with scoped roles, audited with the IP, and the new account can sign in', async () => {
     const a = await loginStaff(t, admin.username, admin.password)

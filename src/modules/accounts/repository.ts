@@ -21,18 +21,19 @@ export interface AccountRow {
   identity_status: string
 }
 
-export interface NewAccount {
-  doc_type: DocType
-  doc_number: string
-  name: string
-  valid_from: string
-  valid_to: string | null
-  password_hash: string
-  email: string
-  phone: string
-  sex: 'M' | 'F' | null
-  birth_date: string | null
-}
+export type NewAccount = Pick<
+  AccountRow,
+  | 'doc_type'
+  | 'doc_number'
+  | 'name'
+  | 'valid_from'
+  | 'valid_to'
+  | 'password_hash'
+  | 'email'
+  | 'phone'
+  | 'sex'
+  | 'birth_date'
+>
 
 const ACCOUNT_COLUMNS = [
   'a.id',

@@ -231,6 +231,25 @@ async function ownAccount(services: Services, applicantId: number): Promise<Acco
   return account
 }
 
+/**
+ * The own account for a change of phone or e-mail: refused when the new value is the old one
+ * (`unchanged` says which field) or when the current password is wrong (which counts as a failure).
+ */
+async function accountForContactChange(
+  services: Services,
+  applicantId: number,
+  currentPassword: string,
+  ctx: RequestContext,
+  unchanged: (account: AccountRow) => Record<string, string> | null,
+): Promise<{ ok: true; account: AccountRow } | { ok: false; errors: Record<string, string> }> {
+  const account = await ownAccount(services, applicantId)
+  const same = unchanged(account)
+  if (same) return { ok: false, errors: same }
+  const own = await checkOwnPassword(services, account, currentPassword, MESSAGES.currentPasswordWrong, ctx)
+  if (!own.ok) return { ok: false, errors: { currentPassword: own.message } }
+  return { ok: true, account }
+}
+
 export async function changePassword(
   services: Services,
   applicantId: number,
@@ -258,16 +277,11 @@ export async function changePhone(
   input: { phone: string; smsCode: string; currentPassword: string },
   ctx: RequestContext,
 ): Promise<Outcome> {
-  const account = await ownAccount(services, applicantId)
-  if (input.phone === account.phone) return { ok: false, errors: { phone: MESSAGES.phoneSame } }
-  const own = await checkOwnPassword(
-    services,
-    account,
-    input.currentPassword,
-    MESSAGES.currentPasswordWrong,
-    ctx,
+  const checked = await accountForContactChange(services, applicantId, input.currentPassword, ctx, (a) =>
+    input.phone === a.phone ? { phone: MESSAGES.phoneSame } : null,
   )
-  if (!own.ok) return { ok: false, errors: { currentPassword: own.message } }
+  if (!checked.ok) return checked
+  const { account } = checked
   return services.db.transaction(async (trx) => {
     // The code must have gone to the NEW number: that proves the applicant holds it.
     const sms = await checkSmsCode(services, trx, {
@@ -293,16 +307,11 @@ export async function changeEmail(
   input: { email: string; currentPassword: string },
   ctx: RequestContext,
 ): Promise<Outcome> {
-  const account = await ownAccount(services, applicantId)
-  if (input.email === account.email) return { ok: false, errors: { email: MESSAGES.emailSame } }
-  const own = await checkOwnPassword(
-    services,
-    account,
-    input.currentPassword,
-    MESSAGES.currentPasswordWrong,
-    ctx,
+  const checked = await accountForContactChange(services, applicantId, input.currentPassword, ctx, (a) =>
+    input.email === a.email ? { email: MESSAGES.emailSame } : null,
   )
-  if (!own.ok) return { ok: false, errors: { currentPassword: own.message } }
+  if (!checked.ok) return checked
+  const { account } = checked
   await services.db.transaction(async (trx) => {
     await updateAccount(trx, account.id, { email: input.email }, services.clock.now())
     await services.audit.record(trx, actorOf(account, ctx), {

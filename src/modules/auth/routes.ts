@@ -88,11 +88,7 @@ export function authRoutes(services: Services): Router {
       const returnTo = safeReturnTo(realm, req.session.returnTo)
       await startSession(services, req, realm, outcome.userId)
       if (realm === 'applicant') {
-        const row = await services
-          .db('applicants')
-          .where({ id: outcome.userId })
-          .first('profile_completed_at')
-        if (!row?.profile_completed_at) {
+        if (!outcome.profileCompleted) {
           // The completion form comes first; afterwards the applicant goes where they were heading.
           req.session.returnTo = returnTo
           return res.redirect(303, '/account/complete')

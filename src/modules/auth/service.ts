@@ -1,6 +1,7 @@
+import type { Knex } from 'knex'
 import type { Services } from '../../services'
 import { maskDocNumber } from '../../domain/idNumber'
-import { clearFailures, isLocked, recordFailure, type Realm } from './lockout'
+import { recordFailure, type Realm } from './lockout'
 
 export interface LoginRequest {
   /** The login name as typed, already normalised: the document number or the staff username. */
@@ -10,7 +11,9 @@ export interface LoginRequest {
   userAgent: string | undefined
 }
 
-export type LoginOutcome = { ok: true; userId: number } | { ok: false; reason: 'locked' | 'bad_credentials' }
+export type LoginOutcome =
+  | { ok: true; userId: number; profileCompleted: boolean }
+  | { ok: false; reason: 'locked' | 'bad_credentials' }
 
 interface RealmSpec {
   realm: Realm
@@ -55,13 +58,35 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
   }
   const failed = `${realm}.login_failed`
 
-  const row = await db(spec.table)
-    .where({ [spec.keyColumn]: attempt.loginKey })
-    .first<Record<string, unknown> & { id: number; password_hash: string }>()
+  // One round trip for the account and its lock: every login pays for each query twice over (the
+  // argon2 verify already fills the CPU), so the success path below is a single statement too.
+  const found = await db
+    .select(
+      'a.*',
+      db.raw(
+        'EXISTS (SELECT 1 FROM login_locks WHERE realm = ? AND login_key = ? AND locked_until > ?) AS locked',
+        [realm, attempt.loginKey, clock.now()],
+      ),
+      db.raw('EXISTS (SELECT 1 FROM login_failures WHERE realm = ? AND login_key = ?) AS has_failures', [
+        realm,
+        attempt.loginKey,
+      ]),
+    )
+    .from(db.raw('(SELECT 1) AS one'))
+    .leftJoin(`${spec.table} as a`, `a.${spec.keyColumn}`, db.raw('?', [attempt.loginKey]))
+    .first<
+      Record<string, unknown> & {
+        id: number | null
+        password_hash: string
+        locked: boolean
+        has_failures: boolean
+      }
+    >()
+  const row = found?.id != null ? (found as typeof found & { id: number }) : undefined
   // Staff searching the audit log see which account was tried; the person trying never does.
   const target = row ? { targetType: realm, targetId: row.id } : {}
 
-  if (await isLocked(db, clock, realm, attempt.loginKey)) {
+  if (found?.locked) {
     await audit.record(db, anonymous, { action: failed, ...target, detail: { reason: 'locked' } })
     return { ok: false, reason: 'locked' }
   }
@@ -71,28 +96,41 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
   else await passwords.verifyNothing(attempt.password)
 
   if (row && verified.ok && spec.usable(row)) {
-    const newHash = verified.rehash ? await passwords.hash(attempt.password) : undefined
-    await db.transaction(async (trx) => {
-      await trx(spec.table)
-        .where({ id: row.id })
-        .update({
-          previous_login_at: trx.raw('last_login_at'),
-          last_login_at: clock.now(),
-          ...(newHash ? { password_hash: newHash } : {}),
-        })
-      await clearFailures(trx, realm, attempt.loginKey)
-      await audit.record(
-        trx,
-        { kind: realm, id: row.id, label: anonymous.label, ip: attempt.ip, userAgent: attempt.userAgent },
-        {
-          action: `${realm}.login`,
-          targetType: realm,
-          targetId: row.id,
-          detail: newHash ? { rehashed: true } : {},
-        },
-      )
-    })
-    return { ok: true, userId: Number(row.id) }
+    const newHash = verified.rehash ? await passwords.hash(attempt.password) : null
+    const entry = audit.row(
+      { kind: realm, id: row.id, label: anonymous.label, ip: attempt.ip, userAgent: attempt.userAgent },
+      {
+        action: `${realm}.login`,
+        targetType: realm,
+        targetId: row.id,
+        detail: newHash ? { rehashed: true } : {},
+      },
+    )
+    const columns = Object.keys(entry)
+    // Data-modifying CTEs all run, atomically, in the one statement.
+    await db.raw(
+      `WITH signed_in AS (
+         UPDATE ?? SET previous_login_at = last_login_at, last_login_at = ?,
+           password_hash = COALESCE(?, password_hash)
+         WHERE id = ?
+       )${
+         found?.has_failures
+           ? `, cleared_failures AS (DELETE FROM login_failures WHERE realm = ? AND login_key = ?),
+       cleared_lock AS (DELETE FROM login_locks WHERE realm = ? AND login_key = ?)`
+           : ''
+       }
+       INSERT INTO audit_log (${columns.map(() => '??').join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      [
+        spec.table,
+        clock.now(),
+        newHash,
+        row.id,
+        ...(found?.has_failures ? [realm, attempt.loginKey, realm, attempt.loginKey] : []),
+        ...columns,
+        ...(Object.values(entry) as Knex.Value[]),
+      ],
+    )
+    return { ok: true, userId: Number(row.id), profileCompleted: !!row.profile_completed_at }
   }
 
   const lockedNow = await db.transaction(async (trx) => {

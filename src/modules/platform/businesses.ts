@@ -1,4 +1,5 @@
 import type { Services } from '../../services'
+import { registrationRecords } from '../registration/records'
 
 // The businesses the platform offers. A later module registers its pages by filling in `applyUrl`
 // (and `noticeUrl` when it has a page of its own) and setting `available`, and supplies
@@ -17,6 +18,8 @@ export interface Business {
   notice: string[]
   noticeUrl?: string
   applyUrl?: string
+  /** Public look-ups shown on the card (网报时间查询, 确认点查询). */
+  lookups?: { text: string; href: string }[]
   recordsTitle: string
   recordColumns: string[]
   loadRecords?: (services: Services, applicantId: number) => Promise<RecordRow[]>
@@ -27,6 +30,10 @@ export const BUSINESSES: Business[] = [
     key: 'certification',
     name: '教师资格认定',
     available: false,
+    lookups: [
+      { text: '网报时间查询', href: '/certification/schedule' },
+      { text: '确认点查询', href: '/certification/points' },
+    ],
     notice: [
       '申请人须先完成实名核验，并在个人信息中心核验或录入普通话证书、学历学籍等信息后，方可报名。',
       '请在所选认定机构公布的网上报名时间内报名，报名后按认定机构的安排到确认点现场确认。',
@@ -38,7 +45,14 @@ export const BUSINESSES: Business[] = [
   {
     key: 'registration',
     name: '中小学教师资格定期注册',
-    available: false,
+    available: true,
+    lookups: [
+      { text: '网报时间查询', href: '/registration/schedule' },
+      { text: '确认点查询', href: '/registration/points' },
+    ],
+    applyUrl: '/registration/start',
+    loadRecords: (services, applicantId) =>
+      registrationRecords(services.db, applicantId, services.clock.now()),
     notice: [
       '定期注册业务于每年下半年开展，请在所在注册机构公布的网上申报时间内办理。',
       '申请人须先完成实名核验；定期注册无需核验学历、普通话等信息。',

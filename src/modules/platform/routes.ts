@@ -21,6 +21,7 @@ export function platformRoutes(services: Services): Router {
           name: b.name,
           available: b.available,
           noticeHref: b.noticeUrl ?? `/platform/${b.key}/notice`,
+          lookups: b.lookups ?? [],
           // 报名 while unverified leads to 实名核验 first.
           applyHref: b.available && b.applyUrl ? (verified ? b.applyUrl : '/identity/verify') : null,
           recordsTitle: b.recordsTitle,

@@ -51,6 +51,7 @@ import {
 import { auditCsv, compactDetail, distinctActions, searchAudit, type AuditFilter } from './auditLog'
 import { ACTION_LABELS, actionLabel, ACTOR_KIND_LABELS, HOLIDAY_KIND_LABELS } from './messages'
 import { checkEmail } from '../../domain/password'
+import { scopeChoices, unknownScopes } from '../bureau/service'
 
 // The staff console (工作台) and the administrator's pages. /staff/login and /staff/logout live in
 // the auth module; the identity review queue and registry import in the identity module.
@@ -64,16 +65,34 @@ const CONSOLE_LINKS: { permission: Permission; href: string; title: string; text
     text: '处理申请人提交的实名人工审核，7个工作日内办结。',
   },
   {
+    permission: 'info.verify',
+    href: '/staff/info-reviews',
+    title: '信息核验',
+    text: '核验申请人录入的普通话证书、学历和学位信息（待核验队列）。',
+  },
+  {
     permission: 'identity.registry',
     href: '/staff/identity-registry',
     title: '身份信息库导入',
     text: '导入或导出实名核验使用的身份信息库（CSV）。',
   },
   {
+    permission: 'registries.manage',
+    href: '/staff/registries',
+    title: '数据库导入导出',
+    text: '考试合格证明、普通话、学历、学籍、教师资格证书及注册记录、学校名录的导入（CSV/Excel）和导出。',
+  },
+  {
     permission: 'staff.manage',
     href: '/staff/admin/staff',
     title: '工作人员管理',
     text: '新增、修改、停用工作人员账号，分配角色，重置密码。',
+  },
+  {
+    permission: 'bureau.manage',
+    href: '/staff/admin/authorities',
+    title: '机构与确认点',
+    text: '注册机构、认定机构、确认点（确认范围、现场确认时间）和网报时间。',
   },
   {
     permission: 'holidays.manage',
@@ -95,8 +114,9 @@ const CONSOLE_LINKS: { permission: Permission; href: string; title: string; text
   },
 ]
 
-const ADMIN_NAV = [
+export const ADMIN_NAV = [
   { href: '/staff/admin/staff', text: '工作人员管理' },
+  { href: '/staff/admin/authorities', text: '机构与确认点' },
   { href: '/staff/admin/holidays', text: '节假日设置' },
   { href: '/staff/admin/settings', text: '系统设置' },
   { href: '/staff/audit', text: '审计日志' },
@@ -156,13 +176,18 @@ export function staffRoutes(services: Services): Router {
     }),
   )
 
-  router.get('/admin/staff/new', guard('staff.manage'), (req, res) => {
-    render(res, 'staff-form', {
-      mode: 'create',
-      form: takeForm(req, 'staffCreate', { roles: [] }),
-      ...roleOptions,
-    })
-  })
+  router.get(
+    '/admin/staff/new',
+    guard('staff.manage'),
+    handler(async (req, res) => {
+      render(res, 'staff-form', {
+        mode: 'create',
+        form: takeForm(req, 'staffCreate', { roles: [] }),
+        ...roleOptions,
+        ...(await scopeChoices(db)),
+      })
+    }),
+  )
 
   router.post(
     '/admin/staff/new',
@@ -170,6 +195,7 @@ export function staffRoutes(services: Services): Router {
     handler(async (req, res) => {
       const { value, errors } = validate<StaffForm>(staffCreateSchema, req.body)
       const grants = checkStaffForm(value, errors, { password: true })
+      Object.assign(errors, await unknownScopes(db, grants, scopeField))
       // Checked here too so a taken name shows with the other errors; the unique index settles races.
       if (!errors.username && (await usernameTaken(db, value.username!))) errors.username = USERNAME_TAKEN
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'staffCreate', inFormOrder(errors), req.body)
@@ -206,6 +232,7 @@ export function staffRoutes(services: Services): Router {
           ...formFromGrants(account.grants),
         }),
         ...roleOptions,
+        ...(await scopeChoices(db)),
       })
     }),
   )
@@ -218,6 +245,7 @@ export function staffRoutes(services: Services): Router {
       if (id === null) return next()
       const { value, errors } = validate<StaffForm>(staffUpdateSchema, req.body)
       const grants = checkStaffForm(value, errors, { password: false })
+      Object.assign(errors, await unknownScopes(db, grants, scopeField))
       const formKey = `staffEdit${id}`
       if (hasErrors(errors)) return redirectWithErrors(req, res, formKey, inFormOrder(errors), req.body)
       const outcome = await updateStaffAccount(deps, staffActor(req), id, {

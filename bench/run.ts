@@ -1,0 +1,308 @@
+// npm run bench — the app against a bare baseline, in one run, on one embedded PostgreSQL.
+//
+//   logged-in page: GET /platform (real login, real session)  vs  Express + Nunjucks + connect-pg-simple
+//   login:          POST /login with the right password        vs  bare argon2.verify, same parameters
+//   PDF:            定期注册申请表 through services.pdf.render     vs  bare page.pdf() of the same HTML (bench/pdf.ts)
+//   registry import: 100,000 rows through the import engine    vs  bare COPY of the same file (bench/registries.ts)
+//
+// Prints requests/s and p99 for each side, then one line per ratio: `ratio <name>: <value> (goal <goal>)`.
+// BENCH_ONLY=pdf runs only the PDF part (its settings: bench/pdf.ts).
+// Settings (env): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_PAGE_CONCURRENCY (20),
+// BENCH_LOGIN_CONCURRENCY (4), BENCH_ROUNDS (5); BENCH_ONLY=registries runs only the registry import.
+import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import argon2 from 'argon2'
+import { loadConfig, type Config } from '../src/config'
+import { createApp } from '../src/app'
+import { startEmbeddedPostgres } from '../src/db/embedded'
+import { createDb, migrateLatest, runSeeds } from '../src/db/knex'
+import { buildServices, closeServices } from '../src/services'
+import { makeIdNumber } from '../src/domain/idNumber'
+import { createBaseline } from './baseline'
+import { merge, runLoad, runOps, type LoadRequest, type LoadResult } from './load'
+import { benchPdf, pdfRatioLines } from './pdf'
+import { benchRegistries, registryRatioLine } from './registries'
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3)
+const PAGE_CONCURRENCY = Number(process.env.BENCH_PAGE_CONCURRENCY ?? 20)
+const LOGIN_CONCURRENCY = Number(process.env.BENCH_LOGIN_CONCURRENCY ?? 4)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+const PASSWORD = 'Bench#2026pass'
+const DOC_NUMBER = makeIdNumber('450103', '19950612', '031')
+
+const log = (line = '') => process.stdout.write(`${line}\n`)
+
+function listen(app: http.RequestListener): Promise<{ server: http.Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = http.createServer(app)
+    server.keepAliveTimeout = 60_000
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, port: (server.address() as { port: number }).port }),
+    )
+  })
+}
+
+/** One plain HTTP request from the main thread (set-up only, not measured). */
+function request(
+  port: number,
+  method: 'GET' | 'POST',
+  pathName: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: pathName, headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c) => chunks.push(c))
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString(),
+        }),
+      )
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+const cookieFrom = (headers: http.IncomingHttpHeaders, name: string): string => {
+  const c = (headers['set-cookie'] ?? []).find((s) => s.startsWith(`${name}=`))
+  if (!c) throw new Error(`no ${name} cookie in the answer`)
+  return c.split(';')[0]
+}
+
+const csrfFrom = (html: string): string => {
+  const m = html.match(/name="_csrf" value="([^"]+)"/)
+  if (!m) throw new Error('no CSRF token on the page')
+  return m[1]
+}
+
+/** A login form as a browser has it: its own session cookie and token, ready to be posted once. */
+async function loginForm(port: number): Promise<LoadRequest> {
+  const page = await request(port, 'GET', '/login')
+  if (page.status !== 200) throw new Error(`GET /login answered ${page.status}`)
+  const body = new URLSearchParams({ _csrf: csrfFrom(page.text), docNumber: DOC_NUMBER, password: PASSWORD })
+  return {
+    method: 'POST',
+    path: '/login',
+    headers: {
+      cookie: cookieFrom(page.headers, 'jszg.sid'),
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': String(Buffer.byteLength(body.toString())),
+    },
+    body: body.toString(),
+    expectStatus: 303,
+    expectLocation: '/platform',
+  }
+}
+
+function describe(name: string, r: LoadResult): string {
+  const extra = r.wrong || r.errors ? `  (${r.wrong} wrong answers, ${r.errors} errors: ${r.firstWrong})` : ''
+  return `  ${name.padEnd(34)} ${r.perSecond.toFixed(1).padStart(9)} req/s   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   (${r.requests} in ${r.seconds.toFixed(1)} s)${extra}`
+}
+
+async function main() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jszg-bench-'))
+  log(`starting embedded PostgreSQL in ${dataDir} ...`)
+  const embedded = await startEmbeddedPostgres({ dataDir, database: 'bench', persistent: false })
+  const cleanups: (() => Promise<unknown>)[] = [
+    async () => {
+      await embedded.stop()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  ]
+  try {
+    const setupDb = createDb(embedded.url, 2)
+    await migrateLatest(setupDb)
+    await runSeeds(setupDb, { demo: false })
+
+    // The real app, as `npm start` builds it, with the CAPTCHA off and the per-IP login limit out of
+    // the way (every request comes from 127.0.0.1). Request logging is off (it would flood the terminal).
+    const base = loadConfig({ NODE_ENV: 'test', CAPTCHA_DISABLED: '1' })
+    const config: Config = {
+      ...base,
+      databaseUrl: embedded.url,
+      logLevel: 'silent',
+      rateLimits: { ...base.rateLimits, loginPerIpPerMinute: 100_000_000 },
+    }
+    const services = buildServices(config)
+    cleanups.unshift(() => closeServices(services))
+
+    // A verified applicant with a complete profile, straight into the database.
+    const passwordHash = await services.passwords.hash(PASSWORD)
+    const now = new Date()
+    await setupDb('applicants').insert({
+      doc_type: 'id_card',
+      doc_number: DOC_NUMBER,
+      name: '李明',
+      valid_from: '2020-01-01',
+      valid_to: '2040-01-01',
+      password_hash: passwordHash,
+      email: 'bench@example.com',
+      phone: '13800000001',
+      ethnicity: '01',
+      profile_completed_at: now,
+      identity_status: 'verified',
+      identity_verified_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    await setupDb.destroy()
+    if (process.env.BENCH_ONLY === 'pdf') {
+      const only = await benchPdf(services, log)
+      log()
+      for (const l of pdfRatioLines(only)) log(l)
+      return
+    }
+    if (process.env.BENCH_ONLY === 'registries') {
+      const only = await benchRegistries(services, log)
+      log()
+      log(registryRatioLine(only))
+      return
+    }
+
+    const app = await listen(createApp(services))
+    cleanups.unshift(() => new Promise((r) => app.server.close(r)))
+
+    // Sign in through the real form once, for the logged-in page.
+    const form = await loginForm(app.port)
+    const login = await request(app.port, 'POST', '/login', form.headers, form.body)
+    if (login.status !== 303 || login.headers.location !== '/platform')
+      throw new Error(`login answered ${login.status} → ${login.headers.location}`)
+    const appCookie = cookieFrom(login.headers, 'jszg.sid')
+    const appPage = await request(app.port, 'GET', '/platform', { cookie: appCookie })
+    if (appPage.status !== 200) throw new Error(`GET /platform answered ${appPage.status}`)
+    const appBytes = Buffer.byteLength(appPage.text)
+
+    // The baseline, sized to render about as many bytes as the real page.
+    let items = 2
+    const baseline = createBaseline(embedded.url, () => items)
+    cleanups.unshift(() => baseline.close())
+    const bare = await listen(baseline.app)
+    cleanups.unshift(() => new Promise((r) => bare.server.close(r)))
+    const started = await request(bare.port, 'GET', '/start')
+    const bareCookie = cookieFrom(started.headers, 'base.sid')
+    const sizeWith = async (n: number) => {
+      items = n
+      const r = await request(bare.port, 'GET', '/page', { cookie: bareCookie })
+      if (r.status !== 200) throw new Error(`baseline page answered ${r.status}`)
+      return Buffer.byteLength(r.text)
+    }
+    const s2 = await sizeWith(2)
+    const perItem = ((await sizeWith(4)) - s2) / 2
+    items = Math.max(1, Math.round(2 + (appBytes - s2) / perItem))
+    const bareBytes = await sizeWith(items)
+
+    log(
+      `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), PostgreSQL embedded`,
+    )
+    log(
+      `argon2id m=${config.argon2.memoryCost} KiB t=${config.argon2.timeCost} p=${config.argon2.parallelism}`,
+    )
+    log(`page sizes: /platform ${appBytes} bytes, baseline ${bareBytes} bytes (${items} cards)`)
+    log(`each side: ${WARMUP} s warm-up, then ${SECONDS} s in ${ROUNDS} interleaved rounds (A B B A ...)`)
+
+    // Both sides of a comparison take turns in short rounds, so a noisy neighbour on the machine
+    // slows both alike instead of whichever happened to run at the time.
+    const interleave = async (
+      a: (s: number) => Promise<LoadResult>,
+      b: (s: number) => Promise<LoadResult>,
+    ) => {
+      await a(WARMUP / 2)
+      await b(WARMUP / 2)
+      const as: LoadResult[] = []
+      const bs: LoadResult[] = []
+      for (let round = 0; round < ROUNDS; round++) {
+        const s = SECONDS / ROUNDS
+        if (round % 2 === 0) {
+          as.push(await a(s))
+          bs.push(await b(s))
+        } else {
+          bs.push(await b(s))
+          as.push(await a(s))
+        }
+      }
+      return [merge(as), merge(bs)]
+    }
+
+    // (a) The logged-in page.
+    const page = (port: number, pathName: string, cookie: string) => (seconds: number) =>
+      runLoad({
+        port,
+        requests: [{ method: 'GET', path: pathName, headers: { cookie }, expectStatus: 200 }],
+        concurrency: PAGE_CONCURRENCY,
+        seconds,
+        reuse: true,
+      })
+    log()
+    log(`logged-in page, concurrency ${PAGE_CONCURRENCY}:`)
+    const [pageApp, pageBare] = await interleave(
+      page(app.port, '/platform', appCookie),
+      page(bare.port, '/page', bareCookie),
+    )
+    log(describe('app GET /platform', pageApp))
+    log(describe('baseline express+nunjucks+pg session', pageBare))
+
+    // (b) Login against bare argon2 verify with the same parameters and concurrency.
+    log()
+    log(
+      `login, concurrency ${LOGIN_CONCURRENCY} (UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? 4}):`,
+    )
+    const verify = () => argon2.verify(passwordHash, PASSWORD)
+    const probe = await runOps({ op: verify, concurrency: LOGIN_CONCURRENCY, seconds: 1 })
+    // Every POST needs a form of its own (the session is regenerated on login): fetch them first.
+    const needed = Math.ceil(probe.perSecond * (SECONDS + WARMUP) * 2) + 50
+    const forms: LoadRequest[] = []
+    for (let i = 0; i < needed; i += 20)
+      forms.push(
+        ...(await Promise.all(Array.from({ length: Math.min(20, needed - i) }, () => loginForm(app.port)))),
+      )
+    const loginRound = async (seconds: number) => {
+      const r = await runLoad({
+        port: app.port,
+        requests: forms,
+        concurrency: LOGIN_CONCURRENCY,
+        seconds,
+        reuse: false,
+      })
+      forms.splice(0, r.requests + r.errors)
+      if (r.seconds < seconds * 0.9)
+        throw new Error('the prepared login forms ran out; the figures would be wrong')
+      return r
+    }
+    const [loginApp, argon] = await interleave(loginRound, (seconds) =>
+      runOps({ op: verify, concurrency: LOGIN_CONCURRENCY, seconds }),
+    )
+    log(describe('app POST /login', loginApp))
+    log(describe('bare argon2.verify', argon))
+
+    log()
+    const pdf = await benchPdf(services, log)
+
+    log()
+    const registries = await benchRegistries(services, log)
+
+    const bad = [pageApp, pageBare, loginApp].filter((r) => r.wrong || r.errors)
+    log()
+    log(`ratio logged-in-page: ${(pageApp.perSecond / pageBare.perSecond).toFixed(2)} (goal 0.70)`)
+    log(`ratio login-vs-argon2: ${(loginApp.perSecond / argon.perSecond).toFixed(2)} (goal 0.80)`)
+    for (const l of pdfRatioLines(pdf)) log(l)
+    log(registryRatioLine(registries))
+    if (bad.length) {
+      process.stderr.write('some requests got unexpected answers; the figures above are not trustworthy\n')
+      process.exitCode = 1
+    }
+  } finally {
+    for (const c of cleanups) await c().catch(() => undefined)
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err?.stack ?? err}\n`)
+  process.exit(1)
+})
