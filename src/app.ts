@@ -4,7 +4,7 @@ import pinoHttp from 'pino-http'
 import type { Services } from './services'
 import { publicDir } from './paths'
 import { configureViews } from './web/views'
-import { saveBeforeRedirect, sessionMiddleware, sessionTimeouts } from './middleware/session'
+import { saveBeforeSend, sessionMiddleware, sessionTimeouts } from './middleware/session'
 import { csrfErrorHandler, csrfProtection, csrfToken, parseMultipart } from './middleware/csrf'
 import { loadCurrentUser } from './middleware/auth'
 import { locals } from './middleware/locals'
@@ -57,7 +57,7 @@ export function createApp(services: Services): express.Express {
 
   app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 500 }))
   app.use(sessionMiddleware(services))
-  app.use(saveBeforeRedirect)
+  app.use(saveBeforeSend)
   app.use(sessionTimeouts(services))
   app.use(parseMultipart)
   app.use(csrfProtection)

@@ -21,7 +21,15 @@ export interface Config {
   /** Pages the PDF service prints on at once (one warm Chromium). */
   pdfPages: number
   argon2: { memoryCost: number; timeCost: number; parallelism: number }
-  rateLimits: { loginPerIpPerMinute: number; smsPerIpPerHour: number; verifyPerIpPerHour: number }
+  rateLimits: {
+    loginPerIpPerMinute: number
+    smsPerIpPerHour: number
+    verifyPerIpPerHour: number
+    /** the public /verify page (QR codes of printed forms) */
+    lookupPerIpPerMinute: number
+    /** printed forms (申请表) one account may have rendered in a minute */
+    pdfPerUserPerMinute: number
+  }
 }
 
 type Env = Record<string, string | undefined>
@@ -71,6 +79,8 @@ export function loadConfig(env: Env = process.env): Config {
       loginPerIpPerMinute: int(env, 'RATE_LOGIN_PER_IP_PER_MINUTE', 30),
       smsPerIpPerHour: int(env, 'RATE_SMS_PER_IP_PER_HOUR', 20),
       verifyPerIpPerHour: int(env, 'RATE_VERIFY_PER_IP_PER_HOUR', 30),
+      lookupPerIpPerMinute: int(env, 'RATE_LOOKUP_PER_IP_PER_MINUTE', 60),
+      pdfPerUserPerMinute: int(env, 'RATE_PDF_PER_USER_PER_MINUTE', 30),
     },
   }
   validateConfig(config)

@@ -6,7 +6,9 @@ module.exports = async function globalTeardown() {
   if (adminUrl) {
     const client = new Client({ connectionString: adminUrl })
     await client.connect()
-    const { rows } = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`jszgt_${runId}_%`])
+    const { rows } = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `jszgt_${runId}_%`,
+    ])
     for (const r of rows) await client.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`)
     await client.end()
   }

@@ -159,16 +159,27 @@ export function sessionTimeouts(services: Services): RequestHandler {
   }
 }
 
+/** The session's content as express-session compares it (the cookie left out). */
+const sessionHash = (req: Request) =>
+  req.session ? JSON.stringify(req.session, (key, value) => (key === 'cookie' ? undefined : value)) : ''
+
 /**
- * Saves the session before a redirect goes out. express-session sends the headers of a response
- * before its own save finishes, so a browser can follow a 303 (login, PRG after a form) and ask for
- * the next page before the session it depends on is in the database.
+ * Saves a changed session before a redirect or a page goes out. express-session sends the headers
+ * (with a new session's cookie) and all but the last byte of a response before its own save
+ * finishes, so a browser could follow a 303 (login, PRG after a form), or fetch a page's CAPTCHA
+ * image with the new cookie, before the session it depends on is in the database — and a session
+ * id the store does not know yet gets replaced by a fresh, empty one.
  */
-export const saveBeforeRedirect: RequestHandler = (req, res, next) => {
-  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void
-  res.redirect = ((...args: unknown[]) => {
-    if (!req.session) return redirect(...args)
-    req.session.save((err) => (err ? next(err) : redirect(...args)))
-  }) as typeof res.redirect
+export const saveBeforeSend: RequestHandler = (req, res, next) => {
+  const before = sessionHash(req)
+  const id = req.sessionID
+  const changed = () => !!req.session && (req.sessionID !== id || sessionHash(req) !== before)
+  const wrap = <T extends (...args: never[]) => void>(send: T): T =>
+    ((...args: Parameters<T>) => {
+      if (!changed()) return send(...args)
+      req.session.save((err) => (err ? next(err) : send(...args)))
+    }) as T
+  res.redirect = wrap(res.redirect.bind(res) as (...args: never[]) => void) as typeof res.redirect
+  res.render = wrap(res.render.bind(res) as (...args: never[]) => void) as typeof res.render
   next()
 }

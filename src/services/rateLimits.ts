@@ -2,8 +2,8 @@ import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Config } from '../config'
 import type { Pool } from 'pg'
 
-// Per-IP limits kept in PostgreSQL so several app instances share them.
-export type LimitName = 'login' | 'sms' | 'verify' | 'forgot'
+// Per-IP (and, for printed forms, per-account) limits kept in PostgreSQL so several app instances share them.
+export type LimitName = 'login' | 'sms' | 'verify' | 'forgot' | 'lookup' | 'pdf'
 
 export interface RateLimits {
   consume(name: LimitName, key: string): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }>
@@ -27,6 +27,8 @@ export function postgresRateLimits(pool: Pool, limits: Config['rateLimits']): Ra
     sms: make('sms', limits.smsPerIpPerHour, 3600),
     verify: make('verify', limits.verifyPerIpPerHour, 3600),
     forgot: make('forgot', limits.smsPerIpPerHour, 3600),
+    lookup: make('lookup', limits.lookupPerIpPerMinute, 60),
+    pdf: make('pdf', limits.pdfPerUserPerMinute, 60),
   }
   return {
     async consume(name, key) {

@@ -319,9 +319,39 @@ export interface ServedFile {
   content: Buffer
 }
 
+/** Whether a file of some kind belongs to a record inside the staff member's scope. */
+export type FileScopeCheck = (
+  db: Db,
+  fileId: string,
+  staff: NonNullable<FileViewer['staff']>,
+) => Promise<boolean>
+
+const scopeChecks = new Map<ImageKind, FileScopeCheck[]>()
+
+/**
+ * A business that attaches files of these kinds to its applications says which staff may see them
+ * (e.g. registration: the point's clerks and the authority's approvers of an application holding
+ * the file). Once a kind has checks, staff see its files only where one of them agrees.
+ */
+export function registerFileScope(kinds: ImageKind[], check: FileScopeCheck): void {
+  for (const kind of kinds) {
+    const list = scopeChecks.get(kind) ?? []
+    if (!list.includes(check)) list.push(check)
+    scopeChecks.set(kind, list)
+  }
+}
+
+async function inStaffScope(db: Db, kind: ImageKind, id: string, staff: NonNullable<FileViewer['staff']>) {
+  const checks = scopeChecks.get(kind)
+  if (!checks?.length) return true
+  for (const check of checks) if (await check(db, id, staff)) return true
+  return false
+}
+
 /**
  * The file if this viewer may open it: its owner always; staff only for kinds whose rule names a
- * permission they hold, and never a draft. Anyone else gets nothing, exactly as for a missing file.
+ * permission they hold, on a record in their scope where the kind's business says so, and never a
+ * draft. Anyone else gets nothing, exactly as for a missing file.
  */
 export async function fileForViewer(db: Db, id: string, viewer: FileViewer): Promise<ServedFile | undefined> {
   if (!UUID.test(id)) return undefined
@@ -339,7 +369,8 @@ export async function fileForViewer(db: Db, id: string, viewer: FileViewer): Pro
     !row.draft &&
     !!viewer.staff &&
     isImageKind(row.kind) &&
-    IMAGE_RULES[row.kind].viewPermissions.some((p) => can(viewer.staff, p))
+    IMAGE_RULES[row.kind].viewPermissions.some((p) => can(viewer.staff, p)) &&
+    (await inStaffScope(db, row.kind, row.id, viewer.staff!))
   if (!isOwner && !isStaffViewer) return undefined
   return {
     id: row.id,

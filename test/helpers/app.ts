@@ -25,7 +25,8 @@ export interface TestApp {
  */
 export async function appWithAllRoutes(
   overrides: ServiceOverrides & {
-    config?: Partial<Config>
+    /** Config to change; rateLimits named here replace only those limits. */
+    config?: Partial<Omit<Config, 'rateLimits'>> & { rateLimits?: Partial<Config['rateLimits']> }
     /** Test-only routes (e.g. an example wizard), mounted before the 404 handler. */
     routes?: (services: Services) => express.Router
     /** Extra template folders searched after views/ (for those routes' pages). */
@@ -36,14 +37,21 @@ export async function appWithAllRoutes(
 ): Promise<TestApp> {
   const database = await createTestDatabase()
   const clock = (overrides.clock as TestClock) ?? new TestClock()
+  // Per-IP limits would trip inside one test file (every request comes from 127.0.0.1); tests of
+  // the limits themselves name the ones they test.
+  const roomyLimits: Config['rateLimits'] = {
+    loginPerIpPerMinute: 10_000,
+    smsPerIpPerHour: 10_000,
+    verifyPerIpPerHour: 10_000,
+    lookupPerIpPerMinute: 10_000,
+    pdfPerUserPerMinute: 10_000,
+  }
   const config: Config = {
     ...loadConfig({ NODE_ENV: 'test' }),
     databaseUrl: database.url,
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
-    // Per-IP limits would trip inside one test file (every request comes from 127.0.0.1); tests of
-    // the limits themselves pass their own.
-    rateLimits: { loginPerIpPerMinute: 10_000, smsPerIpPerHour: 10_000, verifyPerIpPerHour: 10_000 },
     ...overrides.config,
+    rateLimits: { ...roomyLimits, ...overrides.config?.rateLimits },
   }
   const services = buildServices(config, {
     clock,

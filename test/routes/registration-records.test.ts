@@ -270,15 +270,7 @@ describe('选错注册机构', () => {
   })
 })
 
-describe('申请表 and 有留言', () => {
-  it('says the form service is not open yet', async () => {
-    const { applicant, registration } = await applicantWithRegistration(t)
-    const a = await signedIn(t, applicant)
-    const res = await a.get(`${RECORDS}/${registration.id}/form`)
-    expect(res.status).toBe(503)
-    expect(res.text).toContain('申请表生成服务尚未开通')
-  })
-
+describe('有留言', () => {
   it('shows 有留言 with the unread count; opening the messages marks them read', async () => {
     const { applicant, registration } = await applicantWithRegistration(t)
     const clerk = await scopedStaff(t, 'confirmation_clerk', 32)

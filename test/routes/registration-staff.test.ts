@@ -245,6 +245,25 @@ describe('scope', () => {
     expect(await t.db('registration_messages').where({ registration_id: id })).toHaveLength(0)
   })
 
+  it('lets staff open an application’s photo only when the application is theirs', async () => {
+    const { registration } = await applicantWithRegistration(t, { status: 'confirmed' })
+    const { photo_file_id: photo } = await t.db('registrations').where({ id: registration.id }).first()
+    const approver = await scopedStaff(t, 'registration_approver', 3)
+    const clerk = await scopedStaff(t, 'confirmation_clerk', 32)
+    const otherAuthority = await scopedStaff(t, 'registration_approver', 4)
+    const otherPoint = await scopedStaff(t, 'confirmation_clerk', 31)
+    for (const [who, status] of [
+      [approver, 200],
+      [clerk, 200],
+      [otherAuthority, 404],
+      [otherPoint, 404],
+    ] as const) {
+      const res = await who.a.get(`/files/${photo}`)
+      expect(res.status).toBe(status)
+      if (status === 200) expect(res.headers['content-type']).toBe('image/jpeg')
+    }
+  })
+
   it('keeps applicants and staff without a registration role out', async () => {
     const { applicant, registration } = await applicantWithRegistration(t)
     const a = await signedIn(t, applicant)
@@ -336,14 +355,16 @@ describe('messages, export and print', () => {
     ).toHaveLength(2)
   })
 
-  it('posts the selected ids for printing and answers that the form service is not open yet', async () => {
-    const { registration } = await applicantWithRegistration(t, { status: 'confirmed' })
+  it('asks for a selection, and for batches of at most 50, before printing', async () => {
     const approver = await scopedStaff(t, 'registration_approver', 3)
-    const res = await postFrom(approver.a, `${STAFF}?status=confirmed`, `${STAFF}/print`, {
-      ids: [String(registration.id)],
-    })
-    expect(res.status).toBe(503)
-    expect(res.text).toContain('申请表生成服务尚未开通')
-    expect(res.text).toContain('已选择 1 份申请')
+    const none = await postFrom(approver.a, STAFF, `${STAFF}/print`, {})
+    expect(none.status).toBe(400)
+    expect(none.text).toContain('请先选择要打印的申请')
+    const ids: string[] = []
+    for (let i = 0; i < 51; i++)
+      ids.push(String((await applicantWithRegistration(t, { status: 'confirmed' })).registration.id))
+    const many = await postFrom(approver.a, STAFF, `${STAFF}/print`, { ids })
+    expect(many.status).toBe(400)
+    expect(many.text).toContain('一次最多打印50份申请表，请分批打印')
   })
 })

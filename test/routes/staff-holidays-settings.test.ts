@@ -2,6 +2,7 @@ import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { createStaff } from '../helpers/factories'
 import type { Agent } from '../helpers/http'
 import { getSettings } from '../../src/modules/staff/settings'
+import { settingLines } from '../../src/modules/registration/repository'
 import { loginStaff, postFrom } from './staffSupport'
 
 const HOLIDAYS = '/staff/admin/holidays'
@@ -99,6 +100,7 @@ describe('holiday table and instance settings', () => {
       contactEmail: 'jyj@example.gov.cn',
       notice: '2026年下半年定期注册将于9月开放。',
       registrationHalf: 'H1',
+      registrationNotices: '1.请于9月30日前到确认点现场确认。\r\n2.携带聘用合同原件。',
     })
     expect(res.status).toBe(303)
     expect(await getSettings(t.db)).toEqual({
@@ -107,13 +109,27 @@ describe('holiday table and instance settings', () => {
       contactEmail: 'jyj@example.gov.cn',
       notice: '2026年下半年定期注册将于9月开放。',
       registrationHalf: 'H1',
+      registrationNotices: '1.请于9月30日前到确认点现场确认。\r\n2.携带聘用合同原件。',
+      registrationReminder: '',
     })
+    // the registration wizard's 注意事项 step reads them, one paragraph per line
+    expect(await settingLines(t.db, 'registration_notices')).toEqual([
+      '1.请于9月30日前到确认点现场确认。',
+      '2.携带聘用合同原件。',
+    ])
+    expect(await settingLines(t.db, 'registration_reminder')).toBeUndefined()
     const page = await a.get(SETTINGS)
     expect(page.text).toContain('value="青秀区教育局"')
     expect(page.text).toContain('2026年下半年定期注册将于9月开放。')
     const entry = await t.db('audit_log').where({ action: 'settings.update' }).orderBy('id', 'desc').first()
     expect(entry.detail.changed).toEqual(
-      expect.arrayContaining(['bureau_name', 'contact_phone', 'notice', 'registration_half']),
+      expect.arrayContaining([
+        'bureau_name',
+        'contact_phone',
+        'notice',
+        'registration_half',
+        'registration_notices',
+      ]),
     )
     expect(entry.ip).toBeTruthy()
   })

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express'
+import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { requireApplicant, requireVerified } from '../../middleware/auth'
@@ -22,6 +22,8 @@ import {
   saveApplicantEdit,
   STATUS_EXPLANATIONS,
 } from './records'
+import { registerApplicationFinder } from '../verify/finders'
+import { registrationFormsPdf } from './form'
 import { refOptions, registrationOf, subjectNames, type RegistrationRow } from './repository'
 import { authoritySchema, informationSchema } from './schemas'
 import { INFO_LISTS, MANDARIN_OPTIONS, registrationSteps } from './steps'
@@ -29,7 +31,54 @@ import { INFO_LISTS, MANDARIN_OPTIONS, registrationSteps } from './steps'
 // 我的注册 and everything reached from it: 详情, 修改, 重新选择注册机构 (选错注册机构), 申请表 and 有留言.
 // Every :id is looked up with the applicant's id: another applicant's application does not exist.
 
-export const FORM_NOT_READY = '申请表生成服务尚未开通'
+export const FORM_MESSAGES = {
+  rateLimited: '生成申请表过于频繁，请稍后再试。',
+  failed: '申请表暂时无法生成，请稍后再试。',
+}
+
+// The printed form's QR code opens /verify?no=<注册报名号>: number, masked name and 注册结论.
+registerApplicationFinder('registration', async (db, number) => {
+  const row = await db('registrations').where({ number }).first('status', 'data')
+  if (!row) return null
+  const identity = (row.data?.identity ?? {}) as Record<string, unknown>
+  return { business: '教师资格定期注册', name: str(identity.name), status: statusLabel(row.status) }
+})
+
+/**
+ * Sends one or many registrations' 申请表 as one PDF (inline to preview, or as a download), after
+ * the per-account limit; a render failure answers 503 with a page, never a broken file.
+ */
+export async function sendRegistrationForms(
+  req: Request,
+  res: Response,
+  services: Services,
+  rows: RegistrationRow[],
+  opts: { account: string; filename: string; download: boolean; back: string },
+): Promise<void> {
+  const refuse = (status: number, message: string) =>
+    res.status(status).render('pages/registration/record-form.njk', {
+      pageTitle: '申请表预览/下载',
+      message,
+      back: opts.back,
+    })
+  const limited = await services.rateLimits.consume('pdf', opts.account)
+  if (!limited.ok) {
+    res.set('Retry-After', String(limited.retryAfterSeconds))
+    return refuse(429, FORM_MESSAGES.rateLimited)
+  }
+  let pdf: Buffer
+  try {
+    pdf = await registrationFormsPdf(req, services, rows)
+  } catch (err) {
+    services.logger.error({ err }, 'registration form PDF failed')
+    return refuse(503, FORM_MESSAGES.failed)
+  }
+  res.set({ 'Content-Type': 'application/pdf', 'Cache-Control': 'private, no-store' })
+  res.attachment(opts.filename)
+  if (!opts.download)
+    res.set('Content-Disposition', res.get('Content-Disposition')!.replace(/^attachment/, 'inline'))
+  res.send(pdf)
+}
 
 const actorOf = (req: Request): Actor => ({
   kind: 'applicant',
@@ -324,10 +373,11 @@ export function registrationRecordRoutes(services: Services): Router {
     handler(async (req, res, next) => {
       const row = await mine(req)
       if (!row) return next()
-      res.status(503).render('pages/registration/record-form.njk', {
-        pageTitle: FORM_NOT_READY,
-        message: FORM_NOT_READY,
-        row,
+      await sendRegistrationForms(req, res, services, [row], {
+        account: `applicant:${req.applicant!.id}`,
+        filename: `教师资格定期注册申请表-${row.number}.pdf`,
+        download: req.query.download === '1',
+        back: `${RECORD_BASE}/${row.id}`,
       })
     }),
   )

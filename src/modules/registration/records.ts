@@ -114,7 +114,7 @@ export async function myRecords(db: Db, applicantId: number, now: Date): Promise
   )
 }
 
-/** The actions of one record, as links (申请表预览/下载 is a link: the PDF service is added later). */
+/** The actions of one record, as links (申请表预览/下载 opens the PDF inline; the browser offers to save it). */
 export function recordActions(r: MyRecord): { text: string; href: string }[] {
   const base = `${RECORD_BASE}/${r.id}`
   return [

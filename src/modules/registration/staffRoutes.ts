@@ -13,9 +13,9 @@ import { shanghaiDateTime } from '../../domain/time'
 import { clientIp, handler } from '../../web/async'
 import { flash } from '../../web/forms'
 import { registrationsCsv, registrationsXlsx, type ExportLists } from './export'
-import { FORM_NOT_READY, registrationDetail } from './recordRoutes'
+import { registrationDetail, sendRegistrationForms } from './recordRoutes'
 import { messagesOf } from './records'
-import { refOptions } from './repository'
+import { refOptions, type RegistrationRow } from './repository'
 import { transitionRegistration, type TransitionOutcome } from './service'
 import {
   actorKindsFor,
@@ -46,6 +46,10 @@ export const COMMON_MATERIALS = [
   '师德考核证明',
 ]
 
+const ID = /^\d{1,15}$/
+/** Forms in one bulk print (one PDF). */
+export const PRINT_MAX = 50
+
 export const STAFF_MESSAGES = {
   changedFirst: '该申请已被他人处理，请刷新后重试',
   notAllowed: '当前注册结论下不能进行该操作',
@@ -55,9 +59,9 @@ export const STAFF_MESSAGES = {
   messageRequired: '请填写留言内容（不超过500字）',
   messageSent: '留言已发送',
   noneSelected: '请先选择要打印的申请',
+  tooManySelected: `一次最多打印${PRINT_MAX}份申请表，请分批打印`,
 } as const
 
-const ID = /^\d{1,15}$/
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v])
@@ -199,7 +203,7 @@ export function registrationStaffRoutes(services: Services): Router {
     }),
   )
 
-  // 打印申请表: the selected applications (those in scope) as one PDF, once the PDF service exists.
+  // 打印申请表: the selected applications (those in scope; others are ignored as unknown) as one PDF.
   router.post(
     '/print',
     handler(async (req, res) => {
@@ -208,13 +212,31 @@ export function registrationStaffRoutes(services: Services): Router {
         scopeOf(req.staff!),
         list((req.body as Record<string, unknown>)?.ids).map(Number),
       )
-      res.status(ids.length ? 503 : 400).render('pages/registration/staff/print.njk', {
-        pageTitle: FORM_NOT_READY,
-        message: ids.length ? FORM_NOT_READY : STAFF_MESSAGES.noneSelected,
-        count: ids.length,
+      if (!ids.length || ids.length > PRINT_MAX)
+        return res.status(400).render('pages/registration/staff/print.njk', {
+          pageTitle: '打印申请表',
+          message: ids.length ? STAFF_MESSAGES.tooManySelected : STAFF_MESSAGES.noneSelected,
+        })
+      const rows: RegistrationRow[] = await db('registrations')
+        .whereIn('id', ids)
+        .orderBy('number', 'asc')
+        .select('*')
+      await services.audit.record(db, staffActor(req), {
+        action: 'registration.print',
+        targetType: 'registration',
+        detail: { numbers: rows.map((r) => r.number) },
       })
+      await printForms(req, res, rows, `教师资格定期注册申请表-${stamp()}-${rows.length}份.pdf`)
     }),
   )
+
+  const printForms = (req: Request, res: Response, rows: RegistrationRow[], filename: string) =>
+    sendRegistrationForms(req, res, services, rows, {
+      account: `staff:${req.staff!.id}`,
+      filename,
+      download: false,
+      back: BASE,
+    })
 
   // ---- one application --------------------------------------------------------------------------
 
@@ -222,6 +244,15 @@ export function registrationStaffRoutes(services: Services): Router {
     ID.test(String(req.params.id))
       ? scopedRegistration(db, scopeOf(req.staff!), Number(req.params.id))
       : undefined
+
+  router.get(
+    '/:id/form',
+    handler(async (req, res, next) => {
+      const row = await load(req)
+      if (!row) return next()
+      await printForms(req, res, [row], `教师资格定期注册申请表-${row.number}.pdf`)
+    }),
+  )
 
   router.get(
     '/:id',

@@ -9,6 +9,7 @@ import {
   type TransitionActor,
 } from '../../domain/registration'
 import { shanghaiDateToUtc } from '../../domain/time'
+import { registerFileScope } from '../../services/uploads'
 import type { RegistrationRow } from './repository'
 
 // The staff side of registration: whose applications a staff member sees (their points as 现场确认,
@@ -24,6 +25,16 @@ export interface StaffScope {
 export const scopeOf = (staff: { roles: RoleGrant[] }): StaffScope => ({
   points: scopesFor(staff, 'confirmation.handle', 'point'),
   authorities: scopesFor(staff, 'registration.approve', 'authority'),
+})
+
+// Staff open an application's photos only where they may open the application.
+registerFileScope(['id_photo', 'certificate_photo'], async (db, fileId, staff) => {
+  const row = await scoped(db, scopeOf(staff), {})
+    .where((w) =>
+      w.where('r.photo_file_id', fileId).orWhereRaw('?::uuid = ANY (r.certificate_photo_file_ids)', [fileId]),
+    )
+    .first('r.id')
+  return !!row
 })
 
 /** The capacities in which the staff member acts on this application (none: it is not theirs). */

@@ -179,6 +179,8 @@ export const settingsSchema = Joi.object({
     .messages({ 'string.pattern.base': '联系电话只能包含数字、减号、括号和“转”，例如0771-1234567' }),
   contactEmail: Joi.string().trim().allow('').max(100).label('咨询邮箱'),
   notice: Joi.string().trim().allow('').max(4000).label('平台公告'),
+  registrationNotices: Joi.string().trim().allow('').max(4000).default('').label('定期注册注意事项'),
+  registrationReminder: Joi.string().trim().allow('').max(4000).default('').label('定期注册申报提醒'),
   registrationHalf: Joi.string()
     .valid(...REGISTRATION_HALVES)
     .required()

@@ -17,6 +17,10 @@ export interface InstanceSettings {
   contactEmail: string
   notice: string
   registrationHalf: RegistrationHalf
+  /** 定期注册 注意事项 (the wizard's notices step), one paragraph per line; empty: the manual's text */
+  registrationNotices: string
+  /** 定期注册 申报提醒 (after submit and 注意事项 of a record), one paragraph per line; empty: the manual's */
+  registrationReminder: string
 }
 
 export const DEFAULT_SETTINGS: InstanceSettings = {
@@ -25,6 +29,8 @@ export const DEFAULT_SETTINGS: InstanceSettings = {
   contactEmail: '',
   notice: '',
   registrationHalf: 'H2',
+  registrationNotices: '',
+  registrationReminder: '',
 }
 
 const KEYS: Record<keyof InstanceSettings, string> = {
@@ -33,6 +39,8 @@ const KEYS: Record<keyof InstanceSettings, string> = {
   contactEmail: 'contact_email',
   notice: 'notice',
   registrationHalf: 'registration_half',
+  registrationNotices: 'registration_notices',
+  registrationReminder: 'registration_reminder',
 }
 
 export async function getSettings(db: Db): Promise<InstanceSettings> {

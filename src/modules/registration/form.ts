@@ -1,0 +1,104 @@
+import type { Request } from 'express'
+import type { Services } from '../../services'
+import type { RegistrationFormData } from '../../services/pdfForms'
+import { registrationDetail } from './recordRoutes'
+import type { RegistrationRow } from './repository'
+import * as m from './messages'
+
+// 申请表: a registration as the printed form takes it (labels, not codes). Rendered on demand from
+// the row, so the form is there the instant the application is submitted or changed.
+
+export const FORM_TEMPLATE = 'registration-form'
+
+async function fileContent(services: Services, id: string | null | undefined): Promise<Buffer | undefined> {
+  if (!id) return undefined
+  const row = await services.db('files').where({ id }).first('content')
+  return row?.content as Buffer | undefined
+}
+
+/** 第 N 次注册: the registrations the registry knows for this certificate, plus this one. */
+async function registrationCount(services: Services, certNumber: string): Promise<number> {
+  const row = await services
+    .db('registry_certificate_registrations')
+    .where({ cert_number: certNumber })
+    .count<{ n: string }[]>('* as n')
+    .first()
+  return Number(row?.n ?? 0) + 1
+}
+
+export async function registrationFormData(
+  req: Request,
+  services: Services,
+  row: RegistrationRow,
+): Promise<RegistrationFormData> {
+  const detail = await registrationDetail(req, services, row)
+  const value = new Map(detail.sections.flatMap((s) => s.rows.map((r) => [r.name, r.value] as const)))
+  const v = (name: string) => value.get(name) ?? ''
+  const identity = (row.data.identity ?? {}) as Record<string, unknown>
+  const ethnicity = identity.ethnicity
+    ? ((
+        await services
+          .db('ref_codes')
+          .where({ kind: 'ethnicity', code: String(identity.ethnicity) })
+          .first('name')
+      )?.name ?? '')
+    : ''
+  const conditionNames = new Set(m.CONDITIONS.map((c) => String(c.name)))
+  return {
+    number: row.number,
+    registrationCount: await registrationCount(services, row.cert_number),
+    docType: detail.identity.docType,
+    docNumber: detail.identity.docNumber,
+    certNumber: detail.cert.number,
+    certIssuedOn: detail.cert.issuedOn,
+    qualificationType: detail.cert.type,
+    certSubject: detail.cert.subject,
+    certAuthority: detail.cert.authority,
+    name: detail.identity.name,
+    sex: detail.identity.sex,
+    birthDate: detail.identity.birthDate,
+    ethnicity,
+    political: v('political'),
+    mobile: detail.identity.phone,
+    household: v('household'),
+    address: v('address'),
+    postcode: v('postcode'),
+    education: v('education'),
+    degree: v('degree'),
+    graduatedOn: v('graduatedOn'),
+    graduationSchool: v('graduationSchool'),
+    studyForm: v('studyForm'),
+    major: v('major'),
+    majorCategory: v('majorCategory'),
+    mandarin: v('mandarin'),
+    currentSchool: v('currentSchool'),
+    schoolLocation: v('schoolLocation'),
+    schoolNature: v('schoolNature'),
+    postNature: v('postNature'),
+    stage: v('stage'),
+    subject: v('subject'),
+    title: v('title'),
+    workStartedOn: v('workStartedOn'),
+    employedFrom: v('employedFrom'),
+    conditions: detail.sections
+      .flatMap((s) => s.rows)
+      .filter((r) => conditionNames.has(r.name))
+      .map((r) => ({ label: r.label, value: r.value })),
+    authority: detail.authorityName,
+    point: detail.pointName,
+    photo: await fileContent(services, row.photo_file_id),
+  }
+}
+
+/** The PDF of one or many registrations (one file; each form starts on a new page). */
+export async function registrationFormsPdf(
+  req: Request,
+  services: Services,
+  rows: RegistrationRow[],
+): Promise<Buffer> {
+  const data: RegistrationFormData[] = []
+  for (const row of rows) data.push(await registrationFormData(req, services, row))
+  return data.length === 1
+    ? services.pdf.render(FORM_TEMPLATE, data[0])
+    : services.pdf.renderMany(FORM_TEMPLATE, data)
+}
