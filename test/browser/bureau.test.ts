@@ -1,9 +1,14 @@
-import fs from 'node:fs'
-import http from 'node:http'
-import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'puppeteer'
-import { findChromium, launchChromium } from '../../src/services/browser'
-import { appWithAllRoutes, TEST_CAPTCHA, type TestApp } from '../helpers/app'
+import { type TestApp } from '../helpers/app'
+import {
+  describeInBrowser,
+  inspect as inspectPage,
+  mainText,
+  newPage,
+  startBrowserApp,
+  type BrowserApp,
+  type PageElement,
+} from '../helpers/browser'
 import { createStaff } from '../helpers/factories'
 import { NANNING, makeAuthority, makePoint, makeSchool, makeWindow } from '../helpers/bureauFactories'
 
@@ -12,65 +17,11 @@ import { NANNING, makeAuthority, makePoint, makeSchool, makeWindow } from '../he
 // Each page must fit 1024 px and have no 'serious' or 'critical' axe-core findings; screenshots
 // go to screenshots/bureau-*.png.
 
-interface PageElement {
-  tagName: string
-  id: string
-  classList: Iterable<string>
-  value: string
-  textContent: string | null
-  getBoundingClientRect(): { right: number }
-}
-declare const document: {
-  documentElement: { clientWidth: number; scrollWidth: number }
-  querySelectorAll(selector: string): Iterable<PageElement>
-}
-declare const window: { axe: { run(): Promise<{ violations: AxeViolation[] }> } }
-interface AxeViolation {
-  id: string
-  impact: string | null
-  help: string
-  nodes: { target: string[] }[]
-}
-
-const chromium = findChromium()
-const describeInBrowser = chromium ? describe : describe.skip
-const SCREENSHOTS = path.resolve(__dirname, '../../screenshots')
-const AXE_SOURCE = chromium ? fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') : ''
-const WIDTH = 1024
-
-async function inspect(page: Page, name: string): Promise<string[]> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `bureau-${name}.png`), fullPage: true })
-  const problems: string[] = []
-  const { scrollWidth, wide } = await page.evaluate(() => {
-    const vw = document.documentElement.clientWidth
-    const wide = Array.from(document.querySelectorAll('body *'))
-      .filter((el) => el.getBoundingClientRect().right > vw + 1)
-      .slice(0, 3)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}`)
-    return { scrollWidth: document.documentElement.scrollWidth, wide }
-  })
-  if (scrollWidth > WIDTH) problems.push(`wider than ${WIDTH}px (${scrollWidth}px): ${wide.join(', ')}`)
-  // JavaScript only now, without a reload, so none of the page's own scripts run.
-  await page.setJavaScriptEnabled(true)
-  try {
-    await page.evaluate(AXE_SOURCE)
-    const violations = await page.evaluate(async () => (await window.axe.run()).violations)
-    problems.push(
-      ...violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map(
-          (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-        ),
-    )
-  } finally {
-    await page.setJavaScriptEnabled(false)
-  }
-  return problems
-}
+const inspect = (page: Page, name: string) => inspectPage(page, `bureau-${name}`)
 
 describeInBrowser('bureau pages in a browser without JavaScript', () => {
+  let app: BrowserApp
   let t: TestApp
-  let server: http.Server
   let base: string
   let browser: Browser
   let context: BrowserContext
@@ -80,16 +31,10 @@ describeInBrowser('bureau pages in a browser without JavaScript', () => {
   const staff = { username: '', password: '' }
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true })
-    t = await appWithAllRoutes()
-    server = http.createServer(t.app)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-    browser = await launchChromium({ executablePath: chromium })
+    app = await startBrowserApp()
+    ;({ t, base, browser } = app)
     context = await browser.createBrowserContext()
-    page = await context.newPage()
-    await page.setJavaScriptEnabled(false)
-    await page.setViewport({ width: WIDTH, height: 768 })
+    page = await newPage(context)
 
     county = await makeAuthority(t.db, { name: '南宁市青秀区教育局' })
     const school = await makeSchool(t.db, '南宁市青秀区凤翔路小学')
@@ -116,9 +61,7 @@ describeInBrowser('bureau pages in a browser without JavaScript', () => {
 
   afterAll(async () => {
     await context?.close()
-    await browser?.close()
-    await new Promise((resolve) => server?.close(resolve))
-    await t?.close()
+    await app?.close()
   })
 
   async function open(url: string) {
@@ -127,7 +70,7 @@ describeInBrowser('bureau pages in a browser without JavaScript', () => {
   }
   const submit = (selector: string) =>
     Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)])
-  const text = () => page.$eval('main', (m) => (m as unknown as PageElement).textContent ?? '')
+  const text = () => mainText(page)
 
   it('walks 网报时间查询 省 → 市 → 现任教学段 → 注册机构 with plain form submissions', async () => {
     await open('/registration/schedule')
@@ -166,11 +109,7 @@ describeInBrowser('bureau pages in a browser without JavaScript', () => {
   })
 
   it('the administrator’s pages', async () => {
-    await open('/staff/login')
-    await page.type('#username', staff.username)
-    await page.type('#password', staff.password)
-    await page.type('#captcha', TEST_CAPTCHA)
-    await submit('form[action="/staff/login"] button[type="submit"]')
+    await app.login(page, staff)
     expect(new URL(page.url()).pathname).toBe('/staff')
 
     await open('/staff/admin/authorities')

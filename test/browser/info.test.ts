@@ -1,11 +1,19 @@
 import fs from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import type { Browser, BrowserContext, Page } from 'puppeteer'
-import { findChromium, launchChromium } from '../../src/services/browser'
-import { appWithAllRoutes, TEST_CAPTCHA, type TestApp } from '../helpers/app'
+import { type TestApp } from '../helpers/app'
+import {
+  describeInBrowser,
+  fill,
+  inspect,
+  newPage,
+  startBrowserApp,
+  submit,
+  type BrowserApp,
+  type PageElement,
+} from '../helpers/browser'
 import { createApplicant, createStaff } from '../helpers/factories'
 import {
   certificateNumber,
@@ -19,93 +27,13 @@ import {
 } from '../helpers/infoFactories'
 import { syncCertificates } from '../../src/modules/info/service'
 
-// The page's own globals, for the callbacks that run inside it (the project has no DOM typings).
-interface PageElement {
-  tagName: string
-  id: string
-  classList: Iterable<string>
-  value: string
-  naturalWidth: number
-  textContent: string | null
-  getBoundingClientRect(): { right: number }
-}
-declare const document: {
-  documentElement: { clientWidth: number; scrollWidth: number }
-  querySelectorAll(selector: string): Iterable<PageElement>
-}
-declare const window: { axe: { run(): Promise<{ violations: AxeViolation[] }> } }
-
 // The information centre's pages (and the staff 信息核验 screens) in headless Chromium with JavaScript OFF, as the applicants' old browsers have it, at
 // 1024×768. Each page must answer 200, fit 1024 px without a horizontal scroll bar, and have no
 // 'serious' or 'critical' axe-core findings. Screenshots go to screenshots/ for a person to look at.
 
-const chromium = findChromium()
-if (!chromium)
-  console.warn(
-    'browser tests SKIPPED: no Chromium found (apt-get install chromium fonts-noto-cjk, or set PUPPETEER_EXECUTABLE_PATH)',
-  )
-const describeInBrowser = chromium ? describe : describe.skip
-
-const SCREENSHOTS = path.resolve(__dirname, '../../screenshots')
-const AXE_SOURCE = chromium ? fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') : ''
-const WIDTH = 1024
-
-interface AxeViolation {
-  id: string
-  impact: string | null
-  help: string
-  nodes: { target: string[]; failureSummary?: string }[]
-}
-
-/**
- * The page as the no-JavaScript browser rendered it is checked as it stands: JavaScript is switched
- * on only now (no reload, so none of the page's own scripts run) to inject and run axe-core, then
- * switched off again for the next page.
- */
-async function axeFindings(page: Page): Promise<string[]> {
-  await page.setJavaScriptEnabled(true)
-  try {
-    await page.evaluate(AXE_SOURCE)
-    const violations = await page.evaluate(async () => {
-      return (await window.axe.run()).violations
-    })
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-            .slice(0, 3)
-            .map((n) => n.target.join(' '))
-            .join(', ')}`,
-      )
-  } finally {
-    await page.setJavaScriptEnabled(false)
-  }
-}
-
-/** Screenshot, width and axe for the page currently open; returns every problem found. */
-async function inspect(page: Page, name: string): Promise<string[]> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true })
-  const problems: string[] = []
-  const { scrollWidth, wide } = await page.evaluate(() => {
-    const vw = document.documentElement.clientWidth
-    const wide = Array.from(document.querySelectorAll('body *'))
-      .filter((el) => el.getBoundingClientRect().right > vw + 1)
-      .slice(0, 3)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')}`)
-    return { scrollWidth: document.documentElement.scrollWidth, wide }
-  })
-  if (scrollWidth > WIDTH) problems.push(`wider than ${WIDTH}px (${scrollWidth}px): ${wide.join(', ')}`)
-  const title = await page.title()
-  if (!title.includes('教师资格网上申报系统')) problems.push(`title "${title}" does not name the system`)
-  problems.push(...(await axeFindings(page)))
-  return problems
-}
-
 describeInBrowser('个人信息中心 in a browser without JavaScript (axe-core, 1024×768, screenshots)', () => {
+  let app: BrowserApp
   let t: TestApp
-  let server: http.Server
-  let base: string
   let browser: Browser
   let scanPath: string
   const applicant = { docNumber: '', password: '' }
@@ -114,12 +42,8 @@ describeInBrowser('个人信息中心 in a browser without JavaScript (axe-core,
   let mandarinId = 0
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true })
-    t = await appWithAllRoutes()
-    server = http.createServer(t.app)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-    browser = await launchChromium({ executablePath: chromium })
+    app = await startBrowserApp()
+    ;({ t, browser } = app)
 
     const a = await createApplicant(t.db, { name: '李明' })
     Object.assign(applicant, { docNumber: a.doc_number, password: a.password })
@@ -162,37 +86,9 @@ describeInBrowser('个人信息中心 in a browser without JavaScript (axe-core,
       .toFile(scanPath)
   }, 120_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await new Promise((resolve) => server?.close(resolve))
-    await t?.close()
-  })
+  afterAll(() => app?.close())
 
-  async function newPage(context: BrowserContext): Promise<Page> {
-    const page = await context.newPage()
-    await page.setJavaScriptEnabled(false)
-    await page.setViewport({ width: WIDTH, height: 768 })
-    return page
-  }
-
-  async function open(page: Page, url: string): Promise<void> {
-    const res = await page.goto(base + url, { waitUntil: 'load' })
-    const landed = new URL(page.url()).pathname
-    if ((res?.status() !== 200 && res?.status() !== 304) || landed !== url.split('?')[0])
-      throw new Error(`GET ${url} answered ${res?.status()} at ${landed}`)
-  }
-
-  async function submit(page: Page, button: string): Promise<void> {
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(button)])
-  }
-
-  async function fill(page: Page, fields: Record<string, string>): Promise<void> {
-    for (const [id, value] of Object.entries(fields)) {
-      await page.$eval(`#${id}`, (el) => ((el as unknown as PageElement).value = ''))
-      await page.type(`#${id}`, value)
-    }
-  }
-
+  const open = (page: Page, url: string) => app.open(page, url)
   const expectClean = (problems: string[]) => expect(problems).toEqual([])
 
   describe('the applicant', () => {
@@ -201,13 +97,7 @@ describeInBrowser('个人信息中心 in a browser without JavaScript (axe-core,
     beforeAll(async () => {
       context = await browser.createBrowserContext()
       page = await newPage(context)
-      await open(page, '/login')
-      await fill(page, {
-        docNumber: applicant.docNumber,
-        password: applicant.password,
-        captcha: TEST_CAPTCHA,
-      })
-      await submit(page, 'form[action="/login"] button[type="submit"]')
+      await app.login(page, applicant)
     })
     afterAll(() => context.close())
 
@@ -266,9 +156,7 @@ describeInBrowser('个人信息中心 in a browser without JavaScript (axe-core,
     beforeAll(async () => {
       context = await browser.createBrowserContext()
       page = await newPage(context)
-      await open(page, '/staff/login')
-      await fill(page, { username: staff.username, password: staff.password, captcha: TEST_CAPTCHA })
-      await submit(page, 'form[action="/staff/login"] button[type="submit"]')
+      await app.login(page, staff)
     })
     afterAll(() => context.close())
 

@@ -1,10 +1,18 @@
 import fs from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import type { Browser, BrowserContext, ElementHandle, Page } from 'puppeteer'
-import { findChromium, launchChromium } from '../../src/services/browser'
-import { appWithAllRoutes, TEST_CAPTCHA, type TestApp } from '../helpers/app'
+import { type TestApp } from '../helpers/app'
+import {
+  describeInBrowser,
+  inspect as inspectPage,
+  mainText,
+  newPage,
+  pathOf,
+  startBrowserApp,
+  type BrowserApp,
+  type PageElement,
+} from '../helpers/browser'
 import { createApplicant } from '../helpers/factories'
 import { NANNING, makeAuthority, makePoint, makeSchool, makeWindow } from '../helpers/bureauFactories'
 import { certificateNumber, registryCertificateRow } from '../helpers/infoFactories'
@@ -17,69 +25,14 @@ import { portrait } from '../fixtures/images'
 // 我的注册 and 详情. Each page must fit 1024 px and have no serious/critical axe-core findings;
 // screenshots go to screenshots/registration-walk-*.png for a person to look at.
 
-interface PageElement {
-  tagName: string
-  id: string
-  value: string
-  checked: boolean
-  textContent: string | null
-  getAttribute(name: string): string | null
-  getBoundingClientRect(): { right: number }
-}
-declare const document: {
-  documentElement: { clientWidth: number; scrollWidth: number }
-  querySelectorAll(selector: string): Iterable<PageElement>
-}
-declare const window: { axe: { run(): Promise<{ violations: AxeViolation[] }> } }
-interface AxeViolation {
-  id: string
-  impact: string | null
-  help: string
-  nodes: { target: string[] }[]
-}
+declare const document: { querySelectorAll(selector: string): Iterable<PageElement> }
 
-const chromium = findChromium()
-const describeInBrowser = chromium ? describe : describe.skip
-const SCREENSHOTS = path.resolve(__dirname, '../../screenshots')
-const AXE_SOURCE = chromium ? fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') : ''
-const WIDTH = 1024
 const BASE = '/registration/apply'
-
-async function inspect(page: Page, name: string): Promise<string[]> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `registration-walk-${name}.png`), fullPage: true })
-  const problems: string[] = []
-  const { scrollWidth, wide } = await page.evaluate(() => {
-    const vw = document.documentElement.clientWidth
-    const wide = Array.from(document.querySelectorAll('body *'))
-      .filter((el) => el.getBoundingClientRect().right > vw + 1)
-      .slice(0, 3)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}`)
-    return { scrollWidth: document.documentElement.scrollWidth, wide }
-  })
-  if (scrollWidth > WIDTH) problems.push(`wider than ${WIDTH}px (${scrollWidth}px): ${wide.join(', ')}`)
-  const title = await page.title()
-  if (!title.includes('教师资格网上申报系统')) problems.push(`title "${title}" does not name the system`)
-  // JavaScript only now, without a reload, so none of the page's own scripts run.
-  await page.setJavaScriptEnabled(true)
-  try {
-    await page.evaluate(AXE_SOURCE)
-    const violations = await page.evaluate(async () => (await window.axe.run()).violations)
-    problems.push(
-      ...violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map(
-          (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-        ),
-    )
-  } finally {
-    await page.setJavaScriptEnabled(false)
-  }
-  return problems
-}
+const inspect = (page: Page, name: string) => inspectPage(page, `registration-walk-${name}`)
 
 describeInBrowser('registration wizard in a browser without JavaScript, against the bureau tables', () => {
+  let app: BrowserApp
   let t: TestApp
-  let server: http.Server
   let base: string
   let browser: Browser
   let context: BrowserContext
@@ -91,8 +44,8 @@ describeInBrowser('registration wizard in a browser without JavaScript, against 
   const applicant = { docNumber: '', password: '' }
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true })
-    t = await appWithAllRoutes()
+    app = await startBrowserApp()
+    ;({ t, base, browser } = app)
     t.clock.set('2026-09-15T02:00:00Z')
 
     const a = await createApplicant(t.db, { name: '韦丽华' })
@@ -128,25 +81,17 @@ describeInBrowser('registration wizard in a browser without JavaScript, against 
     photo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jszg-registration-')), 'me.jpg')
     fs.writeFileSync(photo, await portrait({ width: 600, height: 800, background: '#ffffff', grain: true }))
 
-    server = http.createServer(t.app)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-    browser = await launchChromium({ executablePath: chromium })
     context = await browser.createBrowserContext()
-    page = await context.newPage()
-    await page.setJavaScriptEnabled(false)
-    await page.setViewport({ width: WIDTH, height: 768 })
+    page = await newPage(context)
   }, 120_000)
 
   afterAll(async () => {
     await context?.close()
-    await browser?.close()
-    await new Promise((resolve) => server?.close(resolve))
-    await t?.close()
+    await app?.close()
   })
 
-  const here = () => new URL(page.url()).pathname
-  const text = () => page.$eval('main', (m) => (m as unknown as PageElement).textContent ?? '')
+  const here = () => pathOf(page)
+  const text = () => mainText(page)
 
   async function open(url: string) {
     const res = await page.goto(base + url, { waitUntil: 'load' })
@@ -193,12 +138,7 @@ describeInBrowser('registration wizard in a browser without JavaScript, against 
   }
 
   it('signs in', async () => {
-    await open('/login')
-    await type('docNumber', applicant.docNumber)
-    await type('password', applicant.password)
-    await type('captcha', TEST_CAPTCHA)
-    await press('form[action="/login"] button[type="submit"]')
-    expect(here()).not.toBe('/login')
+    await app.login(page, applicant)
   }, 30_000)
 
   it('协议 and 选择证书', async () => {

@@ -1,11 +1,17 @@
 import fs from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'puppeteer'
-import { findChromium, launchChromium } from '../../src/services/browser'
 import { makeIdNumber } from '../../src/domain/idNumber'
-import { appWithAllRoutes, TEST_CAPTCHA, type TestApp } from '../helpers/app'
+import { type TestApp } from '../helpers/app'
+import {
+  describeInBrowser,
+  inspect as inspectPage,
+  mainText,
+  newPage,
+  startBrowserApp,
+  type BrowserApp,
+} from '../helpers/browser'
 import { createStaff } from '../helpers/factories'
 
 // The registries' pages in headless Chromium with JavaScript OFF at 1024×768, as pages.test.ts
@@ -14,65 +20,9 @@ import { createStaff } from '../helpers/factories'
 // 1024 px and have no 'serious' or 'critical' axe-core findings; screenshots go to
 // screenshots/registries-*.png for a person to look at.
 
-interface PageElement {
-  tagName: string
-  id: string
-  textContent: string | null
-  getBoundingClientRect(): { right: number }
-}
 /** An <input type="file"> handle: puppeteer types it by HTMLInputElement, which needs DOM typings. */
 type FileInput = { uploadFile(...paths: string[]): Promise<void> }
-declare const document: {
-  documentElement: { clientWidth: number; scrollWidth: number }
-  querySelectorAll(selector: string): Iterable<PageElement>
-}
-declare const window: { axe: { run(): Promise<{ violations: AxeViolation[] }> } }
-interface AxeViolation {
-  id: string
-  impact: string | null
-  help: string
-  nodes: { target: string[] }[]
-}
-
-const chromium = findChromium()
-if (!chromium)
-  console.warn(
-    'browser tests SKIPPED: no Chromium found (apt-get install chromium fonts-noto-cjk, or set PUPPETEER_EXECUTABLE_PATH)',
-  )
-const describeInBrowser = chromium ? describe : describe.skip
-const SCREENSHOTS = path.resolve(__dirname, '../../screenshots')
-const AXE_SOURCE = chromium ? fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') : ''
-const WIDTH = 1024
-
-async function inspect(page: Page, name: string): Promise<string[]> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `registries-${name}.png`), fullPage: true })
-  const problems: string[] = []
-  const { scrollWidth, wide } = await page.evaluate(() => {
-    const vw = document.documentElement.clientWidth
-    const wide = Array.from(document.querySelectorAll('body *'))
-      .filter((el) => el.getBoundingClientRect().right > vw + 1)
-      .slice(0, 3)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}`)
-    return { scrollWidth: document.documentElement.scrollWidth, wide }
-  })
-  if (scrollWidth > WIDTH) problems.push(`wider than ${WIDTH}px (${scrollWidth}px): ${wide.join(', ')}`)
-  // JavaScript on only to inject and run axe-core (no reload: none of the page's scripts run).
-  await page.setJavaScriptEnabled(true)
-  try {
-    await page.evaluate(AXE_SOURCE)
-    const violations = await page.evaluate(async () => (await window.axe.run()).violations)
-    problems.push(
-      ...violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map(
-          (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-        ),
-    )
-  } finally {
-    await page.setJavaScriptEnabled(false)
-  }
-  return problems
-}
+const inspect = (page: Page, name: string) => inspectPage(page, `registries-${name}`)
 
 const HEADER = '考试合格证明编号,姓名,证件号码,资格种类,任教学科,有效期至'
 
@@ -88,8 +38,8 @@ function examPasses(badLine7: boolean): string {
 }
 
 describeInBrowser('registries pages in a browser without JavaScript', () => {
+  let app: BrowserApp
   let t: TestApp
-  let server: http.Server
   let base: string
   let browser: Browser
   let context: BrowserContext
@@ -98,26 +48,18 @@ describeInBrowser('registries pages in a browser without JavaScript', () => {
   const staff = { username: '', password: '' }
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true })
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registries-browser-'))
-    t = await appWithAllRoutes()
-    server = http.createServer(t.app)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-    browser = await launchChromium({ executablePath: chromium })
+    app = await startBrowserApp()
+    ;({ t, base, browser } = app)
     context = await browser.createBrowserContext()
-    page = await context.newPage()
-    await page.setJavaScriptEnabled(false)
-    await page.setViewport({ width: WIDTH, height: 768 })
+    page = await newPage(context)
     const s = await createStaff(t.db, [{ role: 'admin' }], { name: '张管理' })
     Object.assign(staff, { username: s.username, password: s.password })
   }, 120_000)
 
   afterAll(async () => {
     await context?.close()
-    await browser?.close()
-    await new Promise((resolve) => server?.close(resolve))
-    await t?.close()
+    await app?.close()
     if (dir) fs.rmSync(dir, { recursive: true, force: true })
   })
 
@@ -127,7 +69,7 @@ describeInBrowser('registries pages in a browser without JavaScript', () => {
   }
   const submit = (selector: string) =>
     Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)])
-  const text = () => page.$eval('main', (m) => (m as unknown as PageElement).textContent ?? '')
+  const text = () => mainText(page)
 
   async function upload(name: string, content: string, mode: 'replace' | 'upsert') {
     const file = path.join(dir, name)
@@ -142,17 +84,8 @@ describeInBrowser('registries pages in a browser without JavaScript', () => {
   }
 
   it('signs in and shows the list of registries', async () => {
-    await open('/staff/login')
-    await page.type('#username', staff.username)
-    await page.type('#password', staff.password)
-    await page.type('#captcha', TEST_CAPTCHA)
-    await submit('form[action="/staff/login"] button[type="submit"]')
-    // On failure, the page's own message says why (shown with the path).
-    const landed = new URL(page.url()).pathname
-    expect([landed, landed === '/staff' ? '' : (await text()).replace(/\s+/g, ' ').slice(0, 300)]).toEqual([
-      '/staff',
-      '',
-    ])
+    await app.login(page, staff)
+    expect(new URL(page.url()).pathname).toBe('/staff')
     await open('/staff/registries')
     const shown = await text()
     for (const title of [

@@ -1,69 +1,36 @@
-import fs from 'node:fs'
-import http from 'node:http'
-import path from 'node:path'
-import type { Browser, Page } from 'puppeteer'
-import { findChromium, launchChromium } from '../../src/services/browser'
-import { appWithAllRoutes, TEST_CAPTCHA, type TestApp } from '../helpers/app'
+import type { Page } from 'puppeteer'
+import { type TestApp } from '../helpers/app'
+import {
+  describeInBrowser,
+  inspect,
+  newPage,
+  pathOf,
+  startBrowserApp,
+  type BrowserApp,
+} from '../helpers/browser'
 import { createApplicant } from '../helpers/factories'
 import { BASE, EXAMPLE_VIEWS, RECORD, exampleWizard, prepareExampleTables } from '../fixtures/wizard/example'
 
 // The example wizard walked in headless Chromium with JavaScript OFF: every page is a plain form,
 // and each (errors included) has no 'serious' or 'critical' axe-core finding.
 
-declare const window: { axe: { run(): Promise<{ violations: AxeViolation[] }> } }
-interface AxeViolation {
-  id: string
-  impact: string | null
-  help: string
-  nodes: { target: string[] }[]
-}
-
-const chromium = findChromium()
-const describeInBrowser = chromium ? describe : describe.skip
-const AXE_SOURCE = chromium ? fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') : ''
-const SCREENSHOTS = path.resolve(__dirname, '../../screenshots')
-
 describeInBrowser('the wizard pages in a browser without JavaScript', () => {
+  let app: BrowserApp
   let t: TestApp
-  let server: http.Server
   let base: string
-  let browser: Browser
   let page: Page
 
   beforeAll(async () => {
-    fs.mkdirSync(SCREENSHOTS, { recursive: true })
-    t = await appWithAllRoutes({ routes: (s) => exampleWizard(s).router, viewDirs: [EXAMPLE_VIEWS] })
+    app = await startBrowserApp({ routes: (s) => exampleWizard(s).router, viewDirs: [EXAMPLE_VIEWS] })
+    ;({ t, base } = app)
     await prepareExampleTables(t.db)
-    server = http.createServer(t.app)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`
-    browser = await launchChromium({ executablePath: chromium })
-    page = await browser.newPage()
-    await page.setJavaScriptEnabled(false)
-    await page.setViewport({ width: 1024, height: 768 })
+    page = await newPage(app.browser)
   }, 120_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await new Promise((resolve) => server?.close(resolve))
-    await t?.close()
-  })
+  afterAll(() => app?.close())
 
-  async function axe(name: string): Promise<string[]> {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `wizard-${name}.png`), fullPage: true })
-    await page.setJavaScriptEnabled(true)
-    try {
-      await page.evaluate(AXE_SOURCE)
-      const violations = await page.evaluate(async () => (await window.axe.run()).violations)
-      return violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${name}: ${v.id} ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-    } finally {
-      await page.setJavaScriptEnabled(false)
-    }
-  }
-
-  const here = () => new URL(page.url()).pathname
+  const axe = (name: string) => inspect(page, `wizard-${name}`)
+  const here = () => pathOf(page)
   // A click on a busy machine can land before the input is ready: wait until it is really checked.
   const check = async (selector: string) => {
     await page.click(selector)
@@ -74,11 +41,7 @@ describeInBrowser('the wizard pages in a browser without JavaScript', () => {
 
   it('walks every step with native form posts, errors shown in place, and lands on the record', async () => {
     const who = await createApplicant(t.db)
-    await page.goto(`${base}/login`)
-    await page.type('#docNumber', who.doc_number)
-    await page.type('#password', who.password)
-    await page.type('#captcha', TEST_CAPTCHA)
-    await submit('form[action="/login"] button[type="submit"]')
+    await app.login(page, { docNumber: who.doc_number, password: who.password })
 
     const problems: string[] = []
     await page.goto(`${base}${BASE}`)
