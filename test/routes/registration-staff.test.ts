@@ -264,6 +264,22 @@ describe('scope', () => {
     }
   })
 
+  it('links the queue from the staff home, once, for clerks and approvers', async () => {
+    const clerk = await scopedStaff(t, 'confirmation_clerk', 32)
+    const home = (await clerk.a.get('/staff')).text
+    expect(home).toContain('定期注册现场确认')
+    expect(home.match(/href="\/staff\/registrations"/g)).toHaveLength(1)
+    const approver = await scopedStaff(t, 'registration_approver', 3)
+    expect((await approver.a.get('/staff')).text).toContain('定期注册审批')
+    const both = await createStaff(t.db, [
+      { role: 'confirmation_clerk', scope_type: 'point', scope_id: 32 },
+      { role: 'registration_approver', scope_type: 'authority', scope_id: 3 },
+    ])
+    const s = agent(t.app)
+    await staffLoginAs(s, both)
+    expect((await s.get('/staff')).text.match(/href="\/staff\/registrations"/g)).toHaveLength(1)
+  })
+
   it('keeps applicants and staff without a registration role out', async () => {
     const { applicant, registration } = await applicantWithRegistration(t)
     const a = await signedIn(t, applicant)

@@ -71,6 +71,18 @@ const CONSOLE_LINKS: { permission: Permission; href: string; title: string; text
     text: '核验申请人录入的普通话证书、学历和学位信息（待核验队列）。',
   },
   {
+    permission: 'confirmation.handle',
+    href: '/staff/registrations',
+    title: '定期注册现场确认',
+    text: '本确认点的定期注册申请：核对材料，确认、确认未通过或退回修改，给申请人留言，打印申请表。',
+  },
+  {
+    permission: 'registration.approve',
+    href: '/staff/registrations',
+    title: '定期注册审批',
+    text: '本注册机构待注册审批的申请：注册合格、暂缓注册或注册不合格，导出名单，批量打印申请表。',
+  },
+  {
     permission: 'identity.registry',
     href: '/staff/identity-registry',
     title: '身份信息库导入',
@@ -147,7 +159,12 @@ export function staffRoutes(services: Services): Router {
     const staff = req.staff!
     const scopedRoles = staff.roles.filter((r) => r.scope_type !== 'instance')
     render(res, 'home', {
-      links: CONSOLE_LINKS.filter((l) => can(staff, l.permission)),
+      // One card per page: a clerk who also approves sees the registration queue once.
+      links: CONSOLE_LINKS.filter(
+        (l, i) =>
+          can(staff, l.permission) &&
+          !CONSOLE_LINKS.slice(0, i).some((o) => o.href === l.href && can(staff, o.permission)),
+      ),
       grants: staff.roles.map(describeGrant),
       scopedRoles: scopedRoles.length > 0,
     })
