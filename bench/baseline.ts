@@ -3,6 +3,7 @@ import express from 'express'
 import session from 'express-session'
 import connectPgSimple from 'connect-pg-simple'
 import nunjucks from 'nunjucks'
+import multer from 'multer'
 import { Pool } from 'pg'
 
 // The bare baseline: Express + Nunjucks + connect-pg-simple and nothing else. GET /start signs a
@@ -46,4 +47,74 @@ export function createBaseline(databaseUrl: string, itemCount: () => number) {
     })
   })
   return { app, env, close: () => pool.end() }
+}
+
+/**
+ * The bare side of the wizard walk: the same step paths under /bare-wizard, GET renders a form page
+ * (`fieldCount(step)` fields, sized by the caller to the real page) and POST stores the posted
+ * fields in the session and answers 303 to the next step (the last to /bare-wizard/done). Every
+ * request reads the session from PostgreSQL and writes it back; nothing is validated. The photo
+ * step's multipart body is parsed (multer, in memory) and only its size kept.
+ */
+export function createWizardBaseline(
+  databaseUrl: string,
+  steps: string[],
+  fieldCount: (step: string) => number,
+) {
+  const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'bench-baseline-wizard' })
+  const PgStore = connectPgSimple(session)
+  const app = express()
+  nunjucks.configure(path.join(__dirname, 'views'), { autoescape: true, express: app })
+  app.set('view engine', 'njk')
+  app.use(express.urlencoded({ extended: false }))
+  app.use(
+    session({
+      name: 'base.sid',
+      store: new PgStore({ pool, tableName: 'session', pruneSessionInterval: false, disableTouch: true }),
+      secret: 'bench-baseline-secret-0123456789abcdef',
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', maxAge: 8 * 3600_000 },
+    }),
+  )
+  const upload = multer({ storage: multer.memoryStorage() }).any()
+  app.get('/bare-wizard/start', (req, res) => {
+    req.session.userId = 1
+    req.session.csrf = 'y'.repeat(43)
+    res.redirect(303, `/bare-wizard/${steps[0]}`)
+  })
+  app.get('/bare-wizard/:step', (req, res) => {
+    const step = String(req.params.step)
+    if (!req.session.userId || !steps.includes(step)) return res.redirect(303, '/bare-wizard/start')
+    req.session.visits = Number(req.session.visits ?? 0) + 1
+    const answers = (req.session.answers ?? {}) as Record<string, Record<string, string>>
+    res.render('form.njk', {
+      pageTitle: `${step} - 中小学教师资格定期注册`,
+      csrfToken: req.session.csrf,
+      user: { name: '李明', previousLogin: '2026-11-20 09:30', status: '已核验' },
+      sessionEndsAt: '17:30',
+      action: `/bare-wizard/${step}`,
+      multipart: step === 'photo',
+      stepBar: steps.map((s) => ({ label: s, current: s === step })),
+      fields: Array.from({ length: fieldCount(step) }, (_, i) => ({
+        name: `f${i}`,
+        label: i % 2 ? '最高学历专业类别' : '本单位聘用起始日期',
+        value: answers[step]?.[`f${i}`] ?? '',
+      })),
+    })
+  })
+  app.post('/bare-wizard/:step', upload, (req, res) => {
+    const step = String(req.params.step)
+    if (!req.session.userId || !steps.includes(step)) return res.redirect(303, '/bare-wizard/start')
+    const fields = { ...((req.body ?? {}) as Record<string, string>) }
+    delete fields._csrf
+    const files = (req.files ?? []) as { size: number }[]
+    req.session.answers = {
+      ...((req.session.answers ?? {}) as object),
+      [step]: { ...fields, ...(files.length ? { photoBytes: String(files[0].size) } : {}) },
+    }
+    const i = steps.indexOf(step)
+    res.redirect(303, i + 1 < steps.length ? `/bare-wizard/${steps[i + 1]}` : '/bare-wizard/done')
+  })
+  return { app, close: () => pool.end() }
 }

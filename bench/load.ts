@@ -12,6 +12,8 @@ export interface LoadRequest {
   /** The answer counts as correct only with this status (and location, when given). */
   expectStatus: number
   expectLocation?: string
+  /** ... or with a location this regular expression (source) matches. */
+  expectLocationMatch?: string
 }
 
 export interface LoadResult {
@@ -59,7 +61,8 @@ async function lane(deadline) {
     const r = await send(req)
     if (r.error) { errors++; firstWrong ??= r.error; continue }
     latencies.push(r.ms)
-    const ok = r.status === req.expectStatus && (!req.expectLocation || r.location === req.expectLocation)
+    const ok = r.status === req.expectStatus && (!req.expectLocation || r.location === req.expectLocation) &&
+      (!req.expectLocationMatch || new RegExp(req.expectLocationMatch).test(r.location || ''))
     if (!ok) { wrong++; firstWrong ??= req.method + ' ' + req.path + ' answered ' + r.status + ' ' + (r.location || '') }
   }
 }

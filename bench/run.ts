@@ -6,7 +6,11 @@
 //   registry import: 100,000 rows through the import engine    vs  bare COPY of the same file (bench/registries.ts)
 //
 // Prints requests/s and p99 for each side, then one line per ratio: `ratio <name>: <value> (goal <goal>)`.
-// BENCH_ONLY=pdf runs only the PDF part (its settings: bench/pdf.ts).
+//   wizard walk:    the whole 定期注册 wizard, 20 walkers        vs  the same GETs and POSTs on the bare stack
+//   submits:        2000 POSTs of 提交注册申请 (同意)              vs  bare INSERTs of the same rows (bench/wizard.ts)
+//
+// BENCH_ONLY=pdf runs only the PDF part (its settings: bench/pdf.ts); BENCH_ONLY=wizard only the
+// wizard walk and the submits (their settings: bench/wizard.ts).
 // Settings (env): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_PAGE_CONCURRENCY (20),
 // BENCH_LOGIN_CONCURRENCY (4), BENCH_ROUNDS (5); BENCH_ONLY=registries runs only the registry import.
 import fs from 'node:fs'
@@ -24,6 +28,7 @@ import { createBaseline } from './baseline'
 import { merge, runLoad, runOps, type LoadRequest, type LoadResult } from './load'
 import { benchPdf, pdfRatioLines } from './pdf'
 import { benchRegistries, registryRatioLine } from './registries'
+import { benchWizard, wizardRatioLines } from './wizard'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3)
@@ -168,6 +173,13 @@ async function main() {
 
     const app = await listen(createApp(services))
     cleanups.unshift(() => new Promise((r) => app.server.close(r)))
+    if (process.env.BENCH_ONLY === 'wizard') {
+      const only = await benchWizard(services, app.port, log)
+      log()
+      for (const l of wizardRatioLines(only)) log(l)
+      if ([only.app, only.bare].some((r) => r.wrong || r.errors)) process.exitCode = 1
+      return
+    }
 
     // Sign in through the real form once, for the logged-in page.
     const form = await loginForm(app.port)
@@ -287,12 +299,16 @@ async function main() {
     log()
     const registries = await benchRegistries(services, log)
 
-    const bad = [pageApp, pageBare, loginApp].filter((r) => r.wrong || r.errors)
+    log()
+    const wizard = await benchWizard(services, app.port, log)
+
+    const bad = [pageApp, pageBare, loginApp, wizard.app, wizard.bare].filter((r) => r.wrong || r.errors)
     log()
     log(`ratio logged-in-page: ${(pageApp.perSecond / pageBare.perSecond).toFixed(2)} (goal 0.70)`)
     log(`ratio login-vs-argon2: ${(loginApp.perSecond / argon.perSecond).toFixed(2)} (goal 0.80)`)
     for (const l of pdfRatioLines(pdf)) log(l)
     log(registryRatioLine(registries))
+    for (const l of wizardRatioLines(wizard)) log(l)
     if (bad.length) {
       process.stderr.write('some requests got unexpected answers; the figures above are not trustworthy\n')
       process.exitCode = 1
