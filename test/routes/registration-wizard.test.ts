@@ -118,9 +118,12 @@ describe('registration wizard', () => {
     expect(row.status).toBe('pending_confirmation')
     expect(row.data.graduationSchool).toBe('华南师范大学')
     expect(await t.db('registration_status_history').where({ registration_id: row.id })).toHaveLength(1)
-    expect(
-      await t.db('audit_log').where({ action: 'registration.submit', target_id: String(row.id) }),
-    ).toHaveLength(1)
+    const audited = await t
+      .db('audit_log')
+      .where({ action: 'registration.submit', target_id: String(row.id) })
+    expect(audited).toHaveLength(1)
+    expect(audited[0].detail.number).toBe(row.number)
+    expect(row.number).toMatch(/^2026\d{10}$/)
     expect((await t.db('files').where({ id: row.photo_file_id }).first()).draft).toBe(false)
     // The back button after submit shows the record, never a second submission.
     const back = await a.get(`${BASE}/commitment`)
@@ -293,6 +296,32 @@ describe('registration wizard', () => {
       expect(r.status).toBe(303)
       expect(r.headers.location).toMatch(new RegExp(`^/registration/records/${rows[0].id}`))
     }
+  })
+
+  it('numbers parallel submits of different applicants without gaps or duplicates', async () => {
+    const teachers = []
+    for (let i = 0; i < 6; i++) {
+      const who = await teacher()
+      await walk(who.a, who.certNumber)
+      const token = csrfFrom((await who.a.get(`${BASE}/commitment`)).text)
+      teachers.push({ ...who, token })
+    }
+    const before = await t.db('registrations').max('number as max').first()
+    const answers = await Promise.all(
+      teachers.map((w) => w.a.post(`${BASE}/commitment`).type('form').send({ _csrf: w.token })),
+    )
+    for (const r of answers) expect(r.status).toBe(303)
+    const rows = await t
+      .db('registrations')
+      .whereIn(
+        'applicant_id',
+        teachers.map((w) => w.applicant.id),
+      )
+      .orderBy('number')
+    const seqs = rows.map((r) => Number(r.number.slice(-6)))
+    expect(new Set(rows.map((r) => r.number.slice(0, -6))).size).toBe(1)
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i))
+    if (before?.max) expect(seqs[0]).toBe(Number(String(before.max).slice(-6)) + 1)
   })
 
   it('allows one active registration per cycle, and none within 54 months of a 注册合格', async () => {

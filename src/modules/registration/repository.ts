@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
-import { INACTIVE_STATUSES, type RegistrationStatus } from '../../domain/registration'
+import { INACTIVE_STATUSES, registrationNumber, type RegistrationStatus } from '../../domain/registration'
 
 type Conn = Db | Knex.Transaction
 
@@ -248,19 +248,44 @@ export async function lastApproval(
 
 const shanghaiIso = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
 
-/** The next 注册报名号 sequence of the authority and year, in the caller's transaction (no gaps). */
-export async function nextSequence(
+/**
+ * Gives the registration its 注册报名号 and writes the audit entry (with the number) in one
+ * statement. The counter row of the authority and year stays locked until COMMIT, so every submit
+ * to the authority queues behind it: call this last in the transaction. A rollback takes the number
+ * back (no gaps).
+ */
+export async function assignNumber(
   trx: Knex.Transaction,
-  authorityId: number,
-  year: number,
-): Promise<number> {
-  const { rows } = await trx.raw(
-    `INSERT INTO registration_number_counters (authority_id, year, last_seq) VALUES (?, ?, 1)
-     ON CONFLICT (authority_id, year) DO UPDATE SET last_seq = registration_number_counters.last_seq + 1
-     RETURNING last_seq`,
-    [authorityId, year],
+  input: { registrationId: number; authorityId: number; year: number; audit: Record<string, unknown> },
+): Promise<{ number: string; seq: number }> {
+  const columns = Object.keys(input.audit)
+  const values = columns.map((c) =>
+    c === 'detail' ? "jsonb_set(?::jsonb, '{number}', to_jsonb(n.number))" : '?',
   )
-  return Number(rows[0].last_seq)
+  const { rows } = await trx.raw(
+    `WITH seq AS (
+       INSERT INTO registration_number_counters (authority_id, year, last_seq) VALUES (?, ?, 1)
+       ON CONFLICT (authority_id, year) DO UPDATE SET last_seq = registration_number_counters.last_seq + 1
+       RETURNING last_seq
+     ), n AS (
+       UPDATE registrations SET number = ? || lpad(seq.last_seq::text, 6, '0')
+       FROM seq WHERE registrations.id = ? AND seq.last_seq <= 999999
+       RETURNING registrations.number, seq.last_seq
+     ), audited AS (
+       INSERT INTO audit_log (${columns.map(() => '??').join(', ')}) SELECT ${values.join(', ')} FROM n
+     )
+     SELECT number, last_seq FROM n`,
+    [
+      input.authorityId,
+      input.year,
+      registrationNumber(input.year, input.authorityId, 0).slice(0, -6),
+      input.registrationId,
+      ...columns,
+      ...(Object.values(input.audit) as Knex.Value[]),
+    ],
+  )
+  if (!rows[0]) throw new Error('registration number out of range (or the registration is gone)')
+  return { number: String(rows[0].number), seq: Number(rows[0].last_seq) }
 }
 
 /** Inserts unless an active registration of the applicant (or certificate) in the cycle exists. */

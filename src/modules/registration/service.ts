@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import type { Knex } from 'knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
@@ -8,7 +9,6 @@ import {
   canTransition,
   nextRegistrationAllowedOn,
   registrationCycle,
-  registrationNumber,
   tooSoonAfterApproval,
   transitionNamed,
   type RegistrationStatus,
@@ -80,10 +80,10 @@ export async function submitRegistration(
   if (!(await adoptDraft(trx, photoId, owner, 'id_photo')) && !(await ownsFile(trx, photoId, applicant.id)))
     return { errors: { _form: m.SUBMIT_REFUSALS.photoMissing } }
 
-  const seq = await repo.nextSequence(trx, authorityId, cycle)
-  const number = registrationNumber(cycle, authorityId, seq)
+  if (authorityId > 9999) throw new Error('authority id out of the 注册报名号 range')
   const id = await repo.insertRegistration(trx, {
-    number,
+    // provisional and unique until assignNumber, the transaction's last statement, replaces it
+    number: `P${input.actor.id ?? applicant.id}-${now.getTime()}-${crypto.randomUUID()}`,
     applicant_id: applicant.id,
     cycle,
     cert_number: cert.certNumber,
@@ -120,11 +120,16 @@ export async function submitRegistration(
       kind: 'registration',
       id,
     })
-  await services.audit.record(trx, input.actor, {
-    action: 'registration.submit',
-    targetType: 'registration',
-    targetId: id,
-    detail: { number, authorityId, pointId: Number(values.pointId), certNumber: cert.certNumber },
+  const { number } = await repo.assignNumber(trx, {
+    registrationId: id,
+    authorityId,
+    year: cycle,
+    audit: services.audit.row(input.actor, {
+      action: 'registration.submit',
+      targetType: 'registration',
+      targetId: id,
+      detail: { authorityId, pointId: Number(values.pointId), certNumber: cert.certNumber },
+    }),
   })
   return { id, number, existing: false }
 }
