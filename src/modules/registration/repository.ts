@@ -10,8 +10,27 @@ export interface Option {
   group?: string
 }
 
+// The code tables change only with the seeds (a deploy), and every wizard page shows several of
+// them: each database keeps them in memory for a minute (transactions read the table).
+const REF_TTL_MS = 60_000
+const refCache = new WeakMap<object, Map<string, { until: number; options: Promise<Option[]> }>>()
+
 /** ref_codes lists as select options (group → optgroup). */
 export async function refOptions(db: Conn, kind: string): Promise<Option[]> {
+  if ((db as Knex.Transaction).isTransaction) return readRefOptions(db, kind)
+  let byKind = refCache.get(db)
+  if (!byKind) refCache.set(db, (byKind = new Map()))
+  const now = Date.now()
+  let hit = byKind.get(kind)
+  if (!hit || hit.until <= now) {
+    hit = { until: now + REF_TTL_MS, options: readRefOptions(db, kind) }
+    byKind.set(kind, hit)
+    hit.options.catch(() => byKind.delete(kind))
+  }
+  return [...(await hit.options)]
+}
+
+async function readRefOptions(db: Conn, kind: string): Promise<Option[]> {
   const rows: { code: string; name: string; grp: string | null }[] = await db('ref_codes')
     .where({ kind })
     .orderBy('sort')

@@ -108,7 +108,19 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
   // For a signed-in applicant the table is the truth and the session only a copy: express-session
   // writes the whole session back after each request, so a request running alongside a step's POST
   // (a favicon, a second tab) could otherwise put back the progress from before that step.
-  async function current(req: Request): Promise<SessionWizard> {
+  // One load per request: a business's guard (engine.progress) and the step handler share it.
+  const loaded = new WeakMap<Request, Promise<SessionWizard>>()
+  function current(req: Request): Promise<SessionWizard> {
+    let state = loaded.get(req)
+    if (!state) {
+      state = load(req)
+      loaded.set(req, state)
+      state.catch(() => loaded.delete(req))
+    }
+    return state
+  }
+
+  async function load(req: Request): Promise<SessionWizard> {
     const inSession = slot(req)
     const owner = ownerOf(req)
     if (owner === undefined && inSession) return inSession
@@ -362,6 +374,7 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
   }
 
   async function abandon(req: Request): Promise<void> {
+    loaded.delete(req)
     const owner = ownerOf(req)
     if (owner !== undefined) await store.clear(owner, def.key)
     setSlot(req, undefined)
@@ -371,6 +384,7 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
     router,
     abandon,
     reset: (req) => {
+      loaded.delete(req)
       if (isDone(slot(req))) setSlot(req, undefined)
     },
     async progress(req) {
