@@ -19,6 +19,7 @@ import { filesRoutes } from './modules/files/routes'
 import { platformRoutes } from './modules/platform/routes'
 import { registrationRoutes } from './modules/registration/routes'
 import { bureauRoutes } from './modules/bureau/routes'
+import { certificationPublicRoutes } from './modules/certification/publicRoutes'
 import { registrationRecordRoutes } from './modules/registration/recordRoutes'
 import { registrationStaffRoutes } from './modules/registration/staffRoutes'
 import { staffRoutes } from './modules/staff/routes'
@@ -76,6 +77,7 @@ export function createApp(services: Services): express.Express {
   app.use(platformRoutes(services))
   app.use(registrationRecordRoutes(services))
   app.use(bureauRoutes(services))
+  app.use(certificationPublicRoutes(services))
   app.use(registrationRoutes(services))
   app.use('/staff/registrations', registrationStaffRoutes(services))
   app.use('/staff', staffRoutes(services))
