@@ -155,6 +155,21 @@ describe('wizard engine: errors (post/redirect/get)', () => {
     expect(harness.calls.saves).toBe(before + 1)
     expect((await progressRow(applicant.id)).data.values).toEqual({ agreement: { agree: 'yes' } })
   })
+
+  it('keeps a signed-in applicant’s answers in the table only; the session just names the run', async () => {
+    const { a, applicant } = await signedIn()
+    await fillIn(a)
+    const row = await progressRow(applicant.id)
+    expect(row.data.values.education.school).toBe('北京师范大学')
+    const sessions = await t
+      .db('session')
+      .whereRaw(`sess->>'realm' = 'applicant' AND (sess->>'userId')::bigint = ?`, [applicant.id])
+    expect(sessions.length).toBeGreaterThan(0)
+    for (const s of sessions) {
+      expect(JSON.stringify(s.sess)).not.toContain('北京师范大学')
+      expect(s.sess.wizards?.example).toEqual({ run: row.data.runId })
+    }
+  })
 })
 
 describe('wizard engine: answers, review and editing', () => {

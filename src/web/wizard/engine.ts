@@ -47,8 +47,9 @@ class Refused extends Error {
   }
 }
 
-const isDone = (s: SessionWizard | undefined): s is { done: { runId: string; location: string } } =>
-  !!s && 'done' in s
+type Done = { done: { runId: string; location: string } }
+const isDone = (s: SessionWizard | undefined): s is Done => !!s && 'done' in s
+const isMarker = (s: SessionWizard | undefined): s is { run: string } => !!s && 'run' in s
 
 // Values live in the session and the progress table as JSON: dates are kept as 年-月-日 strings.
 function jsonSafe<T extends object>(values: T): T {
@@ -105,12 +106,14 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
     req.session.wizards = all
   }
 
-  // For a signed-in applicant the table is the truth and the session only a copy: express-session
-  // writes the whole session back after each request, so a request running alongside a step's POST
-  // (a favicon, a second tab) could otherwise put back the progress from before that step.
+  // For a signed-in applicant the table is the truth and the session holds no copy of the answers,
+  // only the 'done' marker of a finished run: express-session writes the whole session back after
+  // each request, so a request running alongside a step's POST (a favicon, a second tab) could
+  // otherwise put back the progress from before that step — and a session carrying every answer
+  // would be read, hashed and rewritten on every request.
   // One load per request: a business's guard (engine.progress) and the step handler share it.
-  const loaded = new WeakMap<Request, Promise<SessionWizard>>()
-  function current(req: Request): Promise<SessionWizard> {
+  const loaded = new WeakMap<Request, Promise<Progress | Done>>()
+  function current(req: Request): Promise<Progress | Done> {
     let state = loaded.get(req)
     if (!state) {
       state = load(req)
@@ -120,24 +123,30 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
     return state
   }
 
-  async function load(req: Request): Promise<SessionWizard> {
+  async function load(req: Request): Promise<Progress | Done> {
     const inSession = slot(req)
     const owner = ownerOf(req)
-    if (owner === undefined && inSession) return inSession
+    if (owner === undefined && inSession && !isMarker(inSession)) return inSession
     const stored = owner === undefined ? null : await store.load(owner, def.key)
-    if (!stored && inSession) return inSession
-    const progress: Progress = stored ?? {
-      runId: crypto.randomUUID(),
+    if (stored && !('finished' in stored)) {
+      if (!isMarker(inSession) || inSession.run !== stored.runId) setSlot(req, { run: stored.runId })
+      return stored
+    }
+    if (isDone(inSession)) return inSession
+    const marked = isMarker(inSession) ? inSession.run : undefined
+    // A submit of this run finished while this request was on its way (a double click, a second tab).
+    if (marked && stored?.finished === marked)
+      return { done: { runId: marked, location: await def.doneRedirect(req) } }
+    const progress: Progress = {
+      runId: marked ?? crypto.randomUUID(),
       values: {},
       completed: [],
       history: [],
     }
-    if (!stored) {
-      const loaded = await def.load?.(req)
-      if (loaded?.values) progress.values = jsonSafe(loaded.values)
-      if (loaded?.completed) progress.completed = loaded.completed.filter((p) => byPath.has(p))
-    }
-    setSlot(req, progress)
+    const loaded = await def.load?.(req)
+    if (loaded?.values) progress.values = jsonSafe(loaded.values)
+    if (loaded?.completed) progress.completed = loaded.completed.filter((p) => byPath.has(p))
+    setSlot(req, owner === undefined ? progress : { run: progress.runId })
     return progress
   }
 
@@ -340,9 +349,9 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
         const i = r.indexOf(step.path)
         to = stepUrl(i !== -1 && i + 1 < r.length ? r[i + 1] : r[r.length - 1])
       }
-      setSlot(req, progress)
       const owner = ownerOf(req)
       if (owner !== undefined) await store.save(owner, def.key, progress)
+      else setSlot(req, progress)
       res.redirect(303, to)
     }),
   )

@@ -18,7 +18,8 @@ export function knexProgressStore(db: Knex, clock: Clock): ProgressStore {
   return {
     async load(ownerId, key) {
       const found = await db('wizard_progress').where(row(ownerId, key)).first('data')
-      return found && !isTombstone(found.data) ? (found.data as Progress) : null
+      if (!found) return null
+      return isTombstone(found.data) ? { finished: found.data.doneRunId } : (found.data as Progress)
     },
 
     async save(ownerId, key, progress) {

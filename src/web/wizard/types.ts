@@ -121,10 +121,15 @@ export interface Progress {
 }
 
 /** What the session keeps per wizard: the run in progress, or the mark of a finished one. */
-export type SessionWizard = Progress | { done: { runId: string; location: string } }
+export type SessionWizard =
+  | Progress
+  | { done: { runId: string; location: string } }
+  /** A signed-in owner's run: its answers live in the progress table, the session names the run. */
+  | { run: string }
 
 export interface ProgressStore {
-  load(ownerId: number, key: string): Promise<Progress | null>
+  /** The run in progress, or which run finished last (its tombstone), or null. */
+  load(ownerId: number, key: string): Promise<Progress | { finished: string } | null>
   save(ownerId: number, key: string, progress: Progress): Promise<void>
   clear(ownerId: number, key: string): Promise<void>
   /**
