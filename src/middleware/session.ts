@@ -103,15 +103,20 @@ const GET_SESSION_AND_APPLICANT = {
 }
 
 export function sessionMiddleware(services: Services): RequestHandler {
+  const store = new SessionStore(services.sessionPool, {
+    tableName: 'session',
+    pruneSessionInterval: services.config.env === 'test' ? false : 15 * 60,
+    errorLog: (...args: unknown[]) => services.logger.warn({ args: args.map(String) }, 'session store'),
+    // Expiry is ours (idle + absolute, see sessionTimeouts); a touch per request would be a write per request.
+    disableTouch: true,
+  })
+  // With no touch at all, express-session sends an unchanged session's response in one write; a
+  // store that has touch (even a disabled one) makes it hold back the last byte until the touch
+  // calls back, two socket writes per response.
+  Object.defineProperty(store, 'touch', { value: undefined })
   return session({
     name: 'jszg.sid',
-    store: new SessionStore(services.sessionPool, {
-      tableName: 'session',
-      pruneSessionInterval: services.config.env === 'test' ? false : 15 * 60,
-      errorLog: (...args: unknown[]) => services.logger.warn({ args: args.map(String) }, 'session store'),
-      // Expiry is ours (idle + absolute, see sessionTimeouts); a touch per request would be a write per request.
-      disableTouch: true,
-    }),
+    store,
     secret: services.config.sessionSecret,
     resave: false,
     saveUninitialized: false,
