@@ -29,7 +29,8 @@ export const BUSINESSES: Business[] = [
   {
     key: 'certification',
     name: '教师资格认定',
-    available: false,
+    available: true,
+    applyUrl: '/certification/start',
     lookups: [
       { text: '网报时间查询', href: '/certification/schedule' },
       { text: '确认点查询', href: '/certification/points' },

@@ -1,0 +1,297 @@
+import type { Knex } from 'knex'
+import type { Db } from '../../db/knex'
+import {
+  NATIONAL_MANDARIN_RULE,
+  TEACHERS_LAW_EDUCATION,
+  certificationNumber,
+  type CertificationStatus,
+  type EarlierApplication,
+  type EducationRules,
+  type MandarinRule,
+  type QualificationType,
+  type RestrictionEntry,
+  type RestrictionKind,
+} from '../../domain/certification'
+
+// The certification tables (migrations/20261128000100_certification.ts) and what the wizard reads
+// of the registries and settings. Applicant-facing queries are scoped by applicant_id.
+
+type Conn = Db | Knex.Transaction
+
+export interface Option {
+  value: string
+  text: string
+  group?: string
+}
+
+export async function refOptions(db: Conn, kind: string): Promise<Option[]> {
+  const rows: { code: string; name: string; grp: string | null }[] = await db('ref_codes')
+    .where({ kind })
+    .orderBy('sort')
+    .select('code', 'name', 'grp')
+  return rows.map((r) => ({ value: r.code, text: r.name, ...(r.grp ? { group: r.grp } : {}) }))
+}
+
+export async function regionOptions(db: Conn, parent: string | null): Promise<Option[]> {
+  const q = db('ref_regions').orderBy('code').select('code', 'name')
+  const rows: { code: string; name: string }[] = parent
+    ? await q.where({ parent_code: parent, level: 2 })
+    : await q.where({ level: 1 })
+  return rows.map((r) => ({ value: r.code, text: r.name }))
+}
+
+// ---- the applicant's records ----------------------------------------------------------------------
+
+export interface ExamPassRow {
+  certNumber: string
+  type: string
+  subject: string
+  validUntil: string
+}
+
+/** 考试合格证明 in the registry under the applicant's name and document number. */
+export async function examPassesOf(
+  db: Conn,
+  who: { name: string; doc_number: string },
+): Promise<ExamPassRow[]> {
+  const rows = await db('registry_exam_passes')
+    .where({ doc_number: who.doc_number.toUpperCase(), name: who.name })
+    .orderBy('valid_until', 'desc')
+    .select(
+      'cert_number',
+      'qualification_type',
+      'subject',
+      db.raw(`to_char(valid_until, 'YYYY-MM-DD') AS until`),
+    )
+  return rows.map((r) => ({
+    certNumber: r.cert_number,
+    type: r.qualification_type,
+    subject: r.subject,
+    validUntil: r.until,
+  }))
+}
+
+export interface InfoItem {
+  id: number
+  certNumber: string
+  status: 'verified' | 'pending' | 'rejected'
+  details: Record<string, string>
+}
+
+export async function infoItemsOf(
+  db: Conn,
+  applicantId: number,
+  kind: 'mandarin' | 'education' | 'degree',
+): Promise<InfoItem[]> {
+  const rows = await db('info_items')
+    .where({ applicant_id: applicantId, kind })
+    .orderBy('created_at')
+    .orderBy('id')
+    .select('id', 'cert_number', 'status', 'details')
+  return rows.map((r) => ({
+    id: Number(r.id),
+    certNumber: r.cert_number,
+    status: r.status,
+    details: r.details,
+  }))
+}
+
+export interface StudentStatus {
+  id: number
+  school: string
+  major: string
+  level: string
+  fullTime: boolean
+  status: string
+  expectedGraduation: string
+}
+
+export async function studentStatusOf(db: Conn, applicantId: number): Promise<StudentStatus[]> {
+  const rows = await db('info_student_status')
+    .where({ applicant_id: applicantId })
+    .orderBy('school')
+    .select('*', db.raw(`to_char(expected_graduation, 'YYYY-MM-DD') AS until`))
+  return rows.map((r) => ({
+    id: Number(r.id),
+    school: r.school,
+    major: r.major,
+    level: r.level,
+    fullTime: !!r.full_time,
+    status: r.status,
+    expectedGraduation: r.until,
+  }))
+}
+
+/** Types of the teacher certificates the registry holds for the applicant (never the same type twice). */
+export async function heldTypes(db: Conn, who: { name: string; doc_number: string }): Promise<string[]> {
+  const rows = await db('registry_certificates')
+    .where({ doc_number: who.doc_number.toUpperCase(), holder_name: who.name })
+    .distinct('qualification_type')
+  return rows.map((r) => String(r.qualification_type))
+}
+
+export async function restrictionsOf(
+  db: Conn,
+  who: { doc_type: string; doc_number: string },
+): Promise<RestrictionEntry[]> {
+  const rows = await db('restriction_list')
+    .where({ doc_type: who.doc_type, doc_number: who.doc_number.toUpperCase() })
+    .select('kind', db.raw(`to_char(listed_on, 'YYYY-MM-DD') AS listed`))
+  return rows.map((r) => ({ kind: r.kind as RestrictionKind, listedOn: r.listed }))
+}
+
+export async function earlierApplications(db: Conn, applicantId: number): Promise<EarlierApplication[]> {
+  const rows = await db('certification_applications')
+    .where({ applicant_id: applicantId })
+    .select('number', 'qualification_type', 'year', 'status')
+  return rows.map((r) => ({
+    number: r.number,
+    type: r.qualification_type as QualificationType,
+    year: Number(r.year),
+    status: r.status as CertificationStatus,
+  }))
+}
+
+// ---- rules kept as data (settings), with the law as the default -----------------------------------
+
+async function setting(db: Conn, key: string): Promise<unknown> {
+  return (await db('settings').where({ key }).first('value'))?.value
+}
+
+/** The province's Mandarin rule (settings key certification_mandarin_rule), else the national one. */
+export async function mandarinRule(db: Conn): Promise<MandarinRule> {
+  const v = await setting(db, 'certification_mandarin_rule')
+  return v && typeof v === 'object'
+    ? { ...NATIONAL_MANDARIN_RULE, ...(v as Partial<MandarinRule>) }
+    : NATIONAL_MANDARIN_RULE
+}
+
+/** The province's education table (settings key certification_education_rules), else art. 11. */
+export async function educationRules(db: Conn): Promise<EducationRules> {
+  const v = await setting(db, 'certification_education_rules')
+  return v && typeof v === 'object'
+    ? { ...TEACHERS_LAW_EDUCATION, ...(v as Partial<EducationRules>) }
+    : TEACHERS_LAW_EDUCATION
+}
+
+/** An instance setting holding text (one paragraph per line), if the administrator set it. */
+export async function settingLines(db: Conn, key: string): Promise<string[] | undefined> {
+  const v = await setting(db, key)
+  if (typeof v !== 'string' || !v.trim()) return undefined
+  return v
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+}
+
+// ---- applications ---------------------------------------------------------------------------------
+
+export interface ApplicationRow {
+  id: number
+  number: string
+  applicant_id: number
+  year: number
+  authority_id: number
+  point_id: number
+  qualification_type: QualificationType
+  subject: string
+  exam_route: 'national_exam' | 'non_national'
+  exam_pass_number: string | null
+  status: CertificationStatus
+  data: Record<string, unknown>
+  photo_file_id: string
+  commitment_file_id: string
+  commitment_crop_file_id: string
+  collection: 'on_site' | 'post'
+  submitted_at: Date
+  updated_at: Date
+  certificate_number: string | null
+}
+
+export type NewApplication = Omit<ApplicationRow, 'id' | 'certificate_number'>
+
+/**
+ * Inserts unless the database's own rules refuse it (one type per year, never the same type twice):
+ * then undefined, and the caller rolls back.
+ */
+export async function insertApplication(
+  trx: Knex.Transaction,
+  row: NewApplication,
+): Promise<number | undefined> {
+  const { rows } = await trx.raw(
+    `${trx('certification_applications')
+      .insert({ ...row, data: JSON.stringify(row.data) })
+      .toQuery()} ON CONFLICT DO NOTHING RETURNING id`,
+  )
+  return rows[0] ? Number(rows[0].id) : undefined
+}
+
+export async function insertHistory(
+  trx: Conn,
+  row: { application_id: number; to_status: CertificationStatus; actor_id: number; at: Date },
+): Promise<void> {
+  await trx('certification_status_history').insert({ ...row, from_status: null, actor_kind: 'applicant' })
+}
+
+/**
+ * Gives the application its 报名号 and writes the audit entry (with the number) in one statement.
+ * The counter row of the authority and year stays locked until COMMIT, so call this last in the
+ * transaction; a rollback takes the number back (no gaps).
+ */
+export async function assignNumber(
+  trx: Knex.Transaction,
+  input: { applicationId: number; authorityId: number; year: number; audit: Record<string, unknown> },
+): Promise<string> {
+  const columns = Object.keys(input.audit)
+  const values = columns.map((c) =>
+    c === 'detail' ? "jsonb_set(?::jsonb, '{number}', to_jsonb(n.number))" : '?',
+  )
+  const { rows } = await trx.raw(
+    `WITH seq AS (
+       INSERT INTO certification_number_counters (authority_id, year, last_seq) VALUES (?, ?, 1)
+       ON CONFLICT (authority_id, year) DO UPDATE SET last_seq = certification_number_counters.last_seq + 1
+       RETURNING last_seq
+     ), n AS (
+       UPDATE certification_applications SET number = ? || lpad(seq.last_seq::text, 7, '0')
+       FROM seq WHERE certification_applications.id = ? AND seq.last_seq <= 9999999
+       RETURNING certification_applications.number
+     ), audited AS (
+       INSERT INTO audit_log (${columns.map(() => '??').join(', ')}) SELECT ${values.join(', ')} FROM n
+     )
+     SELECT number FROM n`,
+    [
+      input.authorityId,
+      input.year,
+      certificationNumber(input.year, input.authorityId, 1).slice(0, -7),
+      input.applicationId,
+      ...columns,
+      ...(Object.values(input.audit) as Knex.Value[]),
+    ],
+  )
+  if (!rows[0]) throw new Error('application number out of range (or the application is gone)')
+  return String(rows[0].number)
+}
+
+export async function applicationOf(
+  db: Conn,
+  id: number,
+  applicantId: number,
+): Promise<ApplicationRow | undefined> {
+  if (!Number.isSafeInteger(id)) return undefined
+  return db('certification_applications').where({ id, applicant_id: applicantId }).first()
+}
+
+/** The applicant's latest application (where a finished run leads). */
+export async function latestApplication(db: Conn, applicantId: number): Promise<{ id: number } | undefined> {
+  const row = await db('certification_applications')
+    .where({ applicant_id: applicantId })
+    .orderBy('submitted_at', 'desc')
+    .orderBy('id', 'desc')
+    .first('id')
+  return row ? { id: Number(row.id) } : undefined
+}
+
+export async function applicationsOf(db: Conn, applicantId: number): Promise<ApplicationRow[]> {
+  return db('certification_applications').where({ applicant_id: applicantId }).orderBy('submitted_at', 'desc')
+}
+

@@ -1,0 +1,186 @@
+import { Router, type Request } from 'express'
+import type { Services } from '../../services'
+import type { Actor } from '../../services/audit'
+import { requireApplicant, requireVerified } from '../../middleware/auth'
+import { certificationStatusLabel, qualificationTypeLabel } from '../../domain/certification'
+import { maskDocNumber } from '../../domain/idNumber'
+import { shanghaiDateTime } from '../../domain/time'
+import { clientIp, handler } from '../../web/async'
+import { createWizard, type WizardEngine } from '../../web/wizard/engine'
+import * as bureau from './bureau'
+import * as m from './messages'
+import * as repo from './repository'
+import { submitCertification } from './service'
+import { BASE, applicantOf, certificationSteps } from './steps'
+
+export const START = '/certification/start'
+export const RECORDS = '/certification/records'
+const CLOSED = '/certification/closed'
+/** The public 网报时间查询's choice, as query parameters of 报名. */
+const PREFILL = ['province', 'city', 'type', 'authority', 'point'] as const
+
+const STEP_BAR = [
+  'agreement',
+  'conditions',
+  'authority',
+  'information',
+  'commitment-scan',
+  'collection',
+  'resume',
+  'review',
+  'notices',
+  'commitment',
+]
+
+const actorOf = (req: Request): Actor => ({
+  kind: 'applicant',
+  id: Number(req.applicant!.id),
+  label: maskDocNumber(req.applicant!.doc_number),
+  ip: clientIp(req),
+  userAgent: req.get('user-agent'),
+})
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '')
+
+/** 教师资格认定: the wizard (/certification/apply/...), the 申报提醒 and the minimal record page. */
+export function certificationRoutes(services: Services): Router {
+  const { db, clock } = services
+  const steps = certificationSteps(services)
+  const titles = Object.fromEntries(steps.map((s) => [s.path, s.title]))
+
+  // The guard asks the engine for the run in progress (it runs on requests, after this is built).
+  const engine: WizardEngine = createWizard(
+    {
+      key: 'certification',
+      basePath: BASE,
+      title: m.WIZARD_TITLE,
+      notice: m.NOTICE,
+      steps,
+      stepBar: STEP_BAR.map((s) => ({ label: titles[s], steps: [s] })),
+      load: (req) => {
+        const q = req.query as Record<string, unknown>
+        if (!PREFILL.some((k) => typeof q[k] === 'string')) return null
+        return {
+          values: {
+            conditions: { examRoute: 'non_national', qualificationType: str(q.type) },
+            authority: {
+              provinceCode: str(q.province),
+              cityCode: str(q.city),
+              authorityId: str(q.authority),
+              pointId: str(q.point),
+            },
+          },
+        }
+      },
+      // Every page re-checks the chosen authority's window once it is chosen.
+      guard: async (req) => {
+        const progress = await engine.progress(req)
+        const authorityId = Number(progress?.values.authority?.authorityId)
+        if (progress?.completed.includes('authority') && authorityId) {
+          const window = await bureau.windowFor(db, authorityId, clock.now())
+          if (!bureau.isWindowOpen(window, clock.now())) return `${CLOSED}?authority=${authorityId}`
+        }
+        return null
+      },
+      async onComplete(req, values, { trx }) {
+        const outcome = await submitCertification(trx, services, {
+          applicant: applicantOf(req),
+          actor: actorOf(req),
+          values,
+        })
+        if ('errors' in outcome) return outcome
+        return `${RECORDS}/${outcome.id}/reminder`
+      },
+      doneRedirect: async (req) => {
+        const latest = await repo.latestApplication(db, Number(req.applicant!.id))
+        return latest ? `${RECORDS}/${latest.id}` : '/platform'
+      },
+    },
+    { db, clock },
+  )
+
+  const router = Router()
+  router.use(['/certification/start', BASE, RECORDS, CLOSED], requireApplicant, requireVerified)
+
+  // 报名: a new run (the look-up's choices pre-fill it).
+  router.get(START, (req, res) => {
+    engine.reset(req)
+    const qs = new URLSearchParams()
+    for (const k of PREFILL) if (typeof req.query[k] === 'string') qs.set(k, req.query[k] as string)
+    res.redirect(303, qs.size ? `${BASE}?${qs}` : BASE)
+  })
+
+  router.use(engine.router)
+
+  router.get(
+    CLOSED,
+    handler(async (req, res) => {
+      const authority = await bureau.authorityById(db, Number(req.query.authority) || 0)
+      const window = authority ? await bureau.windowFor(db, authority.id, clock.now()) : undefined
+      res.render('pages/registration/closed.njk', {
+        pageTitle: m.WINDOW_CLOSED,
+        message: window ? m.WINDOW_CLOSED : m.NO_PLAN,
+        authority,
+        window: window && { start: shanghaiDateTime(window.start), end: shanghaiDateTime(window.end) },
+      })
+    }),
+  )
+
+  async function recordView(req: Request) {
+    const row = await repo.applicationOf(db, Number(req.params.id), Number(req.applicant!.id))
+    if (!row) return undefined
+    const authority = await bureau.authorityById(db, Number(row.authority_id))
+    const point = await bureau.pointById(db, Number(row.point_id))
+    return {
+      row,
+      data: row.data,
+      typeText: qualificationTypeLabel(row.qualification_type),
+      statusText: certificationStatusLabel(row.status),
+      authority,
+      point: point && {
+        ...point,
+        confirmTime:
+          point.confirm_start && point.confirm_end
+            ? `${shanghaiDateTime(point.confirm_start)} 至 ${shanghaiDateTime(point.confirm_end)}`
+            : '',
+      },
+      collectionText: m.COLLECTION[row.collection],
+      submittedAt: shanghaiDateTime(row.submitted_at),
+    }
+  }
+
+  router.get(
+    `${RECORDS}/:id/reminder`,
+    handler(async (req, res, next) => {
+      const view = await recordView(req)
+      if (!view) return next()
+      res.set('Cache-Control', 'no-store')
+      res.render('pages/certification/reminder.njk', {
+        ...view,
+        pageTitle: `${m.STEP_TITLES.reminder} - ${m.WIZARD_TITLE}`,
+        stepBar: [...STEP_BAR.map((s) => titles[s]), m.STEP_TITLES.reminder].map((label, i) => ({
+          label,
+          current: i === STEP_BAR.length,
+          done: i < STEP_BAR.length,
+        })),
+        reminder: view.authority?.reminder
+          ? view.authority.reminder.split(/\r?\n/).filter(Boolean)
+          : ((await repo.settingLines(db, 'certification_reminder')) ?? m.REMINDER_DEFAULT),
+      })
+    }),
+  )
+
+  router.get(
+    `${RECORDS}/:id`,
+    handler(async (req, res, next) => {
+      const view = await recordView(req)
+      if (!view) return next()
+      res.render('pages/certification/record.njk', {
+        ...view,
+        pageTitle: `教师资格认定信息 - ${view.row.number}`,
+      })
+    }),
+  )
+
+  return router
+}
