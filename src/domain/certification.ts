@@ -1,3 +1,4 @@
+import { transitionTable, type TransitionActor, type TransitionRule } from './transitions'
 import { MANDARIN_GRADES, type MandarinGrade } from './mandarin'
 import { shanghaiDate } from './time'
 import { DEFAULT_QUALIFICATION_TYPES, type AuthorityLevel } from './windows'
@@ -329,20 +330,12 @@ export const INACTIVE_STATUSES: readonly CertificationStatus[] = ['rejected']
 export const isActive = (s: CertificationStatus): boolean => !INACTIVE_STATUSES.includes(s)
 
 /** Who decides: the applicant, the confirmation point (确认点) or the authority (认定机构). */
-export type TransitionActor = 'applicant' | 'point' | 'authority'
+export type { TransitionActor }
 
 export type TransitionName =
   'confirm' | 'fail_confirmation' | 'materials_complete' | 'approve' | 'reject' | 'return_for_correction'
 
-export interface Transition {
-  name: TransitionName
-  label: string
-  from: readonly CertificationStatus[]
-  to: CertificationStatus
-  by: readonly TransitionActor[]
-  /** A reason (or, for 确认未通过, the missing materials) must be given. */
-  reasonRequired: boolean
-}
+export type Transition = TransitionRule<CertificationStatus, TransitionName>
 
 /**
  * The transitions table (issue 6): 网报待确认 → (point) 待审核 | 确认未通过 (missing materials listed) →
@@ -400,22 +393,10 @@ export const TRANSITIONS: readonly Transition[] = [
   },
 ]
 
-export const transitionNamed = (name: string): Transition | undefined =>
-  TRANSITIONS.find((t) => t.name === name)
-
-/** The transitions `actor` may make from `status`. */
-export const transitionsFrom = (status: CertificationStatus, actor: TransitionActor): Transition[] =>
-  TRANSITIONS.filter((t) => t.from.includes(status) && t.by.includes(actor))
-
-/** Whether `actor` may make transition `name` from `status`; the target status if so. */
-export function canTransition(
-  status: CertificationStatus,
-  name: TransitionName,
-  actor: TransitionActor,
-): CertificationStatus | null {
-  const t = transitionNamed(name)
-  return t && t.from.includes(status) && t.by.includes(actor) ? t.to : null
-}
+export const { transitionNamed, transitionsFrom, canTransition } = transitionTable<
+  CertificationStatus,
+  TransitionName
+>(TRANSITIONS)
 
 /** The applicant may change the application only while 网报待确认 (SPEC "Certification"). */
 export const applicantMayEdit = (s: CertificationStatus): boolean => s === 'pending_confirmation'

@@ -1,3 +1,4 @@
+import { transitionTable, type TransitionActor, type TransitionRule } from './transitions'
 import { shanghaiDate } from './time'
 
 // 中小学教师资格定期注册: statuses, who may move an application between them, cycles and the
@@ -41,7 +42,7 @@ export const FINAL_STATUSES: readonly RegistrationStatus[] = [
 ]
 
 /** Who decides: the applicant (editing), the confirmation point (确认点) or the authority (注册机构). */
-export type TransitionActor = 'applicant' | 'point' | 'authority'
+export type { TransitionActor }
 
 export type TransitionName =
   | 'confirm'
@@ -55,15 +56,7 @@ export type TransitionName =
   | 'return_for_correction'
   | 'change_authority'
 
-export interface Transition {
-  name: TransitionName
-  label: string
-  from: readonly RegistrationStatus[]
-  to: RegistrationStatus
-  by: readonly TransitionActor[]
-  /** A reason (or, for 确认未通过, the missing materials) must be given. */
-  reasonRequired: boolean
-}
+export type Transition = TransitionRule<RegistrationStatus, TransitionName>
 
 /**
  * The transitions table (SPEC "Periodic registration" as "Details from the manuals" refines it).
@@ -154,22 +147,10 @@ export const TRANSITIONS: readonly Transition[] = [
   },
 ]
 
-export const transitionNamed = (name: string): Transition | undefined =>
-  TRANSITIONS.find((t) => t.name === name)
-
-/** The transitions `actor` may make from `status`. */
-export const transitionsFrom = (status: RegistrationStatus, actor: TransitionActor): Transition[] =>
-  TRANSITIONS.filter((t) => t.from.includes(status) && t.by.includes(actor))
-
-/** Whether `actor` may make transition `name` from `status`; the target status if so. */
-export function canTransition(
-  status: RegistrationStatus,
-  name: TransitionName,
-  actor: TransitionActor,
-): RegistrationStatus | null {
-  const t = transitionNamed(name)
-  return t && t.from.includes(status) && t.by.includes(actor) ? t.to : null
-}
+export const { transitionNamed, transitionsFrom, canTransition } = transitionTable<
+  RegistrationStatus,
+  TransitionName
+>(TRANSITIONS)
 
 /** The applicant may change everything only while 网报待确认 (and, checked elsewhere, before the point's 确认结束时间). */
 export const applicantMayEdit = (s: RegistrationStatus): boolean => s === 'pending_confirmation'
