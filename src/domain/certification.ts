@@ -1,4 +1,5 @@
 import { transitionTable, type TransitionActor, type TransitionRule } from './transitions'
+import { PROVINCE_PREFIXES } from './idNumber'
 import { MANDARIN_GRADES, type MandarinGrade } from './mandarin'
 import { shanghaiDate } from './time'
 import { DEFAULT_QUALIFICATION_TYPES, type AuthorityLevel } from './windows'
@@ -445,12 +446,6 @@ export function certificationNumber(year: number, authorityId: number, seq: numb
     throw new RangeError('application number out of range')
   return `${year}${String(authorityId).padStart(4, '0')}${String(seq).padStart(7, '0')}`
 }
-
-/** Province prefixes of the administrative division codes (as GB 11643 lists them, REFERENCE.md). */
-const PROVINCE_PREFIXES = new Set([
-  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61,
-  62, 63, 64, 65, 71, 81, 82,
-])
 
 export const isProvincePrefix = (p: string): boolean => /^\d{2}$/.test(p) && PROVINCE_PREFIXES.has(Number(p))
 

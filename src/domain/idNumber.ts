@@ -34,7 +34,8 @@ export const DOC_MESSAGES = {
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 const CHECK_CHARS = '10X98765432'
 
-const ID_CARD_REGIONS = new Set([
+/** The 2-digit province prefixes of GB/T 2260 that ID numbers (and certificate numbers) begin with. */
+export const PROVINCE_PREFIXES: ReadonlySet<number> = new Set([
   ...range(11, 15),
   ...range(21, 23),
   ...range(31, 37),
@@ -116,7 +117,8 @@ export function checkDocNumber(type: DocType, number: string, today: Date | stri
     case 'id_card':
       if (!/^\d{17}[\dX]$/.test(number)) return { ok: false, error: DOC_MESSAGES.idFormat }
       if (number.startsWith('83')) return { ok: false, error: DOC_MESSAGES.idIsResidencePermit }
-      if (!ID_CARD_REGIONS.has(Number(number.slice(0, 2)))) return { ok: false, error: DOC_MESSAGES.idRegion }
+      if (!PROVINCE_PREFIXES.has(Number(number.slice(0, 2))))
+        return { ok: false, error: DOC_MESSAGES.idRegion }
       return checkGb11643(number, todayDate, {
         checksum: DOC_MESSAGES.idChecksum,
         birthDate: DOC_MESSAGES.idBirthDate,
