@@ -94,6 +94,60 @@ const resume = {
   rowReferee: ['李老师', '王校长'],
 }
 
+/** The value of the page's input named `name` (hidden or not). */
+const hidden = (html: string, name: string) => {
+  const input = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0] ?? ''
+  return /value="([^"]*)"/.exec(input)?.[1] ?? ''
+}
+
+/** Step 5: upload and preview the scan, choose the dashed box (by numbers, or two corner clicks), save. */
+async function commitmentStep(a: Agent, how: 'numbers' | 'clicks' = 'numbers') {
+  const form = await page(a, 'commitment-scan')
+  const uploaded = await a
+    .post(`${BASE}/commitment-scan`)
+    .field('_csrf', csrfFrom(form.text))
+    .field('_action', 'preview')
+    .attach('commitment', await commitmentScan(), { filename: 'scan.jpg', contentType: 'image/jpeg' })
+  let shown = (await a.get(uploaded.headers.location)).text
+  const scan = hidden(shown, 'commitmentFileId')
+  expect(scan).toMatch(/^[0-9a-f-]{36}$/)
+  const send = (fields: Record<string, string>) =>
+    a
+      .post(`${BASE}/commitment-scan`)
+      .type('form')
+      .send({
+        commitmentFileId: scan,
+        cropSourceId: hidden(shown, 'cropSourceId'),
+        ...fields,
+        _csrf: csrfFrom(shown),
+      })
+  if (how === 'numbers') {
+    const cut = await send({
+      _action: 'crop',
+      cropLeft: '100',
+      cropTop: '80',
+      cropWidth: '900',
+      cropHeight: '700',
+    })
+    shown = (await a.get(cut.headers.location)).text
+  } else {
+    // The scan (1200 px) is drawn 600 px wide: clicks at (50, 40) and (500, 390) → 100,80 and 1000,780.
+    const first = await send({ 'corner.x': '50', 'corner.y': '40' })
+    shown = (await a.get(first.headers.location)).text
+    expect(shown).toContain('已选择第一个角')
+    const second = await send({ cropFirst: hidden(shown, 'cropFirst'), 'corner.x': '500', 'corner.y': '390' })
+    shown = (await a.get(second.headers.location)).text
+  }
+  expect(shown).toContain('裁剪后的个人承诺书预览')
+  return send({
+    cropFileId: hidden(shown, 'cropFileId'),
+    cropLeft: hidden(shown, 'cropLeft'),
+    cropTop: hidden(shown, 'cropTop'),
+    cropWidth: hidden(shown, 'cropWidth'),
+    cropHeight: hidden(shown, 'cropHeight'),
+  })
+}
+
 /** Steps 1–3. */
 async function toInformation(w: Who) {
   const { a } = w
@@ -110,9 +164,7 @@ async function walk(w: Who) {
   expect((await upload(a, 'information', 'photo', await idPhoto(), goodInformation())).headers.location).toBe(
     `${BASE}/commitment-scan`,
   )
-  expect((await upload(a, 'commitment-scan', 'commitment', await commitmentScan())).headers.location).toBe(
-    `${BASE}/collection`,
-  )
+  expect((await commitmentStep(a)).headers.location).toBe(`${BASE}/collection`)
   expect((await post(a, 'collection', { collection: 'on_site' })).headers.location).toBe(`${BASE}/resume`)
   expect((await post(a, 'resume', resume)).headers.location).toBe(`${BASE}/review`)
   expect((await post(a, 'review', {})).headers.location).toBe(`${BASE}/notices`)
@@ -342,11 +394,33 @@ describe('certification wizard', () => {
     expect(await t.db('certification_applications').where({ applicant_id: w.applicant.id })).toHaveLength(0)
   })
 
+  it('crops the 个人承诺书 by two corner clicks, and refuses to go on without a crop', async () => {
+    const w = await signedIn()
+    await toInformation(w)
+    await upload(w.a, 'information', 'photo', await idPhoto(), goodInformation())
+    const noCrop = await upload(w.a, 'commitment-scan', 'commitment', await commitmentScan())
+    expect(await refusedOn(w.a, noCrop, 'commitment-scan')).toContain('请在扫描件上点击虚线框的两个对角')
+    expect((await commitmentStep(w.a, 'clicks')).headers.location).toBe(`${BASE}/collection`)
+    const saved = await t
+      .db('wizard_progress')
+      .where({ applicant_id: w.applicant.id, wizard_key: 'certification' })
+      .first()
+    const step = saved.data.values['commitment-scan']
+    expect([step.cropLeft, step.cropTop, step.cropWidth, step.cropHeight]).toEqual([
+      '100',
+      '80',
+      '900',
+      '700',
+    ])
+    const crop = await t.db('files').where({ id: step.commitmentCropFileId }).first()
+    expect(crop.kind).toBe('commitment_crop')
+  })
+
   it('offers 邮寄 only where the authority posts certificates, and checks the postal details', async () => {
     const w = await signedIn()
     await toInformation(w)
     await upload(w.a, 'information', 'photo', await idPhoto(), goodInformation())
-    await upload(w.a, 'commitment-scan', 'commitment', await commitmentScan())
+    await commitmentStep(w.a)
     const bad = {
       collection: 'post',
       recipient: '',
@@ -371,7 +445,7 @@ describe('certification wizard', () => {
     const w = await signedIn()
     await toInformation(w)
     await upload(w.a, 'information', 'photo', await idPhoto(), goodInformation())
-    await upload(w.a, 'commitment-scan', 'commitment', await commitmentScan())
+    await commitmentStep(w.a)
     await post(w.a, 'collection', { collection: 'on_site' })
     const form = await page(w.a, 'resume')
     expect(form.text).toContain('name="_action" value="addRow"')

@@ -84,9 +84,11 @@ export const PHOTO_HINT =
 export const TECHNICAL_TITLE_NONE = '无'
 
 export const COMMITMENT_SCAN_INTRO = [
-  '请下载《个人承诺书》并按要求完成相关操作后，上传完整图片（图片大小小于200K，格式为jpg格式）。',
+  '请下载《个人承诺书》并按要求完成相关操作后，上传完整图片（图片大小小于200K，格式为jpg格式）；利用“选择框”将个人承诺书图片中虚线框中的内容完整选择后（包含文字部分及签名和日期），点击【下一步】。',
   '注意：个人照片和个人承诺书上传后，请务必检查是否清晰完整，如不清晰不完整，请务必重新上传符合要求的个人照片和个人承诺书，否则会影响教师资格认定申请表的生成与打印，影响后续认定审核工作。',
 ]
+
+export const SCAN_MISSING = '请上传个人承诺书扫描件'
 
 export const COLLECTION = { on_site: '现场领取', post: '邮寄' } as const
 export const COLLECTION_HINT =

@@ -290,8 +290,3 @@ export async function latestApplication(db: Conn, applicantId: number): Promise<
     .first('id')
   return row ? { id: Number(row.id) } : undefined
 }
-
-export async function applicationsOf(db: Conn, applicantId: number): Promise<ApplicationRow[]> {
-  return db('certification_applications').where({ applicant_id: applicantId }).orderBy('submitted_at', 'desc')
-}
-

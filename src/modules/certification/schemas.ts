@@ -82,9 +82,19 @@ export const informationSchema = Joi.object({
   photoFileId: Joi.string().allow(''),
 })
 
+const cropValue = Joi.string().trim().max(40).allow('')
+
+/** 个人承诺书: the scan and the dashed box chosen on it (src/web/crop.ts's posted names). */
 export const commitmentScanSchema = Joi.object({
-  commitmentFileId: Joi.string().allow(''),
-  commitmentCropFileId: Joi.string().allow(''),
+  commitmentFileId: cropValue,
+  commitmentCropFileId: cropValue,
+  cropFileId: cropValue,
+  cropSourceId: cropValue,
+  cropFirst: cropValue,
+  cropLeft: cropValue,
+  cropTop: cropValue,
+  cropWidth: cropValue,
+  cropHeight: cropValue,
 })
 
 export const collectionSchema = Joi.object({

@@ -3,8 +3,8 @@ import type { Services } from '../../services'
 import { DOC_TYPE_LABELS, checkDocNumber, type DocType } from '../../domain/idNumber'
 import { QUALIFICATION_TYPES, isQualificationType, qualificationTypeLabel } from '../../domain/certification'
 import { shanghaiDate } from '../../domain/time'
-import { cropStoredImage } from '../../services/uploads'
 import { clientIp } from '../../web/async'
+import { cropActionOf, cropErrors, cropField, cropRedisplay, type CropOptions } from '../../web/crop'
 import type { FieldErrors } from '../../web/forms'
 import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
 import type { Step, Values } from '../../web/wizard/types'
@@ -37,6 +37,12 @@ export const applicantOf = (req: Request): Applicant => {
   return { id: Number(a.id), name: a.name, doc_type: a.doc_type, doc_number: a.doc_number }
 }
 const owner = (req: Request) => ({ kind: 'applicant' as const, id: Number(req.applicant!.id) })
+const cropOptions = (req: Request): CropOptions => ({
+  sourceField: 'commitmentFileId',
+  sourceKind: 'commitment_scan',
+  kind: 'commitment_crop',
+  owner: owner(req),
+})
 
 /** Select fields of 认定信息 and their ref_codes lists. */
 const INFO_LISTS: Record<string, string> = {
@@ -288,16 +294,21 @@ export function certificationSteps(services: Services): Step[] {
       path: 'commitment-scan',
       title: m.STEP_TITLES.commitmentScan,
       schema: commitmentScanSchema,
-      beforeRender: async (req, values, shown) => ({
-        multipart: true,
-        intro: m.COMMITMENT_SCAN_INTRO,
-        upload: await uploadField(db, {
-          field: 'commitment',
-          kind: 'commitment_scan',
-          owner: owner(req),
-          values: { ...shown, commitmentFileId: shown.commitmentFileId ?? values.commitmentFileId },
-        }),
-      }),
+      beforeRender: async (req, values, shown) => {
+        const posted = { ...shown, commitmentFileId: shown.commitmentFileId ?? values.commitmentFileId }
+        const crop = await cropField(db, { ...cropOptions(req), values: posted })
+        return {
+          multipart: true,
+          intro: m.COMMITMENT_SCAN_INTRO,
+          upload: await uploadField(db, {
+            field: 'commitment',
+            kind: 'commitment_scan',
+            owner: owner(req),
+            values: posted,
+          }),
+          crop,
+        }
+      },
       redisplay: {
         preview: async (posted, req) => {
           const received = await receiveUpload(db, req, {
@@ -312,7 +323,10 @@ export function certificationSteps(services: Services): Step[] {
             commitmentError: uploadError(received) ?? '',
           }
         },
+        ...cropRedisplay(db, (req) => ({ ...cropOptions(req), now: clock.now() })),
       },
+      // A click on the scan (an <input type="image">) posts corner.x / corner.y and no _action.
+      redisplayAction: (body) => cropActionOf(body),
       beforeSave: async (req, value) => {
         const received = await receiveUpload(db, req, {
           field: 'commitment',
@@ -320,27 +334,28 @@ export function certificationSteps(services: Services): Step[] {
           owner: owner(req),
           now: clock.now(),
         })
-        const error = uploadError(received)
-        if (error || received.status === 'none' || !received.file)
-          return { commitment: error ?? m.SUBMIT_REFUSALS.filesMissing }
-        // Until the dashed-box selection (src/web/crop.ts) is plugged in, the crop is the whole scan,
-        // stored as its own image as the printed form expects.
-        const file = received.file
-        const crop = await cropStoredImage(db, {
-          sourceId: file.id,
-          sourceKind: 'commitment_scan',
-          owner: owner(req),
-          rect: { left: 0, top: 0, width: file.width ?? 0, height: file.height ?? 0 },
-          kind: 'commitment_crop',
-          now: clock.now(),
-        })
-        if (!crop.ok) return { commitment: crop.error }
-        value.commitmentFileId = file.id
-        value.commitmentCropFileId = crop.file.id
+        if (received.status === 'refused') return { commitment: received.error }
+        if (received.status === 'new' || received.status === 'kept') value.commitmentFileId = received.file.id
+        const errors = await cropErrors(db, value, cropOptions(req))
+        if (errors)
+          return received.status === 'none' && !value.commitmentFileId
+            ? { commitment: m.SCAN_MISSING }
+            : errors
+        value.commitmentCropFileId = value.cropFileId
         return null
       },
       next: 'collection',
-      fields: [{ name: 'commitmentFileId', label: '个人承诺书', format: (v) => (v ? '已上传' : '') }],
+      fields: [
+        { name: 'commitmentFileId', label: '个人承诺书', format: (v) => (v ? '已上传' : '') },
+        {
+          name: 'cropFileId',
+          label: '个人承诺书（裁剪）',
+          format: (_v, v) =>
+            v.cropFileId
+              ? `左${str(v.cropLeft)}、上${str(v.cropTop)}、宽${str(v.cropWidth)}、高${str(v.cropHeight)}像素`
+              : '',
+        },
+      ],
     },
     {
       path: 'collection',

@@ -313,7 +313,7 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
       const body = (req.body ?? {}) as Values
       const posted = Object.fromEntries(Object.entries(body).filter(([k]) => !META_FIELDS.has(k)))
       const here = stepUrl(step.path, edit)
-      const action = typeof body._action === 'string' ? body._action : undefined
+      const action = typeof body._action === 'string' ? body._action : step.redisplayAction?.(body)
 
       if (action === 'abandon' && step.abandon) {
         await abandon(req)

@@ -62,6 +62,11 @@ export interface Step {
    * passed through the named function, on the same page.
    */
   redisplay?: Record<string, (posted: Values, req: Request) => MaybePromise<Values>>
+  /**
+   * The redisplay a POST without `_action` asks for, if any: a click on an `<input type="image">`
+   * posts only its `name.x` / `name.y` (e.g. the 个人承诺书 crop's corner clicks, src/web/crop.ts).
+   */
+  redisplayAction?: (body: Values) => string | undefined
   /** A POST with `_action=abandon` abandons the wizard (e.g. 不同意 on the commitment step). */
   abandon?: true
   /** May be opened whatever the other steps' state (e.g. a side page reached from a link). */
