@@ -142,7 +142,7 @@ export function certificationRoutes(services: Services): Router {
         confirmTime:
           point.confirm_start && point.confirm_end
             ? `${shanghaiDateTime(point.confirm_start)} 至 ${shanghaiDateTime(point.confirm_end)}`
-            : '',
+            : '请留意确认点通知',
       },
       collectionText: m.COLLECTION[row.collection],
       submittedAt: shanghaiDateTime(row.submitted_at),
