@@ -24,6 +24,7 @@ describeInBrowser('registration records and staff console in a browser without J
   let registrationId = 0
   let applicant = { doc_number: '', password: '' }
   let clerk = { username: '', password: '' }
+  let pending: Awaited<ReturnType<typeof applicantWithRegistration>>
 
   beforeAll(async () => {
     app = await startBrowserApp()
@@ -43,7 +44,7 @@ describeInBrowser('registration records and staff console in a browser without J
     })
     registrationId = made.registration.id
     applicant = made.applicant
-    await applicantWithRegistration(t, { name: '王小明' })
+    pending = await applicantWithRegistration(t, { name: '王小明' })
     clerk = await createStaff(t.db, [{ role: 'confirmation_clerk', scope_type: 'point', scope_id: 32 }], {
       name: '李确认',
     })
@@ -73,6 +74,16 @@ describeInBrowser('registration records and staff console in a browser without J
     ])
     await check(page, `/registration/records/${registrationId}/messages`, 'registration-record-messages', [
       '请携带聘用合同原件',
+    ])
+  }, 60_000)
+
+  it('修改 (网报待确认): the information fields and the optional new photo', async () => {
+    const page = await newPage()
+    await app.login(page, { docNumber: pending.applicant.doc_number, password: pending.applicant.password })
+    await check(page, `/registration/records/${pending.registration.id}/edit`, 'registration-record-edit', [
+      '修改报名信息',
+      '更换证件照（不更换可不选择文件）',
+      '上传并预览照片',
     ])
   }, 60_000)
 

@@ -1,6 +1,7 @@
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { createApplicant } from '../helpers/factories'
-import { school } from '../helpers/registrationFactories'
+import { idPhoto, school } from '../helpers/registrationFactories'
+import { csrfFrom } from '../helpers/http'
 import { bureau, type BureauPort } from '../../src/modules/registration/bureau'
 import { fakeBureau } from '../helpers/registrationFactories'
 import {
@@ -121,12 +122,76 @@ describe('修改', () => {
       .db('audit_log')
       .where({ action: 'registration.edit', target_id: String(registration.id) })
     expect(audit).toHaveLength(1)
-    expect(audit[0].detail.changed).toEqual(['currentSchool'])
+    // (the fixture's identity snapshot is partial, so it is taken again in full)
+    expect(audit[0].detail.changed).toEqual(['currentSchool', 'identity'])
 
     // the same (now stale) version again: someone changed it first
     const stale = await postFrom(a, edit, edit, { ...INFORMATION, version: String(registration.version) })
     expect(stale.headers.location).toBe(edit)
     expect((await a.get(edit)).text).toContain('该申请已被他人处理，请刷新后重试')
+  })
+
+  it('takes the identity again and replaces the ID photo with a new one, shown first', async () => {
+    const { applicant, registration } = await applicantWithRegistration(t)
+    const before = await t.db('registrations').where({ id: registration.id }).first()
+    await t.db('applicants').where({ id: applicant.id }).update({ name: '薛明明' })
+    const a = await signedIn(t, applicant)
+    const edit = `${RECORDS}/${registration.id}/edit`
+    const form = await a.get(edit)
+    expect(form.text).toContain('enctype="multipart/form-data"')
+    expect(form.text).toContain('更换证件照（不更换可不选择文件）')
+    const multipart = (fields: Record<string, string>, photo?: Buffer) => {
+      let r = a.post(edit)
+      for (const [k, v] of Object.entries({ ...fields, _csrf: csrfFrom(form.text) })) r = r.field(k, v)
+      return photo ? r.attach('photo', photo, { filename: 'new.jpg', contentType: 'image/jpeg' }) : r
+    }
+    // 上传并预览: nothing saved yet, the normalised draft shown
+    const preview = await multipart(
+      { ...INFORMATION, version: String(before.version), _action: 'preview' },
+      await idPhoto(),
+    )
+    expect(preview.status).toBe(303)
+    const shown = await a.get(edit)
+    const draftId = /name="photoFileId" value="([0-9a-f-]{36})"/.exec(shown.text)?.[1]
+    expect(draftId).toBeDefined()
+    expect((await t.db('registrations').where({ id: registration.id }).first()).photo_file_id).toBe(
+      before.photo_file_id,
+    )
+    // 提交 with the draft: the new photo and the new name are the application's
+    const saved = await multipart({ ...INFORMATION, version: String(before.version), photoFileId: draftId! })
+    expect(saved.headers.location).toBe(`${RECORDS}/${registration.id}`)
+    const after = await t.db('registrations').where({ id: registration.id }).first()
+    expect(after.photo_file_id).toBe(draftId)
+    expect(after.data.identity.name).toBe('薛明明')
+    expect((await t.db('files').where({ id: draftId }).first()).draft).toBe(false)
+    const audit = await t
+      .db('audit_log')
+      .where({ action: 'registration.edit', target_id: String(registration.id) })
+      .first()
+    expect(audit.detail.changed).toEqual(expect.arrayContaining(['identity', 'photo']))
+  })
+
+  it('refuses a photo that breaks the rules, keeping what was typed', async () => {
+    const { applicant, registration } = await applicantWithRegistration(t)
+    const a = await signedIn(t, applicant)
+    const edit = `${RECORDS}/${registration.id}/edit`
+    const form = await a.get(edit)
+    const res = await a
+      .post(edit)
+      .field({
+        ...INFORMATION,
+        currentSchool: '台山市台城第二小学',
+        version: String(registration.version),
+        _csrf: csrfFrom(form.text),
+      })
+      .attach('photo', Buffer.from('not an image at all'), { filename: 'x.jpg', contentType: 'image/jpeg' })
+    expect(res.headers.location).toBe(edit)
+    const page = await a.get(edit)
+    expect(page.text).toContain('href="#photo"')
+    expect(page.text).toContain('台山市台城第二小学')
+    expect((await t.db('registrations').where({ id: registration.id }).first()).version).toBe(
+      registration.version,
+    )
   })
 
   it('refuses what the wizard refuses (岗位性质 against 任教学校性质, bad postcode)', async () => {

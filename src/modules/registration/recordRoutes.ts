@@ -6,8 +6,10 @@ import { DOC_TYPE_LABELS, maskDocNumber, type DocType } from '../../domain/idNum
 import { statusLabel } from '../../domain/registration'
 import { shanghaiDateTime } from '../../domain/time'
 import { clientIp, handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
+import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
 import { displayValue } from '../../web/wizard/review'
+import { draftField, receiveUpload, receivedId, uploadField } from '../../web/uploads'
+import type { FileOwner } from '../../services/uploads'
 import type { Step, Values } from '../../web/wizard/types'
 import { bureau } from './bureau'
 import {
@@ -87,6 +89,9 @@ const actorOf = (req: Request): Actor => ({
   ip: clientIp(req),
   userAgent: req.get('user-agent'),
 })
+
+const PHOTO = { field: 'photo', kind: 'id_photo' } as const
+const ownerOf = (req: Request): FileOwner => ({ kind: 'applicant', id: req.applicant!.id })
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
 
@@ -260,6 +265,8 @@ export function registrationRecordRoutes(services: Services): Router {
         pageTitle: `修改报名信息 - ${row.number}`,
         row,
         fields,
+        upload: await uploadField(db, { ...PHOTO, owner: ownerOf(req), values: form.values }),
+        photoHref: `/files/${row.photo_file_id}`,
         highlighted: row.correction?.fields ?? [],
         note: row.correction?.note ?? '',
       })
@@ -288,18 +295,26 @@ export function registrationRecordRoutes(services: Services): Router {
             ? (row.data.graduationSchoolNew ?? '')
             : '',
       }
+      // A new ID photo is optional: 上传并预览 shows it first; 提交 uses it (or the one already sent).
+      const received = await receiveUpload(db, req, { ...PHOTO, owner: ownerOf(req), now: clock.now() })
+      const kept = { ...body, [draftField(PHOTO.field)]: receivedId(received) }
+      const photoErrors: FieldErrors = received.status === 'refused' ? { [PHOTO.field]: received.error } : {}
+      if (body._action === 'preview')
+        return redirectWithErrors(req, res, key, photoErrors, kept, `${here}#${PHOTO.field}`)
       const { value, errors } = validate<Values>(informationSchema, posted)
       if (!hasErrors(errors))
         Object.assign(errors, (await informationStep.beforeSave?.(req, value, row.data)) ?? {})
-      if (hasErrors(errors)) return redirectWithErrors(req, res, key, errors, body, here)
+      Object.assign(errors, photoErrors)
+      if (hasErrors(errors)) return redirectWithErrors(req, res, key, errors, kept, here)
       const outcome = await saveApplicantEdit(services, {
         registrationId: Number(row.id),
         applicantId: req.applicant!.id,
         version: Number(body.version),
         changes: value,
+        photoDraftId: received.status === 'none' ? undefined : received.file?.id,
         actor: actorOf(req),
       })
-      if (!outcome.ok) return redirectWithErrors(req, res, key, { _form: outcome.error }, body, here)
+      if (!outcome.ok) return redirectWithErrors(req, res, key, { _form: outcome.error }, kept, here)
       flash(req, 'success', '报名信息已修改。请检查报名信息详情，确认信息正确。')
       res.redirect(303, `${RECORD_BASE}/${row.id}`)
     }),

@@ -9,7 +9,10 @@ import {
   type RegistrationStatus,
 } from '../../domain/registration'
 import type { RecordRow } from '../platform/businesses'
+import { IMAGE_MESSAGES } from '../../domain/imageRules'
+import { adoptDraft } from '../../services/uploads'
 import { bureau, isWindowOpen } from './bureau'
+import { identitySnapshot } from './service'
 import { refOptions, registrationOf, registrationsOf, type RegistrationRow } from './repository'
 
 // 我的注册: the applicant's records, what each status means to them, whether 修改 is open, the
@@ -162,7 +165,10 @@ async function guardedUpdate(
 /**
  * 修改: saves changed answers over the snapshot while 网报待确认, before the point's 确认结束时间 and
  * inside the window. Guarded by version; clears the staff's correction note (the fields it named
- * were open to change). `changes` were validated by the caller with the wizard's own checks.
+ * were open to change). `changes` were validated by the caller with the wizard's own checks. The
+ * identity snapshot is taken again (manual 001: after changing 姓名 or 民族 the applicant changes and
+ * submits the registration so the bureau sees them), and a new ID photo (a draft of the applicant's)
+ * replaces the old one.
  */
 export async function saveApplicantEdit(
   services: Pick<Services, 'db' | 'clock' | 'audit'>,
@@ -171,6 +177,8 @@ export async function saveApplicantEdit(
     applicantId: number
     version: number
     changes: Record<string, unknown>
+    /** a normalised id_photo draft of the applicant's to use from now on */
+    photoDraftId?: string
     actor: Actor
   },
 ): Promise<Outcome> {
@@ -184,9 +192,16 @@ export async function saveApplicantEdit(
     const changed = Object.keys(input.changes).filter(
       (k) => JSON.stringify(row.data[k] ?? '') !== JSON.stringify(input.changes[k] ?? ''),
     )
-    const data = { ...row.data, ...input.changes }
+    const identity = await identitySnapshot(trx, input.applicantId)
+    if (JSON.stringify(identity) !== JSON.stringify(row.data.identity)) changed.push('identity')
+    const data = { ...row.data, ...input.changes, identity }
+    const owner = { kind: 'applicant' as const, id: input.applicantId }
+    const photo = input.photoDraftId && (await adoptDraft(trx, input.photoDraftId, owner, 'id_photo'))
+    if (input.photoDraftId && !photo) return { ok: false as const, error: IMAGE_MESSAGES.missing }
+    if (photo) changed.push('photo')
     const ok = await guardedUpdate(trx, row, input.version, 'pending_confirmation', {
       data: JSON.stringify(data),
+      ...(photo ? { photo_file_id: input.photoDraftId } : {}),
       correction: null,
       updated_at: now,
     })

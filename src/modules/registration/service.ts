@@ -141,7 +141,8 @@ async function ownsFile(trx: Knex.Transaction, id: string, applicantId: number):
     .first('id'))
 }
 
-async function identitySnapshot(trx: Knex.Transaction, applicantId: number) {
+/** The applicant's identity as the application keeps it (姓名, 证件, 性别, 出生日期, 民族, 联系方式). */
+export async function identitySnapshot(trx: Knex.Transaction, applicantId: number) {
   const a = await trx('applicants')
     .where({ id: applicantId })
     .first('name', 'doc_type', 'doc_number', 'sex', 'birth_date', 'ethnicity', 'phone', 'email')
