@@ -45,7 +45,7 @@ describe('GET /certification/notice (认定须知)', () => {
     const a = agent(t.app)
     await loginAs(a, applicant)
     const platform = await a.get('/platform')
-    expect(platform.text).toMatch(/href="\/certification\/notice">认定须知/)
+    expect(platform.text).toMatch(/href="\/certification\/notice">须知/)
   })
 })
 

@@ -19,7 +19,7 @@ describe('business platform (业务平台)', () => {
     expect(res.headers.location).toBe('/login')
   })
 
-  it('lists both businesses with 须知 and a 报名 that is not yet open, and both record tables empty', async () => {
+  it('lists both businesses with 须知 and 报名, and both record tables empty', async () => {
     const a = agent(t.app)
     await loginAs(a, await createApplicant(t.db))
     const page = await a.get('/platform')
@@ -30,13 +30,13 @@ describe('business platform (业务平台)', () => {
       ['registration', '中小学教师资格定期注册'],
     ]) {
       expect(page.text).toContain(`<h3 id="business-${key}">${name}</h3>`)
-      expect(page.text).toContain(`href="/platform/${key}/notice">须知`)
     }
-    // 定期注册 is open (src/modules/registration); 认定 is not yet.
-    expect(page.text).toContain('暂未开放：本系统尚未开通教师资格认定网上报名')
-    expect(
-      page.text.match(/<span class="button button-disabled" aria-disabled="true">报名<\/span>/g),
-    ).toHaveLength(1)
+    // 认定 has its own 认定须知 page; 定期注册's 须知 is the platform's.
+    expect(page.text).toContain('href="/certification/notice">须知')
+    expect(page.text).toContain('href="/platform/registration/notice">须知')
+    expect(page.text).toContain('href="/certification/start"')
+    expect(page.text).toContain('href="/registration/start"')
+    expect(page.text).not.toContain('aria-disabled="true">报名')
 
     expect(page.text).toContain('<caption class="table-caption">教师资格认定信息</caption>')
     expect(page.text).toContain('<caption class="table-caption">定期注册信息</caption>')
@@ -50,15 +50,18 @@ describe('business platform (业务平台)', () => {
   it('shows each business notice on its own page', async () => {
     const a = agent(t.app)
     await loginAs(a, await createApplicant(t.db))
-    const notice = await a.get('/platform/certification/notice')
+    const notice = await a.get('/platform/registration/notice')
     expect(notice.status).toBe(200)
-    expect(notice.text).toContain('<h1>教师资格认定须知</h1>')
-    expect(notice.text).toContain('网上报名暂未开放')
+    expect(notice.text).toContain('定期注册业务于每年下半年开展')
+    const own = await a.get('/platform/certification/notice')
+    expect(own.status).toBe(303)
+    expect(own.headers.location).toBe('/certification/notice')
     expect((await a.get('/platform/nothing/notice')).status).toBe(404)
   })
 
   describe('once a business module is available', () => {
     const certification = BUSINESSES.find((b) => b.key === 'certification')!
+    const saved = { ...certification }
     beforeAll(() => {
       certification.available = true
       certification.applyUrl = '/certification/apply'
@@ -70,9 +73,8 @@ describe('business platform (业务平台)', () => {
       ]
     })
     afterAll(() => {
-      certification.available = false
-      delete certification.applyUrl
-      delete certification.loadRecords
+      Object.assign(certification, saved)
+      if (!saved.loadRecords) delete certification.loadRecords
     })
 
     it('sends an unverified applicant from 报名 to real-name verification', async () => {

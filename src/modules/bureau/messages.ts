@@ -61,6 +61,7 @@ export const LOOKUPS: Record<Business, LookupConfig> = {
     kindPlaceholder: '请选择资格种类',
     refKind: 'qualification_type',
     authorityLabel: '认定机构',
+    applyUrl: '/certification/start',
     applyText: '报名',
   },
 }

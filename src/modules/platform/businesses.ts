@@ -31,10 +31,10 @@ export const BUSINESSES: Business[] = [
     name: '教师资格认定',
     available: true,
     applyUrl: '/certification/start',
+    noticeUrl: '/certification/notice',
     lookups: [
       { text: '网报时间查询', href: '/certification/schedule' },
       { text: '确认点查询', href: '/certification/points' },
-      { text: '认定须知', href: '/certification/notice' },
     ],
     notice: [
       '申请人须先完成实名核验，并在个人信息中心核验或录入普通话证书、学历学籍等信息后，方可报名。',
