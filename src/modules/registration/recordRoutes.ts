@@ -10,6 +10,7 @@ import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErr
 import { displayValue } from '../../web/wizard/review'
 import { draftField, receiveUpload, receivedId, uploadField } from '../../web/uploads'
 import type { FileOwner } from '../../services/uploads'
+import { FORM_MESSAGES, sendPdfForms } from '../../services/forms'
 import type { Step, Values } from '../../web/wizard/types'
 import { bureau } from './bureau'
 import {
@@ -33,10 +34,7 @@ import { INFO_LISTS, MANDARIN_OPTIONS, registrationSteps } from './steps'
 // 我的注册 and everything reached from it: 详情, 修改, 重新选择注册机构 (选错注册机构), 申请表 and 有留言.
 // Every :id is looked up with the applicant's id: another applicant's application does not exist.
 
-export const FORM_MESSAGES = {
-  rateLimited: '生成申请表过于频繁，请稍后再试。',
-  failed: '申请表暂时无法生成，请稍后再试。',
-}
+export { FORM_MESSAGES }
 
 // The printed form's QR code opens /verify?no=<注册报名号>: number, masked name and 注册结论.
 registerApplicationFinder('registration', async (db, number) => {
@@ -57,29 +55,11 @@ export async function sendRegistrationForms(
   rows: RegistrationRow[],
   opts: { account: string; filename: string; download: boolean; back: string },
 ): Promise<void> {
-  const refuse = (status: number, message: string) =>
-    res.status(status).render('pages/registration/record-form.njk', {
-      pageTitle: '申请表预览/下载',
-      message,
-      back: opts.back,
-    })
-  const limited = await services.rateLimits.consume('pdf', opts.account)
-  if (!limited.ok) {
-    res.set('Retry-After', String(limited.retryAfterSeconds))
-    return refuse(429, FORM_MESSAGES.rateLimited)
-  }
-  let pdf: Buffer
-  try {
-    pdf = await registrationFormsPdf(req, services, rows)
-  } catch (err) {
-    services.logger.error({ err }, 'registration form PDF failed')
-    return refuse(503, FORM_MESSAGES.failed)
-  }
-  res.set({ 'Content-Type': 'application/pdf', 'Cache-Control': 'private, no-store' })
-  res.attachment(opts.filename)
-  if (!opts.download)
-    res.set('Content-Disposition', res.get('Content-Disposition')!.replace(/^attachment/, 'inline'))
-  res.send(pdf)
+  await sendPdfForms(res, services, {
+    ...opts,
+    refusalView: 'pages/registration/record-form.njk',
+    render: () => registrationFormsPdf(req, services, rows),
+  })
 }
 
 const actorOf = (req: Request): Actor => ({

@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import { requireStaff } from '../../middleware/auth'
 import {
   REGISTRATION_STATUSES,
@@ -10,9 +9,20 @@ import {
 } from '../../domain/registration'
 import { rolesFor } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
 import { flash } from '../../web/forms'
-import { registrationsCsv, registrationsXlsx, type ExportLists } from './export'
+import {
+  fileStamp,
+  list,
+  pageOf,
+  queueFilterOf,
+  queueLinks,
+  sendExport,
+  staffActor,
+  str,
+  type QueueFilter,
+} from '../../web/staffQueue'
+import { EXPORT_HEADER, exportCells, type ExportLists } from './export'
 import { registrationDetail, sendRegistrationForms } from './recordRoutes'
 import { messagesOf } from './records'
 import { refOptions, type RegistrationRow } from './repository'
@@ -25,7 +35,6 @@ import {
   scopeOf,
   searchQueue,
   sendMessage,
-  type QueueFilter,
 } from './staffService'
 import { registrationSteps } from './steps'
 
@@ -62,24 +71,6 @@ export const STAFF_MESSAGES = {
   tooManySelected: `一次最多打印${PRINT_MAX}份申请表，请分批打印`,
 } as const
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/
-const list = (v: unknown): string[] =>
-  (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v])
-    .filter((x): x is string => typeof x === 'string')
-    .map((s) => s.trim())
-    .filter(Boolean)
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
-
-function staffActor(req: Request): Actor {
-  return {
-    kind: 'staff',
-    id: Number(req.staff!.id),
-    label: req.staff!.username,
-    ip: clientIp(req),
-    userAgent: req.get('user-agent') ?? null,
-  }
-}
-
 export function registrationStaffRoutes(services: Services): Router {
   const { db } = services
   const router = Router()
@@ -96,40 +87,19 @@ export function registrationStaffRoutes(services: Services): Router {
   })
 
   /** The filter from the query; an approver without a point starts on 待注册审批. */
-  function filterOf(req: Request): QueueFilter {
-    const q = req.query as Record<string, unknown>
-    const scope = scopeOf(req.staff!)
-    const status =
-      q.status === undefined
-        ? scope.points.length
-          ? ''
-          : 'confirmed'
-        : (REGISTRATION_STATUSES as Record<string, string>)[str(q.status)]
-          ? str(q.status)
-          : ''
-    return {
-      status,
-      from: DATE.test(str(q.from)) ? str(q.from) : '',
-      to: DATE.test(str(q.to)) ? str(q.to) : '',
-      q: str(q.q).slice(0, 50),
-    }
-  }
-
-  const queryString = (f: QueueFilter, extra: Record<string, string> = {}) =>
-    new URLSearchParams({
-      status: f.status ?? '',
-      from: f.from ?? '',
-      to: f.to ?? '',
-      q: f.q ?? '',
-      ...extra,
-    }).toString()
+  const filterOf = (req: Request): QueueFilter =>
+    queueFilterOf(
+      req.query as Record<string, unknown>,
+      REGISTRATION_STATUSES,
+      scopeOf(req.staff!).points.length ? '' : 'confirmed',
+    )
 
   router.get(
     '/',
     handler(async (req, res) => {
       const filter = filterOf(req)
       const scope = scopeOf(req.staff!)
-      const page = Math.max(1, Number.parseInt(str(req.query.page), 10) || 1)
+      const page = pageOf(req)
       const result = await searchQueue(db, scope, filter, page)
       const l = await lists()
       res.set('Cache-Control', 'no-store')
@@ -149,13 +119,7 @@ export function registrationStaffRoutes(services: Services): Router {
             submittedAt: shanghaiDateTime(r.submitted_at),
           })),
         },
-        prevHref: result.page > 1 ? `${BASE}?${queryString(filter, { page: String(result.page - 1) })}` : '',
-        nextHref:
-          result.page < result.pages
-            ? `${BASE}?${queryString(filter, { page: String(result.page + 1) })}`
-            : '',
-        csvHref: `${BASE}/export.csv?${queryString(filter)}`,
-        xlsxHref: `${BASE}/export.xlsx?${queryString(filter)}`,
+        ...queueLinks(BASE, filter, result),
         isApprover: scope.authorities.length > 0,
         isClerk: scope.points.length > 0,
       })
@@ -173,35 +137,21 @@ export function registrationStaffRoutes(services: Services): Router {
     return { rows, l: await lists() }
   }
 
-  const stamp = () => shanghaiDateTime(services.clock.now()).replace(/\D/g, '').slice(0, 12)
-  const attachment = (res: Response, name: string) =>
-    res.set(
-      'Content-Disposition',
-      `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+  const stamp = () => fileStamp(services.clock.now())
+
+  for (const format of ['csv', 'xlsx'] as const)
+    router.get(
+      `/export.${format}`,
+      handler(async (req, res) => {
+        const { rows, l } = await exported(req, format)
+        await sendExport(res, format, {
+          name: `registrations-${stamp()}`,
+          sheet: '定期注册',
+          header: EXPORT_HEADER,
+          rows: rows.map((r) => exportCells(r, l)),
+        })
+      }),
     )
-
-  router.get(
-    '/export.csv',
-    handler(async (req, res) => {
-      const { rows, l } = await exported(req, 'csv')
-      attachment(res, `registrations-${stamp()}.csv`)
-      res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store' })
-      res.send(registrationsCsv(rows, l))
-    }),
-  )
-
-  router.get(
-    '/export.xlsx',
-    handler(async (req, res) => {
-      const { rows, l } = await exported(req, 'xlsx')
-      attachment(res, `registrations-${stamp()}.xlsx`)
-      res.set({
-        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'Cache-Control': 'no-store',
-      })
-      res.send(await registrationsXlsx(rows, l))
-    }),
-  )
 
   // 打印申请表: the selected applications (those in scope; others are ignored as unknown) as one PDF.
   router.post(

@@ -10,6 +10,7 @@ import {
 } from '../../domain/registration'
 import { shanghaiDateToUtc } from '../../domain/time'
 import { registerFileScope } from '../../services/uploads'
+import { likeEscape, type QueueFilter } from '../../web/staffQueue'
 import type { RegistrationRow } from './repository'
 
 // The staff side of registration: whose applications a staff member sees (their points as 现场确认,
@@ -45,14 +46,7 @@ export function actorKindsFor(scope: StaffScope, row: Pick<RegistrationRow, 'poi
   return kinds
 }
 
-export interface QueueFilter {
-  status?: string
-  from?: string
-  to?: string
-  q?: string
-}
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
+export type { QueueFilter }
 
 function scoped(db: Db, scope: StaffScope, f: QueueFilter): Knex.QueryBuilder {
   const q = db('registrations as r')
