@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express'
 import ExcelJS from 'exceljs'
+import type { Knex } from 'knex'
 import type { Actor } from '../services/audit'
 import { shanghaiDateTime } from '../domain/time'
 import { clientIp } from './async'
@@ -60,6 +61,33 @@ export const queueQueryString = (f: QueueFilter, extra: Record<string, string> =
     q: f.q ?? '',
     ...extra,
   }).toString()
+
+export interface QueuePage<T> {
+  rows: T[]
+  total: number
+  page: number
+  pages: number
+}
+
+/**
+ * One page of a queue: `make` builds the filtered, scoped query afresh (once to count, once for the
+ * rows); the page number is clamped to the pages there are.
+ */
+export async function queuePage<T>(
+  make: () => Knex.QueryBuilder,
+  o: { page: number; size: number; order: { column: string; order: 'asc' | 'desc' }[]; columns: string[] },
+): Promise<QueuePage<T>> {
+  const [{ count }] = await make().count<{ count: string }[]>('* as count')
+  const total = Number(count)
+  const pages = Math.max(1, Math.ceil(total / o.size))
+  const page = Math.min(Math.max(1, o.page), pages)
+  const rows = (await make()
+    .orderBy(o.order)
+    .limit(o.size)
+    .offset((page - 1) * o.size)
+    .select(o.columns)) as T[]
+  return { rows, total, page, pages }
+}
 
 /** The page number in the query (1 when absent or nonsense). */
 export const pageOf = (req: Request) => Math.max(1, Number.parseInt(str(req.query.page), 10) || 1)

@@ -11,6 +11,7 @@ import {
 import type { RecordRow } from '../platform/businesses'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { adoptDraft } from '../../services/uploads'
+import { messageBox, type MessageRow } from '../../services/applicationMessages'
 import { bureau, isWindowOpen } from './bureau'
 import { identitySnapshot } from './service'
 import { refOptions, registrationOf, registrationsOf, type RegistrationRow } from './repository'
@@ -56,23 +57,14 @@ export async function authorityChangeOpen(db: Db, row: RegistrationRow, now: Dat
   return isWindowOpen(await bureau.port.windowFor(db, Number(row.authority_id)), now)
 }
 
-export async function unreadCounts(
-  db: Db,
-  ids: number[],
-): Promise<Map<number, { all: number; unread: number }>> {
-  if (!ids.length) return new Map()
-  const rows: { registration_id: string; all: string; unread: string }[] = await db('registration_messages')
-    .whereIn('registration_id', ids)
-    .groupBy('registration_id')
-    .select(
-      'registration_id',
-      db.raw('count(*) AS "all"'),
-      db.raw('count(*) FILTER (WHERE read_at IS NULL) AS unread'),
-    )
-  return new Map(
-    rows.map((r) => [Number(r.registration_id), { all: Number(r.all), unread: Number(r.unread) }]),
-  )
-}
+/** 留言 of registrations (src/services/applicationMessages.ts). */
+export const registrationMessages = messageBox({
+  table: 'registration_messages',
+  key: 'registration_id',
+  audit: { action: 'registration.message', targetType: 'registration' },
+})
+
+export const unreadCounts = registrationMessages.unreadCounts
 
 export interface MyRecord {
   id: number
@@ -272,29 +264,9 @@ export async function changeAuthority(
 
 // ---- 有留言 -------------------------------------------------------------------------------------------
 
-export interface MessageRow {
-  id: number
-  body: string
-  created_at: Date
-  read_at: Date | null
-  staff_name: string | null
-}
+export type { MessageRow }
 
 /** The messages of one registration, oldest first; opening them (markRead) marks the unread read. */
-export async function messagesOf(db: Db, registrationId: number): Promise<MessageRow[]> {
-  return db('registration_messages as m')
-    .leftJoin('staff_users as s', 's.id', 'm.staff_id')
-    .where('m.registration_id', registrationId)
-    .orderBy([
-      { column: 'm.created_at', order: 'asc' },
-      { column: 'm.id', order: 'asc' },
-    ])
-    .select('m.id', 'm.body', 'm.created_at', 'm.read_at', 's.name as staff_name')
-}
+export const messagesOf = registrationMessages.list
 
-export async function markMessagesRead(db: Db, registrationId: number, now: Date): Promise<void> {
-  await db('registration_messages')
-    .where({ registration_id: registrationId })
-    .whereNull('read_at')
-    .update({ read_at: now })
-}
+export const markMessagesRead = registrationMessages.markRead

@@ -10,8 +10,9 @@ import {
 } from '../../domain/registration'
 import { shanghaiDateToUtc } from '../../domain/time'
 import { registerFileScope } from '../../services/uploads'
-import { likeEscape, type QueueFilter } from '../../web/staffQueue'
+import { likeEscape, queuePage, type QueueFilter, type QueuePage } from '../../web/staffQueue'
 import type { RegistrationRow } from './repository'
+import { registrationMessages } from './records'
 
 // The staff side of registration: whose applications a staff member sees (their points as 现场确认,
 // their authorities as 注册审批), the filtered queue, messages to the applicant.
@@ -105,27 +106,24 @@ const QUEUE_COLUMNS = [
   'r.version',
 ]
 
+const QUEUE_ORDER = [
+  { column: 'r.submitted_at', order: 'asc' as const },
+  { column: 'r.id', order: 'asc' as const },
+]
+
 /** One page of the queue, oldest submission first (the order people arrive at the point). */
-export async function searchQueue(
+export const searchQueue = (
   db: Db,
   scope: StaffScope,
   f: QueueFilter,
   page: number,
-): Promise<{ rows: QueueRow[]; total: number; page: number; pages: number }> {
-  const [{ count }] = await scoped(db, scope, f).count<{ count: string }[]>('* as count')
-  const total = Number(count)
-  const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE))
-  const current = Math.min(Math.max(1, page), pages)
-  const rows = await scoped(db, scope, f)
-    .orderBy([
-      { column: 'r.submitted_at', order: 'asc' },
-      { column: 'r.id', order: 'asc' },
-    ])
-    .limit(QUEUE_PAGE_SIZE)
-    .offset((current - 1) * QUEUE_PAGE_SIZE)
-    .select(QUEUE_COLUMNS)
-  return { rows, total, page: current, pages }
-}
+): Promise<QueuePage<QueueRow>> =>
+  queuePage<QueueRow>(() => scoped(db, scope, f), {
+    page,
+    size: QUEUE_PAGE_SIZE,
+    order: QUEUE_ORDER,
+    columns: QUEUE_COLUMNS,
+  })
 
 /** Every row of the filter (for the export), in queue order. */
 export async function allInQueue(db: Db, scope: StaffScope, f: QueueFilter): Promise<QueueRow[]> {
@@ -157,24 +155,13 @@ export async function scopedIds(db: Db, scope: StaffScope, ids: number[]): Promi
 }
 
 /** 留言: a message to the applicant, audited in the same transaction. */
-export async function sendMessage(
+export const sendMessage = (
   services: Pick<Services, 'db' | 'clock' | 'audit'>,
   input: { registrationId: number; staffId: number; body: string; actor: Actor },
-): Promise<void> {
-  await services.db.transaction(async (trx) => {
-    const [m] = await trx('registration_messages')
-      .insert({
-        registration_id: input.registrationId,
-        staff_id: input.staffId,
-        body: input.body,
-        created_at: services.clock.now(),
-      })
-      .returning('id')
-    await services.audit.record(trx, input.actor, {
-      action: 'registration.message',
-      targetType: 'registration',
-      targetId: input.registrationId,
-      detail: { messageId: Number(m.id), length: input.body.length },
-    })
+): Promise<void> =>
+  registrationMessages.send(services, {
+    applicationId: input.registrationId,
+    staffId: input.staffId,
+    body: input.body,
+    actor: input.actor,
   })
-}
