@@ -151,7 +151,8 @@ describeInBrowser('pages in a browser without JavaScript (axe-core, 1024×768, s
       ['23-account-phone', '/account/phone'],
       ['24-account-email', '/account/email'],
       ['25-identity-verify-verified', '/identity/verify'],
-      ['26-platform-notice', '/platform/certification/notice'],
+      ['26-platform-notice', '/platform/registration/notice'],
+      ['27-certification-notice', '/certification/notice'],
     ])('%s (%s)', async (name, url) => {
       await open(page, url)
       expectClean(await inspect(page, name))
