@@ -19,6 +19,8 @@ import { filesRoutes } from './modules/files/routes'
 import { platformRoutes } from './modules/platform/routes'
 import { registrationRoutes } from './modules/registration/routes'
 import { certificationRoutes } from './modules/certification/routes'
+import { certificationRecordRoutes } from './modules/certification/recordRoutes'
+import { certificationStaffRoutes } from './modules/certification/staffRoutes'
 import { bureauRoutes } from './modules/bureau/routes'
 import { certificationPublicRoutes } from './modules/certification/publicRoutes'
 import { registrationRecordRoutes } from './modules/registration/recordRoutes'
@@ -80,7 +82,9 @@ export function createApp(services: Services): express.Express {
   app.use(bureauRoutes(services))
   app.use(certificationPublicRoutes(services))
   app.use(registrationRoutes(services))
+  app.use(certificationRecordRoutes(services))
   app.use(certificationRoutes(services))
+  app.use('/staff/certifications', certificationStaffRoutes(services))
   app.use('/staff/registrations', registrationStaffRoutes(services))
   app.use('/staff', staffRoutes(services))
   if (config.env !== 'production') app.use('/dev', devRoutes(services))

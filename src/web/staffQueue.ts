@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
 import type { Actor } from '../services/audit'
 import { shanghaiDateTime } from '../domain/time'
+import type { TransitionActor } from '../domain/transitions'
 import { clientIp } from './async'
 
 // What every business's staff queue shares (定期注册 and 教师资格认定): reading the filter from the
@@ -15,6 +16,33 @@ export interface QueueFilter {
   to?: string
   q?: string
 }
+
+/** The points (现场确认) and authorities (审批) a staff member acts for in one business. */
+export interface StaffScope {
+  points: number[]
+  authorities: number[]
+}
+
+/** The capacities in which the staff member acts on this application (none: it is not theirs). */
+export function actorKindsFor(
+  scope: StaffScope,
+  row: { point_id: number | string; authority_id: number | string },
+): TransitionActor[] {
+  const kinds: TransitionActor[] = []
+  if (scope.points.includes(Number(row.point_id))) kinds.push('point')
+  if (scope.authorities.includes(Number(row.authority_id))) kinds.push('authority')
+  return kinds
+}
+
+/** The WHERE of a scoped queue: the application's point or authority is one of the staff's. */
+export const inScope =
+  (scope: StaffScope, alias: string) =>
+  (w: Knex.QueryBuilder): void => {
+    w.whereIn(`${alias}.point_id`, scope.points.length ? scope.points : [-1]).orWhereIn(
+      `${alias}.authority_id`,
+      scope.authorities.length ? scope.authorities : [-1],
+    )
+  }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 

@@ -79,15 +79,16 @@ describe('GET /files/:id and the generic upload-and-preview field', () => {
     expect((await other.a.get('/files/not-a-uuid')).status).toBe(404)
   })
 
-  // id_photo and certificate_photo are attached to registrations, whose module adds a scope check:
-  // a file in no application of the staff member's point or authority is not theirs, whatever the
-  // role (the served case is in registration-staff.test.ts).
+  // id_photo and certificate_photo are attached to registrations, id_photo, commitment_scan and
+  // commitment_crop to certification applications; both modules add a scope check: a file in no
+  // application of the staff member's point or authority is not theirs, whatever the role (the
+  // served cases are in registration-staff.test.ts and certification-staff.test.ts).
   it.each([
     ['id_photo', 'confirmation_clerk', 'point', false],
     ['id_photo', 'registration_approver', 'authority', false],
     ['id_photo', 'certification_approver', 'authority', false],
     ['id_photo', 'identity_reviewer', 'instance', false],
-    ['commitment_crop', 'certification_approver', 'authority', true],
+    ['commitment_crop', 'certification_approver', 'authority', false],
     ['commitment_scan', 'identity_reviewer', 'instance', false],
     ['certificate_photo', 'registration_approver', 'authority', false],
     ['mandarin_scan', 'confirmation_clerk', 'point', true],

@@ -206,9 +206,27 @@ export interface ApplicationRow {
   submitted_at: Date
   updated_at: Date
   certificate_number: string | null
+  certificate_issued_on: Date | null
+  version: number
+  correction: { fields: string[]; note: string } | null
+  missing_materials: string[] | null
+  reason: string | null
+  decided_by: number | null
+  decided_at: Date | null
 }
 
-export type NewApplication = Omit<ApplicationRow, 'id' | 'certificate_number'>
+export type NewApplication = Omit<
+  ApplicationRow,
+  | 'id'
+  | 'certificate_number'
+  | 'certificate_issued_on'
+  | 'version'
+  | 'correction'
+  | 'missing_materials'
+  | 'reason'
+  | 'decided_by'
+  | 'decided_at'
+>
 
 /**
  * Inserts unless the database's own rules refuse it (one type per year, never the same type twice):

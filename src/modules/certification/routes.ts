@@ -42,7 +42,7 @@ const actorOf = (req: Request): Actor => ({
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
-/** 教师资格认定: the wizard (/certification/apply/...), the 申报提醒 and the minimal record page. */
+/** 教师资格认定: the wizard (/certification/apply/...) and the 申报提醒 (the records: recordRoutes.ts). */
 export function certificationRoutes(services: Services): Router {
   const { db, clock } = services
   const steps = certificationSteps(services)
@@ -166,18 +166,6 @@ export function certificationRoutes(services: Services): Router {
         reminder: view.authority?.reminder
           ? view.authority.reminder.split(/\r?\n/).filter(Boolean)
           : ((await repo.settingLines(db, 'certification_reminder')) ?? m.REMINDER_DEFAULT),
-      })
-    }),
-  )
-
-  router.get(
-    `${RECORDS}/:id`,
-    handler(async (req, res, next) => {
-      const view = await recordView(req)
-      if (!view) return next()
-      res.render('pages/certification/record.njk', {
-        ...view,
-        pageTitle: `教师资格认定信息 - ${view.row.number}`,
       })
     }),
   )

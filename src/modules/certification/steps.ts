@@ -45,7 +45,7 @@ const cropOptions = (req: Request): CropOptions => ({
 })
 
 /** Select fields of 认定信息 and their ref_codes lists. */
-const INFO_LISTS: Record<string, string> = {
+export const INFO_LISTS: Record<string, string> = {
   ethnicity: 'ethnicity',
   political: 'political_status',
   majorCategory: 'major_category',

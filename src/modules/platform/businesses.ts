@@ -1,4 +1,5 @@
 import type { Services } from '../../services'
+import { certificationRecords } from '../certification/records'
 import { registrationRecords } from '../registration/records'
 
 // The businesses the platform offers. A later module registers its pages by filling in `applyUrl`
@@ -42,6 +43,8 @@ export const BUSINESSES: Business[] = [
       '请注意，所有环节均完成，生成报名号之后方为报名成功!',
     ],
     recordsTitle: '教师资格认定信息',
+    loadRecords: (services, applicantId) =>
+      certificationRecords(services.db, applicantId, services.clock.now()),
     recordColumns: ['报名号', '申请资格种类', '任教学科', '认定机构', '认定状态', '证书号码', '操作'],
   },
   {

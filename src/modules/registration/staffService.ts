@@ -3,14 +3,18 @@ import type { Db } from '../../db/knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { scopesFor, type RoleGrant } from '../../domain/roles'
-import {
-  isRegistrationStatus,
-  type RegistrationStatus,
-  type TransitionActor,
-} from '../../domain/registration'
+import { isRegistrationStatus, type RegistrationStatus } from '../../domain/registration'
 import { shanghaiDateToUtc } from '../../domain/time'
 import { registerFileScope } from '../../services/uploads'
-import { likeEscape, queuePage, type QueueFilter, type QueuePage } from '../../web/staffQueue'
+import {
+  actorKindsFor,
+  inScope,
+  likeEscape,
+  queuePage,
+  type QueueFilter,
+  type QueuePage,
+  type StaffScope,
+} from '../../web/staffQueue'
 import type { RegistrationRow } from './repository'
 import { registrationMessages } from './records'
 
@@ -19,10 +23,8 @@ import { registrationMessages } from './records'
 
 export const QUEUE_PAGE_SIZE = 50
 
-export interface StaffScope {
-  points: number[]
-  authorities: number[]
-}
+export type { StaffScope }
+export { actorKindsFor }
 
 export const scopeOf = (staff: { roles: RoleGrant[] }): StaffScope => ({
   points: scopesFor(staff, 'confirmation.handle', 'point'),
@@ -39,25 +41,12 @@ registerFileScope(['id_photo', 'certificate_photo'], async (db, fileId, staff) =
   return !!row
 })
 
-/** The capacities in which the staff member acts on this application (none: it is not theirs). */
-export function actorKindsFor(scope: StaffScope, row: Pick<RegistrationRow, 'point_id' | 'authority_id'>) {
-  const kinds: TransitionActor[] = []
-  if (scope.points.includes(Number(row.point_id))) kinds.push('point')
-  if (scope.authorities.includes(Number(row.authority_id))) kinds.push('authority')
-  return kinds
-}
-
 export type { QueueFilter }
 
 function scoped(db: Db, scope: StaffScope, f: QueueFilter): Knex.QueryBuilder {
   const q = db('registrations as r')
     .join('applicants as a', 'a.id', 'r.applicant_id')
-    .where((w) => {
-      w.whereIn('r.point_id', scope.points.length ? scope.points : [-1]).orWhereIn(
-        'r.authority_id',
-        scope.authorities.length ? scope.authorities : [-1],
-      )
-    })
+    .where(inScope(scope, 'r'))
   if (f.status && isRegistrationStatus(f.status)) q.where('r.status', f.status)
   if (f.from) q.where('r.submitted_at', '>=', shanghaiDateToUtc(f.from))
   if (f.to) q.where('r.submitted_at', '<', new Date(shanghaiDateToUtc(f.to).getTime() + 24 * 3600_000))

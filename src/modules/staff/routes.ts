@@ -83,6 +83,18 @@ const CONSOLE_LINKS: { permission: Permission; href: string; title: string; text
     text: '本注册机构待注册审批的申请：注册合格、暂缓注册或注册不合格，导出名单，批量打印申请表。',
   },
   {
+    permission: 'confirmation.handle',
+    href: '/staff/certifications',
+    title: '教师资格认定现场确认',
+    text: '本确认点的认定申请：核对材料，确认通过、确认未通过或退回修改，给申请人留言，打印申请表。',
+  },
+  {
+    permission: 'certification.approve',
+    href: '/staff/certifications',
+    title: '教师资格认定审批',
+    text: '本认定机构待审核的申请：认定通过（生成证书号码）或认定不通过，导出名单，批量打印申请表。',
+  },
+  {
     permission: 'identity.registry',
     href: '/staff/identity-registry',
     title: '身份信息库导入',

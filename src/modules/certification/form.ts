@@ -1,0 +1,98 @@
+import type { Request } from 'express'
+import type { Services } from '../../services'
+import type { CertificationFormData } from '../../services/pdfForms'
+import { certificationDetail } from './detail'
+import * as m from './messages'
+import type { ApplicationRow } from './repository'
+
+// 教师资格认定申请表: an application as the printed form takes it (labels, not codes), with the photo,
+// the cropped 个人承诺书 and the CV rows. Rendered on demand from the row, so the form is there the
+// instant the application is submitted or changed.
+
+export const FORM_TEMPLATE = 'certification-form'
+
+const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
+
+async function fileContent(services: Services, id: string | null | undefined): Promise<Buffer | undefined> {
+  if (!id) return undefined
+  const row = await services.db('files').where({ id }).first('content')
+  return row?.content as Buffer | undefined
+}
+
+export async function certificationFormData(
+  req: Request,
+  services: Services,
+  row: ApplicationRow,
+): Promise<CertificationFormData> {
+  const detail = await certificationDetail(req, services, row)
+  const value = new Map(detail.sections.flatMap((s) => s.rows.map((r) => [r.name, r.value] as const)))
+  const v = (name: string) => value.get(name) ?? ''
+  const data = row.data
+  // 普通话: "二级甲等（证书编号 …）" as chosen, the issuer from the applicant's info centre item.
+  const mandarin = /^(.+?)（证书编号 (.+)）$/.exec(str(data.mandarinText || data.mandarin))
+  const issuer = mandarin
+    ? ((
+        await services
+          .db('info_items')
+          .where({ applicant_id: row.applicant_id, kind: 'mandarin', cert_number: mandarin[2] })
+          .first('details')
+      )?.details?.issuer ?? '')
+    : ''
+  return {
+    number: row.number,
+    name: detail.identity.name,
+    docType: detail.identity.docType,
+    docNumber: detail.identity.docNumber,
+    examCertificateNumber: row.exam_pass_number ?? m.EXAM_ROUTES.non_national,
+    qualificationType: detail.typeText,
+    subject: row.subject,
+    authority: detail.authorityName,
+    point: detail.pointName,
+    sex: detail.identity.sex,
+    birthDate: detail.identity.birthDate,
+    ethnicity: v('ethnicity'),
+    political: v('political'),
+    mandarinLevel: mandarin ? mandarin[1] : str(data.mandarinText || data.mandarin),
+    mandarinCertNumber: mandarin ? mandarin[2] : '',
+    mandarinIssuer: str(issuer),
+    isStudent: data.freshGraduate === 'yes' ? '是' : '否',
+    graduatedOn: str(data.graduatedOn),
+    education: str(data.educationLevel),
+    degree: str(data.degreeText || data.degree),
+    graduationSchool: str(data.school),
+    major: str(data.major),
+    majorCategory: v('majorCategory'),
+    studyForm: v('studyForm'),
+    employer: v('employer'),
+    occupation: v('occupation'),
+    professionalTitle: v('technicalTitle'),
+    household: v('household'),
+    birthplace: v('birthplace'),
+    address: v('address'),
+    postcode: v('postcode'),
+    telephone: v('telephone'),
+    mobile: v('mobile'),
+    resume: detail.resume.map((r) => ({
+      from: r.start,
+      to: r.end,
+      unit: r.unit,
+      post: r.post,
+      witness: r.referee,
+    })),
+    photo: await fileContent(services, row.photo_file_id),
+    commitment: await fileContent(services, row.commitment_crop_file_id),
+  }
+}
+
+/** The PDF of one or many applications (one file; each form starts on a new page). */
+export async function certificationFormsPdf(
+  req: Request,
+  services: Services,
+  rows: ApplicationRow[],
+): Promise<Buffer> {
+  const data: CertificationFormData[] = []
+  for (const row of rows) data.push(await certificationFormData(req, services, row))
+  return data.length === 1
+    ? services.pdf.render(FORM_TEMPLATE, data[0])
+    : services.pdf.renderMany(FORM_TEMPLATE, data)
+}

@@ -1,0 +1,167 @@
+import type { Services } from '../../services'
+import type { Actor } from '../../services/audit'
+import {
+  canTransition,
+  certificationYear,
+  transitionNamed,
+  type CertificationStatus,
+  type TransitionActor,
+  type TransitionName,
+} from '../../domain/certification'
+import { shanghaiDate } from '../../domain/time'
+import { syncCertificates } from '../info/service'
+import { allocateCertificateNumber } from './numbers'
+import type { ApplicationRow } from './repository'
+
+// Staff decisions on an application (the transitions table in src/domain/certification.ts), each a
+// guarded UPDATE (status and version), a history row and an audit entry in one transaction. 认定通过
+// also issues the certificate: the next 17-digit number of the authority's bureau code in its
+// province and the year (allocateCertificateNumber, in the same transaction, so a rolled-back
+// approval takes its number back), written into registry_certificates, where 教师资格证书 and the
+// periodic registration's certificate choice read it.
+
+export type TransitionOutcome =
+  | { ok: true; status: CertificationStatus; version: number; certificateNumber?: string }
+  | {
+      ok: false
+      reason: 'not_found' | 'not_allowed' | 'reason_required' | 'changed_first' | 'no_bureau_code'
+    }
+
+export interface TransitionInput {
+  applicationId: number
+  /** the version the staff member saw */
+  version: number
+  name: TransitionName
+  actor: { kind: TransitionActor; id: number; audit: Actor }
+  reason?: string
+  /** 确认未通过: the materials still missing */
+  missingMaterials?: string[]
+  /** 退回修改: the fields to change and the note */
+  correction?: { fields: string[]; note: string }
+}
+
+type Trx = Parameters<Parameters<Services['db']['transaction']>[0]>[0]
+
+async function issueCertificate(trx: Trx, row: ApplicationRow, now: Date): Promise<string | null> {
+  const authority = await trx('authorities')
+    .where({ id: row.authority_id })
+    .first('name', 'region_code', 'certificate_bureau_code')
+  if (!authority?.certificate_bureau_code) return null
+  const applicant = await trx('applicants').where({ id: row.applicant_id }).first('name', 'doc_number', 'sex')
+  const identity = (row.data.identity ?? {}) as Record<string, unknown>
+  // The sex digit: the account's sex, else the snapshot's, else the ID number's 17th digit.
+  const digit17 = Number(String(applicant?.doc_number ?? '').charAt(16))
+  const sex = (applicant?.sex ?? identity.sex ?? (digit17 % 2 === 1 ? 'M' : 'F')) as 'M' | 'F'
+  const number = await allocateCertificateNumber(trx, {
+    year: certificationYear(now),
+    provinceCode: String(authority.region_code).slice(0, 2),
+    bureauCode: authority.certificate_bureau_code,
+    type: row.qualification_type,
+    sex,
+  })
+  const issuedOn = shanghaiDate(now)
+  await trx('certification_applications')
+    .where({ id: row.id })
+    .update({ certificate_number: number, certificate_issued_on: issuedOn })
+  await trx('registry_certificates').insert({
+    cert_number: number,
+    holder_name: applicant.name,
+    doc_number: String(applicant.doc_number).toUpperCase(),
+    qualification_type: row.qualification_type,
+    subject: row.subject,
+    authority: authority.name,
+    issued_on: issuedOn,
+    imported_at: now,
+  })
+  return number
+}
+
+export async function transitionCertification(
+  services: Services,
+  input: TransitionInput,
+): Promise<TransitionOutcome> {
+  const outcome = await decide(services, input)
+  // The information centre's copy (教师资格证书) takes the new certificate at once, not at the
+  // applicant's next 同步; a failure here leaves the registry row, which the next sync reads.
+  if (outcome.ok && outcome.certificateNumber) {
+    const who = await services
+      .db('certification_applications as c')
+      .join('applicants as a', 'a.id', 'c.applicant_id')
+      .where('c.id', input.applicationId)
+      .first('a.id', 'a.name', 'a.doc_number')
+    if (who)
+      await syncCertificates(services, {
+        id: Number(who.id),
+        name: who.name,
+        doc_number: who.doc_number,
+      }).catch((err: unknown) => services.logger.warn({ err }, 'certificate sync after approval failed'))
+  }
+  return outcome
+}
+
+async function decide(services: Services, input: TransitionInput): Promise<TransitionOutcome> {
+  const t = transitionNamed(input.name)
+  if (!t) return { ok: false, reason: 'not_allowed' }
+  const reason =
+    input.reason?.trim() ||
+    (input.missingMaterials?.length ? input.missingMaterials.join('、') : '') ||
+    input.correction?.note.trim() ||
+    ''
+  if (t.reasonRequired && !reason) return { ok: false, reason: 'reason_required' }
+  return services.db.transaction(async (trx) => {
+    const row: ApplicationRow | undefined = await trx('certification_applications')
+      .where({ id: input.applicationId })
+      .first()
+    if (!row) return { ok: false as const, reason: 'not_found' as const }
+    const to = canTransition(row.status, input.name, input.actor.kind)
+    if (!to) return { ok: false as const, reason: 'not_allowed' as const }
+    if (input.name === 'approve') {
+      const code = await trx('authorities').where({ id: row.authority_id }).first('certificate_bureau_code')
+      if (!code?.certificate_bureau_code) return { ok: false as const, reason: 'no_bureau_code' as const }
+    }
+    const now = services.clock.now()
+    const n = await trx('certification_applications')
+      .where({ id: row.id, status: row.status, version: input.version })
+      .update({
+        status: to,
+        version: input.version + 1,
+        updated_at: now,
+        reason: reason || null,
+        missing_materials: input.name === 'fail_confirmation' ? (input.missingMaterials ?? [reason]) : null,
+        correction:
+          input.name === 'return_for_correction'
+            ? JSON.stringify(input.correction ?? { fields: [], note: reason })
+            : null,
+        decided_by: input.actor.id,
+        decided_at: now,
+      })
+    if (n !== 1) return { ok: false as const, reason: 'changed_first' as const }
+    const certificateNumber = input.name === 'approve' ? await issueCertificate(trx, row, now) : null
+    await trx('certification_status_history').insert({
+      application_id: row.id,
+      from_status: row.status,
+      to_status: to,
+      actor_kind: 'staff',
+      actor_id: input.actor.id,
+      reason: reason || null,
+      at: now,
+    })
+    await services.audit.record(trx, input.actor.audit, {
+      action: `certification.${input.name}`,
+      targetType: 'certification_application',
+      targetId: row.id,
+      detail: {
+        from: row.status,
+        to,
+        reason: reason || undefined,
+        ...(certificateNumber ? { certificateNumber } : {}),
+      },
+    })
+    return {
+      ok: true as const,
+      status: to,
+      version: input.version + 1,
+      ...(certificateNumber ? { certificateNumber } : {}),
+    }
+  })
+}

@@ -1,0 +1,174 @@
+import type { Db } from '../../db/knex'
+import type { Services } from '../../services'
+import type { Actor } from '../../services/audit'
+import { messageBox } from '../../services/applicationMessages'
+import {
+  applicantMayEdit,
+  certificationStatusLabel,
+  qualificationTypeLabel,
+  type CertificationStatus,
+} from '../../domain/certification'
+import type { RecordRow } from '../platform/businesses'
+import * as bureau from './bureau'
+import { applicationOf, type ApplicationRow } from './repository'
+
+// 教师资格认定信息: the applicant's applications, what each 认定状态 means to them, whether 修改 is
+// open, the applicant's own changes (guarded by version like every staff decision) and 有留言.
+
+export const RECORD_BASE = '/certification/records'
+
+/** How the applicant reads each 认定状态 (manual 000 §3). */
+export const STATUS_EXPLANATIONS: Record<CertificationStatus, string> = {
+  pending_confirmation: '网上报名成功，请在规定时间内携带材料到所选确认点进行现场确认',
+  awaiting_review: '已完成现场确认，等待认定机构审核',
+  confirmation_failed: '经现场确认材料不全，请向确认点提交补齐',
+  approved: '认定通过',
+  rejected: '认定不通过',
+}
+
+export const EDIT_REFUSALS = {
+  status:
+    '只有认定状态为“网报待确认”时，才可以修改报名信息。如需修改，请联系认定机构修改认定状态至“网报待确认”。',
+  confirmEnded: '现场确认时间已结束，报名信息只能查看不允许修改。',
+  windowClosed: '当前时间不在该机构的网报时间段内',
+  changedFirst: '该申请已被他人处理，请刷新后重试',
+} as const
+
+/** 留言 of certification applications (src/services/applicationMessages.ts). */
+export const certificationMessages = messageBox({
+  table: 'certification_messages',
+  key: 'application_id',
+  audit: { action: 'certification.message', targetType: 'certification_application' },
+})
+
+/** Why the applicant may not change the application now, or null (修改 open). */
+export async function editRefusal(db: Db, row: ApplicationRow, now: Date): Promise<string | null> {
+  if (!applicantMayEdit(row.status)) return EDIT_REFUSALS.status
+  const point = await bureau.pointById(db, Number(row.point_id))
+  if (point?.confirm_end && now.getTime() >= point.confirm_end.getTime()) return EDIT_REFUSALS.confirmEnded
+  const window = await bureau.windowFor(db, Number(row.authority_id), now)
+  if (!window || !bureau.isWindowOpen(window, now)) return EDIT_REFUSALS.windowClosed
+  return null
+}
+
+export interface MyRecord {
+  id: number
+  number: string
+  type: string
+  subject: string
+  authorityName: string
+  status: CertificationStatus
+  statusText: string
+  explanation: string
+  certificateNumber: string
+  editable: boolean
+  messages: { all: number; unread: number }
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
+
+/** The applicant's applications, newest first, with what the applicant may do on each. */
+export async function myRecords(db: Db, applicantId: number, now: Date): Promise<MyRecord[]> {
+  const rows: ApplicationRow[] = await db('certification_applications')
+    .where({ applicant_id: applicantId })
+    .orderBy([
+      { column: 'submitted_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .select('*')
+  const counts = await certificationMessages.unreadCounts(
+    db,
+    rows.map((r) => Number(r.id)),
+  )
+  const out: MyRecord[] = []
+  for (const r of rows)
+    out.push({
+      id: Number(r.id),
+      number: r.number,
+      type: qualificationTypeLabel(r.qualification_type),
+      subject: r.subject,
+      authorityName:
+        str(r.data.authorityName) || (await bureau.authorityById(db, Number(r.authority_id)))?.name || '',
+      status: r.status,
+      statusText: certificationStatusLabel(r.status),
+      explanation: STATUS_EXPLANATIONS[r.status],
+      certificateNumber: r.certificate_number ?? '',
+      editable: (await editRefusal(db, r, now)) === null,
+      messages: counts.get(Number(r.id)) ?? { all: 0, unread: 0 },
+    })
+  return out
+}
+
+/** The actions of one record, as links (申请表预览/下载 opens the PDF inline; the browser offers to save it). */
+export function recordActions(
+  r: Pick<MyRecord, 'id' | 'editable' | 'messages'>,
+): { text: string; href: string }[] {
+  const base = `${RECORD_BASE}/${r.id}`
+  return [
+    { text: '详情', href: base },
+    ...(r.editable ? [{ text: '修改', href: `${base}/edit` }] : []),
+    { text: '申请表预览/下载', href: `${base}/form` },
+    ...(r.messages.all
+      ? [
+          {
+            text: r.messages.unread ? `有留言（${r.messages.unread}条未读）` : '有留言',
+            href: `${base}/messages`,
+          },
+        ]
+      : []),
+  ]
+}
+
+/** The 业务平台's 教师资格认定信息 rows: 报名号 · 申请资格种类 · 任教学科 · 认定机构 · 认定状态 · 证书号码 · 操作. */
+export async function certificationRecords(db: Db, applicantId: number, now: Date): Promise<RecordRow[]> {
+  return (await myRecords(db, applicantId, now)).map((r) => ({
+    cells: [r.number, r.type, r.subject, r.authorityName, r.statusText, r.certificateNumber],
+    actions: recordActions(r),
+  }))
+}
+
+type Outcome = { ok: true; version: number } | { ok: false; error: string }
+
+/**
+ * 修改: saves changed 认定信息 answers over the snapshot while 网报待确认, before the point's 确认结束时间
+ * and inside the window. Guarded by version; clears the staff's correction note. `changes` were
+ * validated by the caller with the wizard's own checks.
+ */
+export async function saveApplicantEdit(
+  services: Pick<Services, 'db' | 'clock' | 'audit'>,
+  input: {
+    applicationId: number
+    applicantId: number
+    version: number
+    changes: Record<string, unknown>
+    actor: Actor
+  },
+): Promise<Outcome> {
+  const { db, clock, audit } = services
+  return db.transaction(async (trx) => {
+    const row = await applicationOf(trx, input.applicationId, input.applicantId)
+    if (!row) return { ok: false as const, error: 'not_found' }
+    const now = clock.now()
+    const refusal = await editRefusal(db, row, now)
+    if (refusal) return { ok: false as const, error: refusal }
+    const changed = Object.keys(input.changes).filter(
+      (k) => JSON.stringify(row.data[k] ?? '') !== JSON.stringify(input.changes[k] ?? ''),
+    )
+    const n = await trx('certification_applications')
+      .where({ id: row.id, status: 'pending_confirmation', version: input.version })
+      .update({
+        data: JSON.stringify({ ...row.data, ...input.changes }),
+        correction: null,
+        updated_at: now,
+        version: input.version + 1,
+      })
+    if (n !== 1) return { ok: false as const, error: EDIT_REFUSALS.changedFirst }
+    await audit.record(trx, input.actor, {
+      action: 'certification.edit',
+      targetType: 'certification_application',
+      targetId: row.id,
+      detail: { changed },
+    })
+    return { ok: true as const, version: input.version + 1 }
+  })
+}

@@ -1,0 +1,346 @@
+import { Router, type Request, type Response } from 'express'
+import type { Services } from '../../services'
+import { requireStaff } from '../../middleware/auth'
+import {
+  CERTIFICATION_STATUSES,
+  certificationStatusLabel,
+  qualificationTypeLabel,
+  transitionNamed,
+  transitionsFrom,
+  type Transition,
+} from '../../domain/certification'
+import { rolesFor } from '../../domain/roles'
+import { shanghaiDateTime } from '../../domain/time'
+import { handler } from '../../web/async'
+import { flash } from '../../web/forms'
+import {
+  fileStamp,
+  list,
+  pageOf,
+  queueFilterOf,
+  queueLinks,
+  sendExport,
+  staffActor,
+  str,
+  type QueueFilter,
+} from '../../web/staffQueue'
+import { certificationDetail } from './detail'
+import { transitionCertification, type TransitionOutcome } from './issue'
+import { sendCertificationForms } from './recordRoutes'
+import { certificationMessages } from './records'
+import type { ApplicationRow } from './repository'
+import {
+  actorKindsFor,
+  allInQueue,
+  scopedApplication,
+  scopedIds,
+  scopeOf,
+  searchQueue,
+  type QueueRow,
+} from './staffService'
+
+// 教师资格认定 in the staff console, under /staff/certifications: the queue of the staff member's
+// points (现场确认) and authorities (认定审批), the detail page with its decisions, 留言, export and
+// print. An application outside the staff member's scope does not exist for them (404).
+
+export const BASE = '/staff/certifications'
+
+/** Materials most often missing at 现场确认 (the point may add its own in 其他). */
+export const COMMON_MATERIALS = [
+  '《教师资格认定申请表》',
+  '身份证原件',
+  '学历证书原件',
+  '普通话水平测试等级证书原件',
+  '体检合格证明',
+  '考试合格证明',
+  '近期免冠正面白底证件照',
+  '个人承诺书',
+]
+
+/** 退回修改 names what to change: 认定信息's fields (修改 offers them). */
+const CORRECTABLE = [
+  ['ethnicity', '民族'],
+  ['political', '政治面貌'],
+  ['majorCategory', '专业类别'],
+  ['studyForm', '学习形式'],
+  ['employer', '工作单位'],
+  ['occupation', '现从事职业'],
+  ['technicalTitle', '专业技术职务'],
+  ['household', '户籍所在地'],
+  ['birthplace', '出生地'],
+  ['address', '通讯地址'],
+  ['postcode', '邮编'],
+  ['telephone', '联系电话'],
+  ['mobile', '手机'],
+].map(([value, text]) => ({ value, text: `认定信息：${text}` }))
+
+const ID = /^\d{1,15}$/
+/** Forms in one bulk print (one PDF). */
+export const PRINT_MAX = 50
+
+export const STAFF_MESSAGES = {
+  changedFirst: '该申请已被他人处理，请刷新后重试',
+  notAllowed: '当前认定状态下不能进行该操作',
+  reasonRequired: '请填写理由',
+  materialsRequired: '请选择或填写缺少的材料',
+  fieldsRequired: '请填写退回说明',
+  noBureauCode: '该认定机构尚未设置证书编号机构代码，不能生成证书号码，请联系管理员在认定机构设置中填写。',
+  messageRequired: '请填写留言内容（不超过500字）',
+  messageSent: '留言已发送',
+  noneSelected: '请先选择要打印的申请',
+  tooManySelected: `一次最多打印${PRINT_MAX}份申请表，请分批打印`,
+} as const
+
+export const EXPORT_HEADER = [
+  '报名号',
+  '姓名',
+  '证件号码',
+  '申请资格种类',
+  '任教学科',
+  '认定状态',
+  '认定机构',
+  '确认点',
+  '证书号码',
+  '提交时间',
+] as const
+
+const exportCells = (r: QueueRow): string[] => [
+  r.number,
+  r.name,
+  r.doc_number,
+  qualificationTypeLabel(r.qualification_type),
+  r.subject,
+  certificationStatusLabel(r.status),
+  str(r.data?.authorityName),
+  str(r.data?.pointName),
+  r.certificate_number ?? '',
+  shanghaiDateTime(r.submitted_at),
+]
+
+export function certificationStaffRoutes(services: Services): Router {
+  const { db } = services
+  const router = Router()
+  router.use(requireStaff(...rolesFor('certification.approve'), ...rolesFor('confirmation.handle')))
+
+  /** The filter from the query; an approver without a point starts on 待审核. */
+  const filterOf = (req: Request): QueueFilter =>
+    queueFilterOf(
+      req.query as Record<string, unknown>,
+      CERTIFICATION_STATUSES,
+      scopeOf(req.staff!).points.length ? '' : 'awaiting_review',
+    )
+
+  router.get(
+    '/',
+    handler(async (req, res) => {
+      const filter = filterOf(req)
+      const scope = scopeOf(req.staff!)
+      const result = await searchQueue(db, scope, filter, pageOf(req))
+      res.set('Cache-Control', 'no-store')
+      res.render('pages/certification/staff/queue.njk', {
+        pageTitle: '教师资格认定申请',
+        filter,
+        statuses: Object.entries(CERTIFICATION_STATUSES).map(([value, text]) => ({ value, text })),
+        result: {
+          ...result,
+          rows: result.rows.map((r) => ({
+            ...r,
+            typeText: qualificationTypeLabel(r.qualification_type),
+            statusText: certificationStatusLabel(r.status),
+            pointName: str(r.data.pointName),
+            submittedAt: shanghaiDateTime(r.submitted_at),
+          })),
+        },
+        ...queueLinks(BASE, filter, result),
+        isApprover: scope.authorities.length > 0,
+        isClerk: scope.points.length > 0,
+      })
+    }),
+  )
+
+  const stamp = () => fileStamp(services.clock.now())
+
+  for (const format of ['csv', 'xlsx'] as const)
+    router.get(
+      `/export.${format}`,
+      handler(async (req, res) => {
+        const filter = filterOf(req)
+        const rows = await allInQueue(db, scopeOf(req.staff!), filter)
+        await services.audit.record(db, staffActor(req), {
+          action: 'certification.export',
+          targetType: 'certification_application',
+          detail: { format, rows: rows.length, filter },
+        })
+        await sendExport(res, format, {
+          name: `certifications-${stamp()}`,
+          sheet: '教师资格认定',
+          header: EXPORT_HEADER,
+          rows: rows.map(exportCells),
+        })
+      }),
+    )
+
+  const printForms = (req: Request, res: Response, rows: ApplicationRow[], filename: string) =>
+    sendCertificationForms(req, res, services, rows, {
+      account: `staff:${req.staff!.id}`,
+      filename,
+      download: false,
+      back: BASE,
+    })
+
+  // 打印申请表: the selected applications (those in scope; others are ignored as unknown) as one PDF.
+  router.post(
+    '/print',
+    handler(async (req, res) => {
+      const ids = await scopedIds(
+        db,
+        scopeOf(req.staff!),
+        list((req.body as Record<string, unknown>)?.ids).map(Number),
+      )
+      if (!ids.length || ids.length > PRINT_MAX)
+        return res.status(400).render('pages/certification/staff/print.njk', {
+          pageTitle: '打印申请表',
+          message: ids.length ? STAFF_MESSAGES.tooManySelected : STAFF_MESSAGES.noneSelected,
+        })
+      const rows: ApplicationRow[] = await db('certification_applications')
+        .whereIn('id', ids)
+        .orderBy('number', 'asc')
+        .select('*')
+      await services.audit.record(db, staffActor(req), {
+        action: 'certification.print',
+        targetType: 'certification_application',
+        detail: { numbers: rows.map((r) => r.number) },
+      })
+      await printForms(req, res, rows, `教师资格认定申请表-${stamp()}-${rows.length}份.pdf`)
+    }),
+  )
+
+  // ---- one application --------------------------------------------------------------------------
+
+  const load = async (req: Request) =>
+    ID.test(String(req.params.id))
+      ? scopedApplication(db, scopeOf(req.staff!), Number(req.params.id))
+      : undefined
+
+  router.get(
+    '/:id/form',
+    handler(async (req, res, next) => {
+      const row = await load(req)
+      if (!row) return next()
+      await printForms(req, res, [row], `教师资格认定申请表-${row.number}.pdf`)
+    }),
+  )
+
+  router.get(
+    '/:id',
+    handler(async (req, res, next) => {
+      const row = await load(req)
+      if (!row) return next()
+      const kinds = actorKindsFor(scopeOf(req.staff!), row)
+      const actions = new Map<string, Transition>()
+      for (const k of kinds) for (const t of transitionsFrom(row.status, k)) actions.set(t.name, t)
+      res.set('Cache-Control', 'no-store')
+      res.render('pages/certification/staff/detail.njk', {
+        ...(await certificationDetail(req, services, row)),
+        pageTitle: `教师资格认定申请 ${row.number}`,
+        actions: [...actions.values()],
+        materials: COMMON_MATERIALS,
+        correctable: CORRECTABLE,
+        messages: (await certificationMessages.list(db, Number(row.id))).map((m) => ({
+          ...m,
+          at: shanghaiDateTime(m.created_at),
+        })),
+      })
+    }),
+  )
+
+  const outcomeText = (o: Extract<TransitionOutcome, { ok: false }>, name: string) =>
+    o.reason === 'changed_first'
+      ? STAFF_MESSAGES.changedFirst
+      : o.reason === 'no_bureau_code'
+        ? STAFF_MESSAGES.noBureauCode
+        : o.reason === 'reason_required'
+          ? name === 'fail_confirmation'
+            ? STAFF_MESSAGES.materialsRequired
+            : name === 'return_for_correction'
+              ? STAFF_MESSAGES.fieldsRequired
+              : STAFF_MESSAGES.reasonRequired
+          : STAFF_MESSAGES.notAllowed
+
+  router.post(
+    '/:id/transition',
+    handler(async (req, res, next) => {
+      const row = await load(req)
+      if (!row) return next()
+      const body = (req.body ?? {}) as Record<string, unknown>
+      const here = `${BASE}/${row.id}`
+      const t = transitionNamed(str(body.name))
+      const kinds = actorKindsFor(scopeOf(req.staff!), row)
+      const kind = t?.by.find((k) => (k === 'point' || k === 'authority') && kinds.includes(k))
+      if (!t || !kind) {
+        flash(req, 'error', STAFF_MESSAGES.notAllowed)
+        return res.redirect(303, here)
+      }
+      // The page was out of date: someone else decided first (reported as such, whatever they decided).
+      const version = Number.parseInt(str(body.version), 10) || 0
+      if (version !== Number(row.version)) {
+        flash(req, 'error', STAFF_MESSAGES.changedFirst)
+        return res.redirect(303, here)
+      }
+      const note = str(body.reason).slice(0, 500)
+      const outcome = await transitionCertification(services, {
+        applicationId: Number(row.id),
+        version,
+        name: t.name,
+        actor: { kind, id: Number(req.staff!.id), audit: staffActor(req) },
+        reason: t.name === 'fail_confirmation' || t.name === 'return_for_correction' ? undefined : note,
+        ...(t.name === 'fail_confirmation'
+          ? { missingMaterials: [...list(body.missing), ...list(str(body.missingOther).slice(0, 200))] }
+          : {}),
+        ...(t.name === 'return_for_correction'
+          ? {
+              correction: {
+                fields: list(body.fields).filter((f) => CORRECTABLE.some((c) => c.value === f)),
+                note,
+              },
+            }
+          : {}),
+      })
+      if (outcome.ok)
+        flash(
+          req,
+          'success',
+          outcome.certificateNumber
+            ? `已处理：${t.label}，证书号码 ${outcome.certificateNumber}`
+            : `已处理：${t.label}`,
+        )
+      else if (outcome.reason === 'not_found') return next()
+      else if (outcome.reason === 'not_allowed' && (await load(req))?.version !== row.version)
+        flash(req, 'error', STAFF_MESSAGES.changedFirst)
+      else flash(req, 'error', outcomeText(outcome, t.name))
+      res.redirect(303, here)
+    }),
+  )
+
+  router.post(
+    '/:id/messages',
+    handler(async (req, res, next) => {
+      const row = await load(req)
+      if (!row) return next()
+      const text = str((req.body as Record<string, unknown>)?.body)
+      if (!text || text.length > 500) flash(req, 'error', STAFF_MESSAGES.messageRequired)
+      else {
+        await certificationMessages.send(services, {
+          applicationId: Number(row.id),
+          staffId: Number(req.staff!.id),
+          body: text,
+          actor: staffActor(req),
+        })
+        flash(req, 'success', STAFF_MESSAGES.messageSent)
+      }
+      res.redirect(303, `${BASE}/${row.id}#messages`)
+    }),
+  )
+
+  return router
+}
