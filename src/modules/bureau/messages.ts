@@ -6,6 +6,7 @@ export const m = {
   NO_POINT: '该机构未设置确认点，请联系所选的教育局。',
   CLOSED: '当前时间不在该机构的网报时间段内',
   AUTHORITY_NAME_TAKEN: '已有同名的机构，请换一个名称',
+  BUREAU_CODE_TAKEN: '本省已有认定机构使用该证书编号机构代码，请换一个',
   POINT_NAME_TAKEN: '该机构已有同名的确认点，请换一个名称',
   NOT_FOUND: '该记录不存在或已被删除，请刷新后重试',
   WINDOW_OVERLAP: '与该机构同一业务已有的网报时间段重叠，请调整开始或结束时间',

@@ -20,6 +20,8 @@ export interface AuthorityRow {
   certifies: boolean
   qualification_types: string[]
   posts_certificates: boolean
+  /** positions 7–9 of the certificate numbers it issues, unique within its province */
+  certificate_bureau_code: string | null
   reminder: string | null
   /** 'YYYY-MM-DD' or null */
   form_download_end: string | null
@@ -71,6 +73,7 @@ const AUTHORITY_COLUMNS = [
   'a.certifies',
   'a.qualification_types',
   'a.posts_certificates',
+  'a.certificate_bureau_code',
   'a.reminder',
   'a.enabled',
 ]
@@ -164,6 +167,7 @@ function authorityRecord(f: AuthorityFields) {
     certifies: f.certifies,
     qualification_types: f.qualification_types,
     posts_certificates: f.posts_certificates,
+    certificate_bureau_code: f.certificate_bureau_code,
     reminder: f.reminder,
     form_download_end: f.form_download_end,
     enabled: f.enabled,
@@ -187,6 +191,20 @@ export async function updateAuthority(db: Conn, id: number, f: AuthorityFields, 
 
 export async function authorityNameTaken(db: Conn, name: string, exceptId?: number): Promise<boolean> {
   const q = db('authorities').where({ name })
+  if (exceptId) q.whereNot({ id: exceptId })
+  return !!(await q.first('id'))
+}
+
+/** Whether another authority of the province already uses this certificate bureau code. */
+export async function bureauCodeTaken(
+  db: Conn,
+  regionCode: string,
+  code: string,
+  exceptId?: number,
+): Promise<boolean> {
+  const q = db('authorities')
+    .where({ certificate_bureau_code: code })
+    .whereRaw('left(region_code, 2) = ?', [regionCode.slice(0, 2)])
   if (exceptId) q.whereNot({ id: exceptId })
   return !!(await q.first('id'))
 }

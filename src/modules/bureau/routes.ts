@@ -221,6 +221,7 @@ export function bureauRoutes(services: Services): Router {
           certifies: a.certifies ? 'yes' : '',
           qualificationTypes: a.qualification_types,
           postsCertificates: a.posts_certificates ? 'yes' : '',
+          certificateBureauCode: a.certificate_bureau_code ?? '',
           reminder: a.reminder ?? '',
           formDownloadEnd: a.form_download_end ?? '',
           enabled: a.enabled ? 'yes' : '',
@@ -255,6 +256,7 @@ export function bureauRoutes(services: Services): Router {
             certifies: !!value.certifies,
             qualification_types: value.certifies ? types : [],
             posts_certificates: !!value.postsCertificates,
+            certificate_bureau_code: value.certifies ? value.certificateBureauCode || null : null,
             reminder: value.reminder || null,
             form_download_end: value.formDownloadEnd || null,
             enabled: !!value.enabled,
@@ -620,6 +622,7 @@ const AUTHORITY_ORDER = [
   'certifies',
   'qualificationTypes',
   'postsCertificates',
+  'certificateBureauCode',
   'reminder',
   'formDownloadEnd',
 ]

@@ -32,6 +32,12 @@ export const authoritySchema = Joi.object({
   certifies: yes,
   qualificationTypes: codes,
   postsCertificates: yes,
+  certificateBureauCode: Joi.string()
+    .trim()
+    .allow('')
+    .pattern(/^\d{3}$/)
+    .label('证书编号机构代码')
+    .messages({ 'string.pattern.base': '证书编号机构代码应为3位数字，例如 012' }),
   reminder: Joi.string().trim().allow('').max(2000).label('申报提醒'),
   formDownloadEnd: Joi.string()
     .trim()
@@ -52,6 +58,7 @@ export interface AuthorityForm {
   certifies: string
   qualificationTypes: string[]
   postsCertificates: string
+  certificateBureauCode: string
   reminder: string
   formDownloadEnd: string
   enabled: string

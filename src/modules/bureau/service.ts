@@ -185,6 +185,11 @@ export async function saveAuthority(
   return deps.db.transaction(async (trx) => {
     if (await repo.authorityNameTaken(trx, fields.name, id ?? undefined))
       return { ok: false, field: 'name', message: m.AUTHORITY_NAME_TAKEN }
+    if (
+      fields.certificate_bureau_code &&
+      (await repo.bureauCodeTaken(trx, fields.region_code, fields.certificate_bureau_code, id ?? undefined))
+    )
+      return { ok: false, field: 'certificateBureauCode', message: m.BUREAU_CODE_TAKEN }
     let savedId = id
     if (id === null) savedId = await repo.insertAuthority(trx, fields, now)
     else if (!(await repo.updateAuthority(trx, id, fields, now)))
