@@ -103,7 +103,13 @@ export async function applicantWithApplication(
         examRoute: 'national_exam',
         qualificationType: '2',
         subject: '语文',
+        // as the wizard stores them: each choice's text beside it (conditions' `${k}Text`), the
+        // texts also spread over the ids at submit
+        examPassText: '考试合格证明（有效期至2028-06-30）',
         mandarin: '二级甲等（证书编号 4500000000001）',
+        mandarinText: '二级甲等（证书编号 4500000000001）',
+        educationText: '大学本科 广西师范大学 汉语言文学',
+        degreeText: '学士（450000000001）',
         freshGraduate: 'no',
         educationLevel: '大学本科',
         education: '大学本科 广西师范大学 汉语言文学',
