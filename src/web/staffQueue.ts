@@ -1,10 +1,13 @@
-import type { Request, Response } from 'express'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
+import type { Services } from '../services'
+import type { MessageBox } from '../services/applicationMessages'
 import type { Actor } from '../services/audit'
 import { shanghaiDateTime } from '../domain/time'
 import type { TransitionActor } from '../domain/transitions'
-import { clientIp } from './async'
+import { clientIp, handler } from './async'
+import { flash } from './forms'
 
 // What every business's staff queue shares (定期注册 and 教师资格认定): reading the filter from the
 // query and writing it back into links, the request's staff actor, the export files (CSV with a BOM
@@ -194,4 +197,36 @@ export async function sendExport(
     res.set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     res.send(await toXlsx(file.sheet, file.header, file.rows))
   }
+}
+
+export const MESSAGE_TEXTS = {
+  messageRequired: '请填写留言内容（不超过500字）',
+  messageSent: '留言已发送',
+} as const
+
+/**
+ * POST /:id/messages of a staff queue: 留言 to the applicant of an application the staff member may
+ * open (`load` answers undefined otherwise: 404), back to the detail page's 留言.
+ */
+export function staffMessageHandler(
+  services: Pick<Services, 'db' | 'clock' | 'audit'>,
+  box: MessageBox,
+  o: { base: string; load: (req: Request) => Promise<{ id: number | string } | undefined> },
+): RequestHandler {
+  return handler(async (req: Request, res: Response, next: NextFunction) => {
+    const row = await o.load(req)
+    if (!row) return next()
+    const text = str((req.body as Record<string, unknown>)?.body)
+    if (!text || text.length > 500) flash(req, 'error', MESSAGE_TEXTS.messageRequired)
+    else {
+      await box.send(services, {
+        applicationId: Number(row.id),
+        staffId: Number(req.staff!.id),
+        body: text,
+        actor: staffActor(req),
+      })
+      flash(req, 'success', MESSAGE_TEXTS.messageSent)
+    }
+    res.redirect(303, `${o.base}/${row.id}#messages`)
+  })
 }

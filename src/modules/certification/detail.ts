@@ -3,7 +3,7 @@ import type { Services } from '../../services'
 import { DOC_TYPE_LABELS, type DocType } from '../../domain/idNumber'
 import { certificationStatusLabel, qualificationTypeLabel } from '../../domain/certification'
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time'
-import { displayValue } from '../../web/wizard/review'
+import { answerSections } from '../../web/wizard/review'
 import type { Values } from '../../web/wizard/types'
 import * as bureau from './bureau'
 import * as m from './messages'
@@ -17,36 +17,17 @@ import { certificationSteps, resumeRows } from './steps'
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
 
-export interface DetailRow {
-  name: string
-  label: string
-  value: string
-  highlighted: boolean
-}
-
 /** Steps whose answers the detail lists (the CV has its own table; the agreement and 承诺 are yes). */
-const SKIPPED = new Set(['agreement', 'resume', 'notices', 'commitment'])
+const SKIPPED = ['agreement', 'resume', 'notices', 'commitment']
 
 export async function certificationDetail(req: Request, services: Services, row: ApplicationRow) {
   const { db } = services
   const data = row.data as Values
   const identity = (data.identity ?? {}) as Record<string, unknown>
-  const highlighted = new Set(row.correction?.fields ?? [])
-  const sections: { title: string; rows: DetailRow[] }[] = []
-  for (const step of certificationSteps(services)) {
-    if (!step.fields || step.summary || SKIPPED.has(step.path)) continue
-    const rows: DetailRow[] = []
-    for (const field of step.fields) {
-      if (field.showIf && !field.showIf(data)) continue
-      rows.push({
-        name: field.name,
-        label: field.label,
-        value: await displayValue(field, data[field.name], data, req),
-        highlighted: highlighted.has(field.name),
-      })
-    }
-    sections.push({ title: step.title, rows })
-  }
+  const sections = await answerSections(req, certificationSteps(services), data, {
+    highlighted: row.correction?.fields,
+    skip: SKIPPED,
+  })
   const history = await db('certification_status_history')
     .where({ application_id: row.id })
     .orderBy([

@@ -19,8 +19,10 @@ import {
   pageOf,
   queueFilterOf,
   queueLinks,
+  MESSAGE_TEXTS,
   sendExport,
   staffActor,
+  staffMessageHandler,
   str,
   type QueueFilter,
 } from '../../web/staffQueue'
@@ -85,8 +87,7 @@ export const STAFF_MESSAGES = {
   materialsRequired: '请选择或填写缺少的材料',
   fieldsRequired: '请填写退回说明',
   noBureauCode: '该认定机构尚未设置证书编号机构代码，不能生成证书号码，请联系管理员在认定机构设置中填写。',
-  messageRequired: '请填写留言内容（不超过500字）',
-  messageSent: '留言已发送',
+  ...MESSAGE_TEXTS,
   noneSelected: '请先选择要打印的申请',
   tooManySelected: `一次最多打印${PRINT_MAX}份申请表，请分批打印`,
 } as const
@@ -322,25 +323,7 @@ export function certificationStaffRoutes(services: Services): Router {
     }),
   )
 
-  router.post(
-    '/:id/messages',
-    handler(async (req, res, next) => {
-      const row = await load(req)
-      if (!row) return next()
-      const text = str((req.body as Record<string, unknown>)?.body)
-      if (!text || text.length > 500) flash(req, 'error', STAFF_MESSAGES.messageRequired)
-      else {
-        await certificationMessages.send(services, {
-          applicationId: Number(row.id),
-          staffId: Number(req.staff!.id),
-          body: text,
-          actor: staffActor(req),
-        })
-        flash(req, 'success', STAFF_MESSAGES.messageSent)
-      }
-      res.redirect(303, `${BASE}/${row.id}#messages`)
-    }),
-  )
+  router.post('/:id/messages', staffMessageHandler(services, certificationMessages, { base: BASE, load }))
 
   return router
 }

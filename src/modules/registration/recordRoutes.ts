@@ -7,7 +7,7 @@ import { statusLabel } from '../../domain/registration'
 import { shanghaiDateTime } from '../../domain/time'
 import { clientIp, handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
-import { displayValue } from '../../web/wizard/review'
+import { answerSections } from '../../web/wizard/review'
 import { draftField, receiveUpload, receivedId, uploadField } from '../../web/uploads'
 import type { FileOwner } from '../../services/uploads'
 import { FORM_MESSAGES, sendPdfForms } from '../../services/forms'
@@ -75,13 +75,6 @@ const ownerOf = (req: Request): FileOwner => ({ kind: 'applicant', id: req.appli
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
 
-export interface DetailRow {
-  name: string
-  label: string
-  value: string
-  highlighted: boolean
-}
-
 /**
  * Everything an application holds, for the applicant's 详情 and the staff detail page: the identity
  * and certificate snapshots, every wizard answer labelled as the review page labels it (fields named
@@ -91,23 +84,9 @@ export async function registrationDetail(req: Request, services: Services, row: 
   const { db } = services
   const data = row.data as Values
   const identity = (data.identity ?? {}) as Record<string, unknown>
-  const highlighted = new Set(row.correction?.fields ?? [])
-  const steps = registrationSteps(services)
-  const sections: { title: string; rows: DetailRow[] }[] = []
-  for (const step of steps) {
-    if (!step.fields || step.summary) continue
-    const rows: DetailRow[] = []
-    for (const field of step.fields) {
-      if (field.showIf && !field.showIf(data)) continue
-      rows.push({
-        name: field.name,
-        label: field.label,
-        value: await displayValue(field, data[field.name], data, req),
-        highlighted: highlighted.has(field.name),
-      })
-    }
-    sections.push({ title: step.title, rows })
-  }
+  const sections = await answerSections(req, registrationSteps(services), data, {
+    highlighted: row.correction?.fields,
+  })
   const types = await refOptions(db, 'qualification_type')
   const cert = row.cert as Record<string, unknown>
   const history = await db('registration_status_history')

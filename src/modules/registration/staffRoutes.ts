@@ -17,14 +17,16 @@ import {
   pageOf,
   queueFilterOf,
   queueLinks,
+  MESSAGE_TEXTS,
   sendExport,
   staffActor,
+  staffMessageHandler,
   str,
   type QueueFilter,
 } from '../../web/staffQueue'
 import { EXPORT_HEADER, exportCells, type ExportLists } from './export'
 import { registrationDetail, sendRegistrationForms } from './recordRoutes'
-import { messagesOf } from './records'
+import { messagesOf, registrationMessages } from './records'
 import { refOptions, type RegistrationRow } from './repository'
 import { transitionRegistration, type TransitionOutcome } from './service'
 import {
@@ -34,7 +36,6 @@ import {
   scopedRegistration,
   scopeOf,
   searchQueue,
-  sendMessage,
 } from './staffService'
 import { registrationSteps } from './steps'
 
@@ -65,8 +66,7 @@ export const STAFF_MESSAGES = {
   reasonRequired: '请填写理由',
   materialsRequired: '请选择或填写缺少的材料',
   fieldsRequired: '请填写退回说明',
-  messageRequired: '请填写留言内容（不超过500字）',
-  messageSent: '留言已发送',
+  ...MESSAGE_TEXTS,
   noneSelected: '请先选择要打印的申请',
   tooManySelected: `一次最多打印${PRINT_MAX}份申请表，请分批打印`,
 } as const
@@ -286,25 +286,7 @@ export function registrationStaffRoutes(services: Services): Router {
     }),
   )
 
-  router.post(
-    '/:id/messages',
-    handler(async (req, res, next) => {
-      const row = await load(req)
-      if (!row) return next()
-      const text = str((req.body as Record<string, unknown>)?.body)
-      if (!text || text.length > 500) flash(req, 'error', STAFF_MESSAGES.messageRequired)
-      else {
-        await sendMessage(services, {
-          registrationId: Number(row.id),
-          staffId: Number(req.staff!.id),
-          body: text,
-          actor: staffActor(req),
-        })
-        flash(req, 'success', STAFF_MESSAGES.messageSent)
-      }
-      res.redirect(303, `${BASE}/${row.id}#messages`)
-    }),
-  )
+  router.post('/:id/messages', staffMessageHandler(services, registrationMessages, { base: BASE, load }))
 
   return router
 }

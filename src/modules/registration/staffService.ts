@@ -1,7 +1,5 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
-import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import { scopesFor, type RoleGrant } from '../../domain/roles'
 import { isRegistrationStatus, type RegistrationStatus } from '../../domain/registration'
 import { shanghaiDateToUtc } from '../../domain/time'
@@ -16,7 +14,6 @@ import {
   type StaffScope,
 } from '../../web/staffQueue'
 import type { RegistrationRow } from './repository'
-import { registrationMessages } from './records'
 
 // The staff side of registration: whose applications a staff member sees (their points as 现场确认,
 // their authorities as 注册审批), the filtered queue, messages to the applicant.
@@ -142,15 +139,3 @@ export async function scopedIds(db: Db, scope: StaffScope, ids: number[]): Promi
   const rows = await scoped(db, scope, {}).whereIn('r.id', safe).select('r.id')
   return rows.map((r: { id: string }) => Number(r.id))
 }
-
-/** 留言: a message to the applicant, audited in the same transaction. */
-export const sendMessage = (
-  services: Pick<Services, 'db' | 'clock' | 'audit'>,
-  input: { registrationId: number; staffId: number; body: string; actor: Actor },
-): Promise<void> =>
-  registrationMessages.send(services, {
-    applicationId: input.registrationId,
-    staffId: input.staffId,
-    body: input.body,
-    actor: input.actor,
-  })

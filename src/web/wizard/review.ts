@@ -71,3 +71,41 @@ export async function reviewSections(
   }
   return sections
 }
+
+export interface AnswerRow {
+  name: string
+  label: string
+  value: string
+  /** named by a staff member's 退回修改 */
+  highlighted: boolean
+}
+
+/**
+ * A submitted application's answers (its merged snapshot), one section per step with review fields,
+ * labelled as the review page labels them: the 详情 pages of every business. Steps in `skip` (by
+ * path) are left out.
+ */
+export async function answerSections(
+  req: Request,
+  steps: Step[],
+  data: Values,
+  o: { highlighted?: readonly string[]; skip?: readonly string[] } = {},
+): Promise<{ title: string; rows: AnswerRow[] }[]> {
+  const highlighted = new Set(o.highlighted ?? [])
+  const sections: { title: string; rows: AnswerRow[] }[] = []
+  for (const step of steps) {
+    if (!step.fields || step.summary || o.skip?.includes(step.path)) continue
+    const rows: AnswerRow[] = []
+    for (const field of step.fields) {
+      if (field.showIf && !field.showIf(data)) continue
+      rows.push({
+        name: field.name,
+        label: field.label,
+        value: await displayValue(field, data[field.name], data, req),
+        highlighted: highlighted.has(field.name),
+      })
+    }
+    sections.push({ title: step.title, rows })
+  }
+  return sections
+}
