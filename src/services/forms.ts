@@ -2,7 +2,7 @@ import type { Response } from 'express'
 import type { Services } from '.'
 
 // Sending printed forms (申请表) of any business: the per-account 'pdf' rate limit first, then the
-// render; a refusal or a render failure answers with a page (pages/forms/refused.njk), never a broken
+// render; a refusal or a render failure answers with a page (views/pages/forms/refused.njk), never a broken
 // file. Inline to preview unless `download`.
 
 export const FORM_MESSAGES = {
@@ -18,13 +18,13 @@ export async function sendPdfForms(
     filename: string
     download: boolean
     back: string
-    /** the refusal page (template taking pageTitle, message, back) */
-    refusalView: string
     render: () => Promise<Buffer>
   },
 ): Promise<void> {
   const refuse = (status: number, message: string) =>
-    res.status(status).render(opts.refusalView, { pageTitle: '申请表预览/下载', message, back: opts.back })
+    res
+      .status(status)
+      .render('pages/forms/refused.njk', { pageTitle: '申请表预览/下载', message, back: opts.back })
   const limited = await services.rateLimits.consume('pdf', opts.account)
   if (!limited.ok) {
     res.set('Retry-After', String(limited.retryAfterSeconds))

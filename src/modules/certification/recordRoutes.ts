@@ -49,7 +49,6 @@ export function sendCertificationForms(
 ): Promise<void> {
   return sendPdfForms(res, services, {
     ...opts,
-    refusalView: 'pages/registration/record-form.njk',
     render: () => certificationFormsPdf(req, services, rows),
   })
 }

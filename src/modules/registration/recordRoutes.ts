@@ -57,7 +57,6 @@ export async function sendRegistrationForms(
 ): Promise<void> {
   await sendPdfForms(res, services, {
     ...opts,
-    refusalView: 'pages/registration/record-form.njk',
     render: () => registrationFormsPdf(req, services, rows),
   })
 }
