@@ -221,6 +221,28 @@ describe('decisions', () => {
     expect((await rowOf(other.application.id)).status).toBe('awaiting_review')
   })
 
+  it('passes over a number the registry already holds (imported certificate)', async () => {
+    const { application } = await applicantWithApplication(t, bureau, { status: 'awaiting_review', sex: 'F' })
+    const code = (await t.db('authorities').where({ id: bureau.authorityId }).first()).certificate_bureau_code
+    const taken = `202645${code}22000001`
+    await t.db('registry_certificates').insert({
+      cert_number: taken,
+      holder_name: '他人',
+      doc_number: '450103199001011234',
+      qualification_type: '2',
+      subject: '数学',
+      authority: '导入',
+      issued_on: '2026-03-01',
+      imported_at: new Date('2026-03-02T00:00:00Z'),
+    })
+    const approver = await scopedStaff(t, 'certification_approver', bureau.authorityId)
+    await decide(approver.a, application.id, 'approve')
+    expect((await rowOf(application.id)).certificate_number).toBe(`202645${code}22000002`)
+    expect((await t.db('registry_certificates').where({ cert_number: taken }).first()).holder_name).toBe(
+      '他人',
+    )
+  })
+
   it('50 parallel approvals get 50 distinct consecutive numbers, in the applicant’s certificates and registration’s choice', async () => {
     const apps = []
     for (let i = 0; i < 50; i++)

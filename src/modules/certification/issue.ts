@@ -52,28 +52,37 @@ async function issueCertificate(trx: Trx, row: ApplicationRow, now: Date): Promi
   // The sex digit: the account's sex, else the snapshot's, else the ID number's 17th digit.
   const digit17 = Number(String(applicant?.doc_number ?? '').charAt(16))
   const sex = (applicant?.sex ?? identity.sex ?? (digit17 % 2 === 1 ? 'M' : 'F')) as 'M' | 'F'
-  const number = await allocateCertificateNumber(trx, {
-    year: certificationYear(now),
-    provinceCode: String(authority.region_code).slice(0, 2),
-    bureauCode: authority.certificate_bureau_code,
-    type: row.qualification_type,
-    sex,
-  })
   const issuedOn = shanghaiDate(now)
-  await trx('certification_applications')
-    .where({ id: row.id })
-    .update({ certificate_number: number, certificate_issued_on: issuedOn })
-  await trx('registry_certificates').insert({
-    cert_number: number,
-    holder_name: applicant.name,
-    doc_number: String(applicant.doc_number).toUpperCase(),
-    qualification_type: row.qualification_type,
-    subject: row.subject,
-    authority: authority.name,
-    issued_on: issuedOn,
-    imported_at: now,
-  })
-  return number
+  // A number the registry already holds (imported from elsewhere) is passed over: the counter moves
+  // on, so no certificate is ever issued twice.
+  for (;;) {
+    const number = await allocateCertificateNumber(trx, {
+      year: certificationYear(now),
+      provinceCode: String(authority.region_code).slice(0, 2),
+      bureauCode: authority.certificate_bureau_code,
+      type: row.qualification_type,
+      sex,
+    })
+    const inserted = await trx('registry_certificates')
+      .insert({
+        cert_number: number,
+        holder_name: applicant.name,
+        doc_number: String(applicant.doc_number).toUpperCase(),
+        qualification_type: row.qualification_type,
+        subject: row.subject,
+        authority: authority.name,
+        issued_on: issuedOn,
+        imported_at: now,
+      })
+      .onConflict('cert_number')
+      .ignore()
+      .returning('cert_number')
+    if (!inserted.length) continue
+    await trx('certification_applications')
+      .where({ id: row.id })
+      .update({ certificate_number: number, certificate_issued_on: issuedOn })
+    return number
+  }
 }
 
 export async function transitionCertification(
