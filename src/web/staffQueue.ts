@@ -5,7 +5,7 @@ import type { Services } from '../services'
 import type { MessageBox } from '../services/applicationMessages'
 import type { Actor } from '../services/audit'
 import { shanghaiDateTime } from '../domain/time'
-import type { TransitionActor } from '../domain/transitions'
+import type { TransitionActor, TransitionRule } from '../domain/transitions'
 import { clientIp, handler } from './async'
 import { flash } from './forms'
 
@@ -228,5 +228,108 @@ export function staffMessageHandler(
       flash(req, 'success', MESSAGE_TEXTS.messageSent)
     }
     res.redirect(303, `${o.base}/${row.id}#messages`)
+  })
+}
+
+export const DECISION_TEXTS = {
+  changedFirst: '该申请已被他人处理，请刷新后重试',
+  reasonRequired: '请填写理由',
+  materialsRequired: '请选择或填写缺少的材料',
+  fieldsRequired: '请填写退回说明',
+} as const
+
+/** A staff decision as posted from the detail page, checked against the staff member's capacity. */
+export interface Decision<N extends string> {
+  name: N
+  kind: TransitionActor
+  /** the version the page showed */
+  version: number
+  /** the note typed (理由, 退回说明); 确认未通过 gives missingMaterials instead */
+  reason?: string
+  missingMaterials?: string[]
+  correction?: { fields: string[]; note: string }
+}
+
+export type DecisionOutcome = { ok: true; done?: string } | { ok: false; reason: string }
+
+interface DecidedRow {
+  id: number | string
+  version: number | string
+  point_id: number | string
+  authority_id: number | string
+}
+
+/**
+ * POST /:id/transition of a staff queue. The business says how to load the application in scope
+ * (undefined: 404), the staff member's scope, its transitions table, the fields 退回修改 may name and
+ * how to decide; the posted form is read the same way for every business (确认未通过's materials,
+ * 退回修改's fields and note, the version the page showed), and the outcome flashed on the detail page.
+ */
+export function staffDecisionHandler<N extends string, Row extends DecidedRow>(o: {
+  base: string
+  load: (req: Request) => Promise<Row | undefined>
+  scope: (req: Request) => StaffScope
+  transitionNamed: (name: string) => TransitionRule<string, N> | undefined
+  correctable: readonly { value: string }[]
+  /** 当前…下不能进行该操作 in the business's words */
+  notAllowed: string
+  decide: (req: Request, row: Row, d: Decision<N>) => Promise<DecisionOutcome>
+  /** text of a business's own refusal reasons */
+  refusalText?: (reason: string) => string | undefined
+}): RequestHandler {
+  return handler(async (req: Request, res: Response, next: NextFunction) => {
+    const row = await o.load(req)
+    if (!row) return next()
+    const body = (req.body ?? {}) as Record<string, unknown>
+    const here = `${o.base}/${row.id}`
+    const t = o.transitionNamed(str(body.name))
+    const kinds = actorKindsFor(o.scope(req), row)
+    const kind = t?.by.find((k) => (k === 'point' || k === 'authority') && kinds.includes(k))
+    if (!t || !kind) {
+      flash(req, 'error', o.notAllowed)
+      return res.redirect(303, here)
+    }
+    // The page was out of date: someone else decided first (reported as such, whatever they decided).
+    const version = Number.parseInt(str(body.version), 10) || 0
+    if (version !== Number(row.version)) {
+      flash(req, 'error', DECISION_TEXTS.changedFirst)
+      return res.redirect(303, here)
+    }
+    const note = str(body.reason).slice(0, 500)
+    const outcome = await o.decide(req, row, {
+      name: t.name,
+      kind,
+      version,
+      ...(t.name === 'fail_confirmation'
+        ? { missingMaterials: [...list(body.missing), ...list(str(body.missingOther).slice(0, 200))] }
+        : t.name === 'return_for_correction'
+          ? {
+              reason: note,
+              correction: {
+                fields: list(body.fields).filter((f) => o.correctable.some((c) => c.value === f)),
+                note,
+              },
+            }
+          : { reason: note }),
+    })
+    if (outcome.ok) flash(req, 'success', `已处理：${t.label}${outcome.done ? `，${outcome.done}` : ''}`)
+    else if (outcome.reason === 'not_found') return next()
+    else if (
+      outcome.reason === 'changed_first' ||
+      (outcome.reason === 'not_allowed' && Number((await o.load(req))?.version) !== Number(row.version))
+    )
+      flash(req, 'error', DECISION_TEXTS.changedFirst)
+    else if (outcome.reason === 'reason_required')
+      flash(
+        req,
+        'error',
+        t.name === 'fail_confirmation'
+          ? DECISION_TEXTS.materialsRequired
+          : t.name === 'return_for_correction'
+            ? DECISION_TEXTS.fieldsRequired
+            : DECISION_TEXTS.reasonRequired,
+      )
+    else flash(req, 'error', o.refusalText?.(outcome.reason) ?? o.notAllowed)
+    res.redirect(303, here)
   })
 }

@@ -12,8 +12,8 @@ import {
 import { rolesFor } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
 import { handler } from '../../web/async'
-import { flash } from '../../web/forms'
 import {
+  DECISION_TEXTS,
   fileStamp,
   list,
   pageOf,
@@ -22,12 +22,13 @@ import {
   MESSAGE_TEXTS,
   sendExport,
   staffActor,
+  staffDecisionHandler,
   staffMessageHandler,
   str,
   type QueueFilter,
 } from '../../web/staffQueue'
 import { certificationDetail } from './detail'
-import { transitionCertification, type TransitionOutcome } from './issue'
+import { transitionCertification } from './issue'
 import { sendCertificationForms } from './recordRoutes'
 import { certificationMessages } from './records'
 import type { ApplicationRow } from './repository'
@@ -81,11 +82,8 @@ const ID = /^\d{1,15}$/
 export const PRINT_MAX = 50
 
 export const STAFF_MESSAGES = {
-  changedFirst: '该申请已被他人处理，请刷新后重试',
+  ...DECISION_TEXTS,
   notAllowed: '当前认定状态下不能进行该操作',
-  reasonRequired: '请填写理由',
-  materialsRequired: '请选择或填写缺少的材料',
-  fieldsRequired: '请填写退回说明',
   noBureauCode: '该认定机构尚未设置证书编号机构代码，不能生成证书号码，请联系管理员在认定机构设置中填写。',
   ...MESSAGE_TEXTS,
   noneSelected: '请先选择要打印的申请',
@@ -255,71 +253,26 @@ export function certificationStaffRoutes(services: Services): Router {
     }),
   )
 
-  const outcomeText = (o: Extract<TransitionOutcome, { ok: false }>, name: string) =>
-    o.reason === 'changed_first'
-      ? STAFF_MESSAGES.changedFirst
-      : o.reason === 'no_bureau_code'
-        ? STAFF_MESSAGES.noBureauCode
-        : o.reason === 'reason_required'
-          ? name === 'fail_confirmation'
-            ? STAFF_MESSAGES.materialsRequired
-            : name === 'return_for_correction'
-              ? STAFF_MESSAGES.fieldsRequired
-              : STAFF_MESSAGES.reasonRequired
-          : STAFF_MESSAGES.notAllowed
-
   router.post(
     '/:id/transition',
-    handler(async (req, res, next) => {
-      const row = await load(req)
-      if (!row) return next()
-      const body = (req.body ?? {}) as Record<string, unknown>
-      const here = `${BASE}/${row.id}`
-      const t = transitionNamed(str(body.name))
-      const kinds = actorKindsFor(scopeOf(req.staff!), row)
-      const kind = t?.by.find((k) => (k === 'point' || k === 'authority') && kinds.includes(k))
-      if (!t || !kind) {
-        flash(req, 'error', STAFF_MESSAGES.notAllowed)
-        return res.redirect(303, here)
-      }
-      // The page was out of date: someone else decided first (reported as such, whatever they decided).
-      const version = Number.parseInt(str(body.version), 10) || 0
-      if (version !== Number(row.version)) {
-        flash(req, 'error', STAFF_MESSAGES.changedFirst)
-        return res.redirect(303, here)
-      }
-      const note = str(body.reason).slice(0, 500)
-      const outcome = await transitionCertification(services, {
-        applicationId: Number(row.id),
-        version,
-        name: t.name,
-        actor: { kind, id: Number(req.staff!.id), audit: staffActor(req) },
-        reason: t.name === 'fail_confirmation' || t.name === 'return_for_correction' ? undefined : note,
-        ...(t.name === 'fail_confirmation'
-          ? { missingMaterials: [...list(body.missing), ...list(str(body.missingOther).slice(0, 200))] }
-          : {}),
-        ...(t.name === 'return_for_correction'
-          ? {
-              correction: {
-                fields: list(body.fields).filter((f) => CORRECTABLE.some((c) => c.value === f)),
-                note,
-              },
-            }
-          : {}),
-      })
-      if (outcome.ok)
-        flash(
-          req,
-          'success',
-          outcome.certificateNumber
-            ? `已处理：${t.label}，证书号码 ${outcome.certificateNumber}`
-            : `已处理：${t.label}`,
-        )
-      else if (outcome.reason === 'not_found') return next()
-      else if (outcome.reason === 'not_allowed' && (await load(req))?.version !== row.version)
-        flash(req, 'error', STAFF_MESSAGES.changedFirst)
-      else flash(req, 'error', outcomeText(outcome, t.name))
-      res.redirect(303, here)
+    staffDecisionHandler({
+      base: BASE,
+      load,
+      scope: (req) => scopeOf(req.staff!),
+      transitionNamed,
+      correctable: CORRECTABLE,
+      notAllowed: STAFF_MESSAGES.notAllowed,
+      refusalText: (reason) => (reason === 'no_bureau_code' ? STAFF_MESSAGES.noBureauCode : undefined),
+      decide: async (req, row, d) => {
+        const outcome = await transitionCertification(services, {
+          applicationId: Number(row.id),
+          ...d,
+          actor: { kind: d.kind, id: Number(req.staff!.id), audit: staffActor(req) },
+        })
+        return outcome.ok
+          ? { ok: true, done: outcome.certificateNumber && `证书号码 ${outcome.certificateNumber}` }
+          : outcome
+      },
     }),
   )
 

@@ -10,8 +10,8 @@ import {
 import { rolesFor } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
 import { handler } from '../../web/async'
-import { flash } from '../../web/forms'
 import {
+  DECISION_TEXTS,
   fileStamp,
   list,
   pageOf,
@@ -20,15 +20,15 @@ import {
   MESSAGE_TEXTS,
   sendExport,
   staffActor,
+  staffDecisionHandler,
   staffMessageHandler,
-  str,
   type QueueFilter,
 } from '../../web/staffQueue'
 import { EXPORT_HEADER, exportCells, type ExportLists } from './export'
 import { registrationDetail, sendRegistrationForms } from './recordRoutes'
 import { messagesOf, registrationMessages } from './records'
 import { refOptions, type RegistrationRow } from './repository'
-import { transitionRegistration, type TransitionOutcome } from './service'
+import { transitionRegistration } from './service'
 import {
   actorKindsFor,
   allInQueue,
@@ -61,11 +61,8 @@ const ID = /^\d{1,15}$/
 export const PRINT_MAX = 50
 
 export const STAFF_MESSAGES = {
-  changedFirst: '该申请已被他人处理，请刷新后重试',
+  ...DECISION_TEXTS,
   notAllowed: '当前注册结论下不能进行该操作',
-  reasonRequired: '请填写理由',
-  materialsRequired: '请选择或填写缺少的材料',
-  fieldsRequired: '请填写退回说明',
   ...MESSAGE_TEXTS,
   noneSelected: '请先选择要打印的申请',
   tooManySelected: `一次最多打印${PRINT_MAX}份申请表，请分批打印`,
@@ -227,62 +224,23 @@ export function registrationStaffRoutes(services: Services): Router {
     }),
   )
 
-  const outcomeText = (o: Exclude<TransitionOutcome, { ok: true }>, name: string) =>
-    o.reason === 'changed_first'
-      ? STAFF_MESSAGES.changedFirst
-      : o.reason === 'reason_required'
-        ? name === 'fail_confirmation'
-          ? STAFF_MESSAGES.materialsRequired
-          : name === 'return_for_correction'
-            ? STAFF_MESSAGES.fieldsRequired
-            : STAFF_MESSAGES.reasonRequired
-        : STAFF_MESSAGES.notAllowed
-
   router.post(
     '/:id/transition',
-    handler(async (req, res, next) => {
-      const row = await load(req)
-      if (!row) return next()
-      const body = (req.body ?? {}) as Record<string, unknown>
-      const here = `${BASE}/${row.id}`
-      const t = transitionNamed(str(body.name))
-      const kinds = actorKindsFor(scopeOf(req.staff!), row)
-      const kind = t?.by.find((k) => (k === 'point' || k === 'authority' ? kinds.includes(k) : false))
-      if (!t || !kind) {
-        flash(req, 'error', STAFF_MESSAGES.notAllowed)
-        return res.redirect(303, here)
-      }
-      // The page was out of date: someone else decided first (reported as such, whatever they decided).
-      const version = Number.parseInt(str(body.version), 10) || 0
-      if (version !== Number(row.version)) {
-        flash(req, 'error', STAFF_MESSAGES.changedFirst)
-        return res.redirect(303, here)
-      }
-      const note = str(body.reason).slice(0, 500)
-      const outcome = await transitionRegistration(db, services, {
-        registrationId: Number(row.id),
-        version,
-        name: t.name,
-        actor: { kind, id: Number(req.staff!.id), audit: staffActor(req) },
-        reason: t.name === 'fail_confirmation' ? undefined : note,
-        ...(t.name === 'fail_confirmation'
-          ? { missingMaterials: [...list(body.missing), ...list(str(body.missingOther).slice(0, 200))] }
-          : {}),
-        ...(t.name === 'return_for_correction'
-          ? {
-              correction: {
-                fields: list(body.fields).filter((f) => correctable.some((c) => c.value === f)),
-                note,
-              },
-            }
-          : {}),
-      })
-      if (outcome.ok) flash(req, 'success', `已处理：${t.label}`)
-      else if (outcome.reason === 'not_found') return next()
-      else if (outcome.reason === 'not_allowed' && (await load(req))?.version !== row.version)
-        flash(req, 'error', STAFF_MESSAGES.changedFirst)
-      else flash(req, 'error', outcomeText(outcome, t.name))
-      res.redirect(303, here)
+    staffDecisionHandler({
+      base: BASE,
+      load,
+      scope: (req) => scopeOf(req.staff!),
+      transitionNamed,
+      correctable,
+      notAllowed: STAFF_MESSAGES.notAllowed,
+      decide: async (req, row, d) => {
+        const outcome = await transitionRegistration(db, services, {
+          registrationId: Number(row.id),
+          ...d,
+          actor: { kind: d.kind, id: Number(req.staff!.id), audit: staffActor(req) },
+        })
+        return outcome.ok ? { ok: true } : outcome
+      },
     }),
   )
 
