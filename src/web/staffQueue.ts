@@ -333,3 +333,47 @@ export function staffDecisionHandler<N extends string, Row extends DecidedRow>(o
     res.redirect(303, here)
   })
 }
+
+/** Forms in one bulk print (one PDF). */
+export const PRINT_MAX = 50
+
+export const PRINT_TEXTS = {
+  noneSelected: '请先选择要打印的申请',
+  tooManySelected: `一次最多打印${PRINT_MAX}份申请表，请分批打印`,
+} as const
+
+/**
+ * POST /print of a staff queue: the selected applications (those in the staff member's scope;
+ * others are ignored as unknown) as one PDF, oldest number first, audited; none or too many answer
+ * 400 with a page (views/pages/forms/print-refused.njk) leading back to the queue.
+ */
+export function staffPrintHandler<Row extends { number: string }>(
+  services: Pick<Services, 'db' | 'audit'>,
+  o: {
+    base: string
+    /** the queue's name for the back link */
+    queueTitle: string
+    table: string
+    audit: { action: string; targetType: string }
+    scopedIds: (req: Request, ids: number[]) => Promise<number[]>
+    send: (req: Request, res: Response, rows: Row[]) => Promise<void>
+  },
+): RequestHandler {
+  return handler(async (req: Request, res: Response) => {
+    const ids = await o.scopedIds(req, list((req.body as Record<string, unknown>)?.ids).map(Number))
+    if (!ids.length || ids.length > PRINT_MAX)
+      return res.status(400).render('pages/forms/print-refused.njk', {
+        pageTitle: '打印申请表',
+        message: ids.length ? PRINT_TEXTS.tooManySelected : PRINT_TEXTS.noneSelected,
+        back: o.base,
+        backText: `返回${o.queueTitle}`,
+      })
+    const rows = (await services.db(o.table).whereIn('id', ids).orderBy('number', 'asc').select('*')) as Row[]
+    await services.audit.record(services.db, staffActor(req), {
+      action: o.audit.action,
+      targetType: o.audit.targetType,
+      detail: { numbers: rows.map((r) => r.number) },
+    })
+    await o.send(req, res, rows)
+  })
+}

@@ -15,7 +15,7 @@ import { handler } from '../../web/async'
 import {
   DECISION_TEXTS,
   fileStamp,
-  list,
+  PRINT_TEXTS,
   pageOf,
   queueFilterOf,
   queueLinks,
@@ -24,6 +24,7 @@ import {
   staffActor,
   staffDecisionHandler,
   staffMessageHandler,
+  staffPrintHandler,
   str,
   type QueueFilter,
 } from '../../web/staffQueue'
@@ -78,16 +79,13 @@ const CORRECTABLE = [
 ].map(([value, text]) => ({ value, text: `认定信息：${text}` }))
 
 const ID = /^\d{1,15}$/
-/** Forms in one bulk print (one PDF). */
-export const PRINT_MAX = 50
 
 export const STAFF_MESSAGES = {
   ...DECISION_TEXTS,
   notAllowed: '当前认定状态下不能进行该操作',
   noBureauCode: '该认定机构尚未设置证书编号机构代码，不能生成证书号码，请联系管理员在认定机构设置中填写。',
   ...MESSAGE_TEXTS,
-  noneSelected: '请先选择要打印的申请',
-  tooManySelected: `一次最多打印${PRINT_MAX}份申请表，请分批打印`,
+  ...PRINT_TEXTS,
 } as const
 
 export const EXPORT_HEADER = [
@@ -187,30 +185,17 @@ export function certificationStaffRoutes(services: Services): Router {
       back: BASE,
     })
 
-  // 打印申请表: the selected applications (those in scope; others are ignored as unknown) as one PDF.
+  // 打印申请表: the selected applications as one PDF.
   router.post(
     '/print',
-    handler(async (req, res) => {
-      const ids = await scopedIds(
-        db,
-        scopeOf(req.staff!),
-        list((req.body as Record<string, unknown>)?.ids).map(Number),
-      )
-      if (!ids.length || ids.length > PRINT_MAX)
-        return res.status(400).render('pages/certification/staff/print.njk', {
-          pageTitle: '打印申请表',
-          message: ids.length ? STAFF_MESSAGES.tooManySelected : STAFF_MESSAGES.noneSelected,
-        })
-      const rows: ApplicationRow[] = await db('certification_applications')
-        .whereIn('id', ids)
-        .orderBy('number', 'asc')
-        .select('*')
-      await services.audit.record(db, staffActor(req), {
-        action: 'certification.print',
-        targetType: 'certification_application',
-        detail: { numbers: rows.map((r) => r.number) },
-      })
-      await printForms(req, res, rows, `教师资格认定申请表-${stamp()}-${rows.length}份.pdf`)
+    staffPrintHandler<ApplicationRow>(services, {
+      base: BASE,
+      queueTitle: '教师资格认定申请',
+      table: 'certification_applications',
+      audit: { action: 'certification.print', targetType: 'certification_application' },
+      scopedIds: (req, ids) => scopedIds(db, scopeOf(req.staff!), ids),
+      send: (req, res, rows) =>
+        printForms(req, res, rows, `教师资格认定申请表-${stamp()}-${rows.length}份.pdf`),
     }),
   )
 

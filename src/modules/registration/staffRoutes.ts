@@ -13,7 +13,7 @@ import { handler } from '../../web/async'
 import {
   DECISION_TEXTS,
   fileStamp,
-  list,
+  PRINT_TEXTS,
   pageOf,
   queueFilterOf,
   queueLinks,
@@ -22,6 +22,7 @@ import {
   staffActor,
   staffDecisionHandler,
   staffMessageHandler,
+  staffPrintHandler,
   type QueueFilter,
 } from '../../web/staffQueue'
 import { EXPORT_HEADER, exportCells, type ExportLists } from './export'
@@ -57,15 +58,12 @@ export const COMMON_MATERIALS = [
 ]
 
 const ID = /^\d{1,15}$/
-/** Forms in one bulk print (one PDF). */
-export const PRINT_MAX = 50
 
 export const STAFF_MESSAGES = {
   ...DECISION_TEXTS,
   notAllowed: '当前注册结论下不能进行该操作',
   ...MESSAGE_TEXTS,
-  noneSelected: '请先选择要打印的申请',
-  tooManySelected: `一次最多打印${PRINT_MAX}份申请表，请分批打印`,
+  ...PRINT_TEXTS,
 } as const
 
 export function registrationStaffRoutes(services: Services): Router {
@@ -150,33 +148,6 @@ export function registrationStaffRoutes(services: Services): Router {
       }),
     )
 
-  // 打印申请表: the selected applications (those in scope; others are ignored as unknown) as one PDF.
-  router.post(
-    '/print',
-    handler(async (req, res) => {
-      const ids = await scopedIds(
-        db,
-        scopeOf(req.staff!),
-        list((req.body as Record<string, unknown>)?.ids).map(Number),
-      )
-      if (!ids.length || ids.length > PRINT_MAX)
-        return res.status(400).render('pages/registration/staff/print.njk', {
-          pageTitle: '打印申请表',
-          message: ids.length ? STAFF_MESSAGES.tooManySelected : STAFF_MESSAGES.noneSelected,
-        })
-      const rows: RegistrationRow[] = await db('registrations')
-        .whereIn('id', ids)
-        .orderBy('number', 'asc')
-        .select('*')
-      await services.audit.record(db, staffActor(req), {
-        action: 'registration.print',
-        targetType: 'registration',
-        detail: { numbers: rows.map((r) => r.number) },
-      })
-      await printForms(req, res, rows, `教师资格定期注册申请表-${stamp()}-${rows.length}份.pdf`)
-    }),
-  )
-
   const printForms = (req: Request, res: Response, rows: RegistrationRow[], filename: string) =>
     sendRegistrationForms(req, res, services, rows, {
       account: `staff:${req.staff!.id}`,
@@ -184,6 +155,20 @@ export function registrationStaffRoutes(services: Services): Router {
       download: false,
       back: BASE,
     })
+
+  // 打印申请表: the selected applications as one PDF.
+  router.post(
+    '/print',
+    staffPrintHandler<RegistrationRow>(services, {
+      base: BASE,
+      queueTitle: '定期注册申请',
+      table: 'registrations',
+      audit: { action: 'registration.print', targetType: 'registration' },
+      scopedIds: (req, ids) => scopedIds(db, scopeOf(req.staff!), ids),
+      send: (req, res, rows) =>
+        printForms(req, res, rows, `教师资格定期注册申请表-${stamp()}-${rows.length}份.pdf`),
+    }),
+  )
 
   // ---- one application --------------------------------------------------------------------------
 
