@@ -1,4 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express'
 import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
 import type { Services } from '../services'
@@ -376,4 +376,42 @@ export function staffPrintHandler<Row extends { number: string }>(
     })
     await o.send(req, res, rows)
   })
+}
+
+/**
+ * GET /export.csv and /export.xlsx of a staff queue: every row of the filter, audited (format, row
+ * count, filter), as `<name>-<time stamp>.<format>`.
+ */
+export function addExportRoutes(
+  router: Router,
+  services: Pick<Services, 'db' | 'clock' | 'audit'>,
+  o: {
+    name: string
+    sheet: string
+    header: readonly string[]
+    audit: { action: string; targetType: string }
+    filterOf: (req: Request) => QueueFilter
+    /** the rows of the filter in the staff member's scope, as cells under `header` */
+    rows: (req: Request, filter: QueueFilter) => Promise<string[][]>
+  },
+): void {
+  for (const format of ['csv', 'xlsx'] as const)
+    router.get(
+      `/export.${format}`,
+      handler(async (req: Request, res: Response) => {
+        const filter = o.filterOf(req)
+        const rows = await o.rows(req, filter)
+        await services.audit.record(services.db, staffActor(req), {
+          action: o.audit.action,
+          targetType: o.audit.targetType,
+          detail: { format, rows: rows.length, filter },
+        })
+        await sendExport(res, format, {
+          name: `${o.name}-${fileStamp(services.clock.now())}`,
+          sheet: o.sheet,
+          header: o.header,
+          rows,
+        })
+      }),
+    )
 }

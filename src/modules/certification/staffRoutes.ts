@@ -13,6 +13,7 @@ import { rolesFor } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
 import { handler } from '../../web/async'
 import {
+  addExportRoutes,
   DECISION_TEXTS,
   fileStamp,
   PRINT_TEXTS,
@@ -20,7 +21,6 @@ import {
   queueFilterOf,
   queueLinks,
   MESSAGE_TEXTS,
-  sendExport,
   staffActor,
   staffDecisionHandler,
   staffMessageHandler,
@@ -155,27 +155,16 @@ export function certificationStaffRoutes(services: Services): Router {
     }),
   )
 
-  const stamp = () => fileStamp(services.clock.now())
+  addExportRoutes(router, services, {
+    name: 'certifications',
+    sheet: '教师资格认定',
+    header: EXPORT_HEADER,
+    audit: { action: 'certification.export', targetType: 'certification_application' },
+    filterOf,
+    rows: async (req, filter) => (await allInQueue(db, scopeOf(req.staff!), filter)).map(exportCells),
+  })
 
-  for (const format of ['csv', 'xlsx'] as const)
-    router.get(
-      `/export.${format}`,
-      handler(async (req, res) => {
-        const filter = filterOf(req)
-        const rows = await allInQueue(db, scopeOf(req.staff!), filter)
-        await services.audit.record(db, staffActor(req), {
-          action: 'certification.export',
-          targetType: 'certification_application',
-          detail: { format, rows: rows.length, filter },
-        })
-        await sendExport(res, format, {
-          name: `certifications-${stamp()}`,
-          sheet: '教师资格认定',
-          header: EXPORT_HEADER,
-          rows: rows.map(exportCells),
-        })
-      }),
-    )
+  const stamp = () => fileStamp(services.clock.now())
 
   const printForms = (req: Request, res: Response, rows: ApplicationRow[], filename: string) =>
     sendCertificationForms(req, res, services, rows, {

@@ -11,6 +11,7 @@ import { rolesFor } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
 import { handler } from '../../web/async'
 import {
+  addExportRoutes,
   DECISION_TEXTS,
   fileStamp,
   PRINT_TEXTS,
@@ -18,7 +19,6 @@ import {
   queueFilterOf,
   queueLinks,
   MESSAGE_TEXTS,
-  sendExport,
   staffActor,
   staffDecisionHandler,
   staffMessageHandler,
@@ -121,32 +121,19 @@ export function registrationStaffRoutes(services: Services): Router {
     }),
   )
 
-  async function exported(req: Request, format: 'csv' | 'xlsx') {
-    const filter = filterOf(req)
-    const rows = await allInQueue(db, scopeOf(req.staff!), filter)
-    await services.audit.record(db, staffActor(req), {
-      action: 'registration.export',
-      targetType: 'registration',
-      detail: { format, rows: rows.length, filter },
-    })
-    return { rows, l: await lists() }
-  }
+  addExportRoutes(router, services, {
+    name: 'registrations',
+    sheet: '定期注册',
+    header: EXPORT_HEADER,
+    audit: { action: 'registration.export', targetType: 'registration' },
+    filterOf,
+    rows: async (req, filter) => {
+      const l = await lists()
+      return (await allInQueue(db, scopeOf(req.staff!), filter)).map((r) => exportCells(r, l))
+    },
+  })
 
   const stamp = () => fileStamp(services.clock.now())
-
-  for (const format of ['csv', 'xlsx'] as const)
-    router.get(
-      `/export.${format}`,
-      handler(async (req, res) => {
-        const { rows, l } = await exported(req, format)
-        await sendExport(res, format, {
-          name: `registrations-${stamp()}`,
-          sheet: '定期注册',
-          header: EXPORT_HEADER,
-          rows: rows.map((r) => exportCells(r, l)),
-        })
-      }),
-    )
 
   const printForms = (req: Request, res: Response, rows: RegistrationRow[], filename: string) =>
     sendRegistrationForms(req, res, services, rows, {
