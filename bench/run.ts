@@ -12,7 +12,8 @@
 // BENCH_ONLY=pdf runs only the PDF part (its settings: bench/pdf.ts); BENCH_ONLY=wizard only the
 // wizard walk and the submits (their settings: bench/wizard.ts).
 // Settings (env): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_PAGE_CONCURRENCY (20),
-// BENCH_LOGIN_CONCURRENCY (4), BENCH_ROUNDS (5); BENCH_ONLY=registries runs only the registry import.
+// BENCH_LOGIN_CONCURRENCY (4), BENCH_ROUNDS (5); BENCH_ONLY=registries runs only the registry import,
+// BENCH_ONLY=pages only the logged-in page.
 import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
@@ -259,6 +260,11 @@ async function main() {
     )
     log(describe('app GET /platform', pageApp))
     log(describe('baseline express+nunjucks+pg session', pageBare))
+    if (process.env.BENCH_ONLY === 'pages') {
+      log()
+      log(`ratio logged-in-page: ${(pageApp.perSecond / pageBare.perSecond).toFixed(2)} (goal 0.70)`)
+      return
+    }
 
     // (b) Login against bare argon2 verify with the same parameters and concurrency.
     log()

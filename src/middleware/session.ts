@@ -38,7 +38,16 @@ export const APPLICANT_COLUMNS = [
 
 const PRELOADED = Symbol('preloaded applicant')
 
-type Preloaded = { applicantId: number; row: Record<string, unknown> | null }
+type Preloaded = { applicantId: number; row: Record<string, unknown> | null; hasApplications?: boolean }
+
+/**
+ * Whether the signed-in applicant has any application (registration or certification), as the
+ * session store read it with the session; undefined when it did not. The 业务平台 skips its record
+ * queries for the many who have none yet.
+ */
+export function preloadedHasApplications(req: Request): boolean | undefined {
+  return (req as Request & { [PRELOADED]?: Preloaded })[PRELOADED]?.hasApplications
+}
 
 /** The applicant row the session store loaded with the session, when it did (see SessionStore). */
 export function preloadedApplicant(
@@ -78,6 +87,7 @@ class SessionStore extends PgStore {
               data.a_id == null
                 ? null
                 : Object.fromEntries(APPLICANT_COLUMNS.map((c) => [c, data[`a_${c}`]])),
+            hasApplications: data.a_id == null ? undefined : Boolean(data.has_applications),
           }
         fn(null, sess)
       })
@@ -96,7 +106,9 @@ type WithPreloaded = session.SessionData & { [PRELOADED]?: Preloaded }
 
 const GET_SESSION_AND_APPLICANT = {
   name: 'session-and-applicant',
-  text: `SELECT s.sess, ${APPLICANT_COLUMNS.map((c) => `a.${c} AS "a_${c}"`).join(', ')}
+  text: `SELECT s.sess, ${APPLICANT_COLUMNS.map((c) => `a.${c} AS "a_${c}"`).join(', ')},
+      a.id IS NOT NULL AND (EXISTS (SELECT 1 FROM registrations r WHERE r.applicant_id = a.id)
+        OR EXISTS (SELECT 1 FROM certification_applications c WHERE c.applicant_id = a.id)) AS has_applications
     FROM session s
     LEFT JOIN applicants a ON s.sess->>'realm' = 'applicant' AND a.id = (s.sess->>'userId')::bigint
     WHERE s.sid = $1 AND s.expire >= now()`,

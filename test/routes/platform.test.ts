@@ -1,3 +1,4 @@
+import { applicantWithRegistration, bureauRows, twoAuthorities } from './registrationRecordsSupport'
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { agent } from '../helpers/http'
 import { createApplicant } from '../helpers/factories'
@@ -86,15 +87,19 @@ describe('business platform (业务平台)', () => {
     })
 
     it('sends a verified applicant to the business and lists their records', async () => {
+      // (the platform asks the businesses for records only once the applicant has an application)
+      await bureauRows(t, twoAuthorities())
+      const { applicant, registration } = await applicantWithRegistration(t)
+      await t.db('applicants').where({ id: applicant.id }).update({ identity_status: 'manual_approved' })
       const a = agent(t.app)
-      const applicant = await createApplicant(t.db, { identity_status: 'manual_approved' })
       await loginAs(a, applicant)
       const page = await a.get('/platform')
       expect(page.text).toContain('<a class="button" href="/certification/apply">报名')
       expect(page.text).not.toContain('您尚未通过实名核验')
       expect(page.text).toContain('<td>2026450100001</td>')
       expect(page.text).toContain(`<a href="/x/${applicant.id}">查看</a>`)
-      expect(page.text.match(/暂无记录/g)).toHaveLength(1)
+      expect(page.text).toContain(registration.number)
+      expect(page.text).not.toContain('暂无记录')
     })
   })
 })

@@ -3,6 +3,7 @@ import type { Services } from '../../services'
 import { requireApplicant } from '../../middleware/auth'
 import { isVerified } from '../../domain/identity'
 import { handler } from '../../web/async'
+import { preloadedHasApplications } from '../../middleware/session'
 import { BUSINESSES, findBusiness } from './businesses'
 
 export function platformRoutes(services: Services): Router {
@@ -15,6 +16,8 @@ export function platformRoutes(services: Services): Router {
     handler(async (req, res) => {
       const applicant = req.applicant!
       const verified = isVerified(applicant.identity_status)
+      // Most who open the platform have applied for nothing yet: no record queries for them.
+      const none = preloadedHasApplications(req) === false
       const businesses = await Promise.all(
         BUSINESSES.map(async (b) => ({
           key: b.key,
@@ -26,7 +29,7 @@ export function platformRoutes(services: Services): Router {
           applyHref: b.available && b.applyUrl ? (verified ? b.applyUrl : '/identity/verify') : null,
           recordsTitle: b.recordsTitle,
           recordColumns: b.recordColumns,
-          records: b.loadRecords ? await b.loadRecords(services, applicant.id) : [],
+          records: b.loadRecords && !none ? await b.loadRecords(services, applicant.id) : [],
         })),
       )
       res.render('pages/platform/index.njk', { businesses, verified })
