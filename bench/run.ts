@@ -15,7 +15,6 @@
 // BENCH_LOGIN_CONCURRENCY (4), BENCH_ROUNDS (5); BENCH_ONLY=registries runs only the registry import,
 // BENCH_ONLY=pages only the logged-in page.
 import fs from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import argon2 from 'argon2'
@@ -26,6 +25,7 @@ import { createDb, migrateLatest, runSeeds } from '../src/db/knex'
 import { buildServices, closeServices } from '../src/services'
 import { makeIdNumber } from '../src/domain/idNumber'
 import { createBaseline } from './baseline'
+import { cookieFrom, csrfFrom, listen, request } from './http'
 import { merge, runLoad, runOps, type LoadRequest, type LoadResult } from './load'
 import { benchPdf, pdfRatioLines } from './pdf'
 import { benchRegistries, registryRatioLine } from './registries'
@@ -40,53 +40,6 @@ const PASSWORD = 'Bench#2026pass'
 const DOC_NUMBER = makeIdNumber('450103', '19950612', '031')
 
 const log = (line = '') => process.stdout.write(`${line}\n`)
-
-function listen(app: http.RequestListener): Promise<{ server: http.Server; port: number }> {
-  return new Promise((resolve) => {
-    const server = http.createServer(app)
-    server.keepAliveTimeout = 60_000
-    server.listen(0, '127.0.0.1', () =>
-      resolve({ server, port: (server.address() as { port: number }).port }),
-    )
-  })
-}
-
-/** One plain HTTP request from the main thread (set-up only, not measured). */
-function request(
-  port: number,
-  method: 'GET' | 'POST',
-  pathName: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: pathName, headers }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c) => chunks.push(c))
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          text: Buffer.concat(chunks).toString(),
-        }),
-      )
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
-
-const cookieFrom = (headers: http.IncomingHttpHeaders, name: string): string => {
-  const c = (headers['set-cookie'] ?? []).find((s) => s.startsWith(`${name}=`))
-  if (!c) throw new Error(`no ${name} cookie in the answer`)
-  return c.split(';')[0]
-}
-
-const csrfFrom = (html: string): string => {
-  const m = html.match(/name="_csrf" value="([^"]+)"/)
-  if (!m) throw new Error('no CSRF token on the page')
-  return m[1]
-}
 
 /** A login form as a browser has it: its own session cookie and token, ready to be posted once. */
 async function loginForm(port: number): Promise<LoadRequest> {

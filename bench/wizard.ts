@@ -20,7 +20,6 @@
 // BENCH_WIZARD_ACCOUNTS (1500), BENCH_SUBMITS (2000), BENCH_SUBMIT_CONCURRENCY (20),
 // BENCH_SUBMIT_ROUNDS (4); BENCH_WIZARD_QUERIES=1 prints the SQL of each request of one walk.
 import crypto from 'node:crypto'
-import http from 'node:http'
 import { Worker } from 'node:worker_threads'
 import { Pool } from 'pg'
 import type { Services } from '../src/services'
@@ -29,6 +28,7 @@ import { portrait } from '../test/fixtures/images'
 import { NANNING, makeAuthority, makePoint, makeSchool, makeWindow } from '../test/helpers/bureauFactories'
 import { goodInformation } from '../test/helpers/registrationFactories'
 import { createWizardBaseline } from './baseline'
+import { cookieFrom, csrfFrom, listen, request } from './http'
 import { merge, runLoad, type LoadRequest, type LoadResult } from './load'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -66,44 +66,6 @@ export interface WizardBench {
   bare: WalkResult
   submitApp: LoadResult
   submitBare: LoadResult
-}
-
-// ---- plain HTTP from the main thread (set-up only) ------------------------------------------------
-
-function request(
-  port: number,
-  method: 'GET' | 'POST',
-  pathName: string,
-  headers: Record<string, string> = {},
-  body?: string | Buffer,
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: pathName, headers }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c) => chunks.push(c))
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          text: Buffer.concat(chunks).toString(),
-        }),
-      )
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
-
-const cookieFrom = (headers: http.IncomingHttpHeaders, name: string): string => {
-  const c = (headers['set-cookie'] ?? []).find((s) => s.startsWith(`${name}=`))
-  if (!c) throw new Error(`no ${name} cookie in the answer`)
-  return c.split(';')[0]
-}
-
-const csrfFrom = (html: string): string => {
-  const m = html.match(/name="_csrf" value="([^"]+)"/)
-  if (!m) throw new Error('no CSRF token on the page')
-  return m[1]
 }
 
 const formBody = (fields: Record<string, string>) => {
@@ -564,10 +526,7 @@ export async function benchWizard(
 
   let fieldCounts: Record<string, number> = {}
   const baseline = createWizardBaseline(databaseUrl, [...STEPS], (s) => fieldCounts[s] ?? 0)
-  const bareServer = http.createServer(baseline.app)
-  bareServer.keepAliveTimeout = 60_000
-  await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r))
-  const barePort = (bareServer.address() as { port: number }).port
+  const { server: bareServer, port: barePort } = await listen(baseline.app)
   try {
     const bareCookies: WalkAccount[] = []
     for (let i = 0; i < WALKERS; i++) {

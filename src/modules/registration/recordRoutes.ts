@@ -10,7 +10,7 @@ import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErr
 import { answerSections } from '../../web/wizard/review'
 import { draftField, receiveUpload, receivedId, uploadField } from '../../web/uploads'
 import type { FileOwner } from '../../services/uploads'
-import { FORM_MESSAGES, sendPdfForms } from '../../services/forms'
+import { sendPdfForms } from '../../services/forms'
 import type { Step, Values } from '../../web/wizard/types'
 import { bureau } from './bureau'
 import {
@@ -33,8 +33,6 @@ import { INFO_LISTS, MANDARIN_OPTIONS, registrationSteps } from './steps'
 
 // 我的注册 and everything reached from it: 详情, 修改, 重新选择注册机构 (选错注册机构), 申请表 and 有留言.
 // Every :id is looked up with the applicant's id: another applicant's application does not exist.
-
-export { FORM_MESSAGES }
 
 // The printed form's QR code opens /verify?no=<注册报名号>: number, masked name and 注册结论.
 registerApplicationFinder('registration', async (db, number) => {
