@@ -267,7 +267,11 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
       if ('redirect' in opened) return res.redirect(303, opened.redirect)
       const { progress, route: r, edit } = opened
       const values = allValues(progress)
-      const form = takeForm(req, formKey(step.path), progress.values[step.path] ?? {})
+      const form = takeForm(
+        req,
+        formKey(step.path),
+        progress.drafts?.[step.path] ?? progress.values[step.path] ?? {},
+      )
       const extra = (await step.beforeRender?.(req, values, form.values)) ?? {}
       const summary = step.summary
         ? await reviewSections(
@@ -319,6 +323,12 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
         await abandon(req)
         return res.redirect(303, def.abandonRedirect ?? '/platform')
       }
+      const leave = action ? step.leave?.[action] : undefined
+      if (leave) {
+        progress.drafts = { ...progress.drafts, [step.path]: jsonSafe(posted) }
+        await persist(req, progress)
+        return res.redirect(303, leave(posted, req))
+      }
       const redisplay = action ? step.redisplay?.[action] : undefined
       if (redisplay)
         return redirectWithErrors(req, res, formKey(step.path), {}, await redisplay(posted, req), here)
@@ -334,6 +344,7 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
 
       const changed = JSON.stringify(progress.values[step.path] ?? {}) !== JSON.stringify(jsonSafe(value))
       progress.values[step.path] = jsonSafe(value)
+      if (progress.drafts) delete progress.drafts[step.path]
       if (changed && step.invalidates)
         progress.completed = progress.completed.filter((s) => !step.invalidates!.includes(s))
       if (!progress.completed.includes(step.path)) progress.completed.push(step.path)
@@ -349,12 +360,16 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
         const i = r.indexOf(step.path)
         to = stepUrl(i !== -1 && i + 1 < r.length ? r[i + 1] : r[r.length - 1])
       }
-      const owner = ownerOf(req)
-      if (owner !== undefined) await store.save(owner, def.key, progress)
-      else setSlot(req, progress)
+      await persist(req, progress)
       res.redirect(303, to)
     }),
   )
+
+  async function persist(req: Request, progress: Progress) {
+    const owner = ownerOf(req)
+    if (owner !== undefined) await store.save(owner, def.key, progress)
+    else setSlot(req, progress)
+  }
 
   async function complete(req: Request, res: Response, step: Step, progress: Progress) {
     const values = allValues(progress)

@@ -67,6 +67,13 @@ export interface Step {
    * posts only its `name.x` / `name.y` (e.g. the 个人承诺书 crop's corner clicks, src/web/crop.ts).
    */
   redisplayAction?: (body: Values) => string | undefined
+  /**
+   * Buttons that leave the wizard for a page elsewhere that sends the applicant back to this step
+   * (e.g. 添加普通话证书 in the personal information centre): a POST with `_action=<name>` keeps
+   * what was posted as the step's draft — not validated, not an answer — shown the next time the
+   * step is opened, and redirects (303) to the path the named function returns.
+   */
+  leave?: Record<string, (posted: Values, req: Request) => string>
   /** A POST with `_action=abandon` abandons the wizard (e.g. 不同意 on the commitment step). */
   abandon?: true
   /** May be opened whatever the other steps' state (e.g. a side page reached from a link). */
@@ -123,6 +130,8 @@ export interface Progress {
   completed: string[]
   /** Steps posted, in order: back links come from here. */
   history: string[]
+  /** What a `leave` button kept of a step's unsaved page, shown instead of its answers until it is saved. */
+  drafts?: Record<string, Values>
 }
 
 /** What the session keeps per wizard: the run in progress, or the mark of a finished one. */
