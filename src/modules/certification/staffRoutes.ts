@@ -33,15 +33,7 @@ import { transitionCertification } from './issue'
 import { sendCertificationForms } from './recordRoutes'
 import { certificationMessages } from './records'
 import type { ApplicationRow } from './repository'
-import {
-  actorKindsFor,
-  allInQueue,
-  scopedApplication,
-  scopedIds,
-  scopeOf,
-  searchQueue,
-  type QueueRow,
-} from './staffService'
+import { actorKindsFor, scopeOf, type QueueRow, certificationQueue } from './staffService'
 
 // 教师资格认定 in the staff console, under /staff/certifications: the queue of the staff member's
 // points (现场确认) and authorities (认定审批), the detail page with its decisions, 留言, export and
@@ -132,7 +124,7 @@ export function certificationStaffRoutes(services: Services): Router {
     handler(async (req, res) => {
       const filter = filterOf(req)
       const scope = scopeOf(req.staff!)
-      const result = await searchQueue(db, scope, filter, pageOf(req))
+      const result = await certificationQueue.searchQueue(db, scope, filter, pageOf(req))
       res.set('Cache-Control', 'no-store')
       res.render('pages/certification/staff/queue.njk', {
         pageTitle: '教师资格认定申请',
@@ -161,7 +153,8 @@ export function certificationStaffRoutes(services: Services): Router {
     header: EXPORT_HEADER,
     audit: { action: 'certification.export', targetType: 'certification_application' },
     filterOf,
-    rows: async (req, filter) => (await allInQueue(db, scopeOf(req.staff!), filter)).map(exportCells),
+    rows: async (req, filter) =>
+      (await certificationQueue.allInQueue(db, scopeOf(req.staff!), filter)).map(exportCells),
   })
 
   const stamp = () => fileStamp(services.clock.now())
@@ -182,7 +175,7 @@ export function certificationStaffRoutes(services: Services): Router {
       queueTitle: '教师资格认定申请',
       table: 'certification_applications',
       audit: { action: 'certification.print', targetType: 'certification_application' },
-      scopedIds: (req, ids) => scopedIds(db, scopeOf(req.staff!), ids),
+      scopedIds: (req, ids) => certificationQueue.scopedIds(db, scopeOf(req.staff!), ids),
       send: (req, res, rows) =>
         printForms(req, res, rows, `教师资格认定申请表-${stamp()}-${rows.length}份.pdf`),
     }),
@@ -192,7 +185,7 @@ export function certificationStaffRoutes(services: Services): Router {
 
   const load = async (req: Request) =>
     ID.test(String(req.params.id))
-      ? scopedApplication(db, scopeOf(req.staff!), Number(req.params.id))
+      ? certificationQueue.scopedApplication(db, scopeOf(req.staff!), Number(req.params.id))
       : undefined
 
   router.get(

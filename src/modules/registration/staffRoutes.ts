@@ -30,14 +30,7 @@ import { registrationDetail, sendRegistrationForms } from './recordRoutes'
 import { messagesOf, registrationMessages } from './records'
 import { refOptions, type RegistrationRow } from './repository'
 import { transitionRegistration } from './service'
-import {
-  actorKindsFor,
-  allInQueue,
-  scopedIds,
-  scopedRegistration,
-  scopeOf,
-  searchQueue,
-} from './staffService'
+import { actorKindsFor, scopeOf, registrationQueue } from './staffService'
 import { registrationSteps } from './steps'
 
 // 定期注册 in the staff console, under /staff/registrations: the queue of the staff member's points
@@ -95,7 +88,7 @@ export function registrationStaffRoutes(services: Services): Router {
       const filter = filterOf(req)
       const scope = scopeOf(req.staff!)
       const page = pageOf(req)
-      const result = await searchQueue(db, scope, filter, page)
+      const result = await registrationQueue.searchQueue(db, scope, filter, page)
       const l = await lists()
       res.set('Cache-Control', 'no-store')
       res.render('pages/registration/staff/queue.njk', {
@@ -129,7 +122,9 @@ export function registrationStaffRoutes(services: Services): Router {
     filterOf,
     rows: async (req, filter) => {
       const l = await lists()
-      return (await allInQueue(db, scopeOf(req.staff!), filter)).map((r) => exportCells(r, l))
+      return (await registrationQueue.allInQueue(db, scopeOf(req.staff!), filter)).map((r) =>
+        exportCells(r, l),
+      )
     },
   })
 
@@ -151,7 +146,7 @@ export function registrationStaffRoutes(services: Services): Router {
       queueTitle: '定期注册申请',
       table: 'registrations',
       audit: { action: 'registration.print', targetType: 'registration' },
-      scopedIds: (req, ids) => scopedIds(db, scopeOf(req.staff!), ids),
+      scopedIds: (req, ids) => registrationQueue.scopedIds(db, scopeOf(req.staff!), ids),
       send: (req, res, rows) =>
         printForms(req, res, rows, `教师资格定期注册申请表-${stamp()}-${rows.length}份.pdf`),
     }),
@@ -161,7 +156,7 @@ export function registrationStaffRoutes(services: Services): Router {
 
   const load = async (req: Request) =>
     ID.test(String(req.params.id))
-      ? scopedRegistration(db, scopeOf(req.staff!), Number(req.params.id))
+      ? registrationQueue.scopedApplication(db, scopeOf(req.staff!), Number(req.params.id))
       : undefined
 
   router.get(

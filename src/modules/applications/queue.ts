@@ -1,0 +1,123 @@
+import type { Knex } from 'knex'
+import type { Db } from '../../db/knex'
+import { shanghaiDateToUtc } from '../../domain/time'
+import {
+  actorKindsFor,
+  inScope,
+  likeEscape,
+  queuePage,
+  type QueueFilter,
+  type QueuePage,
+  type StaffScope,
+} from '../../web/staffQueue'
+
+// The staff side's reads of a business's applications (定期注册, 教师资格认定), the same for both:
+// whose applications a staff member sees (their points as 现场确认, their authorities as 审批), the
+// filtered queue and its export, one application or a selection in scope. Each business names its
+// table and its own columns (src/modules/<business>/staffService.ts).
+
+export const QUEUE_PAGE_SIZE = 50
+
+export interface QueueTable {
+  /** the applications table (its columns are qualified by its name: the queue joins applicants as `a`) */
+  table: string
+  isStatus: (s: string) => boolean
+  /** the certificate number a search term matches exactly, besides 报名号, name and 证件号码 */
+  certificateColumn: string
+  /** the business's own columns of a queue row, besides those every queue shows */
+  columns: readonly string[]
+}
+
+/** The columns every queue row has; a business adds its own (QueueTable.columns). */
+export interface QueueRowBase<Status extends string> {
+  id: number
+  number: string
+  name: string
+  doc_number: string
+  subject: string
+  status: Status
+  authority_id: number
+  point_id: number
+  data: Record<string, unknown>
+  submitted_at: Date
+  version: number
+}
+
+interface ScopedRow {
+  point_id: number | string
+  authority_id: number | string
+}
+
+export interface ApplicationQueue<Row, QueueRow> {
+  /** The applications in scope under the filter, joined to their applicants (`a`). */
+  scoped(db: Db, scope: StaffScope, f: QueueFilter): Knex.QueryBuilder
+  /** One page of the queue, oldest submission first (the order people arrive at the point). */
+  searchQueue(db: Db, scope: StaffScope, f: QueueFilter, page: number): Promise<QueuePage<QueueRow>>
+  /** Every row of the filter (for the export), in queue order. */
+  allInQueue(db: Db, scope: StaffScope, f: QueueFilter): Promise<QueueRow[]>
+  /** The application if it belongs to one of the staff member's points or authorities. */
+  scopedApplication(db: Db, scope: StaffScope, id: number): Promise<Row | undefined>
+  /** Those of `ids` the staff member may see. */
+  scopedIds(db: Db, scope: StaffScope, ids: number[]): Promise<number[]>
+}
+
+const SHARED_COLUMNS = [
+  'id',
+  'number',
+  'subject',
+  'status',
+  'authority_id',
+  'point_id',
+  'data',
+  'submitted_at',
+  'version',
+]
+
+export function applicationQueue<Row extends ScopedRow, QueueRow>(
+  t: QueueTable,
+): ApplicationQueue<Row, QueueRow> {
+  const col = (name: string) => `${t.table}.${name}`
+  const columns = ['a.name', 'a.doc_number', ...[...SHARED_COLUMNS, ...t.columns].map(col)]
+  const order = [
+    { column: col('submitted_at'), order: 'asc' as const },
+    { column: col('id'), order: 'asc' as const },
+  ]
+
+  function scoped(db: Db, scope: StaffScope, f: QueueFilter): Knex.QueryBuilder {
+    const q = db(t.table).join('applicants as a', 'a.id', col('applicant_id')).where(inScope(scope, t.table))
+    if (f.status && t.isStatus(f.status)) q.where(col('status'), f.status)
+    if (f.from) q.where(col('submitted_at'), '>=', shanghaiDateToUtc(f.from))
+    if (f.to) q.where(col('submitted_at'), '<', new Date(shanghaiDateToUtc(f.to).getTime() + 24 * 3600_000))
+    const term = f.q?.trim()
+    if (term) {
+      const like = `%${likeEscape(term)}%`
+      q.where((w) => {
+        w.where(col('number'), term)
+          .orWhereILike('a.name', like)
+          .orWhere('a.doc_number', term.toUpperCase())
+          .orWhere(col(t.certificateColumn), term)
+      })
+    }
+    return q
+  }
+
+  return {
+    scoped,
+    searchQueue: (db, scope, f, page) =>
+      queuePage<QueueRow>(() => scoped(db, scope, f), { page, size: QUEUE_PAGE_SIZE, order, columns }),
+    async allInQueue(db, scope, f) {
+      return (await scoped(db, scope, f).orderBy(order).select(columns)) as QueueRow[]
+    },
+    async scopedApplication(db, scope, id) {
+      if (!Number.isSafeInteger(id)) return undefined
+      const row: Row | undefined = await db(t.table).where({ id }).first()
+      return row && actorKindsFor(scope, row).length ? row : undefined
+    },
+    async scopedIds(db, scope, ids) {
+      const safe = ids.filter((n) => Number.isSafeInteger(n))
+      if (!safe.length) return []
+      const rows = await scoped(db, scope, {}).whereIn(col('id'), safe).select(col('id'))
+      return rows.map((r: { id: string }) => Number(r.id))
+    },
+  }
+}
