@@ -55,6 +55,7 @@ export const MESSAGES = {
   studentStatusNone: '学籍库中没有与您的证件号码对应的学籍信息',
   scanPreviewed: '扫描件已上传，请核对预览后提交',
   scanKept: '已上传的扫描件已保留，修改其他内容后提交即可，无需重新选择文件',
+  returned: '已回到报名页面，刚添加的信息已为您选中，请核对后继续填写',
   // staff
   decided: '已保存核验结果',
   decidedByOther: '该信息已被他人处理',

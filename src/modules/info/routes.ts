@@ -58,6 +58,7 @@ import {
   type RequestContext,
 } from './service'
 import { shanghaiDate } from '../../domain/time'
+import { returnKeyOf, returnLabel, returnPath, withReturn, type ReturnKey } from './returns'
 
 // 个人信息中心 (/info/...) for verified applicants, and the confirmation staff's 信息核验 queue
 // (/staff/info-reviews). Item pages look items up by id AND the signed-in applicant, so another
@@ -81,6 +82,24 @@ const person = (req: Request): Person => {
 const idParam = (req: Request): number | null =>
   /^\d{1,15}$/.test(String(req.params.id)) ? Number(req.params.id) : null
 const body = (req: Request): Record<string, unknown> => req.body ?? {}
+
+/** Template locals of an add page opened with a return key (see returns.ts): where 返回 and the form lead. */
+const returnLocals = (key: ReturnKey | undefined, base: string) => ({
+  returnKey: key,
+  returnLabel: key ? returnLabel(key) : '',
+  /** For links and form actions: '?return=<key>' or '&return=<key>' (after another parameter), or ''. */
+  returnQuery: withReturn('', key),
+  returnAnd: withReturn('', key).replace('?', '&'),
+  backHref: key ? returnPath(key) : base,
+})
+
+type Added = { kind: ItemKind; id: number }
+
+/** After an item was added: back where the add began (naming the item), or to the list. */
+function afterAdd(req: Request, res: Response, key: ReturnKey | undefined, base: string, added: Added) {
+  if (key) flash(req, 'info', MESSAGES.returned)
+  res.redirect(303, key ? returnPath(key, added) : base)
+}
 
 type Row = [label: string, value: string]
 
@@ -298,7 +317,14 @@ export function infoRoutes(services: Services): Router {
     const label = kind === 'mandarin' ? '证书编号' : '学历证书编号'
 
     router.get(`${base}/verify`, (req, res) => {
-      res.render(`${VIEWS}/verify.njk`, { ...takeForm(req, formKey), kind, base, title: TITLES[kind], label })
+      res.render(`${VIEWS}/verify.njk`, {
+        ...takeForm(req, formKey),
+        ...returnLocals(returnKeyOf(req.query.return), base),
+        kind,
+        base,
+        title: TITLES[kind],
+        label,
+      })
     })
 
     router.post(
@@ -310,7 +336,7 @@ export function infoRoutes(services: Services): Router {
         if (!outcome.ok)
           return redirectWithErrors(req, res, formKey, { certNumber: outcome.error }, body(req))
         flash(req, 'success', kind === 'mandarin' ? MESSAGES.mandarinVerified : MESSAGES.educationVerified)
-        res.redirect(303, base)
+        afterAdd(req, res, returnKeyOf(req.query.return), base, { kind, id: outcome.id })
       }),
     )
   }
@@ -372,7 +398,13 @@ export function infoRoutes(services: Services): Router {
     req: Request,
     res: Response,
     kind: ItemKind,
-    opts: { formKey: string; action: string; defaults: Record<string, unknown>; item?: InfoItemRow },
+    opts: {
+      formKey: string
+      action: string
+      defaults: Record<string, unknown>
+      item?: InfoItemRow
+      back?: ReturnKey
+    },
   ) {
     const form = takeForm(req, opts.formKey, opts.defaults)
     const scanKind = SCANS[kind]
@@ -387,10 +419,11 @@ export function infoRoutes(services: Services): Router {
       : null
     res.render(`${VIEWS}/form-${kind}.njk`, {
       ...form,
+      ...returnLocals(opts.back, `/info/${PATHS[kind]}`),
       kind,
       base: `/info/${PATHS[kind]}`,
       title: TITLES[kind],
-      action: opts.action,
+      action: withReturn(opts.action, opts.back),
       item: opts.item,
       scan,
       category,
@@ -411,6 +444,7 @@ export function infoRoutes(services: Services): Router {
     formKey: string,
     item?: InfoItemRow,
   ) {
+    const back = item ? undefined : returnKeyOf(req.query.return)
     const who = person(req)
     const values = body(req)
     const scanKind = SCANS[kind]
@@ -456,7 +490,7 @@ export function infoRoutes(services: Services): Router {
       return res.redirect(303, item ? `/info/${PATHS[kind]}/${item.id}` : `/info/${PATHS[kind]}`)
     }
     flash(req, 'success', MESSAGES.saved)
-    res.redirect(303, `/info/${PATHS[kind]}`)
+    afterAdd(req, res, back, `/info/${PATHS[kind]}`, { kind, id: outcome.id })
   }
 
   for (const kind of ['mandarin', 'education', 'degree'] as const) {
@@ -467,12 +501,14 @@ export function infoRoutes(services: Services): Router {
       `${base}/new`,
       handler(async (req, res) => {
         const category = req.query.category
+        const back = returnKeyOf(req.query.return)
         if (kind === 'education' && !isManualEducationCategory(category))
-          return res.redirect(303, `${base}/new?category=unverifiable`)
+          return res.redirect(303, withReturn(`${base}/new?category=unverifiable`, back))
         await renderForm(req, res, kind, {
           formKey: newKey,
           action: kind === 'education' ? `${base}/new?category=${String(category)}` : `${base}/new`,
           defaults: kind === 'education' ? { category } : {},
+          back,
         })
       }),
     )
