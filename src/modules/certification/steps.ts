@@ -8,6 +8,7 @@ import { cropActionOf, cropErrors, cropField, cropRedisplay, type CropOptions } 
 import type { FieldErrors } from '../../web/forms'
 import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
 import type { Step, Values } from '../../web/wizard/types'
+import { addPath, addedItem, type ReturnKey } from '../info/returns'
 import { syncStudentStatus } from '../info/service'
 import * as bureau from './bureau'
 import * as m from './messages'
@@ -139,6 +140,13 @@ export function certificationSteps(services: Services): Step[] {
       schema: conditionsSchema,
       invalidates: ['authority', 'information'],
       beforeRender: async (req, _values, shown) => conditionLists(services, req, shown),
+      // 添加普通话证书 / 添加学历 / 添加学位: what was chosen here is kept while the applicant adds the
+      // item in the information centre, which then comes back here (src/modules/info/returns.ts).
+      leave: {
+        addMandarin: (_posted, req) => addPath('mandarin', returnKey(req)),
+        addEducation: (_posted, req) => addPath('education', returnKey(req)),
+        addDegree: (_posted, req) => addPath('degree', returnKey(req)),
+      },
       redisplay: {
         refresh: (posted) => posted,
         // 同步学籍: the registry's rows for the applicant's number, then the page again
@@ -463,10 +471,25 @@ export async function identityOf(db: Db, req: Request) {
   }
 }
 
+/** Back to this step from the information centre, or to it opened with 修改 from the review page. */
+const returnKey = (req: Request): ReturnKey =>
+  req.query.edit === 'review' ? 'certification-review' : 'certification'
+
 async function conditionLists(services: Services, req: Request, shown: Values) {
   const { db, clock } = services
   const a = applicantOf(req)
   const today = shanghaiDate(clock.now())
+  const items = {
+    mandarin: (await repo.infoItemsOf(db, a.id, 'mandarin')).filter((i) => i.status !== 'rejected'),
+    education: (await repo.infoItemsOf(db, a.id, 'education')).filter((i) => i.status !== 'rejected'),
+    degree: await repo.infoItemsOf(db, a.id, 'degree'),
+  }
+  // Back from the information centre with a new item (?added=mandarin-12): it is chosen.
+  const added = addedItem(req.query)
+  const picked =
+    added && items[added.kind].some((i) => i.id === added.id)
+      ? { [added.kind]: String(added.id), ...(added.kind === 'mandarin' ? {} : { freshGraduate: 'no' }) }
+      : null
   const passes = (await repo.examPassesOf(db, a)).map((p) => ({
     ...p,
     typeText: qualificationTypeLabel(p.type),
@@ -478,14 +501,16 @@ async function conditionLists(services: Services, req: Request, shown: Values) {
     types: Object.entries(QUALIFICATION_TYPES).map(([value, text]) => ({ value, text })),
     subjects: (await repo.refOptions(db, 'subject')).map((o) => ({ value: o.text, text: o.text })),
     typeHasSubject: isQualificationType(shown.qualificationType) ? shown.qualificationType !== '1' : true,
-    mandarins: (await repo.infoItemsOf(db, a.id, 'mandarin')).filter((i) => i.status !== 'rejected'),
+    mandarins: items.mandarin,
     exemptionAllowed: rule.exemptionAllowed,
-    educations: (await repo.infoItemsOf(db, a.id, 'education')).filter((i) => i.status !== 'rejected'),
-    degrees: await repo.infoItemsOf(db, a.id, 'degree'),
+    educations: items.education,
+    degrees: items.degree,
     students: await repo.studentStatusOf(db, a.id),
     statusLabels: { verified: '核验通过', pending: '待核验', rejected: '核验不通过' },
     routes: m.EXAM_ROUTES,
     hints: { exam: m.EXAM_ROUTE_HINT, mandarin: m.MANDARIN_HINT, fresh: m.FRESH_HINT, degree: m.DEGREE_HINT },
+    // Overrides the page's values (the draft or saved answers) with the choice of the new item.
+    ...(picked ? { values: { ...shown, ...picked } } : {}),
   }
 }
 
