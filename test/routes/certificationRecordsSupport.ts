@@ -1,8 +1,6 @@
 import crypto from 'node:crypto'
 import type { TestApp } from '../helpers/app'
-import { createApplicant, createStaff } from '../helpers/factories'
-import { agent, csrfFrom, type Agent } from '../helpers/http'
-import { loginAs, staffLoginAs } from '../helpers/login'
+import { createApplicant } from '../helpers/factories'
 import { jpeg } from '../fixtures/images'
 import { certifyingAuthority, goodInformation } from '../helpers/certificationFactories'
 import type { CertificationStatus } from '../../src/domain/certification'
@@ -164,37 +162,4 @@ export async function applicantWithApplication(
   }
 }
 
-export async function signedIn(t: TestApp, who: { doc_number: string; password: string }): Promise<Agent> {
-  const a = agent(t.app)
-  await loginAs(a, who)
-  return a
-}
-
-/** A signed-in staff member holding `role` on one authority or point. */
-export async function scopedStaff(
-  t: TestApp,
-  role: 'certification_approver' | 'confirmation_clerk',
-  scopeId: number,
-): Promise<{ a: Agent; id: number }> {
-  const s = await createStaff(t.db, [
-    { role, scope_type: role === 'confirmation_clerk' ? 'point' : 'authority', scope_id: scopeId },
-  ])
-  const a = agent(t.app)
-  await staffLoginAs(a, s)
-  return { a, id: Number(s.id) }
-}
-
-/** GET `page`, then POST `fields` to `url` with the page's CSRF token. */
-export async function postFrom(
-  a: Agent,
-  page: string,
-  url: string,
-  fields: Record<string, string | string[]>,
-) {
-  const p = await a.get(page)
-  if (p.status !== 200) throw new Error(`GET ${page} answered ${p.status}`)
-  return a
-    .post(url)
-    .type('form')
-    .send({ ...fields, _csrf: csrfFrom(p.text) })
-}
+export { postFrom, scopedStaff, signedIn } from './recordsSupport'

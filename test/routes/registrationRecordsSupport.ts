@@ -1,10 +1,8 @@
 import crypto from 'node:crypto'
 import type { TestApp } from '../helpers/app'
-import { createApplicant, createStaff } from '../helpers/factories'
-import { agent, csrfFrom, type Agent } from '../helpers/http'
-import { loginAs, staffLoginAs } from '../helpers/login'
+import { createApplicant } from '../helpers/factories'
 import { jpeg } from '../fixtures/images'
-import { taishanBureau, type FakeAuthority } from '../helpers/registrationFactories'
+import { goodInformation, taishanBureau, type FakeAuthority } from '../helpers/registrationFactories'
 import type { RegistrationStatus } from '../../src/domain/registration'
 
 // Registrations made directly in the database (the wizard has its own tests), staff scoped to the
@@ -154,60 +152,7 @@ export async function applicantWithRegistration(
   return { applicant, registration: row as { id: number; number: string; version: number; status: string } }
 }
 
-export async function signedIn(t: TestApp, who: { doc_number: string; password: string }): Promise<Agent> {
-  const a = agent(t.app)
-  await loginAs(a, who)
-  return a
-}
-
-/** A signed-in staff member holding `role` on one authority or point. */
-export async function scopedStaff(
-  t: TestApp,
-  role: 'registration_approver' | 'confirmation_clerk',
-  scopeId: number,
-): Promise<{ a: Agent; id: number }> {
-  const s = await createStaff(t.db, [
-    { role, scope_type: role === 'confirmation_clerk' ? 'point' : 'authority', scope_id: scopeId },
-  ])
-  const a = agent(t.app)
-  await staffLoginAs(a, s)
-  return { a, id: Number(s.id) }
-}
-
-/** GET `page`, then POST `fields` to `url` with the page's CSRF token. */
-export async function postFrom(
-  a: Agent,
-  page: string,
-  url: string,
-  fields: Record<string, string | string[]>,
-) {
-  const p = await a.get(page)
-  if (p.status !== 200) throw new Error(`GET ${page} answered ${p.status}`)
-  return a
-    .post(url)
-    .type('form')
-    .send({ ...fields, _csrf: csrfFrom(p.text) })
-}
+export { postFrom, scopedStaff, signedIn } from './recordsSupport'
 
 /** The information page's answers as the snapshot holds them (they pass the wizard's checks). */
-export const INFORMATION: Record<string, string> = {
-  mandarin: '二级甲等',
-  education: '21',
-  majorCategory: 'normal',
-  major: '汉语言文学',
-  degree: 'bachelor',
-  graduatedOn: '2010-06-30',
-  graduationSchool: '华南师范大学',
-  studyForm: 'full_time',
-  currentSchool: '台山市台城桂水小学',
-  schoolLocation: 'town',
-  schoolNature: 'public_primary',
-  title: 'xx_yj',
-  workStartedOn: '2010-09-01',
-  household: '广东省台山市',
-  employedFrom: '2015-09-01',
-  political: '13',
-  postNature: 'established',
-  address: '广东省台山市台城街道环市路1号',
-  postcode: '529200',
-}
+export const INFORMATION = goodInformation('华南师范大学')
