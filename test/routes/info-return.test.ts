@@ -64,6 +64,9 @@ describe('添加 from the certification wizard', () => {
       education: String(w.education.id),
       degree: String(w.degree.id),
     }
+    const page = await a.get(CONDITIONS)
+    expect(page.text).toContain('name="_action" value="addMandarin">添加普通话证书</button>')
+    expect(page.text).not.toContain('href="/info/mandarin"')
     const leave = await submitForm(a, CONDITIONS, { ...draft, _action: 'addMandarin' })
     expect(leave.status).toBe(303)
     expect(leave.headers.location).toBe('/info/mandarin/verify?return=certification')
@@ -106,6 +109,11 @@ describe('添加 from the certification wizard', () => {
     expect(checked(back.text, 'education', w.education.id)).toBe(true)
     expect(checked(back.text, 'degree', w.degree.id)).toBe(true)
     expect(back.text).not.toContain('在个人信息中心添加后，点击')
+    for (const [action, text] of [
+      ['addEducation', '添加学历'],
+      ['addDegree', '添加学位'],
+    ])
+      expect(back.text).toContain(`name="_action" value="${action}">${text}</button>`)
 
     // The new certificate can be chosen, and the step is saved with it.
     const saved = await submitForm(
