@@ -437,8 +437,8 @@ export function repeatRefusal(
 // ---- numbers -------------------------------------------------------------------------------------
 
 /**
- * 认定报名号: the year, the authority's 4-digit number and a 7-digit sequence allocated without gaps
- * per authority and year (certification_number_counters, in the submit's transaction). 15 digits, so
+ * 认定报名号: the year, the authority's 4-digit number and a 7-digit sequence number
+ * (certification_number_seq, taken at submit: unique and increasing, src/services/submissions.ts). 15 digits, so
  * it is never mistaken for a 14-digit 注册报名号.
  */
 export function certificationNumber(year: number, authorityId: number, seq: number): string {

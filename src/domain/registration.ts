@@ -185,9 +185,9 @@ export const tooSoonAfterApproval = (approvedOn: string, today: string): boolean
 // ---- numbers --------------------------------------------------------------------------------------
 
 /**
- * 注册报名号: the batch year, the authority's 4-digit number and a 6-digit sequence allocated without
- * gaps per authority and year (registration_number_counters, in the submit's transaction), e.g.
- * 2026 0003 000042 → 20260003000042.
+ * 注册报名号: the batch year, the authority's 4-digit number and a 6-digit sequence number
+ * (registration_number_seq, taken at submit: unique and increasing, src/services/submissions.ts),
+ * e.g. 2026 0003 000042 → 20260003000042.
  */
 export function registrationNumber(year: number, authorityId: number, seq: number): string {
   if (authorityId > 9999 || seq > 999_999) throw new Error('registration number out of range')

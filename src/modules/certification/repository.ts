@@ -1,9 +1,9 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
+import type { SubmissionTables } from '../../services/submissions'
 import {
   NATIONAL_MANDARIN_RULE,
   TEACHERS_LAW_EDUCATION,
-  certificationNumber,
   type CertificationStatus,
   type EarlierApplication,
   type EducationRules,
@@ -228,20 +228,13 @@ export type NewApplication = Omit<
   | 'decided_at'
 >
 
-/**
- * Inserts unless the database's own rules refuse it (one type per year, never the same type twice):
- * then undefined, and the caller rolls back.
- */
-export async function insertApplication(
-  trx: Knex.Transaction,
-  row: NewApplication,
-): Promise<number | undefined> {
-  const { rows } = await trx.raw(
-    `${trx('certification_applications')
-      .insert({ ...row, data: JSON.stringify(row.data) })
-      .toQuery()} ON CONFLICT DO NOTHING RETURNING id`,
-  )
-  return rows[0] ? Number(rows[0].id) : undefined
+/** The application row of a submit, written by services/submissions (number, history, audit). */
+export const SUBMISSION_TABLES: SubmissionTables = {
+  table: 'certification_applications',
+  historyTable: 'certification_status_history',
+  historyKey: 'application_id',
+  sequence: 'certification_number_seq',
+  digits: 7,
 }
 
 export async function insertHistory(
@@ -249,45 +242,6 @@ export async function insertHistory(
   row: { application_id: number; to_status: CertificationStatus; actor_id: number; at: Date },
 ): Promise<void> {
   await trx('certification_status_history').insert({ ...row, from_status: null, actor_kind: 'applicant' })
-}
-
-/**
- * Gives the application its 报名号 and writes the audit entry (with the number) in one statement.
- * The counter row of the authority and year stays locked until COMMIT, so call this last in the
- * transaction; a rollback takes the number back (no gaps).
- */
-export async function assignNumber(
-  trx: Knex.Transaction,
-  input: { applicationId: number; authorityId: number; year: number; audit: Record<string, unknown> },
-): Promise<string> {
-  const columns = Object.keys(input.audit)
-  const values = columns.map((c) =>
-    c === 'detail' ? "jsonb_set(?::jsonb, '{number}', to_jsonb(n.number))" : '?',
-  )
-  const { rows } = await trx.raw(
-    `WITH seq AS (
-       INSERT INTO certification_number_counters (authority_id, year, last_seq) VALUES (?, ?, 1)
-       ON CONFLICT (authority_id, year) DO UPDATE SET last_seq = certification_number_counters.last_seq + 1
-       RETURNING last_seq
-     ), n AS (
-       UPDATE certification_applications SET number = ? || lpad(seq.last_seq::text, 7, '0')
-       FROM seq WHERE certification_applications.id = ? AND seq.last_seq <= 9999999
-       RETURNING certification_applications.number
-     ), audited AS (
-       INSERT INTO audit_log (${columns.map(() => '??').join(', ')}) SELECT ${values.join(', ')} FROM n
-     )
-     SELECT number FROM n`,
-    [
-      input.authorityId,
-      input.year,
-      certificationNumber(input.year, input.authorityId, 1).slice(0, -7),
-      input.applicationId,
-      ...columns,
-      ...(Object.values(input.audit) as Knex.Value[]),
-    ],
-  )
-  if (!rows[0]) throw new Error('application number out of range (or the application is gone)')
-  return String(rows[0].number)
 }
 
 export async function applicationOf(

@@ -1,11 +1,12 @@
-import crypto from 'node:crypto'
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
+import { insertSubmission } from '../../services/submissions'
 import { adoptDraft, type FileOwner } from '../../services/uploads'
 import {
   authorityRefusal,
+  certificationNumber,
   certificationYear,
   educationRefusal,
   examPassRefusal,
@@ -250,48 +251,38 @@ export async function submitCertification(
       return refuse(m.SUBMIT_REFUSALS.filesMissing)
 
   const year = certificationYear(now)
-  const id = await repo.insertApplication(trx, {
-    // provisional and unique until assignNumber, the transaction's last statement, replaces it
-    number: `P${applicant.id}-${now.getTime()}-${crypto.randomUUID()}`,
-    applicant_id: applicant.id,
-    year,
-    authority_id: authorityId,
-    point_id: pointId,
-    qualification_type: conditions.type,
-    subject: conditions.subject,
-    exam_route: values.examRoute === 'national_exam' ? 'national_exam' : 'non_national',
-    exam_pass_number: values.examRoute === 'national_exam' ? str(values.examPass) : null,
-    status: 'pending_confirmation',
-    data: { ...values, ...conditions.texts, identity: await identitySnapshot(trx, applicant.id) },
-    photo_file_id: files[0][0],
-    commitment_file_id: files[1][0],
-    commitment_crop_file_id: files[2][0],
-    collection,
-    submitted_at: now,
-    updated_at: now,
-  })
-  // The checks above ran under the run's lock; a conflict here means another run of the same
-  // applicant won in between (the database keeps one type per year and never the same type twice).
-  if (id === undefined) return refuse(m.SUBMIT_REFUSALS.changedFirst)
-  await repo.insertHistory(trx, {
-    application_id: id,
-    to_status: 'pending_confirmation',
-    actor_id: applicant.id,
-    at: now,
-  })
-  await lockInfoItems(trx, applicant.id, conditions.items, { kind: 'certification', id })
-  const number = await repo.assignNumber(trx, {
-    applicationId: id,
-    authorityId,
-    year,
+  const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, {
+    prefix: certificationNumber(year, authorityId, 1).slice(0, -7),
+    row: {
+      applicant_id: applicant.id,
+      year,
+      authority_id: authorityId,
+      point_id: pointId,
+      qualification_type: conditions.type,
+      subject: conditions.subject,
+      exam_route: values.examRoute === 'national_exam' ? 'national_exam' : 'non_national',
+      exam_pass_number: values.examRoute === 'national_exam' ? str(values.examPass) : null,
+      status: 'pending_confirmation',
+      data: { ...values, ...conditions.texts, identity: await identitySnapshot(trx, applicant.id) },
+      photo_file_id: files[0][0],
+      commitment_file_id: files[1][0],
+      commitment_crop_file_id: files[2][0],
+      collection,
+      submitted_at: now,
+      updated_at: now,
+    } satisfies Omit<repo.NewApplication, 'number'>,
+    history: { to_status: 'pending_confirmation', actor_kind: 'applicant', actor_id: applicant.id, at: now },
     audit: services.audit.row(input.actor, {
       action: 'certification.submit',
       targetType: 'certification_application',
-      targetId: id,
       detail: { authorityId, pointId, type: conditions.type },
     }),
   })
-  return { id, number }
+  // The checks above ran under the run's lock; a conflict here means another run of the same
+  // applicant won in between (the database keeps one type per year and never the same type twice).
+  if (!submitted) return refuse(m.SUBMIT_REFUSALS.changedFirst)
+  await lockInfoItems(trx, applicant.id, conditions.items, { kind: 'certification', id: submitted.id })
+  return submitted
 }
 
 async function ownsFile(

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
-import { INACTIVE_STATUSES, registrationNumber, type RegistrationStatus } from '../../domain/registration'
+import type { SubmissionTables } from '../../services/submissions'
+import { INACTIVE_STATUSES, type RegistrationStatus } from '../../domain/registration'
 
 type Conn = Db | Knex.Transaction
 
@@ -194,6 +195,8 @@ export interface RegistrationRow {
   cycle: number
   cert_number: string
   cert_source: 'registry' | 'added'
+  /** the applicant_added_certificates row when cert_source is 'added' */
+  added_certificate_id: number | null
   cert: Record<string, unknown>
   authority_id: number
   point_id: number
@@ -267,64 +270,19 @@ export async function lastApproval(
 
 const shanghaiIso = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
 
-/**
- * Gives the registration its 注册报名号 and writes the audit entry (with the number) in one
- * statement. The counter row of the authority and year stays locked until COMMIT, so every submit
- * to the authority queues behind it: call this last in the transaction. A rollback takes the number
- * back (no gaps).
- */
-export async function assignNumber(
-  trx: Knex.Transaction,
-  input: { registrationId: number; authorityId: number; year: number; audit: Record<string, unknown> },
-): Promise<{ number: string; seq: number }> {
-  const columns = Object.keys(input.audit)
-  const values = columns.map((c) =>
-    c === 'detail' ? "jsonb_set(?::jsonb, '{number}', to_jsonb(n.number))" : '?',
-  )
-  const { rows } = await trx.raw(
-    `WITH seq AS (
-       INSERT INTO registration_number_counters (authority_id, year, last_seq) VALUES (?, ?, 1)
-       ON CONFLICT (authority_id, year) DO UPDATE SET last_seq = registration_number_counters.last_seq + 1
-       RETURNING last_seq
-     ), n AS (
-       UPDATE registrations SET number = ? || lpad(seq.last_seq::text, 6, '0')
-       FROM seq WHERE registrations.id = ? AND seq.last_seq <= 999999
-       RETURNING registrations.number, seq.last_seq
-     ), audited AS (
-       INSERT INTO audit_log (${columns.map(() => '??').join(', ')}) SELECT ${values.join(', ')} FROM n
-     )
-     SELECT number, last_seq FROM n`,
-    [
-      input.authorityId,
-      input.year,
-      registrationNumber(input.year, input.authorityId, 0).slice(0, -6),
-      input.registrationId,
-      ...columns,
-      ...(Object.values(input.audit) as Knex.Value[]),
-    ],
-  )
-  if (!rows[0]) throw new Error('registration number out of range (or the registration is gone)')
-  return { number: String(rows[0].number), seq: Number(rows[0].last_seq) }
-}
+/** What a submit writes of a registration (services/submissions adds the number). */
+export type NewRegistration = Omit<
+  RegistrationRow,
+  'id' | 'number' | 'version' | 'decided_by' | 'decided_at' | 'reason' | 'correction' | 'missing_materials'
+>
 
-/** Inserts unless an active registration of the applicant (or certificate) in the cycle exists. */
-export async function insertRegistration(
-  trx: Knex.Transaction,
-  row: Omit<
-    RegistrationRow,
-    'id' | 'version' | 'decided_by' | 'decided_at' | 'reason' | 'correction' | 'missing_materials'
-  >,
-): Promise<number | undefined> {
-  const { rows } = await trx.raw(
-    `${trx('registrations')
-      .insert({
-        ...row,
-        cert: JSON.stringify(row.cert),
-        data: JSON.stringify(row.data),
-      })
-      .toQuery()} ON CONFLICT DO NOTHING RETURNING id`,
-  )
-  return rows[0] ? Number(rows[0].id) : undefined
+/** The registration row of a submit, written by services/submissions (number, history, audit). */
+export const SUBMISSION_TABLES: SubmissionTables = {
+  table: 'registrations',
+  historyTable: 'registration_status_history',
+  historyKey: 'registration_id',
+  sequence: 'registration_number_seq',
+  digits: 6,
 }
 
 export async function insertHistory(

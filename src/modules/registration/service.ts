@@ -1,7 +1,7 @@
-import crypto from 'node:crypto'
 import type { Knex } from 'knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
+import { insertSubmission } from '../../services/submissions'
 import { adoptDraft, type FileOwner } from '../../services/uploads'
 import { lockInfoItems } from '../info/service'
 import {
@@ -9,6 +9,7 @@ import {
   canTransition,
   nextRegistrationAllowedOn,
   registrationCycle,
+  registrationNumber,
   tooSoonAfterApproval,
   transitionNamed,
   type RegistrationStatus,
@@ -80,39 +81,37 @@ export async function submitRegistration(
   if (!(await adoptDraft(trx, photoId, owner, 'id_photo')) && !(await ownsFile(trx, photoId, applicant.id)))
     return { errors: { _form: m.SUBMIT_REFUSALS.photoMissing } }
 
-  if (authorityId > 9999) throw new Error('authority id out of the 注册报名号 range')
-  const id = await repo.insertRegistration(trx, {
-    // provisional and unique until assignNumber, the transaction's last statement, replaces it
-    number: `P${input.actor.id ?? applicant.id}-${now.getTime()}-${crypto.randomUUID()}`,
-    applicant_id: applicant.id,
-    cycle,
-    cert_number: cert.certNumber,
-    cert_source: cert.source,
-    added_certificate_id: cert.addedId,
-    cert: { ...cert },
-    authority_id: authorityId,
-    point_id: Number(values.pointId),
-    stage: String(values.stage),
-    subject: String(values.subject),
-    status: 'pending_confirmation',
-    data: { ...values, identity: await identitySnapshot(trx, applicant.id) },
-    photo_file_id: photoId,
-    certificate_photo_file_ids: cert.photoFileIds,
-    submitted_at: now,
-    updated_at: now,
-  } as Parameters<typeof repo.insertRegistration>[1])
-  // The checks above ran under the run's lock; a conflict here means another run of the same
-  // applicant won in between: roll back (the number too) and land on that one.
-  if (id === undefined) return { errors: { _form: m.SUBMIT_REFUSALS.activeExists } }
-  await repo.insertHistory(trx, {
-    registration_id: id,
-    from_status: null,
-    to_status: 'pending_confirmation',
-    actor_kind: 'applicant',
-    actor_id: applicant.id,
-    reason: null,
-    at: now,
+  const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, {
+    prefix: registrationNumber(cycle, authorityId, 0).slice(0, -6),
+    row: {
+      applicant_id: applicant.id,
+      cycle,
+      cert_number: cert.certNumber,
+      cert_source: cert.source,
+      added_certificate_id: cert.addedId,
+      cert: { ...cert },
+      authority_id: authorityId,
+      point_id: Number(values.pointId),
+      stage: String(values.stage),
+      subject: String(values.subject),
+      status: 'pending_confirmation',
+      data: { ...values, identity: await identitySnapshot(trx, applicant.id) },
+      photo_file_id: photoId,
+      certificate_photo_file_ids: cert.photoFileIds,
+      submitted_at: now,
+      updated_at: now,
+    } satisfies repo.NewRegistration,
+    history: { to_status: 'pending_confirmation', actor_kind: 'applicant', actor_id: applicant.id, at: now },
+    audit: services.audit.row(input.actor, {
+      action: 'registration.submit',
+      targetType: 'registration',
+      detail: { authorityId, pointId: Number(values.pointId), certNumber: cert.certNumber },
+    }),
   })
+  // The checks above ran under the run's lock; a conflict here means another run of the same
+  // applicant won in between: roll back and land on that one.
+  if (!submitted) return { errors: { _form: m.SUBMIT_REFUSALS.activeExists } }
+  const { id, number } = submitted
   // The information centre's copy of the certificate, if it synced one, can no longer change.
   const infoCertificate = await repo.infoCertificateId(trx, applicant.id, cert.certNumber)
   if (infoCertificate !== undefined)
@@ -120,17 +119,6 @@ export async function submitRegistration(
       kind: 'registration',
       id,
     })
-  const { number } = await repo.assignNumber(trx, {
-    registrationId: id,
-    authorityId,
-    year: cycle,
-    audit: services.audit.row(input.actor, {
-      action: 'registration.submit',
-      targetType: 'registration',
-      targetId: id,
-      detail: { authorityId, pointId: Number(values.pointId), certNumber: cert.certNumber },
-    }),
-  })
   return { id, number, existing: false }
 }
 

@@ -1,0 +1,94 @@
+import type { Knex } from 'knex'
+
+// A submitted application row, its first status-history row and its audit entry, written by one
+// statement, the same for every business. The 报名号 is the year and the authority's 4-digit number
+// (`prefix`) followed by the next value of the business's sequence: sequences take no row lock, so
+// parallel submits to one authority never queue behind each other's COMMIT (a counter row bumped in
+// the transaction held every submit of the authority until the one before had committed). Numbers
+// are unique and increase; a submit that rolls back leaves its number unused (a gap).
+
+export interface SubmissionTables {
+  /** e.g. registrations */
+  table: string
+  /** e.g. registration_status_history */
+  historyTable: string
+  /** the history table's column naming the application */
+  historyKey: string
+  /** e.g. registration_number_seq (migrations/20261129000100_application_number_sequences.ts) */
+  sequence: string
+  /** how many digits the sequence takes at the end of the number */
+  digits: number
+}
+
+export interface SubmissionInput {
+  /** the application's columns, without `number` (objects are stored as JSON) */
+  row: Record<string, unknown>
+  /** the number's leading digits: year and authority */
+  prefix: string
+  history: { to_status: string; actor_kind: string; actor_id: number | null; at: Date }
+  /** services.audit.row(...): its target_id is set to the new id, and the number added to detail */
+  audit: Record<string, unknown>
+}
+
+/**
+ * Inserts the application unless the table's unique rules refuse it (ON CONFLICT DO NOTHING: then
+ * undefined, and the caller rolls back), with its history and audit rows.
+ */
+export async function insertSubmission(
+  trx: Knex.Transaction,
+  t: SubmissionTables,
+  input: SubmissionInput,
+): Promise<{ id: number; number: string } | undefined> {
+  const row = Object.fromEntries(
+    Object.entries(input.row).map(([k, v]) => [
+      k,
+      v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v)
+        ? JSON.stringify(v)
+        : v,
+    ]),
+  )
+  const insert = trx(t.table)
+    .insert({
+      ...row,
+      number: trx.raw(`?::text || lpad(nextval(?::regclass)::text, ${Number(t.digits)}, '0')`, [
+        input.prefix,
+        t.sequence,
+      ]),
+    })
+    .toSQL()
+  const h = input.history
+  const auditColumns = Object.keys(input.audit)
+  const auditValues = auditColumns.map((c) =>
+    c === 'target_id'
+      ? 'app.id::text'
+      : c === 'detail'
+        ? "jsonb_set(?::jsonb, '{number}', to_jsonb(app.number))"
+        : '?',
+  )
+  const auditBindings = auditColumns
+    .filter((c) => c !== 'target_id')
+    .map((c) => input.audit[c]) as Knex.Value[]
+  const { rows } = await trx.raw(
+    `WITH app AS (${insert.sql} ON CONFLICT DO NOTHING RETURNING id, number),
+     hist AS (
+       INSERT INTO ?? (??, from_status, to_status, actor_kind, actor_id, reason, at)
+       SELECT app.id, NULL, ?, ?, ?, NULL, ? FROM app
+     ),
+     audited AS (
+       INSERT INTO audit_log (${auditColumns.map(() => '??').join(', ')}) SELECT ${auditValues.join(', ')} FROM app
+     )
+     SELECT id, number FROM app`,
+    [
+      ...(insert.bindings as Knex.Value[]),
+      t.historyTable,
+      t.historyKey,
+      h.to_status,
+      h.actor_kind,
+      h.actor_id,
+      h.at,
+      ...auditColumns,
+      ...auditBindings,
+    ],
+  )
+  return rows[0] ? { id: Number(rows[0].id), number: String(rows[0].number) } : undefined
+}
