@@ -2,6 +2,7 @@ import type { Db } from '../../db/knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { messageBox } from '../../services/applicationMessages'
+import { recordLinks, type Link, type RecordState } from '../applications/records'
 import {
   applicantMayEdit,
   certificationStatusLabel,
@@ -99,25 +100,8 @@ export async function myRecords(db: Db, applicantId: number, now: Date): Promise
   return out
 }
 
-/** The actions of one record, as links (申请表预览/下载 opens the PDF inline; the browser offers to save it). */
-export function recordActions(
-  r: Pick<MyRecord, 'id' | 'editable' | 'messages'>,
-): { text: string; href: string }[] {
-  const base = `${RECORD_BASE}/${r.id}`
-  return [
-    { text: '详情', href: base },
-    ...(r.editable ? [{ text: '修改', href: `${base}/edit` }] : []),
-    { text: '申请表预览/下载', href: `${base}/form` },
-    ...(r.messages.all
-      ? [
-          {
-            text: r.messages.unread ? `有留言（${r.messages.unread}条未读）` : '有留言',
-            href: `${base}/messages`,
-          },
-        ]
-      : []),
-  ]
-}
+/** The actions of one record, as links (src/modules/applications/records.ts). */
+export const recordActions = (r: RecordState): Link[] => recordLinks(RECORD_BASE, r)
 
 /** The 业务平台's 教师资格认定信息 rows: 报名号 · 申请资格种类 · 任教学科 · 认定机构 · 认定状态 · 证书号码 · 操作. */
 export async function certificationRecords(db: Db, applicantId: number, now: Date): Promise<RecordRow[]> {

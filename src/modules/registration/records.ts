@@ -12,6 +12,7 @@ import type { RecordRow } from '../platform/businesses'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { adoptDraft } from '../../services/uploads'
 import { messageBox, type MessageRow } from '../../services/applicationMessages'
+import { recordLinks, type Link } from '../applications/records'
 import { bureau, isWindowOpen } from './bureau'
 import { identitySnapshot } from './service'
 import { refOptions, registrationOf, registrationsOf, type RegistrationRow } from './repository'
@@ -109,24 +110,13 @@ export async function myRecords(db: Db, applicantId: number, now: Date): Promise
   )
 }
 
-/** The actions of one record, as links (申请表预览/下载 opens the PDF inline; the browser offers to save it). */
-export function recordActions(r: MyRecord): { text: string; href: string }[] {
+/** The actions of one record, as links (src/modules/applications/records.ts), with 注意事项 and 重新选择注册机构. */
+export function recordActions(r: MyRecord): Link[] {
   const base = `${RECORD_BASE}/${r.id}`
-  return [
-    { text: '注意事项', href: `${base}/reminder` },
-    { text: '详情', href: base },
-    ...(r.editable ? [{ text: '修改', href: `${base}/edit` }] : []),
-    ...(r.authorityChange ? [{ text: '重新选择注册机构', href: `${base}/authority` }] : []),
-    { text: '申请表预览/下载', href: `${base}/form` },
-    ...(r.messages.all
-      ? [
-          {
-            text: r.messages.unread ? `有留言（${r.messages.unread}条未读）` : '有留言',
-            href: `${base}/messages`,
-          },
-        ]
-      : []),
-  ]
+  return recordLinks(RECORD_BASE, r, {
+    first: [{ text: '注意事项', href: `${base}/reminder` }],
+    afterEdit: r.authorityChange ? [{ text: '重新选择注册机构', href: `${base}/authority` }] : [],
+  })
 }
 
 /** The 业务平台's 定期注册信息 rows: 注册报名号 · 证书号码 · 现任教学段 · 现任教学科 · 注册结论 · 注册机构 · 操作. */

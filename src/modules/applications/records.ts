@@ -1,0 +1,187 @@
+import { Router, type Request, type Response } from 'express'
+import type { Db } from '../../db/knex'
+import type { Services } from '../../services'
+import type { MessageBox } from '../../services/applicationMessages'
+import type { Actor } from '../../services/audit'
+import { requireApplicant, requireVerified } from '../../middleware/auth'
+import { maskDocNumber } from '../../domain/idNumber'
+import { shanghaiDateTime } from '../../domain/time'
+import { clientIp, handler } from '../../web/async'
+import { flash } from '../../web/forms'
+import { registerApplicationFinder } from '../verify/finders'
+import { str } from './detail'
+
+// The applicant's records of a business (我的注册, 教师资格认定信息), the same for both: the list,
+// 详情, 申请表预览/下载 and 有留言, the actions of each record, the verify finder of its numbers. Every
+// :id is looked up with the applicant's id: another applicant's application does not exist (404).
+// 修改 and a business's own pages stay in its recordRoutes.ts, on the router recordPages returns.
+
+export interface Link {
+  text: string
+  href: string
+}
+
+/** What the actions of a record depend on. */
+export interface RecordState {
+  id: number
+  editable: boolean
+  messages: { all: number; unread: number }
+}
+
+/**
+ * The actions of one record, as links: 详情, 修改 while open, 申请表预览/下载 (the PDF inline; the
+ * browser offers to save it) and 有留言 once there are any; `first` and `afterEdit` are the business's own.
+ */
+export function recordLinks(
+  base: string,
+  r: RecordState,
+  own: { first?: Link[]; afterEdit?: Link[] } = {},
+): Link[] {
+  const here = `${base}/${r.id}`
+  return [
+    ...(own.first ?? []),
+    { text: '详情', href: here },
+    ...(r.editable ? [{ text: '修改', href: `${here}/edit` }] : []),
+    ...(own.afterEdit ?? []),
+    { text: '申请表预览/下载', href: `${here}/form` },
+    ...(r.messages.all
+      ? [
+          {
+            text: r.messages.unread ? `有留言（${r.messages.unread}条未读）` : '有留言',
+            href: `${here}/messages`,
+          },
+        ]
+      : []),
+  ]
+}
+
+/** The printed form's QR code opens /verify?no=<number>: the business, masked name and status. */
+export function registerFinder(
+  key: string,
+  o: { table: string; business: string; statusLabel: (status: string) => string },
+): void {
+  registerApplicationFinder(key, async (db, number) => {
+    const row = await db(o.table).where({ number }).first('status', 'data')
+    if (!row) return null
+    const identity = (row.data?.identity ?? {}) as Record<string, unknown>
+    return { business: o.business, name: str(identity.name), status: o.statusLabel(row.status) }
+  })
+}
+
+export const applicantActor = (req: Request): Actor => ({
+  kind: 'applicant',
+  id: Number(req.applicant!.id),
+  label: maskDocNumber(req.applicant!.doc_number),
+  ip: clientIp(req),
+  userAgent: req.get('user-agent'),
+})
+
+export const noStore = (res: Response) => res.set('Cache-Control', 'no-store')
+
+/** Back to the record's 详情 with `error` shown there (修改 refused, nothing to choose again...). */
+export function backToRecord(req: Request, res: Response, base: string, id: number, error: string): void {
+  flash(req, 'error', error)
+  res.redirect(303, `${base}/${id}`)
+}
+
+export interface FormsOptions {
+  account: string
+  filename: string
+  download: boolean
+  back: string
+}
+
+export interface RecordPages<Row extends { id: number; number: string }, R extends RecordState> {
+  base: string
+  /** the folder of records.njk, record.njk and record-messages.njk */
+  views: string
+  listTitle: string
+  detailTitle: (row: Row) => string
+  /** the printed form's name, for its file name (…-<number>.pdf) */
+  formName: string
+  /** the application with this id if it is the applicant's */
+  mine: (db: Db, id: number, applicantId: number) => Promise<Row | undefined>
+  myRecords: (db: Db, applicantId: number, now: Date) => Promise<R[]>
+  recordActions: (r: R) => Link[]
+  explanations: Record<string, string>
+  /** the 详情 page's values besides its title and actions */
+  detail: (req: Request, row: Row) => Promise<object>
+  sendForms: (req: Request, res: Response, rows: Row[], opts: FormsOptions) => Promise<void>
+  messages: MessageBox
+}
+
+/**
+ * The router of a business's records: applicants only, verified; the list, 详情, 申请表 and 有留言.
+ * `mine` loads the :id of a request as the applicant's (undefined: 404) for the business's own routes.
+ */
+export function recordPages<Row extends { id: number; number: string }, R extends RecordState>(
+  services: Services,
+  p: RecordPages<Row, R>,
+): { router: Router; mine: (req: Request) => Promise<Row | undefined> } {
+  const { db, clock } = services
+  const router = Router()
+  router.use(p.base, requireApplicant, requireVerified)
+  const mine = (req: Request) => p.mine(db, Number(req.params.id), Number(req.applicant!.id))
+
+  router.get(
+    p.base,
+    handler(async (req, res) => {
+      noStore(res)
+      const records = await p.myRecords(db, Number(req.applicant!.id), clock.now())
+      res.render(`${p.views}/records.njk`, {
+        pageTitle: p.listTitle,
+        records: records.map((r) => ({ ...r, actions: p.recordActions(r) })),
+        explanations: p.explanations,
+      })
+    }),
+  )
+
+  router.get(
+    `${p.base}/:id`,
+    handler(async (req, res, next) => {
+      const row = await mine(req)
+      if (!row) return next()
+      noStore(res)
+      const [record] = (await p.myRecords(db, Number(req.applicant!.id), clock.now())).filter(
+        (r) => r.id === Number(row.id),
+      )
+      res.render(`${p.views}/record.njk`, {
+        ...(await p.detail(req, row)),
+        pageTitle: p.detailTitle(row),
+        actions: record ? p.recordActions(record) : [],
+      })
+    }),
+  )
+
+  router.get(
+    `${p.base}/:id/form`,
+    handler(async (req, res, next) => {
+      const row = await mine(req)
+      if (!row) return next()
+      await p.sendForms(req, res, [row], {
+        account: `applicant:${req.applicant!.id}`,
+        filename: `${p.formName}-${row.number}.pdf`,
+        download: req.query.download === '1',
+        back: `${p.base}/${row.id}`,
+      })
+    }),
+  )
+
+  router.get(
+    `${p.base}/:id/messages`,
+    handler(async (req, res, next) => {
+      const row = await mine(req)
+      if (!row) return next()
+      noStore(res)
+      const messages = await p.messages.list(db, Number(row.id))
+      await p.messages.markRead(db, Number(row.id), clock.now())
+      res.render(`${p.views}/record-messages.njk`, {
+        pageTitle: `留言 - ${row.number}`,
+        row,
+        messages: messages.map((m) => ({ ...m, at: shanghaiDateTime(m.created_at), unread: !m.read_at })),
+      })
+    }),
+  )
+
+  return { router, mine }
+}
