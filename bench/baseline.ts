@@ -52,15 +52,16 @@ export function createBaseline(databaseUrl: string, itemCount: () => number) {
 /**
  * The bare side of the wizard walk: the same step paths under /bare-wizard, GET renders a form page
  * (`fieldCount(step)` fields, sized by the caller to the real page) and POST stores the posted
- * fields in the session and answers 303 to the next step (the last to /bare-wizard/done). Every
- * request reads the session from PostgreSQL and writes it back; nothing is validated. The photo
- * step's multipart body is parsed (multer, in memory) and only its size kept.
+ * fields in the session and answers 303 to the next step (the last to /bare-wizard/done; a POST with
+ * an `_action`, as the app's upload previews and crops, to the same step). Every request reads the
+ * session from PostgreSQL and writes it back; nothing is validated. The multipart steps' bodies
+ * are parsed (multer, in memory) and only the file's size kept.
  */
 export function createWizardBaseline(
   databaseUrl: string,
-  steps: string[],
-  fieldCount: (step: string) => number,
+  o: { title: string; steps: string[]; multipart: string[]; fieldCount: (step: string) => number },
 ) {
+  const { steps, fieldCount } = o
   const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'bench-baseline-wizard' })
   const PgStore = connectPgSimple(session)
   const app = express()
@@ -89,12 +90,12 @@ export function createWizardBaseline(
     req.session.visits = Number(req.session.visits ?? 0) + 1
     const answers = (req.session.answers ?? {}) as Record<string, Record<string, string>>
     res.render('form.njk', {
-      pageTitle: `${step} - 中小学教师资格定期注册`,
+      pageTitle: `${step} - ${o.title}`,
       csrfToken: req.session.csrf,
       user: { name: '李明', previousLogin: '2026-11-20 09:30', status: '已核验' },
       sessionEndsAt: '17:30',
       action: `/bare-wizard/${step}`,
-      multipart: step === 'photo',
+      multipart: o.multipart.includes(step),
       stepBar: steps.map((s) => ({ label: s, current: s === step })),
       fields: Array.from({ length: fieldCount(step) }, (_, i) => ({
         name: `f${i}`,
@@ -111,9 +112,10 @@ export function createWizardBaseline(
     const files = (req.files ?? []) as { size: number }[]
     req.session.answers = {
       ...((req.session.answers ?? {}) as object),
-      [step]: { ...fields, ...(files.length ? { photoBytes: String(files[0].size) } : {}) },
+      [step]: { ...fields, ...(files.length ? { fileBytes: String(files[0].size) } : {}) },
     }
     const i = steps.indexOf(step)
+    if (fields._action) return res.redirect(303, `/bare-wizard/${step}`)
     res.redirect(303, i + 1 < steps.length ? `/bare-wizard/${steps[i + 1]}` : '/bare-wizard/done')
   })
   return { app, close: () => pool.end() }

@@ -29,44 +29,45 @@ export interface LoadResult {
   latencies: number[]
 }
 
-const WORKER = `
+/** How long each comparison measures (env): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_ROUNDS (5). */
+export const TIMING = {
+  seconds: Number(process.env.BENCH_SECONDS ?? 10),
+  warmup: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 5),
+}
+
+// What every load worker shares: the keep-alive agent, send(), the counters, and the run itself:
+// the body's `lane(deadline)` on each of `concurrency` lanes, then the figures and the body's `extra()`.
+const WORKER_HEAD = `
 const { parentPort, workerData } = require('node:worker_threads')
 const http = require('node:http')
-const { port, requests, concurrency, durationMs, reuse } = workerData
+const { port, concurrency, durationMs, reuse } = workerData
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency })
 let next = 0, wrong = 0, errors = 0, firstWrong
 const latencies = []
 
-function send(req) {
+function send(method, path, headers, body, keepText) {
   return new Promise((resolve) => {
     const t0 = process.hrtime.bigint()
-    const r = http.request(
-      { host: '127.0.0.1', port, method: req.method, path: req.path, headers: req.headers, agent },
-      (res) => {
-        res.resume()
-        res.on('end', () =>
-          resolve({ status: res.statusCode, location: res.headers.location, ms: Number(process.hrtime.bigint() - t0) / 1e6 }),
-        )
-      },
-    )
+    const r = http.request({ host: '127.0.0.1', port, method, path, headers, agent }, (res) => {
+      const chunks = []
+      if (keepText) res.on('data', (c) => chunks.push(c))
+      else res.resume()
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode, location: res.headers.location,
+          text: keepText ? Buffer.concat(chunks).toString() : '',
+          ms: Number(process.hrtime.bigint() - t0) / 1e6,
+        }),
+      )
+    })
     r.on('error', (err) => resolve({ error: String(err) }))
-    r.end(req.body)
+    r.end(body)
   })
 }
+`
 
-async function lane(deadline) {
-  while (performance.now() < deadline) {
-    if (!reuse && next >= requests.length) return
-    const req = requests[next++ % requests.length]
-    const r = await send(req)
-    if (r.error) { errors++; firstWrong ??= r.error; continue }
-    latencies.push(r.ms)
-    const ok = r.status === req.expectStatus && (!req.expectLocation || r.location === req.expectLocation) &&
-      (!req.expectLocationMatch || new RegExp(req.expectLocationMatch).test(r.location || ''))
-    if (!ok) { wrong++; firstWrong ??= req.method + ' ' + req.path + ' answered ' + r.status + ' ' + (r.location || '') }
-  }
-}
-
+const WORKER_TAIL = `
 ;(async () => {
   const start = performance.now()
   await Promise.all(Array.from({ length: concurrency }, () => lane(start + durationMs)))
@@ -76,9 +77,45 @@ async function lane(deadline) {
   agent.destroy()
   parentPort.postMessage({
     requests: latencies.length, wrong, errors, seconds, perSecond: latencies.length / seconds,
-    p50: pick(0.5), p99: pick(0.99), firstWrong, latencies,
+    p50: pick(0.5), p99: pick(0.99), firstWrong, latencies, ...extra(),
   })
 })()
+`
+
+/** Runs a load worker: `body` (JavaScript) defines `lane(deadline)` and `extra()`; see WORKER_HEAD. */
+export function runWorker<T>(
+  body: string,
+  data: { port: number; concurrency: number; seconds: number; reuse: boolean } & Record<string, unknown>,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_HEAD + body + WORKER_TAIL, {
+      eval: true,
+      workerData: { ...data, durationMs: data.seconds * 1000 },
+    })
+    worker.once('message', (r: T) => {
+      void worker.terminate()
+      resolve(r)
+    })
+    worker.once('error', reject)
+  })
+}
+
+const REQUESTS = `
+const { requests } = workerData
+const extra = () => ({})
+
+async function lane(deadline) {
+  while (performance.now() < deadline) {
+    if (!reuse && next >= requests.length) return
+    const req = requests[next++ % requests.length]
+    const r = await send(req.method, req.path, req.headers, req.body, false)
+    if (r.error) { errors++; firstWrong ??= r.error; continue }
+    latencies.push(r.ms)
+    const ok = r.status === req.expectStatus && (!req.expectLocation || r.location === req.expectLocation) &&
+      (!req.expectLocationMatch || new RegExp(req.expectLocationMatch).test(r.location || ''))
+    if (!ok) { wrong++; firstWrong ??= req.method + ' ' + req.path + ' answered ' + r.status + ' ' + (r.location || '') }
+  }
+}
 `
 
 /**
@@ -92,76 +129,111 @@ export function runLoad(opts: {
   seconds: number
   reuse: boolean
 }): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, {
-      eval: true,
-      workerData: {
-        port: opts.port,
-        requests: opts.requests,
-        concurrency: opts.concurrency,
-        durationMs: opts.seconds * 1000,
-        reuse: opts.reuse,
-      },
-    })
-    worker.once('message', (r: LoadResult) => {
-      void worker.terminate()
-      resolve(r)
-    })
-    worker.once('error', reject)
-  })
+  return runWorker<LoadResult>(REQUESTS, opts)
 }
 
-/** The same closed loop for an in-process async operation (bare argon2 verify). */
-export async function runOps(opts: {
+const pick = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+
+function summary(
+  latencies: number[],
+  seconds: number,
+  o: { wrong: number; errors: number; firstWrong?: string },
+): LoadResult {
+  latencies.sort((a, b) => a - b)
+  return {
+    requests: latencies.length,
+    ...o,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50: pick(latencies, 0.5),
+    p99: pick(latencies, 0.99),
+    latencies,
+  }
+}
+
+/** The closed loop in process: `concurrency` lanes, each running `take()`'s next op until there is none. */
+async function closedLoop(
+  concurrency: number,
+  take: () => (() => Promise<unknown>) | undefined,
+): Promise<LoadResult> {
+  const latencies: number[] = []
+  let errors = 0
+  let firstWrong: string | undefined
+  const start = performance.now()
+  const lane = async () => {
+    for (let op = take(); op; op = take()) {
+      const t0 = performance.now()
+      try {
+        await op()
+        latencies.push(performance.now() - t0)
+      } catch (err) {
+        errors++
+        firstWrong ??= String(err)
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, lane))
+  return summary(latencies, (performance.now() - start) / 1000, { wrong: 0, errors, firstWrong })
+}
+
+/** The same closed loop for an in-process async operation (bare argon2 verify), time-bound. */
+export function runOps(opts: {
   op: () => Promise<unknown>
   concurrency: number
   seconds: number
 }): Promise<LoadResult> {
-  const latencies: number[] = []
-  let errors = 0
-  const start = performance.now()
-  const deadline = start + opts.seconds * 1000
-  const lane = async () => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now()
-      try {
-        await opts.op()
-        latencies.push(performance.now() - t0)
-      } catch {
-        errors++
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: opts.concurrency }, lane))
-  const seconds = (performance.now() - start) / 1000
-  latencies.sort((a, b) => a - b)
-  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
-  return {
-    requests: latencies.length,
-    wrong: 0,
-    errors,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50: pick(0.5),
-    p99: pick(0.99),
-    latencies,
-  }
+  const deadline = performance.now() + opts.seconds * 1000
+  return closedLoop(opts.concurrency, () => (performance.now() < deadline ? opts.op : undefined))
+}
+
+/** ... and count-bound: `op` once per item, until the items run out (bare INSERTs). */
+export function runItems<T>(
+  items: T[],
+  concurrency: number,
+  op: (item: T) => Promise<void>,
+): Promise<LoadResult> {
+  let next = 0
+  return closedLoop(concurrency, () => {
+    if (next >= items.length) return undefined
+    const item = items[next++]
+    return () => op(item)
+  })
 }
 
 /** Several rounds of the same measurement as one result. */
 export function merge(results: LoadResult[]): LoadResult {
-  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b)
-  const seconds = results.reduce((n, r) => n + r.seconds, 0)
-  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
-  return {
-    requests: latencies.length,
-    wrong: results.reduce((n, r) => n + r.wrong, 0),
-    errors: results.reduce((n, r) => n + r.errors, 0),
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50: pick(0.5),
-    p99: pick(0.99),
-    firstWrong: results.find((r) => r.firstWrong)?.firstWrong,
-    latencies,
+  return summary(
+    results.flatMap((r) => r.latencies),
+    results.reduce((n, r) => n + r.seconds, 0),
+    {
+      wrong: results.reduce((n, r) => n + r.wrong, 0),
+      errors: results.reduce((n, r) => n + r.errors, 0),
+      firstWrong: results.find((r) => r.firstWrong)?.firstWrong,
+    },
+  )
+}
+
+/**
+ * Two sides of a comparison in short turns (A B, B A, A B ...), so a noisy neighbour on the machine
+ * slows both alike instead of whichever happened to run at the time; each side's rounds merged.
+ */
+export async function interleave<T, R>(
+  rounds: number,
+  a: (round: number) => Promise<T>,
+  b: (round: number) => Promise<T>,
+  mergeAll: (rs: T[]) => R,
+): Promise<[R, R]> {
+  const as: T[] = []
+  const bs: T[] = []
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      as.push(await a(round))
+      bs.push(await b(round))
+    } else {
+      bs.push(await b(round))
+      as.push(await a(round))
+    }
   }
+  return [mergeAll(as), mergeAll(bs)]
 }

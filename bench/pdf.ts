@@ -1,5 +1,5 @@
-// PDF part of `npm run bench` (alone: BENCH_ONLY=pdf): warm renders of the 定期注册申请表 through
-// services.pdf.render (Nunjucks + QR + setContent + page.pdf on the pooled, intercepted page) against
+// PDF part of `npm run bench` (alone: BENCH_ONLY=pdf):
+// warm renders of a printed form (by default the 定期注册申请表) through services.pdf.render (Nunjucks + QR + setContent + page.pdf on the pooled, intercepted page) against
 // a bare `page.pdf()` of the same, already rendered HTML on a bare puppeteer page of its own browser
 // (fonts inlined as data: URLs there, since that page has no interception to serve them). Both sides
 // print one form at a time, in interleaved rounds; the pool's throughput at PDF_PAGES at once is
@@ -9,12 +9,28 @@ import type { Services } from '../src/services'
 import { PDF_ORIGIN } from '../src/services/pdf'
 import { loadEmbeddedFont } from '../src/services/pdfFonts'
 import { fakeRegistrationForm } from '../test/fixtures/pdfForms'
-import { merge, runOps, type LoadResult } from './load'
+import { interleave, merge, runOps, type LoadResult } from './load'
 
 const SECONDS = Number(process.env.BENCH_PDF_SECONDS ?? 10)
 const ROUNDS = Number(process.env.BENCH_PDF_ROUNDS ?? 4)
 
+/** A printed form to measure: its name in the ratio lines, its template and its data. */
+export interface PdfForm {
+  name: string
+  label: string
+  template: string
+  data: () => Promise<object>
+}
+
+export const REGISTRATION_PDF: PdfForm = {
+  name: 'pdf',
+  label: '定期注册申请表 (2 pages, 一式两份)',
+  template: 'registration-form',
+  data: () => fakeRegistrationForm(),
+}
+
 export interface PdfBench {
+  name: string
   ours: LoadResult
   bare: LoadResult
   pool: LoadResult
@@ -24,13 +40,17 @@ export interface PdfBench {
 const line = (name: string, r: LoadResult) =>
   `  ${name.padEnd(40)} ${r.perSecond.toFixed(2).padStart(7)} PDFs/s   p50 ${r.p50.toFixed(0).padStart(5)} ms   p99 ${r.p99.toFixed(0).padStart(5)} ms   (${r.requests} in ${r.seconds.toFixed(1)} s${r.errors ? `, ${r.errors} errors` : ''})`
 
-export async function benchPdf(services: Services, log: (line?: string) => void): Promise<PdfBench> {
-  const form = await fakeRegistrationForm()
-  const render = () => services.pdf.render('registration-form', form)
+export async function benchPdf(
+  services: Services,
+  log: (line?: string) => void,
+  of: PdfForm = REGISTRATION_PDF,
+): Promise<PdfBench> {
+  const form = await of.data()
+  const render = () => services.pdf.render(of.template, form)
 
   // The bare side: the HTML our render prints, fonts inlined, set once on a plain page.
   const font = loadEmbeddedFont(PDF_ORIGIN)
-  const html = (await services.pdf.html('registration-form', [form])).replace(
+  const html = (await services.pdf.html(of.template, [form])).replace(
     new RegExp(`${PDF_ORIGIN.replace(/\./g, '\\.')}/fonts/([^)]+)`, 'g'),
     (_m, file: string) => `data:font/woff2;base64,${font.files.get(file)!.toString('base64')}`,
   )
@@ -41,29 +61,18 @@ export async function benchPdf(services: Services, log: (line?: string) => void)
     const bare = () =>
       page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true, waitForFonts: true })
 
-    log(`PDF: 定期注册申请表 (2 pages, 一式两份), ${SECONDS} s per side in ${ROUNDS} interleaved rounds`)
+    log(`PDF: ${of.label}, ${SECONDS} s per side in ${ROUNDS} interleaved rounds`)
     // warm-up: the browser launch, the font slices, the compiled template
     for (let i = 0; i < 3; i++) {
       await render()
       await bare()
     }
-    const ours: LoadResult[] = []
-    const bares: LoadResult[] = []
-    for (let round = 0; round < ROUNDS; round++) {
-      const s = SECONDS / ROUNDS
-      const a = () => runOps({ op: render, concurrency: 1, seconds: s })
-      const b = () => runOps({ op: bare, concurrency: 1, seconds: s })
-      if (round % 2 === 0) {
-        ours.push(await a())
-        bares.push(await b())
-      } else {
-        bares.push(await b())
-        ours.push(await a())
-      }
-    }
+    const once = (op: () => Promise<unknown>) => () =>
+      runOps({ op, concurrency: 1, seconds: SECONDS / ROUNDS })
+    const [ours, bares] = await interleave(ROUNDS, once(render), once(bare), merge)
     const pages = services.config.pdfPages
     const pool = await runOps({ op: render, concurrency: pages, seconds: SECONDS / 2 })
-    const result = { ours: merge(ours), bare: merge(bares), pool, pages }
+    const result = { name: of.name, ours, bare: bares, pool, pages }
     log(line('services.pdf.render (one at a time)', result.ours))
     log(line('bare page.pdf() of the same HTML', result.bare))
     log(line(`services.pdf.render (${pages} at once)`, result.pool))
@@ -75,7 +84,7 @@ export async function benchPdf(services: Services, log: (line?: string) => void)
 
 export function pdfRatioLines(r: PdfBench): string[] {
   return [
-    `ratio pdf: ${(r.ours.perSecond / r.bare.perSecond).toFixed(2)} (goal 0.85)`,
-    `pdf p50: ${r.ours.p50.toFixed(0)} ms (goal < 400 ms warm)`,
+    `ratio ${r.name}: ${(r.ours.perSecond / r.bare.perSecond).toFixed(2)} (goal 0.85)`,
+    `${r.name} p50: ${r.ours.p50.toFixed(0)} ms (goal < 400 ms warm)`,
   ]
 }

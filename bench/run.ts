@@ -10,10 +10,10 @@
 //   submits:        2000 POSTs of 提交注册申请 (同意)              vs  bare INSERTs of the same rows (bench/wizard.ts)
 //
 // BENCH_ONLY=pdf runs only the PDF part (its settings: bench/pdf.ts); BENCH_ONLY=wizard only the
-// wizard walk and the submits (their settings: bench/wizard.ts).
+// wizard walk and the submits (their settings: bench/flow.ts).
 // Settings (env): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_PAGE_CONCURRENCY (20),
-// BENCH_LOGIN_CONCURRENCY (4), BENCH_ROUNDS (5); BENCH_ONLY=registries runs only the registry import,
-// BENCH_ONLY=pages only the logged-in page.
+// BENCH_LOGIN_CONCURRENCY (4), BENCH_ROUNDS (5), BENCH_LOG_LEVEL (silent: the app's log level);
+// BENCH_ONLY=registries runs only the registry import, BENCH_ONLY=pages only the logged-in page.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -26,16 +26,15 @@ import { buildServices, closeServices } from '../src/services'
 import { makeIdNumber } from '../src/domain/idNumber'
 import { createBaseline } from './baseline'
 import { cookieFrom, csrfFrom, listen, request } from './http'
-import { merge, runLoad, runOps, type LoadRequest, type LoadResult } from './load'
+import { TIMING, interleave, merge, runLoad, runOps, type LoadRequest, type LoadResult } from './load'
 import { benchPdf, pdfRatioLines } from './pdf'
 import { benchRegistries, registryRatioLine } from './registries'
 import { benchWizard, wizardRatioLines } from './wizard'
+import { verifiedApplicant } from './flow'
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
-const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3)
+const { seconds: SECONDS, warmup: WARMUP, rounds: ROUNDS } = TIMING
 const PAGE_CONCURRENCY = Number(process.env.BENCH_PAGE_CONCURRENCY ?? 20)
 const LOGIN_CONCURRENCY = Number(process.env.BENCH_LOGIN_CONCURRENCY ?? 4)
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 const PASSWORD = 'Bench#2026pass'
 const DOC_NUMBER = makeIdNumber('450103', '19950612', '031')
 
@@ -86,7 +85,7 @@ async function main() {
     const config: Config = {
       ...base,
       databaseUrl: embedded.url,
-      logLevel: 'silent',
+      logLevel: (process.env.BENCH_LOG_LEVEL as Config['logLevel']) ?? 'silent',
       rateLimits: { ...base.rateLimits, loginPerIpPerMinute: 100_000_000 },
     }
     const services = buildServices(config)
@@ -95,22 +94,16 @@ async function main() {
     // A verified applicant with a complete profile, straight into the database.
     const passwordHash = await services.passwords.hash(PASSWORD)
     const now = new Date()
-    await setupDb('applicants').insert({
-      doc_type: 'id_card',
-      doc_number: DOC_NUMBER,
-      name: '李明',
-      valid_from: '2020-01-01',
-      valid_to: '2040-01-01',
-      password_hash: passwordHash,
-      email: 'bench@example.com',
-      phone: '13800000001',
-      ethnicity: '01',
-      profile_completed_at: now,
-      identity_status: 'verified',
-      identity_verified_at: now,
-      created_at: now,
-      updated_at: now,
-    })
+    await setupDb('applicants').insert(
+      verifiedApplicant({
+        doc_number: DOC_NUMBER,
+        name: '李明',
+        password_hash: passwordHash,
+        email: 'bench@example.com',
+        phone: '13800000001',
+        now,
+      }),
+    )
     await setupDb.destroy()
     if (process.env.BENCH_ONLY === 'pdf') {
       const only = await benchPdf(services, log)
@@ -134,7 +127,6 @@ async function main() {
       if ([only.app, only.bare].some((r) => r.wrong || r.errors)) process.exitCode = 1
       return
     }
-
     // Sign in through the real form once, for the logged-in page.
     const form = await loginForm(app.port)
     const login = await request(app.port, 'POST', '/login', form.headers, form.body)
@@ -173,27 +165,19 @@ async function main() {
     log(`page sizes: /platform ${appBytes} bytes, baseline ${bareBytes} bytes (${items} cards)`)
     log(`each side: ${WARMUP} s warm-up, then ${SECONDS} s in ${ROUNDS} interleaved rounds (A B B A ...)`)
 
-    // Both sides of a comparison take turns in short rounds, so a noisy neighbour on the machine
-    // slows both alike instead of whichever happened to run at the time.
-    const interleave = async (
+    // Both sides of a comparison take turns in short rounds (after a warm-up of each).
+    const interleaved = async (
       a: (s: number) => Promise<LoadResult>,
       b: (s: number) => Promise<LoadResult>,
     ) => {
       await a(WARMUP / 2)
       await b(WARMUP / 2)
-      const as: LoadResult[] = []
-      const bs: LoadResult[] = []
-      for (let round = 0; round < ROUNDS; round++) {
-        const s = SECONDS / ROUNDS
-        if (round % 2 === 0) {
-          as.push(await a(s))
-          bs.push(await b(s))
-        } else {
-          bs.push(await b(s))
-          as.push(await a(s))
-        }
-      }
-      return [merge(as), merge(bs)]
+      return interleave(
+        ROUNDS,
+        () => a(SECONDS / ROUNDS),
+        () => b(SECONDS / ROUNDS),
+        merge,
+      )
     }
 
     // (a) The logged-in page.
@@ -207,7 +191,7 @@ async function main() {
       })
     log()
     log(`logged-in page, concurrency ${PAGE_CONCURRENCY}:`)
-    const [pageApp, pageBare] = await interleave(
+    const [pageApp, pageBare] = await interleaved(
       page(app.port, '/platform', appCookie),
       page(bare.port, '/page', bareCookie),
     )
@@ -246,7 +230,7 @@ async function main() {
         throw new Error('the prepared login forms ran out; the figures would be wrong')
       return r
     }
-    const [loginApp, argon] = await interleave(loginRound, (seconds) =>
+    const [loginApp, argon] = await interleaved(loginRound, (seconds) =>
       runOps({ op: verify, concurrency: LOGIN_CONCURRENCY, seconds }),
     )
     log(describe('app POST /login', loginApp))

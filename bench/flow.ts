@@ -1,0 +1,747 @@
+// The wizard machinery of `npm run bench`, for any wizard of the app (bench/wizard.ts: 定期注册,
+// bench/certification.ts: 教师资格认定). A flow says its steps, its uploads, what an applicant must hold
+// and which table a submit writes; this file does the rest:
+//
+//   wizard walk: one applicant's whole wizard, GET + POST per step (a step posted more than once,
+//         e.g. upload → crop → save, is several GET + POST pairs), by BENCH_WIZARD_CONCURRENCY walkers at
+//         once, each walk a different applicant with a session of its own, against the real bureau tables
+//   bare: the same requests per walk to Express + Nunjucks + connect-pg-simple (bench/baseline.ts):
+//         each reads and writes the session in PostgreSQL and renders a form page of about the size
+//         of the app's page of that step; nothing is validated
+//
+//   submits: BENCH_SUBMITS applicants, each standing at the last step (progress rows, sessions and
+//         draft uploads written straight to the database as the wizard keeps them, cloned from one
+//         walked run), then the final POST (同意) of all of them at BENCH_SUBMIT_CONCURRENCY
+//   bare: BEGIN; INSERT the same application row (same columns, same JSON) and its status history
+//         row; COMMIT, through pg at the same concurrency, for as many other applicants
+//
+// Both sides take turns in interleaved rounds. Settings (env): BENCH_SECONDS (10),
+// BENCH_WARMUP_SECONDS (3), BENCH_ROUNDS (5), BENCH_WIZARD_CONCURRENCY (20),
+// BENCH_WIZARD_ACCOUNTS (1500), BENCH_SUBMITS (2000), BENCH_SUBMIT_CONCURRENCY (20),
+// BENCH_SUBMIT_ROUNDS (4); BENCH_WIZARD_QUERIES=1 prints the SQL of each request of one walk.
+import crypto from 'node:crypto'
+import { Pool } from 'pg'
+import type { Services } from '../src/services'
+import { makeIdNumber } from '../src/domain/idNumber'
+import { createWizardBaseline } from './baseline'
+import { cookieFrom, csrfFrom, listen, request } from './http'
+import {
+  TIMING,
+  interleave,
+  merge,
+  runItems,
+  runLoad,
+  runWorker,
+  type LoadRequest,
+  type LoadResult,
+} from './load'
+
+const { seconds: SECONDS, warmup: WARMUP, rounds: ROUNDS } = TIMING
+const WALKERS = Number(process.env.BENCH_WIZARD_CONCURRENCY ?? 20)
+const WALK_ACCOUNTS = Number(process.env.BENCH_WIZARD_ACCOUNTS ?? 1500)
+const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 2000)
+const SUBMIT_CONCURRENCY = Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 20)
+const SUBMIT_ROUNDS = Number(process.env.BENCH_SUBMIT_ROUNDS ?? 4)
+
+const PASSWORD = 'Bench#2026pass'
+const BARE = '/bare-wizard'
+
+export type Fields = Record<string, string | string[]>
+
+/**
+ * One GET + POST of the walk. Posted values may hold `{name}` (the applicant's own value, e.g. its
+ * certificate number) and `{hidden:name}` (the value of that input on the page just fetched).
+ */
+export interface WalkStep {
+  path: string
+  /** Its name in the per-request figures (the path, unless the step is posted more than once). */
+  name: string
+  fields: Fields
+  /** A multipart POST with this file (`data`: an index into the flow's `uploads`). */
+  file?: { field: string; name: string; data: number }
+  /** The step the POST answers 303 to, or null for the last (the flow's `done`). */
+  next: string | null
+}
+
+/** A verified applicant made for the bench, with its own values for the walk's `{name}`s. */
+export interface Person {
+  id: number
+  name: string
+  doc_number: string
+  vars: Record<string, string>
+}
+
+export interface WizardFlow {
+  /** The wizard's key (wizard_progress.wizard_key), in log lines too. */
+  key: string
+  /** e.g. 中小学教师资格定期注册, the bare pages' title. */
+  title: string
+  base: string
+  steps: WalkStep[]
+  uploads: Buffer[]
+  /** The last POST answers 303 to a location this regular expression (source) matches. */
+  done: string
+  /** The last step's name and button, for the log. */
+  submitAt: string
+  /** What each new applicant holds (registry rows, info items), written for a batch; its vars. */
+  holdings(people: { id: number; name: string; doc_number: string }[]): Promise<Record<string, string>[]>
+  /** The table a submit writes, and its status history (`key`: the column naming the application). */
+  table: string
+  history: { table: string; key: string }
+  /** The `number` of the bare side's `i`th row (unique, in the app's format). */
+  bareNumber(i: number): string
+}
+
+export interface WalkResult extends LoadResult {
+  walks: number
+  /** Latencies per `METHOD step`, in milliseconds (app side, for where the time goes). */
+  bySteps: Record<string, number[]>
+}
+
+export interface WizardBench {
+  app: WalkResult
+  bare: WalkResult
+  submitApp: LoadResult
+  submitBare: LoadResult
+}
+
+const fieldEntries = (fields: Record<string, string | string[]>): [string, string][] =>
+  Object.entries(fields).flatMap(([k, v]) =>
+    (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]),
+  )
+
+const formBody = (fields: Fields) => {
+  const body = new URLSearchParams(fieldEntries(fields)).toString()
+  return {
+    body,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': String(Buffer.byteLength(body)),
+    },
+  }
+}
+
+function multipartBody(fields: Fields, file: { field: string; name: string; data: Buffer }) {
+  const boundary = `----bench${crypto.randomBytes(8).toString('hex')}`
+  const parts: Buffer[] = []
+  for (const [k, v] of fieldEntries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: image/jpeg\r\n\r\n`,
+    ),
+    file.data,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  )
+  const body = Buffer.concat(parts)
+  return {
+    body,
+    headers: {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': String(body.length),
+    },
+  }
+}
+
+/** The value of the page's input named `name` (hidden or not), '' when there is none. */
+const hiddenValue = (html: string, name: string) => {
+  const input = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0] ?? ''
+  return /value="([^"]*)"/.exec(input)?.[1] ?? ''
+}
+
+/** A step's posted values with the applicant's `{name}`s and the page's `{hidden:name}`s filled in. */
+function fill(fields: Fields, vars: Record<string, string>, page = ''): Fields {
+  const one = (v: string) =>
+    v.replace(/\{(hidden:)?(\w+)\}/g, (_m, h: string | undefined, n: string) =>
+      h ? hiddenValue(page, n) : (vars[n] ?? ''),
+    )
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? v.map(one) : one(v)]),
+  )
+}
+
+// ---- the walkers (in a worker thread, like bench/load.ts) ------------------------------------------
+
+interface WorkerStep {
+  path: string
+  name: string
+  fields: Fields
+  file?: { field: string; name: string; data: number }
+  /** The POST must answer 303 to a location this regular expression (source) matches. */
+  expect: string
+}
+
+interface WalkAccount {
+  cookie: string
+  vars: Record<string, string>
+}
+
+const WALKER = `
+const crypto = require('node:crypto')
+const { base, steps, accounts, uploads } = workerData
+const files = uploads.map((u) => Buffer.from(u))
+let walks = 0, ranOut = false
+const bySteps = {}
+const extra = () => ({ walks, bySteps, used: next, ranOut })
+
+function hidden(html, name) {
+  const input = new RegExp('<input[^>]*name="' + name + '"[^>]*>').exec(html)?.[0] ?? ''
+  return /value="([^"]*)"/.exec(input)?.[1] ?? ''
+}
+
+function entries(step, account, page, token) {
+  const one = (v) => v.replace(/\\{(hidden:)?(\\w+)\\}/g, (_m, h, n) => (h ? hidden(page, n) : account.vars[n] ?? ''))
+  const out = [['_csrf', token]]
+  for (const [k, v] of Object.entries(step.fields))
+    for (const x of Array.isArray(v) ? v : [v]) out.push([k, one(x)])
+  return out
+}
+
+function bodyFor(step, fields) {
+  if (!step.file) {
+    const body = new URLSearchParams(fields).toString()
+    return { body, type: 'application/x-www-form-urlencoded' }
+  }
+  const b = '----walk' + crypto.randomBytes(8).toString('hex')
+  const parts = fields.map(([k, v]) =>
+    Buffer.from('--' + b + '\\r\\nContent-Disposition: form-data; name="' + k + '"\\r\\n\\r\\n' + v + '\\r\\n'))
+  parts.push(Buffer.from('--' + b + '\\r\\nContent-Disposition: form-data; name="' + step.file.field + '"; filename="' + step.file.name + '"\\r\\nContent-Type: image/jpeg\\r\\n\\r\\n'),
+    files[step.file.data], Buffer.from('\\r\\n--' + b + '--\\r\\n'))
+  return { body: Buffer.concat(parts), type: 'multipart/form-data; boundary=' + b }
+}
+
+function note(key, ms) {
+  latencies.push(ms)
+  ;(bySteps[key] ??= []).push(ms)
+}
+function bad(what) { wrong++; firstWrong ??= what }
+
+async function walk(account, deadline) {
+  for (const step of steps) {
+    const url = base + '/' + step.path
+    if (performance.now() >= deadline) return
+    const page = await send('GET', url, { cookie: account.cookie }, undefined, true)
+    if (page.error) { errors++; firstWrong ??= page.error; return }
+    note('GET ' + step.name, page.ms)
+    const token = page.status === 200 && page.text.match(/name="_csrf" value="([^"]+)"/)
+    if (!token) return bad('GET ' + url + ' answered ' + page.status + ' ' + (page.location || ''))
+    if (performance.now() >= deadline) return
+    const { body, type } = bodyFor(step, entries(step, account, page.text, token[1]))
+    const headers = { cookie: account.cookie, 'content-type': type, 'content-length': String(Buffer.byteLength(body)) }
+    const r = await send('POST', url, headers, body, false)
+    if (r.error) { errors++; firstWrong ??= r.error; return }
+    note('POST ' + step.name, r.ms)
+    if (r.status !== 303 || !new RegExp(step.expect).test(r.location || ''))
+      return bad('POST ' + url + ' (' + step.name + ') answered ' + r.status + ' ' + (r.location || ''))
+  }
+  walks++
+}
+
+async function lane(deadline) {
+  while (performance.now() < deadline) {
+    if (!reuse && next >= accounts.length) { ranOut = true; return }
+    await walk(accounts[next++ % accounts.length], deadline)
+  }
+}
+`
+
+function runWalk(opts: {
+  port: number
+  base: string
+  steps: WorkerStep[]
+  accounts: WalkAccount[]
+  concurrency: number
+  seconds: number
+  reuse: boolean
+  uploads: Buffer[]
+}): Promise<WalkResult & { used: number; ranOut: boolean }> {
+  return runWorker(WALKER, { ...opts, uploads: opts.uploads.map((u) => new Uint8Array(u)) })
+}
+
+function mergeWalks(rs: WalkResult[]): WalkResult {
+  const bySteps: Record<string, number[]> = {}
+  for (const r of rs) for (const [k, v] of Object.entries(r.bySteps)) (bySteps[k] ??= []).push(...v)
+  return { ...merge(rs), walks: rs.reduce((n, r) => n + r.walks, 0), bySteps }
+}
+
+const percentile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]
+}
+
+function describe(name: string, r: LoadResult, unit = 'req/s'): string {
+  const extra = r.wrong || r.errors ? `  (${r.wrong} wrong answers, ${r.errors} errors: ${r.firstWrong})` : ''
+  return `  ${name.padEnd(40)} ${r.perSecond.toFixed(1).padStart(8)} ${unit}   p50 ${r.p50.toFixed(1).padStart(7)} ms   p99 ${r.p99.toFixed(1).padStart(7)} ms   (${r.requests} in ${r.seconds.toFixed(1)} s)${extra}`
+}
+
+// ---- the data ------------------------------------------------------------------------------------
+
+/** An applicants row: verified, with a complete profile (the bench's own, straight into the table). */
+export function verifiedApplicant(o: {
+  doc_number: string
+  name: string
+  password_hash: string
+  email: string
+  phone: string
+  now: Date
+}) {
+  const { now, ...fields } = o
+  return {
+    doc_type: 'id_card',
+    ...fields,
+    valid_from: '2020-01-01',
+    valid_to: '2040-01-01',
+    ethnicity: '01',
+    profile_completed_at: now,
+    identity_status: 'verified',
+    identity_verified_at: now,
+    created_at: now,
+    updated_at: now,
+  }
+}
+
+/** One imported registry row per holder: `numbers[i]`, the name (in `nameColumn`), the ID number and `fixed`. */
+export const registryRows = (
+  holders: { name: string; doc_number: string }[],
+  numbers: string[],
+  nameColumn: string,
+  fixed: Record<string, unknown>,
+) =>
+  holders.map((h, i) => ({
+    cert_number: numbers[i],
+    [nameColumn]: h.name,
+    doc_number: h.doc_number,
+    ...fixed,
+  }))
+
+/** Applicants made by every flow of this process, so each gets an ID number of its own. */
+let people = 0
+
+export async function benchFlow(
+  services: Services,
+  port: number,
+  log: (line?: string) => void,
+  flow: WizardFlow,
+): Promise<WizardBench> {
+  const { db, config } = services
+  const databaseUrl = config.databaseUrl!
+  const now = services.clock.now()
+  const { base, steps } = flow
+  const last = steps[steps.length - 1]
+  const paths = [...new Set(steps.map((s) => s.path))]
+
+  const passwordHash = await services.passwords.hash(PASSWORD)
+  /** Verified applicants with a complete profile and what the flow's wizard asks them to hold. */
+  async function applicants(n: number): Promise<Person[]> {
+    const out: Person[] = []
+    for (let i = 0; i < n; i += 500) {
+      const rows = Array.from({ length: Math.min(500, n - i) }, () => {
+        const k = people++
+        const birth = new Date(Date.UTC(1975, 0, 1) + k * 86_400_000).toISOString().slice(0, 10)
+        return verifiedApplicant({
+          doc_number: makeIdNumber('450103', birth.replace(/-/g, ''), '077'),
+          name: '韦丽华',
+          password_hash: passwordHash,
+          email: `walker${k}@example.com`,
+          phone: `139${String(k).padStart(8, '0')}`,
+          now,
+        })
+      })
+      const inserted: { id: string; name: string; doc_number: string }[] = await db('applicants')
+        .insert(rows)
+        .returning(['id', 'name', 'doc_number'])
+      const batch = inserted.map((a) => ({ id: Number(a.id), name: a.name, doc_number: a.doc_number }))
+      const vars = await flow.holdings(batch)
+      out.push(...batch.map((a, j) => ({ ...a, vars: vars[j] })))
+    }
+    return out
+  }
+
+  // One applicant signs in through the real form and walks to the last step request by request: its
+  // session, progress row and draft uploads are the pattern of every prepared applicant below, and
+  // the database queries of each request are counted on the way.
+  const [template] = await applicants(1)
+  const loginPage = await request(port, 'GET', '/login')
+  const login = formBody({
+    _csrf: csrfFrom(loginPage.text),
+    docNumber: template.doc_number,
+    password: PASSWORD,
+  })
+  const signedIn = await request(
+    port,
+    'POST',
+    '/login',
+    { cookie: cookieFrom(loginPage.headers, 'jszg.sid'), ...login.headers },
+    login.body,
+  )
+  if (signedIn.status !== 303) throw new Error(`template login answered ${signedIn.status}`)
+  const templateCookie = cookieFrom(signedIn.headers, 'jszg.sid')
+  /** Bytes of the app's page of each path (the mean, where a step is shown more than once). */
+  const appBytes: Record<string, number> = {}
+  const shown: Record<string, number[]> = {}
+  const queries: Record<string, number> = {}
+  let counted = 0
+  // BENCH_WIZARD_QUERIES=1 also prints every query of the template's walk, request by request.
+  const trace = process.env.BENCH_WIZARD_QUERIES === '1'
+  const countQuery = (q: { sql: string }) => {
+    counted++
+    if (trace) log(`      ${q.sql.replace(/\s+/g, ' ').slice(0, 160)}`)
+  }
+  const expectOf = (step: WalkStep, at: string, done: string) =>
+    step.next === null ? done : `^${at}/${step.next}$`
+  const templatePost = async (step: WalkStep, fields: Fields) => {
+    const post = step.file
+      ? multipartBody(fields, { ...step.file, data: flow.uploads[step.file.data] })
+      : formBody(fields)
+    counted = 0
+    if (trace) log(`    -- POST ${step.name}`)
+    const res = await request(
+      port,
+      'POST',
+      `${base}/${step.path}`,
+      { cookie: templateCookie, ...post.headers },
+      post.body,
+    )
+    queries[`POST ${step.name}`] = counted
+    if (res.status !== 303 || !new RegExp(expectOf(step, base, flow.done)).test(res.headers.location ?? ''))
+      throw new Error(`template POST ${step.name} answered ${res.status} ${res.headers.location ?? ''}`)
+  }
+  db.on('query', countQuery)
+  let csrf = ''
+  for (const step of steps) {
+    counted = 0
+    if (trace) log(`    -- GET ${step.name}`)
+    const page = await request(port, 'GET', `${base}/${step.path}`, { cookie: templateCookie })
+    queries[`GET ${step.name}`] = counted
+    if (page.status !== 200) throw new Error(`template GET ${step.name} answered ${page.status}`)
+    ;(shown[step.path] ??= []).push(Buffer.byteLength(page.text))
+    csrf = csrfFrom(page.text)
+    if (step === last) break
+    await templatePost(step, { _csrf: csrf, ...fill(step.fields, template.vars, page.text) })
+  }
+  for (const [p, xs] of Object.entries(shown))
+    appBytes[p] = Math.round(xs.reduce((a, b) => a + b, 0) / xs.length)
+  const sid = decodeURIComponent(templateCookie.slice('jszg.sid='.length)).replace(/^s:/, '').split('.')[0]
+  const sessionRow: { sess: Record<string, unknown>; expire: Date } = await db('session')
+    .where({ sid })
+    .first('sess', 'expire')
+  const progressRow: { data: { values: Record<string, Record<string, unknown>> } } = await db(
+    'wizard_progress',
+  )
+    .where({ applicant_id: template.id, wizard_key: flow.key })
+    .first('data')
+  const templateFiles: string[] = await db('files')
+    .where({ owner_kind: 'applicant', owner_id: template.id, draft: true })
+    .pluck('id')
+  // The template submits too: its application is the row the bare side inserts.
+  await templatePost(last, { _csrf: csrf, ...last.fields })
+  db.off('query', countQuery)
+  const submittedRow = await db(flow.table).where({ applicant_id: template.id }).first()
+  if (!submittedRow) throw new Error(`the template submit wrote no ${flow.table} row`)
+
+  // Sessions as a login leaves them (the template's, CSRF token included), for other applicants.
+  const sign = (id: string) =>
+    crypto.createHmac('sha256', config.sessionSecret).update(id).digest('base64').replace(/=+$/, '')
+  async function sessionsFor(people: { id: number }[]): Promise<string[]> {
+    const sess = { ...sessionRow.sess }
+    for (const k of ['wizards', 'forms', 'flash']) delete sess[k]
+    const cookies: string[] = []
+    for (let i = 0; i < people.length; i += 500) {
+      const rows = people.slice(i, i + 500).map((p) => {
+        const id = crypto.randomBytes(24).toString('base64url')
+        cookies.push(`jszg.sid=${encodeURIComponent(`s:${id}.${sign(id)}`)}`)
+        return { sid: id, sess: JSON.stringify({ ...sess, userId: p.id }), expire: sessionRow.expire }
+      })
+      await db('session').insert(rows)
+    }
+    return cookies
+  }
+  /** A copy of each of the template's uploads for each applicant (draft: not yet submitted). */
+  async function filesFor(
+    people: { id: number }[],
+    draft: boolean,
+  ): Promise<Map<number, Map<string, string>>> {
+    const out = new Map(people.map((p) => [p.id, new Map<string, string>()]))
+    for (const file of templateFiles) {
+      const { rows } = await db.raw(
+        `INSERT INTO files (owner_kind, owner_id, kind, mime, filename, size, width, height, sha256, content, created_at, draft)
+         SELECT 'applicant', o.id, f.kind, f.mime, f.filename, f.size, f.width, f.height, f.sha256, f.content, f.created_at, ?
+         FROM files f, unnest(?::bigint[]) AS o(id) WHERE f.id = ?
+         RETURNING id, owner_id`,
+        [draft, people.map((p) => p.id), file],
+      )
+      for (const r of rows as { id: string; owner_id: string }[]) out.get(Number(r.owner_id))!.set(file, r.id)
+    }
+    return out
+  }
+  /**
+   * `value` (any JSON) as the applicant's: the template's file ids replaced by the applicant's
+   * copies, and its `{name}` values of 8 characters or more (certificate numbers, not row ids) by
+   * the applicant's own.
+   */
+  const theirs = <T>(value: T, person: Person, files: Map<string, string>): T => {
+    let json = JSON.stringify(value)
+    const swaps = [
+      ...files,
+      ...Object.entries(template.vars)
+        .filter(([, v]) => v.length >= 8)
+        .map(([k, v]) => [v, person.vars[k]] as const),
+    ]
+    for (const [from, to] of swaps) json = json.split(from).join(to)
+    return JSON.parse(json) as T
+  }
+
+  // ---- (a) the walk ------------------------------------------------------------------------------
+
+  const walkers = await applicants(WALK_ACCOUNTS)
+  const walkCookies = await sessionsFor(walkers)
+  const accounts: WalkAccount[] = walkers.map((w, i) => ({ cookie: walkCookies[i], vars: w.vars }))
+
+  let fieldCounts: Record<string, number> = {}
+  const baseline = createWizardBaseline(databaseUrl, {
+    title: flow.title,
+    steps: paths,
+    multipart: steps.filter((s) => s.file).map((s) => s.path),
+    fieldCount: (s) => fieldCounts[s] ?? 0,
+  })
+  const { server: bareServer, port: barePort } = await listen(baseline.app)
+  try {
+    const bareAccounts: WalkAccount[] = []
+    for (let i = 0; i < WALKERS; i++) {
+      const started = await request(barePort, 'GET', `${BARE}/start`)
+      bareAccounts.push({ cookie: cookieFrom(started.headers, 'base.sid'), vars: {} })
+    }
+    const bareBytes = async (step: string, n: number) => {
+      fieldCounts = { [step]: n }
+      const r = await request(barePort, 'GET', `${BARE}/${step}`, { cookie: bareAccounts[0].cookie })
+      if (r.status !== 200) throw new Error(`baseline page answered ${r.status}`)
+      return Buffer.byteLength(r.text)
+    }
+    const counts: Record<string, number> = {}
+    const sizes: Record<string, number> = {}
+    for (const step of paths) {
+      const none = await bareBytes(step, 0)
+      const perField = ((await bareBytes(step, 10)) - none) / 10
+      counts[step] = Math.max(0, Math.round((appBytes[step] - none) / perField))
+      sizes[step] = await bareBytes(step, counts[step])
+    }
+    fieldCounts = counts
+    const total = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0)
+
+    log(
+      `${flow.key} wizard walk: ${paths.length} steps, GET + POST each (${steps.length * 2} requests per walk, uploads ${flow.uploads.map((u) => `${u.length}`).join(' + ')} bytes of JPG), ${WALKERS} walkers, each walk its own applicant and session`,
+    )
+    log(
+      `  pages per walk: app ${total(appBytes)} bytes, baseline ${total(sizes)} bytes (${paths.map((s) => `${s} ${appBytes[s]}/${sizes[s]}`).join(', ')})`,
+    )
+    log(`  each side: ${WARMUP} s warm-up, then ${SECONDS} s in ${ROUNDS} interleaved rounds`)
+    let used = 0
+    const walkOn = (at: string, done: string) => steps.map((s) => ({ ...s, expect: expectOf(s, at, done) }))
+    const appSteps = walkOn(base, flow.done)
+    const bareSteps = walkOn(BARE, `^${BARE}/done$`)
+    const appWalk = async (seconds: number) => {
+      const r = await runWalk({
+        port,
+        base,
+        steps: appSteps,
+        accounts: accounts.slice(used),
+        concurrency: WALKERS,
+        seconds,
+        reuse: false,
+        uploads: flow.uploads,
+      })
+      used += r.used
+      if (r.ranOut) throw new Error('the prepared applicants ran out; raise BENCH_WIZARD_ACCOUNTS')
+      return r
+    }
+    const bareWalk = (seconds: number) =>
+      runWalk({
+        port: barePort,
+        base: BARE,
+        steps: bareSteps,
+        accounts: bareAccounts,
+        concurrency: WALKERS,
+        seconds,
+        reuse: true,
+        uploads: flow.uploads,
+      })
+    await appWalk(WARMUP / 2)
+    await bareWalk(WARMUP / 2)
+    const [app, bare] = await interleave(
+      ROUNDS,
+      () => appWalk(SECONDS / ROUNDS),
+      () => bareWalk(SECONDS / ROUNDS),
+      mergeWalks,
+    )
+    if (app.wrong || app.errors || bare.wrong || bare.errors)
+      process.stderr.write(
+        'some wizard requests got unexpected answers; the walk figures are not trustworthy\n',
+      )
+    log(describe(`app ${base}/* (${(app.walks / app.seconds).toFixed(1)} walks/s)`, app))
+    log(describe(`baseline (${(bare.walks / bare.seconds).toFixed(1)} walks/s)`, bare))
+    log('  app, per request of the walk: mean / p99 ms under load, database queries (knex, one walk alone):')
+    const width = Math.max(11, ...steps.map((s) => s.name.length))
+    for (const step of steps)
+      log(
+        `    ${step.name.padEnd(width)} ${(['GET', 'POST'] as const)
+          .map((m) => {
+            const xs = app.bySteps[`${m} ${step.name}`] ?? []
+            const mean = xs.reduce((a, b) => a + b, 0) / (xs.length || 1)
+            const ms = xs.length
+              ? `${mean.toFixed(1).padStart(6)} / ${percentile(xs, 0.99).toFixed(1).padStart(6)} ms`
+              : '     - /      - ms'
+            return `${m.padEnd(4)} ${ms}, ${String(queries[`${m} ${step.name}`] ?? '-').padStart(2)} queries`
+          })
+          .join('   ')}`,
+      )
+
+    // ---- (b) the submits -------------------------------------------------------------------------
+
+    const warm = Math.min(100, Math.ceil(SUBMITS / 10))
+    const ready = await applicants(SUBMITS + warm)
+    const readyCookies = await sessionsFor(ready)
+    const readyFiles = await filesFor(ready, true)
+    const pattern = progressRow.data
+    for (let i = 0; i < ready.length; i += 500)
+      await db('wizard_progress').insert(
+        ready.slice(i, i + 500).map((a) => {
+          const values = theirs(pattern.values, a, readyFiles.get(a.id)!)
+          // The applicant's own `{name}`s where the walk posts them (its certificate, its items).
+          for (const step of steps)
+            if (values[step.path])
+              Object.assign(
+                values[step.path],
+                fill(
+                  Object.fromEntries(
+                    Object.entries(step.fields).filter(([, v]) => /\{\w+\}/.test(String(v))),
+                  ),
+                  a.vars,
+                ),
+              )
+          return {
+            applicant_id: a.id,
+            wizard_key: flow.key,
+            data: JSON.stringify({ ...pattern, runId: crypto.randomUUID(), values }),
+            updated_at: now,
+          }
+        }),
+      )
+    const commitment = formBody({ _csrf: csrf, ...last.fields })
+    const submits: LoadRequest[] = readyCookies.map((cookie) => ({
+      method: 'POST',
+      path: `${base}/${last.path}`,
+      headers: { cookie, ...commitment.headers },
+      body: commitment.body,
+      expectStatus: 303,
+      expectLocationMatch: flow.done,
+    }))
+
+    // The bare side: the template's row, for other applicants, with the same JSON.
+    const others = await applicants(SUBMITS + warm)
+    const otherFiles = await filesFor(others, false)
+    const { rows: jsonColumns } = await db.raw(
+      `SELECT column_name FROM information_schema.columns
+       WHERE table_name = ? AND data_type IN ('json', 'jsonb')`,
+      [flow.table],
+    )
+    const isJson = new Set((jsonColumns as { column_name: string }[]).map((c) => c.column_name))
+    const columns = { ...(submittedRow as Record<string, unknown>) }
+    delete columns.id
+    const names = Object.keys(columns)
+    const insertRow = `INSERT INTO ${flow.table} (${names.join(', ')})
+      VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`
+    const insertHistory = `INSERT INTO ${flow.history.table}
+      (${flow.history.key}, from_status, to_status, actor_kind, actor_id, reason, at)
+      VALUES ($1, NULL, 'pending_confirmation', 'applicant', $2, NULL, $3)`
+    const bareRows = others.map((a, i) => {
+      const row = theirs(columns, a, otherFiles.get(a.id)!)
+      Object.assign(row, { applicant_id: a.id, number: flow.bareNumber(i) })
+      const data = row.data as { identity?: Record<string, unknown> }
+      if (data.identity) data.identity = { ...data.identity, doc_number: a.doc_number, name: a.name }
+      return names.map((n) => (isJson.has(n) && row[n] !== null ? JSON.stringify(row[n]) : row[n]))
+    })
+    const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'bench-bare-submit' })
+    try {
+      const bareInsert = async (values: unknown[]) => {
+        const client = await pool.connect()
+        try {
+          await client.query('BEGIN')
+          const { rows } = await client.query(insertRow, values)
+          const at = new Date()
+          await client.query(insertHistory, [rows[0].id, values[names.indexOf('applicant_id')], at])
+          await client.query('COMMIT')
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined)
+          throw err
+        } finally {
+          client.release()
+        }
+      }
+      const appSubmit = (batch: LoadRequest[]) =>
+        runLoad({ port, requests: batch, concurrency: SUBMIT_CONCURRENCY, seconds: 3600, reuse: false })
+      const bareSubmit = (batch: unknown[][]) => runItems(batch, SUBMIT_CONCURRENCY, bareInsert)
+
+      log()
+      log(
+        `submits: ${SUBMITS} applicants standing at ${flow.submitAt}, POST ${base}/${last.path} at concurrency ${SUBMIT_CONCURRENCY}, in ${SUBMIT_ROUNDS} interleaved rounds after ${warm} warm-up submits per side`,
+      )
+      log(`  bare side: BEGIN; INSERT ${flow.table} (${names.length} columns); INSERT history; COMMIT via pg`)
+      const warmRuns = [await appSubmit(submits.slice(0, warm)), await bareSubmit(bareRows.slice(0, warm))]
+      const per = Math.ceil(SUBMITS / SUBMIT_ROUNDS)
+      const slice = <T>(xs: T[], round: number) =>
+        xs.slice(warm + round * per, Math.min(warm + SUBMITS, warm + (round + 1) * per))
+      const [submitApp, submitBare] = await interleave(
+        SUBMIT_ROUNDS,
+        (round) => appSubmit(slice(submits, round)),
+        (round) => bareSubmit(slice(bareRows, round)),
+        merge,
+      )
+      log(describe(`app POST ${last.path} (同意)`, submitApp, 'submits/s'))
+      log(describe(`bare INSERT ${flow.key} + history`, submitBare, 'inserts/s'))
+
+      // The figures count only if every submit really wrote its application.
+      const ids = ready.map((a) => a.id)
+      const [{ n: made }] = await db(flow.table)
+        .whereIn('applicant_id', ids)
+        .where({ status: 'pending_confirmation' })
+        .count({ n: '*' })
+      const [{ n: histories }] = await db(`${flow.history.table} as h`)
+        .join(`${flow.table} as r`, 'r.id', `h.${flow.history.key}`)
+        .whereIn('r.applicant_id', ids)
+        .count({ n: '*' })
+      const [{ n: bareMade }] = await db(flow.table)
+        .whereIn(
+          'applicant_id',
+          others.map((a) => a.id),
+        )
+        .count({ n: '*' })
+      log(
+        `  check: ${made} of ${ready.length} prepared applicants have a ${flow.table} row (${histories} history rows), bare ${bareMade} of ${others.length}`,
+      )
+      const failed = [...warmRuns, submitApp, submitBare].find((r) => r.wrong || r.errors)
+      if (
+        Number(made) !== ready.length ||
+        Number(histories) !== ready.length ||
+        Number(bareMade) !== others.length
+      )
+        throw new Error(`the submits did not all create ${flow.table} rows: ${made} of ${ready.length}`)
+      if (failed) throw new Error(`some submits went wrong: ${failed.firstWrong}`)
+      return { app, bare, submitApp, submitBare }
+    } finally {
+      await pool.end()
+    }
+  } finally {
+    await new Promise((r) => bareServer.close(r))
+    await baseline.close()
+  }
+}
+
+/** `ratio <prefix>wizard`, `ratio <prefix>submit` and the submits/s goal. */
+export function flowRatioLines(r: WizardBench, prefix = ''): string[] {
+  const perSecond = r.submitApp.perSecond
+  return [
+    `ratio ${prefix}wizard: ${(r.app.perSecond / r.bare.perSecond).toFixed(2)} (goal 0.70)`,
+    `ratio ${prefix}submit: ${(r.submitApp.perSecond / r.submitBare.perSecond).toFixed(2)} (goal 0.50)`,
+    `${prefix}submits/s: ${perSecond.toFixed(0)} (goal ≥ 600): ${perSecond >= 600 ? 'met' : 'not met'}`,
+  ]
+}
