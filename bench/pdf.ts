@@ -1,4 +1,4 @@
-// PDF part of `npm run bench` (alone: BENCH_ONLY=pdf):
+// PDF part of `npm run bench` (alone: BENCH_ONLY=pdf; the 教师资格认定申请表 with BENCH_ONLY=certification):
 // warm renders of a printed form (by default the 定期注册申请表) through services.pdf.render (Nunjucks + QR + setContent + page.pdf on the pooled, intercepted page) against
 // a bare `page.pdf()` of the same, already rendered HTML on a bare puppeteer page of its own browser
 // (fonts inlined as data: URLs there, since that page has no interception to serve them). Both sides
@@ -8,7 +8,8 @@ import { launchChromium } from '../src/services/browser'
 import type { Services } from '../src/services'
 import { PDF_ORIGIN } from '../src/services/pdf'
 import { loadEmbeddedFont } from '../src/services/pdfFonts'
-import { fakeRegistrationForm } from '../test/fixtures/pdfForms'
+import { FORM_TEMPLATE } from '../src/modules/certification/form'
+import { fakeCertificationForm, fakeRegistrationForm } from '../test/fixtures/pdfForms'
 import { interleave, merge, runOps, type LoadResult } from './load'
 
 const SECONDS = Number(process.env.BENCH_PDF_SECONDS ?? 10)
@@ -27,6 +28,14 @@ export const REGISTRATION_PDF: PdfForm = {
   label: '定期注册申请表 (2 pages, 一式两份)',
   template: 'registration-form',
   data: () => fakeRegistrationForm(),
+}
+
+/** 教师资格认定申请表 as src/modules/certification/form.ts renders it, filled as the fixture fills it. */
+export const CERTIFICATION_PDF: PdfForm = {
+  name: 'certification-pdf',
+  label: '教师资格认定申请表 (photo, 个人承诺书 crop, 4 CV rows)',
+  template: FORM_TEMPLATE,
+  data: () => fakeCertificationForm(),
 }
 
 export interface PdfBench {

@@ -8,9 +8,12 @@
 // Prints requests/s and p99 for each side, then one line per ratio: `ratio <name>: <value> (goal <goal>)`.
 //   wizard walk:    the whole 定期注册 wizard, 20 walkers        vs  the same GETs and POSTs on the bare stack
 //   submits:        2000 POSTs of 提交注册申请 (同意)              vs  bare INSERTs of the same rows (bench/wizard.ts)
+//   certification:  the same three for 教师资格认定 — its wizard walk, its submits and the
+//                   教师资格认定申请表 PDF (bench/certification.ts), after all of the above
 //
 // BENCH_ONLY=pdf runs only the PDF part (its settings: bench/pdf.ts); BENCH_ONLY=wizard only the
-// wizard walk and the submits (their settings: bench/flow.ts).
+// wizard walk and the submits (their settings: bench/flow.ts); BENCH_ONLY=certification only the
+// certification wizard walk, submits and PDF.
 // Settings (env): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_PAGE_CONCURRENCY (20),
 // BENCH_LOGIN_CONCURRENCY (4), BENCH_ROUNDS (5), BENCH_LOG_LEVEL (silent: the app's log level);
 // BENCH_ONLY=registries runs only the registry import, BENCH_ONLY=pages only the logged-in page.
@@ -30,6 +33,7 @@ import { TIMING, interleave, merge, runLoad, runOps, type LoadRequest, type Load
 import { benchPdf, pdfRatioLines } from './pdf'
 import { benchRegistries, registryRatioLine } from './registries'
 import { benchWizard, wizardRatioLines } from './wizard'
+import { benchCertification, certificationRatioLines } from './certification'
 import { verifiedApplicant } from './flow'
 
 const { seconds: SECONDS, warmup: WARMUP, rounds: ROUNDS } = TIMING
@@ -127,6 +131,14 @@ async function main() {
       if ([only.app, only.bare].some((r) => r.wrong || r.errors)) process.exitCode = 1
       return
     }
+    if (process.env.BENCH_ONLY === 'certification') {
+      const only = await benchCertification(services, app.port, log)
+      log()
+      for (const l of certificationRatioLines(only)) log(l)
+      if ([only.wizard.app, only.wizard.bare].some((r) => r.wrong || r.errors)) process.exitCode = 1
+      return
+    }
+
     // Sign in through the real form once, for the logged-in page.
     const form = await loginForm(app.port)
     const login = await request(app.port, 'POST', '/login', form.headers, form.body)
@@ -245,13 +257,25 @@ async function main() {
     log()
     const wizard = await benchWizard(services, app.port, log)
 
-    const bad = [pageApp, pageBare, loginApp, wizard.app, wizard.bare].filter((r) => r.wrong || r.errors)
+    log()
+    const certification = await benchCertification(services, app.port, log)
+
+    const bad = [
+      pageApp,
+      pageBare,
+      loginApp,
+      wizard.app,
+      wizard.bare,
+      certification.wizard.app,
+      certification.wizard.bare,
+    ].filter((r) => r.wrong || r.errors)
     log()
     log(`ratio logged-in-page: ${(pageApp.perSecond / pageBare.perSecond).toFixed(2)} (goal 0.70)`)
     log(`ratio login-vs-argon2: ${(loginApp.perSecond / argon.perSecond).toFixed(2)} (goal 0.80)`)
     for (const l of pdfRatioLines(pdf)) log(l)
     log(registryRatioLine(registries))
     for (const l of wizardRatioLines(wizard)) log(l)
+    for (const l of certificationRatioLines(certification)) log(l)
     if (bad.length) {
       process.stderr.write('some requests got unexpected answers; the figures above are not trustworthy\n')
       process.exitCode = 1
