@@ -46,6 +46,10 @@ export function fakeBureau(authorities: FakeAuthority[]): BureauPort {
       return p && strip(p)
     },
     windowFor: async (_db, id) => authorities.find((a) => a.id === id)?.window,
+    openWindowSql: (db, authorityIdText, now) =>
+      db.raw(`coalesce((${authorityIdText}) = ANY(?::text[]), false)`, [
+        authorities.filter((a) => open(a, now)).map((a) => String(a.id)),
+      ]),
   }
 }
 

@@ -405,6 +405,20 @@ export async function windowsOf(db: Conn, authorityId: number, business?: Busine
   return (await q.select('*')).map(toWindow)
 }
 
+/**
+ * SQL that is true when the authority named by `authorityIdText` (an SQL expression giving its id as
+ * text, e.g. from a wizard's progress JSON) has a window of `business` open at `at`: for a guard
+ * that reads it in the same statement as other facts (see the wizard engine's `facts`).
+ */
+export function openWindowSql(db: Conn, business: Business, authorityIdText: string, at: Date): Knex.Raw {
+  return db.raw(
+    `EXISTS (SELECT 1 FROM online_windows w
+       WHERE w.business = ? AND w.starts_at <= ? AND ? < w.ends_at
+         AND w.authority_id = CASE WHEN (${authorityIdText}) ~ '^[0-9]{1,18}$' THEN (${authorityIdText})::bigint END)`,
+    [business, at, at],
+  )
+}
+
 export async function windowById(db: Conn, id: number): Promise<WindowRow | undefined> {
   const row = await db('online_windows').where({ id }).first()
   return row && toWindow(row)

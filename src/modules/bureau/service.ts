@@ -100,6 +100,8 @@ export async function windowFor(
   return relevantWindow(await repo.windowsOf(db, authorityId, business), at)
 }
 
+export const openWindowSql = repo.openWindowSql
+
 /** The authority, enabled or not (records keep naming it after it is disabled). */
 export const authorityById = (db: Conn, id: number) => repo.authorityById(db, id)
 
@@ -162,6 +164,7 @@ export function createBureauPort(clock: Clock): BureauPort {
       const w = await windowFor(db, id, 'registration', clock.now())
       return w && { start: w.start, end: w.end }
     },
+    openWindowSql: (db, authorityIdText, now) => repo.openWindowSql(db, 'registration', authorityIdText, now),
   }
 }
 

@@ -26,6 +26,10 @@ export const pointsFor = (db: Conn, authorityId: number, at: Date) =>
 export const windowFor = (db: Conn, authorityId: number, at: Date) =>
   bureauService.windowFor(db, authorityId, 'certification', at)
 
+/** SQL true when the authority named by `authorityIdText` (SQL) has its window open at `at`. */
+export const openWindowSql = (db: Conn, authorityIdText: string, at: Date) =>
+  bureauService.openWindowSql(db, 'certification', authorityIdText, at)
+
 export const authorityById = (db: Conn, id: number) => bureauService.authorityById(db, id)
 
 export const pointById = (db: Conn, id: number) => bureauService.pointById(db, id)

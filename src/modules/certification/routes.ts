@@ -7,6 +7,7 @@ import { maskDocNumber } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
 import { clientIp, handler } from '../../web/async'
 import { createWizard, type WizardEngine } from '../../web/wizard/engine'
+import { progressSql } from '../../web/wizard/progressStore'
 import * as bureau from './bureau'
 import * as m from './messages'
 import * as repo from './repository'
@@ -73,13 +74,13 @@ export function certificationRoutes(services: Services): Router {
         }
       },
       // Every page re-checks the chosen authority's window once it is chosen.
+      // (read with the progress, in one statement: engine `facts`)
+      facts: () => bureau.openWindowSql(db, progressSql('authority', 'authorityId'), clock.now()),
       guard: async (req) => {
         const progress = await engine.progress(req)
         const authorityId = Number(progress?.values.authority?.authorityId)
-        if (progress?.completed.includes('authority') && authorityId) {
-          const window = await bureau.windowFor(db, authorityId, clock.now())
-          if (!bureau.isWindowOpen(window, clock.now())) return `${CLOSED}?authority=${authorityId}`
-        }
+        if (progress?.completed.includes('authority') && authorityId && (await engine.facts(req)) !== true)
+          return `${CLOSED}?authority=${authorityId}`
         return null
       },
       async onComplete(req, values, { trx }) {

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
 
 // What the registration wizard needs of the bureau set-up (注册机构, 确认点, 网报时间): one small
@@ -44,6 +45,11 @@ export interface BureauPort {
   suggestPoint(db: Db, authorityId: number, schoolName: string): Promise<PointInfo | undefined>
   /** The authority's registration window, if it has one. */
   windowFor(db: Db, authorityId: number): Promise<OnlineWindow | undefined>
+  /**
+   * SQL true when the authority whose id `authorityIdText` (an SQL expression) gives has its
+   * registration window open at `now`: read alongside the wizard's progress (the guard's facts).
+   */
+  openWindowSql(db: Db, authorityIdText: string, now: Date): Knex.Raw
 }
 
 export const isWindowOpen = (w: OnlineWindow | undefined, now: Date): boolean =>
@@ -61,5 +67,6 @@ export const bureau: { port: BureauPort } = {
     point: async () => missing(),
     suggestPoint: async () => missing(),
     windowFor: async () => missing(),
+    openWindowSql: () => missing(),
   },
 }

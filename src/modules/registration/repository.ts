@@ -218,6 +218,26 @@ export interface RegistrationRow {
 
 const activeOnly = (q: Knex.QueryBuilder) => q.whereNotIn('status', INACTIVE_STATUSES as string[])
 
+/**
+ * The wizard guard's facts as one SQL expression: the applicant's active registration of the cycle
+ * (its id, or null) and whether the chosen authority's window is open (`windowOpen`, SQL).
+ */
+export function guardFactsSql(db: Conn, applicantId: number, cycle: number, windowOpen: Knex.Raw): Knex.Raw {
+  return db.raw(
+    `json_build_object(
+       'active', (SELECT id FROM registrations
+                  WHERE applicant_id = ? AND cycle = ? AND status NOT IN (${INACTIVE_STATUSES.map(() => '?').join(', ')})
+                  LIMIT 1),
+       'windowOpen', ?)`,
+    [applicantId, cycle, ...INACTIVE_STATUSES, windowOpen],
+  )
+}
+
+export interface GuardFacts {
+  active: number | null
+  windowOpen: boolean
+}
+
 export async function activeRegistration(
   db: Conn,
   applicantId: number,

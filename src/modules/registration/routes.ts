@@ -9,8 +9,9 @@ import { clientIp, handler } from '../../web/async'
 import { hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
 import { receiveUpload, uploadField } from '../../web/uploads'
 import { createWizard, type WizardEngine } from '../../web/wizard/engine'
+import { progressSql } from '../../web/wizard/progressStore'
 import type { Values } from '../../web/wizard/types'
-import { bureau, isWindowOpen } from './bureau'
+import { bureau } from './bureau'
 import * as m from './messages'
 import * as repo from './repository'
 import { addCertificateSchema } from './schemas'
@@ -66,15 +67,21 @@ export function registrationRoutes(services: Services): Router {
         }
       },
       // Every page re-checks: one active registration per cycle, and the chosen authority's window.
+      // Both facts are read with the progress, in one statement (engine `facts`).
+      facts: (req) =>
+        repo.guardFactsSql(
+          db,
+          req.applicant!.id,
+          registrationCycle(clock.now()),
+          bureau.port.openWindowSql(db, progressSql('authority', 'authorityId'), clock.now()),
+        ),
       guard: async (req) => {
-        const active = await activeNow(req)
-        if (active) return `${RECORDS}/${active.id}`
+        const facts = (await engine.facts(req)) as repo.GuardFacts
+        if (facts.active) return `${RECORDS}/${facts.active}`
         const progress = await engine.progress(req)
         const authorityId = Number(progress?.values.authority?.authorityId)
-        if (progress?.completed.includes('authority') && authorityId) {
-          const window = await bureau.port.windowFor(db, authorityId)
-          if (!isWindowOpen(window, clock.now())) return `${CLOSED}?authority=${authorityId}`
-        }
+        if (progress?.completed.includes('authority') && authorityId && !facts.windowOpen)
+          return `${CLOSED}?authority=${authorityId}`
         return null
       },
       async onComplete(req, values: Values, { trx }) {

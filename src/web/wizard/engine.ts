@@ -27,6 +27,8 @@ export interface WizardEngine {
   reset(req: Request): void
   /** The run in progress (loading it from the table or starting one if the session has none). */
   progress(req: Request): Promise<Progress | null>
+  /** The value of the definition's `facts` SQL, read with the run's progress (undefined without one). */
+  facts(req: Request): Promise<unknown>
   stepUrl(step: string, edit?: string): string
 }
 
@@ -123,11 +125,29 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
     return state
   }
 
+  // The definition's facts, read with the progress (one statement per request).
+  const factsOf = new WeakMap<Request, unknown>()
+
   async function load(req: Request): Promise<Progress | Done> {
     const inSession = slot(req)
     const owner = ownerOf(req)
-    if (owner === undefined && inSession && !isMarker(inSession)) return inSession
-    const stored = owner === undefined ? null : await store.load(owner, def.key)
+    const facts = def.facts?.(req)
+    if (owner === undefined) {
+      // progress in the session only: the facts read it as p.data all the same
+      if (facts) {
+        const data =
+          inSession && !isMarker(inSession) && !isDone(inSession) ? JSON.stringify(inSession) : null
+        const { rows } = await deps.db.raw('SELECT (?) AS facts FROM (SELECT ?::jsonb AS data) p', [
+          facts,
+          data,
+        ])
+        factsOf.set(req, rows[0]?.facts)
+      }
+      if (inSession && !isMarker(inSession)) return inSession
+    }
+    const { stored, facts: read } =
+      owner === undefined ? { stored: null, facts: undefined } : await store.load(owner, def.key, facts)
+    if (owner !== undefined) factsOf.set(req, read)
     if (stored && !('finished' in stored)) {
       if (!isMarker(inSession) || inSession.run !== stored.runId) setSlot(req, { run: stored.runId })
       return stored
@@ -414,6 +434,10 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
     async progress(req) {
       const state = await current(req)
       return isDone(state) ? null : state
+    },
+    async facts(req) {
+      await current(req)
+      return factsOf.get(req)
     },
     stepUrl,
   }

@@ -11,15 +11,30 @@ interface Tombstone {
 const isTombstone = (data: unknown): data is Tombstone =>
   typeof data === 'object' && data !== null && 'doneRunId' in data
 
+/**
+ * SQL giving one answer of the run read by `load` (for a definition's `facts`): `step`'s `field` as
+ * text, e.g. progressSql('authority', 'authorityId').
+ */
+export function progressSql(step: string, field: string): string {
+  if (!/^[A-Za-z]+$/.test(step) || !/^[A-Za-z]+$/.test(field))
+    throw new Error('progressSql: plain names only')
+  return `(p.data #>> '{values,${step},${field}}')`
+}
+
 /** wizard_progress: one row per applicant and wizard (migrations/20261127000200_wizard_progress.ts). */
 export function knexProgressStore(db: Knex, clock: Clock): ProgressStore {
   const row = (ownerId: number, key: string) => ({ applicant_id: ownerId, wizard_key: key })
 
   return {
-    async load(ownerId, key) {
-      const found = await db('wizard_progress').where(row(ownerId, key)).first('data')
-      if (!found) return null
-      return isTombstone(found.data) ? { finished: found.data.doneRunId } : (found.data as Progress)
+    async load(ownerId, key, facts) {
+      const { rows } = await db.raw(
+        `SELECT p.data${facts ? ', (?) AS facts' : ''}
+         FROM (SELECT 1) one LEFT JOIN wizard_progress p ON p.applicant_id = ? AND p.wizard_key = ?`,
+        facts ? [facts, ownerId, key] : [ownerId, key],
+      )
+      const data: unknown = rows[0]?.data
+      const stored = !data ? null : isTombstone(data) ? { finished: data.doneRunId } : (data as Progress)
+      return { stored, facts: rows[0]?.facts }
     },
 
     async save(ownerId, key, progress) {
@@ -42,12 +57,15 @@ export function knexProgressStore(db: Knex, clock: Clock): ProgressStore {
       return db.transaction(async (trx) => {
         // Every parallel submit of the run queues on this row; the first ends the run, the others
         // then find its tombstone.
-        await trx.raw(
-          `INSERT INTO wizard_progress (applicant_id, wizard_key, data, updated_at)
-           VALUES (?, ?, ?::jsonb, ?) ON CONFLICT DO NOTHING`,
+        // (an upsert that keeps the row's data locks it and returns what it holds, in one statement)
+        const { rows } = await trx.raw(
+          `INSERT INTO wizard_progress AS p (applicant_id, wizard_key, data, updated_at)
+           VALUES (?, ?, ?::jsonb, ?)
+           ON CONFLICT (applicant_id, wizard_key) DO UPDATE SET data = p.data
+           RETURNING p.data`,
           [ownerId, key, JSON.stringify(progress), clock.now()],
         )
-        const locked = await trx('wizard_progress').where(row(ownerId, key)).forUpdate().first('data')
+        const locked = rows[0] as { data: unknown } | undefined
         if (isTombstone(locked?.data) && locked.data.doneRunId === progress.runId)
           return { ran: false as const }
         const result = await fn(trx)
