@@ -394,10 +394,9 @@ export const TRANSITIONS: readonly Transition[] = [
   },
 ]
 
-export const { transitionNamed, transitionsFrom, canTransition } = transitionTable<
-  CertificationStatus,
-  TransitionName
->(TRANSITIONS)
+export const certificationTransitions = transitionTable<CertificationStatus, TransitionName>(TRANSITIONS)
+
+export const { transitionNamed, transitionsFrom, canTransition } = certificationTransitions
 
 /** The applicant may change the application only while 网报待确认 (SPEC "Certification"). */
 export const applicantMayEdit = (s: CertificationStatus): boolean => s === 'pending_confirmation'

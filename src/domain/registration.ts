@@ -147,10 +147,9 @@ export const TRANSITIONS: readonly Transition[] = [
   },
 ]
 
-export const { transitionNamed, transitionsFrom, canTransition } = transitionTable<
-  RegistrationStatus,
-  TransitionName
->(TRANSITIONS)
+export const registrationTransitions = transitionTable<RegistrationStatus, TransitionName>(TRANSITIONS)
+
+export const { transitionNamed, transitionsFrom, canTransition } = registrationTransitions
 
 /** The applicant may change everything only while 网报待确认 (and, checked elsewhere, before the point's 确认结束时间). */
 export const applicantMayEdit = (s: RegistrationStatus): boolean => s === 'pending_confirmation'

@@ -49,6 +49,7 @@ interface ScopedRow {
 }
 
 export interface ApplicationQueue<Row, QueueRow> {
+  table: string
   /** The applications in scope under the filter, joined to their applicants (`a`). */
   scoped(db: Db, scope: StaffScope, f: QueueFilter): Knex.QueryBuilder
   /** One page of the queue, oldest submission first (the order people arrive at the point). */
@@ -102,6 +103,7 @@ export function applicationQueue<Row extends ScopedRow, QueueRow>(
   }
 
   return {
+    table: t.table,
     scoped,
     searchQueue: (db, scope, f, page) =>
       queuePage<QueueRow>(() => scoped(db, scope, f), { page, size: QUEUE_PAGE_SIZE, order, columns }),

@@ -1,43 +1,25 @@
-import { Router, type Request, type Response } from 'express'
+import { Router } from 'express'
 import type { Services } from '../../services'
 import { requireStaff } from '../../middleware/auth'
 import {
   CERTIFICATION_STATUSES,
   certificationStatusLabel,
   qualificationTypeLabel,
-  transitionNamed,
-  transitionsFrom,
-  type Transition,
+  certificationTransitions,
 } from '../../domain/certification'
 import { rolesFor } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
-import { handler } from '../../web/async'
-import {
-  addExportRoutes,
-  DECISION_TEXTS,
-  fileStamp,
-  PRINT_TEXTS,
-  pageOf,
-  queueFilterOf,
-  queueLinks,
-  MESSAGE_TEXTS,
-  staffActor,
-  staffDecisionHandler,
-  staffMessageHandler,
-  staffPrintHandler,
-  str,
-  type QueueFilter,
-} from '../../web/staffQueue'
+import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS, staffActor, str } from '../../web/staffQueue'
+import { addStaffPages } from '../applications/staffPages'
 import { certificationDetail } from './detail'
 import { transitionCertification } from './issue'
 import { sendCertificationForms } from './recordRoutes'
 import { certificationMessages } from './records'
-import type { ApplicationRow } from './repository'
-import { actorKindsFor, scopeOf, type QueueRow, certificationQueue } from './staffService'
+import { certificationQueue, scopeOf, type QueueRow } from './staffService'
 
 // 教师资格认定 in the staff console, under /staff/certifications: the queue of the staff member's
 // points (现场确认) and authorities (认定审批), the detail page with its decisions, 留言, export and
-// print. An application outside the staff member's scope does not exist for them (404).
+// print (src/modules/applications/staffPages.ts), with certification's columns, words and decisions.
 
 export const BASE = '/staff/certifications'
 
@@ -69,8 +51,6 @@ const CORRECTABLE = [
   ['telephone', '联系电话'],
   ['mobile', '手机'],
 ].map(([value, text]) => ({ value, text: `认定信息：${text}` }))
-
-const ID = /^\d{1,15}$/
 
 export const STAFF_MESSAGES = {
   ...DECISION_TEXTS,
@@ -107,143 +87,49 @@ const exportCells = (r: QueueRow): string[] => [
 ]
 
 export function certificationStaffRoutes(services: Services): Router {
-  const { db } = services
   const router = Router()
   router.use(requireStaff(...rolesFor('certification.approve'), ...rolesFor('confirmation.handle')))
 
-  /** The filter from the query; an approver without a point starts on 待审核. */
-  const filterOf = (req: Request): QueueFilter =>
-    queueFilterOf(
-      req.query as Record<string, unknown>,
-      CERTIFICATION_STATUSES,
-      scopeOf(req.staff!).points.length ? '' : 'awaiting_review',
-    )
-
-  router.get(
-    '/',
-    handler(async (req, res) => {
-      const filter = filterOf(req)
-      const scope = scopeOf(req.staff!)
-      const result = await certificationQueue.searchQueue(db, scope, filter, pageOf(req))
-      res.set('Cache-Control', 'no-store')
-      res.render('pages/certification/staff/queue.njk', {
-        pageTitle: '教师资格认定申请',
-        filter,
-        statuses: Object.entries(CERTIFICATION_STATUSES).map(([value, text]) => ({ value, text })),
-        result: {
-          ...result,
-          rows: result.rows.map((r) => ({
-            ...r,
-            typeText: qualificationTypeLabel(r.qualification_type),
-            statusText: certificationStatusLabel(r.status),
-            pointName: str(r.data.pointName),
-            submittedAt: shanghaiDateTime(r.submitted_at),
-          })),
-        },
-        ...queueLinks(BASE, filter, result),
-        isApprover: scope.authorities.length > 0,
-        isClerk: scope.points.length > 0,
-      })
+  addStaffPages(router, services, {
+    base: BASE,
+    title: '教师资格认定申请',
+    views: 'pages/certification/staff',
+    statuses: CERTIFICATION_STATUSES,
+    // an approver without a point starts on 待审核
+    approverStatus: 'awaiting_review',
+    scopeOf,
+    queue: certificationQueue,
+    queueColumns: async () => (r) => ({
+      typeText: qualificationTypeLabel(r.qualification_type),
+      pointName: str(r.data.pointName),
     }),
-  )
-
-  addExportRoutes(router, services, {
-    name: 'certifications',
-    sheet: '教师资格认定',
-    header: EXPORT_HEADER,
-    audit: { action: 'certification.export', targetType: 'certification_application' },
-    filterOf,
-    rows: async (req, filter) =>
-      (await certificationQueue.allInQueue(db, scopeOf(req.staff!), filter)).map(exportCells),
+    audit: { prefix: 'certification', targetType: 'certification_application' },
+    exportFile: {
+      name: 'certifications',
+      sheet: '教师资格认定',
+      header: EXPORT_HEADER,
+      cells: async () => exportCells,
+    },
+    formName: '教师资格认定申请表',
+    sendForms: (req, res, rows, opts) => sendCertificationForms(req, res, services, rows, opts),
+    detail: (req, row) => certificationDetail(req, services, row),
+    transitions: certificationTransitions,
+    materials: COMMON_MATERIALS,
+    correctable: CORRECTABLE,
+    notAllowed: STAFF_MESSAGES.notAllowed,
+    refusalText: (reason) => (reason === 'no_bureau_code' ? STAFF_MESSAGES.noBureauCode : undefined),
+    decide: async (req, row, d) => {
+      const outcome = await transitionCertification(services, {
+        applicationId: Number(row.id),
+        ...d,
+        actor: { kind: d.kind, id: Number(req.staff!.id), audit: staffActor(req) },
+      })
+      return outcome.ok
+        ? { ok: true, done: outcome.certificateNumber && `证书号码 ${outcome.certificateNumber}` }
+        : outcome
+    },
+    messages: certificationMessages,
   })
-
-  const stamp = () => fileStamp(services.clock.now())
-
-  const printForms = (req: Request, res: Response, rows: ApplicationRow[], filename: string) =>
-    sendCertificationForms(req, res, services, rows, {
-      account: `staff:${req.staff!.id}`,
-      filename,
-      download: false,
-      back: BASE,
-    })
-
-  // 打印申请表: the selected applications as one PDF.
-  router.post(
-    '/print',
-    staffPrintHandler<ApplicationRow>(services, {
-      base: BASE,
-      queueTitle: '教师资格认定申请',
-      table: 'certification_applications',
-      audit: { action: 'certification.print', targetType: 'certification_application' },
-      scopedIds: (req, ids) => certificationQueue.scopedIds(db, scopeOf(req.staff!), ids),
-      send: (req, res, rows) =>
-        printForms(req, res, rows, `教师资格认定申请表-${stamp()}-${rows.length}份.pdf`),
-    }),
-  )
-
-  // ---- one application --------------------------------------------------------------------------
-
-  const load = async (req: Request) =>
-    ID.test(String(req.params.id))
-      ? certificationQueue.scopedApplication(db, scopeOf(req.staff!), Number(req.params.id))
-      : undefined
-
-  router.get(
-    '/:id/form',
-    handler(async (req, res, next) => {
-      const row = await load(req)
-      if (!row) return next()
-      await printForms(req, res, [row], `教师资格认定申请表-${row.number}.pdf`)
-    }),
-  )
-
-  router.get(
-    '/:id',
-    handler(async (req, res, next) => {
-      const row = await load(req)
-      if (!row) return next()
-      const kinds = actorKindsFor(scopeOf(req.staff!), row)
-      const actions = new Map<string, Transition>()
-      for (const k of kinds) for (const t of transitionsFrom(row.status, k)) actions.set(t.name, t)
-      res.set('Cache-Control', 'no-store')
-      res.render('pages/certification/staff/detail.njk', {
-        ...(await certificationDetail(req, services, row)),
-        pageTitle: `教师资格认定申请 ${row.number}`,
-        actions: [...actions.values()],
-        materials: COMMON_MATERIALS,
-        correctable: CORRECTABLE,
-        messages: (await certificationMessages.list(db, Number(row.id))).map((m) => ({
-          ...m,
-          at: shanghaiDateTime(m.created_at),
-        })),
-      })
-    }),
-  )
-
-  router.post(
-    '/:id/transition',
-    staffDecisionHandler({
-      base: BASE,
-      load,
-      scope: (req) => scopeOf(req.staff!),
-      transitionNamed,
-      correctable: CORRECTABLE,
-      notAllowed: STAFF_MESSAGES.notAllowed,
-      refusalText: (reason) => (reason === 'no_bureau_code' ? STAFF_MESSAGES.noBureauCode : undefined),
-      decide: async (req, row, d) => {
-        const outcome = await transitionCertification(services, {
-          applicationId: Number(row.id),
-          ...d,
-          actor: { kind: d.kind, id: Number(req.staff!.id), audit: staffActor(req) },
-        })
-        return outcome.ok
-          ? { ok: true, done: outcome.certificateNumber && `证书号码 ${outcome.certificateNumber}` }
-          : outcome
-      },
-    }),
-  )
-
-  router.post('/:id/messages', staffMessageHandler(services, certificationMessages, { base: BASE, load }))
 
   return router
 }

@@ -1,0 +1,221 @@
+import type { Request, Response, Router } from 'express'
+import type { Services } from '../../services'
+import type { MessageBox } from '../../services/applicationMessages'
+import type { RoleGrant } from '../../domain/roles'
+import { shanghaiDateTime } from '../../domain/time'
+import type { TransitionRule, TransitionTable } from '../../domain/transitions'
+import { handler } from '../../web/async'
+import {
+  actorKindsFor,
+  addExportRoutes,
+  fileStamp,
+  pageOf,
+  queueFilterOf,
+  queueLinks,
+  staffDecisionHandler,
+  staffMessageHandler,
+  staffPrintHandler,
+  type Decision,
+  type DecisionOutcome,
+  type QueueFilter,
+  type StaffScope,
+} from '../../web/staffQueue'
+import type { ApplicationQueue, QueueRowBase } from './queue'
+
+// A business's applications in the staff console (/staff/registrations, /staff/certifications), the
+// same for both: the queue of the staff member's points (现场确认) and authorities (审批) with its
+// filter, export and bulk print; one application's detail page with its decisions, 申请表 and 留言.
+// An application outside the staff member's scope does not exist for them (404). The business says
+// what its rows show, how it decides, and its words.
+
+const ID = /^\d{1,15}$/
+
+interface StaffRow<S extends string> {
+  id: number
+  number: string
+  status: S
+  version: number
+  point_id: number
+  authority_id: number
+}
+
+export interface StaffPages<
+  S extends string,
+  N extends string,
+  Row extends StaffRow<S>,
+  QueueRow extends QueueRowBase<S>,
+> {
+  base: string
+  /** the queue's title (定期注册申请); a detail page is titled `${title} ${number}` */
+  title: string
+  /** the folder of queue.njk and detail.njk */
+  views: string
+  statuses: Record<string, string>
+  /** the queue's first filter for an approver without a point */
+  approverStatus: string
+  scopeOf: (staff: { roles: RoleGrant[] }) => StaffScope
+  queue: ApplicationQueue<Row, QueueRow>
+  /** the business's columns of a queue row on the page, besides 状态 and 提交时间 */
+  queueColumns: () => Promise<(r: QueueRow) => Record<string, unknown>>
+  /** audit entries are `${audit.prefix}.export` and `.print` on `audit.targetType` */
+  audit: { prefix: string; targetType: string }
+  exportFile: {
+    name: string
+    sheet: string
+    header: readonly string[]
+    cells: () => Promise<(r: QueueRow) => string[]>
+  }
+  /** the printed form's name, for its file names */
+  formName: string
+  sendForms: (
+    req: Request,
+    res: Response,
+    rows: Row[],
+    opts: { account: string; filename: string; download: boolean; back: string },
+  ) => Promise<void>
+  /** the detail page's values besides its title, decisions, materials and messages */
+  detail: (req: Request, row: Row) => Promise<object>
+  transitions: Pick<TransitionTable<S, N>, 'transitionNamed' | 'transitionsFrom'>
+  /** materials most often missing at 现场确认 (the point may add its own in 其他) */
+  materials: readonly string[]
+  /** the fields 退回修改 may name */
+  correctable: readonly { value: string; text: string }[]
+  notAllowed: string
+  refusalText?: (reason: string) => string | undefined
+  decide: (req: Request, row: Row, d: Decision<N>) => Promise<DecisionOutcome>
+  messages: MessageBox
+}
+
+export function addStaffPages<
+  S extends string,
+  N extends string,
+  Row extends StaffRow<S>,
+  QueueRow extends QueueRowBase<S>,
+>(router: Router, services: Services, p: StaffPages<S, N, Row, QueueRow>): void {
+  const { db } = services
+  const scopeOf = (req: Request) => p.scopeOf(req.staff!)
+
+  const filterOf = (req: Request): QueueFilter =>
+    queueFilterOf(
+      req.query as Record<string, unknown>,
+      p.statuses,
+      scopeOf(req).points.length ? '' : p.approverStatus,
+    )
+
+  router.get(
+    '/',
+    handler(async (req, res) => {
+      const filter = filterOf(req)
+      const scope = scopeOf(req)
+      const result = await p.queue.searchQueue(db, scope, filter, pageOf(req))
+      const columns = await p.queueColumns()
+      res.set('Cache-Control', 'no-store')
+      res.render(`${p.views}/queue.njk`, {
+        pageTitle: p.title,
+        filter,
+        statuses: Object.entries(p.statuses).map(([value, text]) => ({ value, text })),
+        result: {
+          ...result,
+          rows: result.rows.map((r) => ({
+            ...r,
+            ...columns(r),
+            statusText: p.statuses[r.status] ?? r.status,
+            submittedAt: shanghaiDateTime(r.submitted_at),
+          })),
+        },
+        ...queueLinks(p.base, filter, result),
+        isApprover: scope.authorities.length > 0,
+        isClerk: scope.points.length > 0,
+      })
+    }),
+  )
+
+  addExportRoutes(router, services, {
+    name: p.exportFile.name,
+    sheet: p.exportFile.sheet,
+    header: p.exportFile.header,
+    audit: { action: `${p.audit.prefix}.export`, targetType: p.audit.targetType },
+    filterOf,
+    rows: async (req, filter) => {
+      const cells = await p.exportFile.cells()
+      return (await p.queue.allInQueue(db, scopeOf(req), filter)).map(cells)
+    },
+  })
+
+  const printForms = (req: Request, res: Response, rows: Row[], filename: string) =>
+    p.sendForms(req, res, rows, {
+      account: `staff:${req.staff!.id}`,
+      filename,
+      download: false,
+      back: p.base,
+    })
+
+  // 打印申请表: the selected applications as one PDF.
+  router.post(
+    '/print',
+    staffPrintHandler<Row>(services, {
+      base: p.base,
+      queueTitle: p.title,
+      table: p.queue.table,
+      audit: { action: `${p.audit.prefix}.print`, targetType: p.audit.targetType },
+      scopedIds: (req, ids) => p.queue.scopedIds(db, scopeOf(req), ids),
+      send: (req, res, rows) =>
+        printForms(req, res, rows, `${p.formName}-${fileStamp(services.clock.now())}-${rows.length}份.pdf`),
+    }),
+  )
+
+  // ---- one application --------------------------------------------------------------------------
+
+  const load = async (req: Request) =>
+    ID.test(String(req.params.id))
+      ? p.queue.scopedApplication(db, scopeOf(req), Number(req.params.id))
+      : undefined
+
+  router.get(
+    '/:id/form',
+    handler(async (req, res, next) => {
+      const row = await load(req)
+      if (!row) return next()
+      await printForms(req, res, [row], `${p.formName}-${row.number}.pdf`)
+    }),
+  )
+
+  router.get(
+    '/:id',
+    handler(async (req, res, next) => {
+      const row = await load(req)
+      if (!row) return next()
+      const actions = new Map<string, TransitionRule<S, N>>()
+      for (const k of actorKindsFor(scopeOf(req), row))
+        for (const t of p.transitions.transitionsFrom(row.status, k)) actions.set(t.name, t)
+      res.set('Cache-Control', 'no-store')
+      res.render(`${p.views}/detail.njk`, {
+        ...(await p.detail(req, row)),
+        pageTitle: `${p.title} ${row.number}`,
+        actions: [...actions.values()],
+        materials: p.materials,
+        correctable: p.correctable,
+        messages: (await p.messages.list(db, Number(row.id))).map((m) => ({
+          ...m,
+          at: shanghaiDateTime(m.created_at),
+        })),
+      })
+    }),
+  )
+
+  router.post(
+    '/:id/transition',
+    staffDecisionHandler({
+      base: p.base,
+      load,
+      scope: scopeOf,
+      transitionNamed: p.transitions.transitionNamed,
+      correctable: p.correctable,
+      notAllowed: p.notAllowed,
+      refusalText: p.refusalText,
+      decide: p.decide,
+    }),
+  )
+
+  router.post('/:id/messages', staffMessageHandler(services, p.messages, { base: p.base, load }))
+}
