@@ -1,4 +1,5 @@
 import { transitionTable, type TransitionActor, type TransitionRule } from './transitions'
+import { confirmationRules, returnForCorrection } from './confirmation'
 import { PROVINCE_PREFIXES } from './idNumber'
 import { MANDARIN_GRADES, type MandarinGrade } from './mandarin'
 import { shanghaiDate } from './time'
@@ -341,33 +342,10 @@ export type Transition = TransitionRule<CertificationStatus, TransitionName>
 /**
  * The transitions table (issue 6): 网报待确认 → (point) 待审核 | 确认未通过 (missing materials listed) →
  * (authority) 认定通过 | 认定不通过 (reason); return for correction as in registration. As there, the
- * point moves 确认未通过 → 待审核 once the missing materials arrive.
+ * point moves 确认未通过 → 待审核 once the missing materials arrive (src/domain/confirmation.ts).
  */
 export const TRANSITIONS: readonly Transition[] = [
-  {
-    name: 'confirm',
-    label: '确认通过',
-    from: ['pending_confirmation'],
-    to: 'awaiting_review',
-    by: ['point'],
-    reasonRequired: false,
-  },
-  {
-    name: 'fail_confirmation',
-    label: '确认未通过',
-    from: ['pending_confirmation'],
-    to: 'confirmation_failed',
-    by: ['point'],
-    reasonRequired: true,
-  },
-  {
-    name: 'materials_complete',
-    label: '材料已补齐',
-    from: ['confirmation_failed'],
-    to: 'awaiting_review',
-    by: ['point'],
-    reasonRequired: false,
-  },
+  ...confirmationRules('awaiting_review'),
   {
     name: 'approve',
     label: '认定通过',
@@ -384,14 +362,7 @@ export const TRANSITIONS: readonly Transition[] = [
     by: ['authority'],
     reasonRequired: true,
   },
-  {
-    name: 'return_for_correction',
-    label: '退回修改',
-    from: ['awaiting_review', 'confirmation_failed'],
-    to: 'pending_confirmation',
-    by: ['point', 'authority'],
-    reasonRequired: true,
-  },
+  returnForCorrection(['awaiting_review', 'confirmation_failed']),
 ]
 
 export const certificationTransitions = transitionTable<CertificationStatus, TransitionName>(TRANSITIONS)

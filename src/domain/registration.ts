@@ -1,4 +1,5 @@
 import { transitionTable, type TransitionActor, type TransitionRule } from './transitions'
+import { confirmationRules, returnForCorrection } from './confirmation'
 import { shanghaiDate } from './time'
 
 // 中小学教师资格定期注册: statuses, who may move an application between them, cycles and the
@@ -62,33 +63,11 @@ export type Transition = TransitionRule<RegistrationStatus, TransitionName>
  * The transitions table (SPEC "Periodic registration" as "Details from the manuals" refines it).
  * 选错注册机构 and 不属于注册对象 are the authority's; 选错注册机构 reopens the authority step, and the
  * applicant's change of authority (inside the window) brings the application back to 网报待确认.
- * Staff may return an application to 网报待确认 naming the fields to correct.
+ * Staff may return an application to 网报待确认 naming the fields to correct. 现场确认 and 退回修改 are
+ * the rules both businesses share (src/domain/confirmation.ts).
  */
 export const TRANSITIONS: readonly Transition[] = [
-  {
-    name: 'confirm',
-    label: '确认通过',
-    from: ['pending_confirmation'],
-    to: 'confirmed',
-    by: ['point'],
-    reasonRequired: false,
-  },
-  {
-    name: 'fail_confirmation',
-    label: '确认未通过',
-    from: ['pending_confirmation'],
-    to: 'confirmation_failed',
-    by: ['point'],
-    reasonRequired: true,
-  },
-  {
-    name: 'materials_complete',
-    label: '材料已补齐',
-    from: ['confirmation_failed'],
-    to: 'confirmed',
-    by: ['point'],
-    reasonRequired: false,
-  },
+  ...confirmationRules('confirmed'),
   {
     name: 'wrong_authority',
     label: '选错注册机构',
@@ -129,14 +108,7 @@ export const TRANSITIONS: readonly Transition[] = [
     by: ['authority'],
     reasonRequired: true,
   },
-  {
-    name: 'return_for_correction',
-    label: '退回修改',
-    from: ['confirmed', 'confirmation_failed'],
-    to: 'pending_confirmation',
-    by: ['point', 'authority'],
-    reasonRequired: true,
-  },
+  returnForCorrection(['confirmed', 'confirmation_failed']),
   {
     name: 'change_authority',
     label: '重新选择注册机构',
