@@ -4,7 +4,9 @@
 //
 //   wizard walk: one applicant's whole wizard, GET + POST per step (a step posted more than once,
 //         e.g. upload → crop → save, is several GET + POST pairs), by BENCH_WIZARD_CONCURRENCY walkers at
-//         once, each walk a different applicant with a session of its own, against the real bureau tables
+//         once, each walk a different applicant with a session of its own, against the real bureau tables;
+//         a walk cut by the end of a round goes on where it stood in that side's next round, so every
+//         step is measured however short the rounds
 //   bare: the same requests per walk to Express + Nunjucks + connect-pg-simple (bench/baseline.ts):
 //         each reads and writes the session in PostgreSQL and renders a form page of about the size
 //         of the app's page of that step; nothing is validated
@@ -176,13 +178,18 @@ interface WalkAccount {
   vars: Record<string, string>
 }
 
+interface Paused {
+  account: WalkAccount
+  from: number
+}
+
 const WALKER = `
 const crypto = require('node:crypto')
-const { base, steps, accounts, uploads } = workerData
+const { base, steps, accounts, uploads, resume } = workerData
 const files = uploads.map((u) => Buffer.from(u))
 let walks = 0, ranOut = false
-const bySteps = {}
-const extra = () => ({ walks, bySteps, used: next, ranOut })
+const bySteps = {}, paused = [], busy = new Set()
+const extra = () => ({ walks, bySteps, used: next, ranOut, paused: [...paused, ...resume] })
 
 function hidden(html, name) {
   const input = new RegExp('<input[^>]*name="' + name + '"[^>]*>').exec(html)?.[0] ?? ''
@@ -216,16 +223,18 @@ function note(key, ms) {
 }
 function bad(what) { wrong++; firstWrong ??= what }
 
-async function walk(account, deadline) {
-  for (const step of steps) {
+// A walk cut by the round's end is paused where it stands, and the next round goes on from there.
+async function walk(account, from, deadline) {
+  for (let i = from; i < steps.length; i++) {
+    const step = steps[i]
     const url = base + '/' + step.path
-    if (performance.now() >= deadline) return
+    if (performance.now() >= deadline) return paused.push({ account, from: i })
     const page = await send('GET', url, { cookie: account.cookie }, undefined, true)
     if (page.error) { errors++; firstWrong ??= page.error; return }
     note('GET ' + step.name, page.ms)
     const token = page.status === 200 && page.text.match(/name="_csrf" value="([^"]+)"/)
     if (!token) return bad('GET ' + url + ' answered ' + page.status + ' ' + (page.location || ''))
-    if (performance.now() >= deadline) return
+    // (no pause between a GET and its POST: the page may be a redisplay the GET used up)
     const { body, type } = bodyFor(step, entries(step, account, page.text, token[1]))
     const headers = { cookie: account.cookie, 'content-type': type, 'content-length': String(Buffer.byteLength(body)) }
     const r = await send('POST', url, headers, body, false)
@@ -237,10 +246,18 @@ async function walk(account, deadline) {
   walks++
 }
 
+function fresh() {
+  if (!reuse) return next < accounts.length ? accounts[next++] : ((ranOut = true), undefined)
+  for (;;) { const a = accounts[next++ % accounts.length]; if (!busy.has(a.cookie)) return a }
+}
+
 async function lane(deadline) {
   while (performance.now() < deadline) {
-    if (!reuse && next >= accounts.length) { ranOut = true; return }
-    await walk(accounts[next++ % accounts.length], deadline)
+    const job = resume.length ? resume.shift() : { account: fresh(), from: 0 }
+    if (!job.account) return
+    busy.add(job.account.cookie)
+    await walk(job.account, job.from, deadline)
+    busy.delete(job.account.cookie)
   }
 }
 `
@@ -254,7 +271,9 @@ function runWalk(opts: {
   seconds: number
   reuse: boolean
   uploads: Buffer[]
-}): Promise<WalkResult & { used: number; ranOut: boolean }> {
+  /** Walks the previous round paused, to go on with first. */
+  resume: Paused[]
+}): Promise<WalkResult & { used: number; ranOut: boolean; paused: Paused[] }> {
   return runWorker(WALKER, { ...opts, uploads: opts.uploads.map((u) => new Uint8Array(u)) })
 }
 
@@ -507,7 +526,7 @@ export async function benchFlow(
   const { server: bareServer, port: barePort } = await listen(baseline.app)
   try {
     const bareAccounts: WalkAccount[] = []
-    for (let i = 0; i < WALKERS; i++) {
+    for (let i = 0; i < 2 * WALKERS; i++) {
       const started = await request(barePort, 'GET', `${BARE}/start`)
       bareAccounts.push({ cookie: cookieFrom(started.headers, 'base.sid'), vars: {} })
     }
@@ -534,8 +553,12 @@ export async function benchFlow(
     log(
       `  pages per walk: app ${total(appBytes)} bytes, baseline ${total(sizes)} bytes (${paths.map((s) => `${s} ${appBytes[s]}/${sizes[s]}`).join(', ')})`,
     )
-    log(`  each side: ${WARMUP} s warm-up, then ${SECONDS} s in ${ROUNDS} interleaved rounds`)
+    log(
+      `  each side: ${WARMUP} s warm-up, then ${SECONDS} s in ${ROUNDS} interleaved rounds (a walk cut by a round's end goes on in the side's next round)`,
+    )
     let used = 0
+    let appPaused: Paused[] = []
+    let barePaused: Paused[] = []
     const walkOn = (at: string, done: string) => steps.map((s) => ({ ...s, expect: expectOf(s, at, done) }))
     const appSteps = walkOn(base, flow.done)
     const bareSteps = walkOn(BARE, `^${BARE}/done$`)
@@ -549,13 +572,15 @@ export async function benchFlow(
         seconds,
         reuse: false,
         uploads: flow.uploads,
+        resume: appPaused,
       })
+      appPaused = r.paused
       used += r.used
       if (r.ranOut) throw new Error('the prepared applicants ran out; raise BENCH_WIZARD_ACCOUNTS')
       return r
     }
-    const bareWalk = (seconds: number) =>
-      runWalk({
+    const bareWalk = async (seconds: number) => {
+      const r = await runWalk({
         port: barePort,
         base: BARE,
         steps: bareSteps,
@@ -564,7 +589,11 @@ export async function benchFlow(
         seconds,
         reuse: true,
         uploads: flow.uploads,
+        resume: barePaused,
       })
+      barePaused = r.paused
+      return r
+    }
     await appWalk(WARMUP / 2)
     await bareWalk(WARMUP / 2)
     const [app, bare] = await interleave(
