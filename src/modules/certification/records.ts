@@ -2,6 +2,7 @@ import type { Db } from '../../db/knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { messageBox } from '../../services/applicationMessages'
+import { saveEdit, type EditOutcome } from '../applications/edit'
 import { recordLinks, type Link, type RecordState } from '../applications/records'
 import {
   applicantMayEdit,
@@ -111,14 +112,11 @@ export async function certificationRecords(db: Db, applicantId: number, now: Dat
   }))
 }
 
-type Outcome = { ok: true; version: number } | { ok: false; error: string }
-
 /**
  * 修改: saves changed 认定信息 answers over the snapshot while 网报待确认, before the point's 确认结束时间
- * and inside the window. Guarded by version; clears the staff's correction note. `changes` were
- * validated by the caller with the wizard's own checks.
+ * and inside the window (src/modules/applications/edit.ts).
  */
-export async function saveApplicantEdit(
+export const saveApplicantEdit = (
   services: Pick<Services, 'db' | 'clock' | 'audit'>,
   input: {
     applicationId: number
@@ -127,32 +125,12 @@ export async function saveApplicantEdit(
     changes: Record<string, unknown>
     actor: Actor
   },
-): Promise<Outcome> {
-  const { db, clock, audit } = services
-  return db.transaction(async (trx) => {
-    const row = await applicationOf(trx, input.applicationId, input.applicantId)
-    if (!row) return { ok: false as const, error: 'not_found' }
-    const now = clock.now()
-    const refusal = await editRefusal(db, row, now)
-    if (refusal) return { ok: false as const, error: refusal }
-    const changed = Object.keys(input.changes).filter(
-      (k) => JSON.stringify(row.data[k] ?? '') !== JSON.stringify(input.changes[k] ?? ''),
-    )
-    const n = await trx('certification_applications')
-      .where({ id: row.id, status: 'pending_confirmation', version: input.version })
-      .update({
-        data: JSON.stringify({ ...row.data, ...input.changes }),
-        correction: null,
-        updated_at: now,
-        version: input.version + 1,
-      })
-    if (n !== 1) return { ok: false as const, error: EDIT_REFUSALS.changedFirst }
-    await audit.record(trx, input.actor, {
-      action: 'certification.edit',
-      targetType: 'certification_application',
-      targetId: row.id,
-      detail: { changed },
-    })
-    return { ok: true as const, version: input.version + 1 }
+): Promise<EditOutcome> =>
+  saveEdit(services, {
+    table: 'certification_applications',
+    load: (trx) => applicationOf(trx, input.applicationId, input.applicantId),
+    refusal: (row, now) => editRefusal(services.db, row, now),
+    ...input,
+    audit: { action: 'certification.edit', targetType: 'certification_application' },
+    changedFirst: EDIT_REFUSALS.changedFirst,
   })
-}

@@ -12,6 +12,7 @@ import type { RecordRow } from '../platform/businesses'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { adoptDraft } from '../../services/uploads'
 import { messageBox, type MessageRow } from '../../services/applicationMessages'
+import { saveEdit, type EditOutcome } from '../applications/edit'
 import { recordLinks, type Link } from '../applications/records'
 import { bureau, isWindowOpen } from './bureau'
 import { identitySnapshot } from './service'
@@ -129,7 +130,7 @@ export async function registrationRecords(db: Db, applicantId: number, now: Date
 
 // ---- the applicant's changes ----------------------------------------------------------------------
 
-type Outcome = { ok: true; version: number } | { ok: false; error: string }
+type Outcome = EditOutcome
 
 async function guardedUpdate(
   trx: Knex.Transaction,
@@ -146,13 +147,11 @@ async function guardedUpdate(
 
 /**
  * 修改: saves changed answers over the snapshot while 网报待确认, before the point's 确认结束时间 and
- * inside the window. Guarded by version; clears the staff's correction note (the fields it named
- * were open to change). `changes` were validated by the caller with the wizard's own checks. The
- * identity snapshot is taken again (manual 001: after changing 姓名 or 民族 the applicant changes and
- * submits the registration so the bureau sees them), and a new ID photo (a draft of the applicant's)
- * replaces the old one.
+ * inside the window (src/modules/applications/edit.ts). The identity snapshot is taken again
+ * (manual 001: after changing 姓名 or 民族 the applicant changes and submits the registration so the
+ * bureau sees them), and a new ID photo (a draft of the applicant's) replaces the old one.
  */
-export async function saveApplicantEdit(
+export const saveApplicantEdit = (
   services: Pick<Services, 'db' | 'clock' | 'audit'>,
   input: {
     registrationId: number
@@ -163,40 +162,31 @@ export async function saveApplicantEdit(
     photoDraftId?: string
     actor: Actor
   },
-): Promise<Outcome> {
-  const { db, clock, audit } = services
-  return db.transaction(async (trx) => {
-    const row = await registrationOf(trx, input.registrationId, input.applicantId)
-    if (!row) return { ok: false as const, error: 'not_found' }
-    const now = clock.now()
-    const refusal = await editRefusal(db, row, now)
-    if (refusal) return { ok: false as const, error: refusal }
-    const changed = Object.keys(input.changes).filter(
-      (k) => JSON.stringify(row.data[k] ?? '') !== JSON.stringify(input.changes[k] ?? ''),
-    )
-    const identity = await identitySnapshot(trx, input.applicantId)
-    if (JSON.stringify(identity) !== JSON.stringify(row.data.identity)) changed.push('identity')
-    const data = { ...row.data, ...input.changes, identity }
-    const owner = { kind: 'applicant' as const, id: input.applicantId }
-    const photo = input.photoDraftId && (await adoptDraft(trx, input.photoDraftId, owner, 'id_photo'))
-    if (input.photoDraftId && !photo) return { ok: false as const, error: IMAGE_MESSAGES.missing }
-    if (photo) changed.push('photo')
-    const ok = await guardedUpdate(trx, row, input.version, 'pending_confirmation', {
-      data: JSON.stringify(data),
-      ...(photo ? { photo_file_id: input.photoDraftId } : {}),
-      correction: null,
-      updated_at: now,
-    })
-    if (!ok) return { ok: false as const, error: EDIT_REFUSALS.changedFirst }
-    await audit.record(trx, input.actor, {
-      action: 'registration.edit',
-      targetType: 'registration',
-      targetId: row.id,
-      detail: { changed },
-    })
-    return { ok: true as const, version: input.version + 1 }
+): Promise<Outcome> =>
+  saveEdit(services, {
+    table: 'registrations',
+    load: (trx) => registrationOf(trx, input.registrationId, input.applicantId),
+    refusal: (row, now) => editRefusal(services.db, row, now),
+    version: input.version,
+    changes: input.changes,
+    actor: input.actor,
+    audit: { action: 'registration.edit', targetType: 'registration' },
+    changedFirst: EDIT_REFUSALS.changedFirst,
+    extra: async (trx, row) => {
+      const identity = await identitySnapshot(trx, input.applicantId)
+      const owner = { kind: 'applicant' as const, id: input.applicantId }
+      const photo = input.photoDraftId && (await adoptDraft(trx, input.photoDraftId, owner, 'id_photo'))
+      if (input.photoDraftId && !photo) return { error: IMAGE_MESSAGES.missing }
+      return {
+        data: { identity },
+        columns: photo ? { photo_file_id: input.photoDraftId } : {},
+        changed: [
+          ...(JSON.stringify(identity) !== JSON.stringify(row.data.identity) ? ['identity'] : []),
+          ...(photo ? ['photo'] : []),
+        ],
+      }
+    },
   })
-}
 
 /**
  * 选错注册机构 → 网报待确认 with the authority and point the applicant chose (checked by the caller
