@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
+import { shanghaiDate } from '../../domain/time'
 import type { SubmissionTables } from '../../services/submissions'
 import { INACTIVE_STATUSES, type RegistrationStatus } from '../../domain/registration'
 
@@ -82,57 +83,139 @@ export interface CertificateChoice {
  * The applicant's certificates: those synced from the registry (same document number and name, with
  * their latest earlier registration) and those added by hand.
  */
-export async function certificatesOf(
-  db: Conn,
-  applicant: { id: number; name: string; doc_number: string },
-): Promise<CertificateChoice[]> {
-  const synced = await db('registry_certificates as c')
-    .where('c.doc_number', applicant.doc_number.toUpperCase())
-    .andWhere('c.holder_name', applicant.name)
-    .select(
-      'c.cert_number',
-      'c.qualification_type',
-      'c.subject',
-      'c.authority',
-      db.raw(`to_char(c.issued_on, 'YYYY-MM-DD') AS issued_on`),
-      db.raw(`(SELECT to_char(r.registered_on, 'YYYY-MM-DD') FROM registry_certificate_registrations r
-               WHERE r.cert_number = c.cert_number ORDER BY r.registered_on DESC LIMIT 1) AS last_on`),
-      db.raw(`(SELECT r.result FROM registry_certificate_registrations r
-               WHERE r.cert_number = c.cert_number ORDER BY r.registered_on DESC LIMIT 1) AS last_result`),
-    )
-    .orderBy('c.issued_on', 'desc')
-  const added = await db('applicant_added_certificates')
-    .where({ applicant_id: applicant.id })
-    .orderBy('id')
-    .select('*', db.raw(`to_char(issued_on, 'YYYY-MM-DD') AS issued`))
-  return [
-    ...synced.map((r): CertificateChoice => ({
-      certNumber: r.cert_number,
-      source: 'registry',
-      addedId: null,
-      qualificationType: r.qualification_type,
-      subject: r.subject,
-      authority: r.authority,
-      issuedOn: r.issued_on,
-      lastRegisteredOn: r.last_on,
-      lastResult: r.last_result,
-      photoFileIds: [],
-      pending: false,
-    })),
-    ...added.map((r): CertificateChoice => ({
-      certNumber: r.cert_number,
-      source: 'added',
-      addedId: Number(r.id),
-      qualificationType: r.qualification_type,
-      subject: r.subject,
-      authority: r.authority,
-      issuedOn: r.issued,
-      lastRegisteredOn: null,
-      lastResult: null,
-      photoFileIds: r.photo_file_ids,
-      pending: r.status === 'pending',
-    })),
-  ]
+// One statement for both kinds, in the order shown: registry certificates newest first, then the
+// added ones in the order they were added. Column values are JSON-safe (they are read through
+// json_agg at submit).
+const CERTIFICATES_SQL = `
+  (
+    SELECT 'registry' AS source, NULL::bigint AS added_id, c.cert_number, c.qualification_type, c.subject,
+           c.authority, to_char(c.issued_on, 'YYYY-MM-DD') AS issued_on,
+           last.registered_on AS last_on, last.result AS last_result,
+           '{}'::uuid[] AS photo_file_ids, false AS pending, 0 AS part, c.issued_on AS sort_on, 0::bigint AS sort_id
+    FROM registry_certificates c
+    LEFT JOIN LATERAL (
+      SELECT to_char(r.registered_on, 'YYYY-MM-DD') AS registered_on, r.result
+      FROM registry_certificate_registrations r WHERE r.cert_number = c.cert_number
+      ORDER BY r.registered_on DESC LIMIT 1
+    ) last ON true
+    WHERE c.doc_number = ? AND c.holder_name = ?
+    UNION ALL
+    SELECT 'added', a.id, a.cert_number, a.qualification_type, a.subject, a.authority,
+           to_char(a.issued_on, 'YYYY-MM-DD'), NULL, NULL, a.photo_file_ids, a.status = 'pending', 1, NULL, a.id
+    FROM applicant_added_certificates a
+    WHERE a.applicant_id = ?
+  ) certs`
+const CERTIFICATES_ORDER = 'part, sort_on DESC, sort_id'
+
+type Holder = { id: number; name: string; doc_number: string }
+const certificateBindings = (a: Holder) => [a.doc_number.toUpperCase(), a.name, a.id]
+
+interface CertificateRow {
+  source: 'registry' | 'added'
+  added_id: string | number | null
+  cert_number: string
+  qualification_type: string
+  subject: string
+  authority: string
+  issued_on: string
+  last_on: string | null
+  last_result: string | null
+  photo_file_ids: string[]
+  pending: boolean
+}
+
+const certificateChoice = (r: CertificateRow): CertificateChoice => ({
+  certNumber: r.cert_number,
+  source: r.source,
+  addedId: r.added_id === null ? null : Number(r.added_id),
+  qualificationType: r.qualification_type,
+  subject: r.subject,
+  authority: r.authority,
+  issuedOn: r.issued_on,
+  lastRegisteredOn: r.last_on,
+  lastResult: r.last_result,
+  photoFileIds: r.photo_file_ids,
+  pending: r.pending,
+})
+
+export async function certificatesOf(db: Conn, applicant: Holder): Promise<CertificateChoice[]> {
+  const { rows } = await db.raw(
+    `SELECT * FROM ${CERTIFICATES_SQL} ORDER BY ${CERTIFICATES_ORDER}`,
+    certificateBindings(applicant),
+  )
+  return (rows as CertificateRow[]).map(certificateChoice)
+}
+
+/** What a submit checks and keeps, read in one statement (inside the submit's transaction). */
+export interface SubmitFacts {
+  /** the applicant's active registration of the cycle */
+  active: number | null
+  certificates: CertificateChoice[]
+  /** another active registration of the chosen certificate in the cycle */
+  certificateInUse: boolean
+  /** the latest 注册合格 (年-月-日), here or in the registry's earlier registrations */
+  lastApproval: string | null
+  /** the information centre's synced copy of the chosen certificate */
+  infoCertificateId: number | undefined
+  identity: Identity
+  /** the `windowOpen` SQL's answer */
+  windowOpen: boolean
+}
+
+export type Identity = Record<string, unknown> & { birth_date: string | null }
+
+export async function submitFacts(
+  trx: Knex.Transaction,
+  applicant: Holder,
+  certNumber: string,
+  cycle: number,
+  windowOpen: Knex.Raw,
+): Promise<SubmitFacts> {
+  const { rows } = await trx.raw(
+    `WITH certs AS (SELECT * FROM ${CERTIFICATES_SQL})
+     SELECT
+       (SELECT id FROM registrations WHERE applicant_id = ? AND cycle = ?
+         AND status NOT IN (${INACTIVE_STATUSES.map(() => '?').join(', ')}) LIMIT 1) AS active,
+       (SELECT json_agg(certs ORDER BY ${CERTIFICATES_ORDER}) FROM certs) AS certificates,
+       EXISTS (SELECT 1 FROM registrations WHERE cert_number = ? AND cycle = ?
+               AND status NOT IN (${INACTIVE_STATUSES.map(() => '?').join(', ')})) AS in_use,
+       (SELECT max(decided_at) FROM registrations WHERE applicant_id = ? AND status = 'approved') AS here_at,
+       (SELECT to_char(max(registered_on), 'YYYY-MM-DD') FROM registry_certificate_registrations
+         WHERE cert_number IN (SELECT cert_number FROM certs) AND result IN ('合格', '注册合格')) AS earlier_on,
+       (SELECT id FROM info_certificates WHERE applicant_id = ? AND cert_number = ?) AS info_id,
+       (SELECT json_build_object('name', name, 'doc_type', doc_type, 'doc_number', doc_number, 'sex', sex,
+                 'birth_date', to_char(birth_date, 'YYYY-MM-DD'), 'ethnicity', ethnicity, 'phone', phone,
+                 'email', email)
+          FROM applicants WHERE id = ?) AS identity,
+       ? AS window_open`,
+    [
+      ...certificateBindings(applicant),
+      applicant.id,
+      cycle,
+      ...INACTIVE_STATUSES,
+      certNumber,
+      cycle,
+      ...INACTIVE_STATUSES,
+      applicant.id,
+      applicant.id,
+      certNumber,
+      applicant.id,
+      windowOpen,
+    ],
+  )
+  const r = rows[0]
+  const dates = [r.here_at ? shanghaiDate(r.here_at as Date) : null, r.earlier_on as string | null].filter(
+    (d): d is string => !!d,
+  )
+  return {
+    active: r.active === null ? null : Number(r.active),
+    certificates: ((r.certificates ?? []) as CertificateRow[]).map(certificateChoice),
+    certificateInUse: r.in_use === true,
+    lastApproval: dates.sort().pop() ?? null,
+    infoCertificateId: r.info_id === null ? undefined : Number(r.info_id),
+    identity: r.identity as Identity,
+    windowOpen: r.window_open === true,
+  }
 }
 
 export async function inRegistry(db: Conn, certNumber: string): Promise<boolean> {
@@ -245,50 +328,6 @@ export async function activeRegistration(
 ): Promise<Pick<RegistrationRow, 'id' | 'status'> | undefined> {
   return activeOnly(db('registrations').where({ applicant_id: applicantId, cycle })).first('id', 'status')
 }
-
-/** The information centre's synced copy of the certificate (info_certificates), if it has one. */
-export async function infoCertificateId(
-  db: Conn,
-  applicantId: number,
-  certNumber: string,
-): Promise<number | undefined> {
-  const row = await db('info_certificates')
-    .where({ applicant_id: applicantId, cert_number: certNumber })
-    .first('id')
-  return row ? Number(row.id) : undefined
-}
-
-export async function activeForCertificate(db: Conn, certNumber: string, cycle: number) {
-  return activeOnly(db('registrations').where({ cert_number: certNumber, cycle })).first('id', 'applicant_id')
-}
-
-/**
- * The latest 注册合格 (年-月-日) of the applicant here, or of any of their certificates in the
- * registry's earlier registrations.
- */
-export async function lastApproval(
-  db: Conn,
-  applicantId: number,
-  certNumbers: string[],
-): Promise<string | null> {
-  const here = await db('registrations')
-    .where({ applicant_id: applicantId, status: 'approved' })
-    .max('decided_at as at')
-    .first()
-  const earlier = certNumbers.length
-    ? await db('registry_certificate_registrations')
-        .whereIn('cert_number', certNumbers)
-        .whereIn('result', ['合格', '注册合格'])
-        .max('registered_on as at')
-        .first()
-    : undefined
-  const dates = [here?.at, earlier?.at]
-    .filter((d): d is Date | string => !!d)
-    .map((d) => (d instanceof Date ? shanghaiIso(d) : String(d).slice(0, 10)))
-  return dates.sort().pop() ?? null
-}
-
-const shanghaiIso = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
 
 /** What a submit writes of a registration (services/submissions adds the number). */
 export type NewRegistration = Omit<

@@ -19,7 +19,7 @@ import {
 import { shanghaiDate } from '../../domain/time'
 import type { FieldErrors } from '../../web/forms'
 import type { Values } from '../../web/wizard/types'
-import { bureau, isWindowOpen } from './bureau'
+import { bureau } from './bureau'
 import * as m from './messages'
 import * as repo from './repository'
 
@@ -36,10 +36,10 @@ export type SubmitOutcome = { id: number; number: string; existing: boolean } | 
 
 /**
  * 提交注册申请, inside the wizard engine's transaction (which holds the run's lock, so parallel
- * submits of one applicant queue here): re-checks the window, one active registration per
- * applicant and per certificate per cycle, the 54-month rule; adopts the photo; allocates the
- * number; writes the registration, its first history row and the audit entry. An applicant who
- * already has an active registration in the cycle lands on it.
+ * submits of one applicant queue here): re-checks the window and the point, one active
+ * registration per applicant and per certificate per cycle, the 54-month rule (one statement reads
+ * them all); adopts the photo; writes the registration with its number, first history row and audit
+ * entry. An applicant who already has an active registration in the cycle lands on it.
  */
 export async function submitRegistration(
   trx: Knex.Transaction,
@@ -49,32 +49,30 @@ export async function submitRegistration(
   const now = services.clock.now()
   const { applicant, values } = input
   const cycle = registrationCycle(now)
-  const existing = await repo.activeRegistration(trx, applicant.id, cycle)
-  if (existing) {
-    const row = await repo.registrationById(trx, existing.id)
-    return { id: existing.id, number: row!.number, existing: true }
-  }
-
   const authorityId = Number(values.authorityId)
-  const window = await bureau.port.windowFor(trx, authorityId)
-  if (!isWindowOpen(window, now)) return { errors: { _form: m.WINDOW_CLOSED } }
+  if (!Number.isSafeInteger(authorityId) || authorityId < 1) return { errors: { _form: m.WINDOW_CLOSED } }
+
+  const facts = await repo.submitFacts(
+    trx,
+    applicant,
+    String(values.certNumber ?? ''),
+    cycle,
+    bureau.port.openWindowSql(trx, `'${authorityId}'`, now),
+  )
+  if (facts.active) {
+    const row = await repo.registrationById(trx, facts.active)
+    return { id: facts.active, number: row!.number, existing: true }
+  }
+  if (!facts.windowOpen) return { errors: { _form: m.WINDOW_CLOSED } }
+  const cert = facts.certificates.find((c) => c.certNumber === values.certNumber)
+  if (!cert) return { errors: { _form: m.CERTIFICATE_REQUIRED } }
+  if (facts.certificateInUse) return { errors: { _form: m.SUBMIT_REFUSALS.certInUse } }
+  const approvedOn = facts.lastApproval
+  if (approvedOn && tooSoonAfterApproval(approvedOn, shanghaiDate(now)))
+    return { errors: { _form: m.SUBMIT_REFUSALS.tooSoon(nextRegistrationAllowedOn(approvedOn)) } }
   const points = await bureau.port.pointsFor(trx, authorityId)
   if (!points.some((p) => p.id === Number(values.pointId)))
     return { errors: { _form: m.SUBMIT_REFUSALS.pointGone } }
-
-  const certificates = await repo.certificatesOf(trx, applicant)
-  const cert = certificates.find((c) => c.certNumber === values.certNumber)
-  if (!cert) return { errors: { _form: m.CERTIFICATE_REQUIRED } }
-  if (await repo.activeForCertificate(trx, cert.certNumber, cycle))
-    return { errors: { _form: m.SUBMIT_REFUSALS.certInUse } }
-
-  const approvedOn = await repo.lastApproval(
-    trx,
-    applicant.id,
-    certificates.map((c) => c.certNumber),
-  )
-  if (approvedOn && tooSoonAfterApproval(approvedOn, shanghaiDate(now)))
-    return { errors: { _form: m.SUBMIT_REFUSALS.tooSoon(nextRegistrationAllowedOn(approvedOn)) } }
 
   const owner: FileOwner = { kind: 'applicant', id: applicant.id }
   const photoId = String(values.photoFileId ?? '')
@@ -95,7 +93,7 @@ export async function submitRegistration(
       stage: String(values.stage),
       subject: String(values.subject),
       status: 'pending_confirmation',
-      data: { ...values, identity: await identitySnapshot(trx, applicant.id) },
+      data: { ...values, identity: facts.identity },
       photo_file_id: photoId,
       certificate_photo_file_ids: cert.photoFileIds,
       submitted_at: now,
@@ -113,7 +111,7 @@ export async function submitRegistration(
   if (!submitted) return { errors: { _form: m.SUBMIT_REFUSALS.activeExists } }
   const { id, number } = submitted
   // The information centre's copy of the certificate, if it synced one, can no longer change.
-  const infoCertificate = await repo.infoCertificateId(trx, applicant.id, cert.certNumber)
+  const infoCertificate = facts.infoCertificateId
   if (infoCertificate !== undefined)
     await lockInfoItems(trx, applicant.id, [{ kind: 'certificate', id: infoCertificate }], {
       kind: 'registration',
