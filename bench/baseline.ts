@@ -120,3 +120,36 @@ export function createWizardBaseline(
   })
   return { app, close: () => pool.end() }
 }
+
+/**
+ * The floor of a submit over HTTP: what any app on this stack pays before its own work. Express,
+ * a URL-encoded body and a connect-pg-simple session read, then exactly the bare side's
+ * transaction (`insert(i)`: BEGIN; the application row; its history row; COMMIT) and a 303.
+ * GET /floor/start signs a session in. Its ratio to the bare INSERTs is the most any submit over
+ * HTTP can reach on this machine.
+ */
+export function createSubmitFloor(databaseUrl: string, insert: (i: number) => Promise<void>) {
+  const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'bench-floor' })
+  const PgStore = connectPgSimple(session)
+  const app = express()
+  app.use(express.urlencoded({ extended: false }))
+  app.use(
+    session({
+      name: 'floor.sid',
+      store: new PgStore({ pool, tableName: 'session', pruneSessionInterval: false, disableTouch: true }),
+      secret: 'bench-floor-secret-0123456789abcdef',
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', maxAge: 8 * 3600_000 },
+    }),
+  )
+  app.get('/floor/start', (req, res) => {
+    req.session.userId = 1
+    res.redirect(303, '/floor/done')
+  })
+  app.post('/floor/submit/:i', (req, res, next) => {
+    if (!req.session.userId || req.body?.agree !== '1') return res.redirect(303, '/floor/start')
+    insert(Number(req.params.i)).then(() => res.redirect(303, '/floor/done'), next)
+  })
+  return { app, close: () => pool.end() }
+}

@@ -25,11 +25,12 @@ import crypto from 'node:crypto'
 import { Pool } from 'pg'
 import type { Services } from '../src/services'
 import { makeIdNumber } from '../src/domain/idNumber'
-import { createWizardBaseline } from './baseline'
+import { createSubmitFloor, createWizardBaseline } from './baseline'
 import { cookieFrom, csrfFrom, listen, request } from './http'
 import {
   TIMING,
-  interleave,
+  cpuPer,
+  interleaveAll,
   merge,
   runItems,
   runLoad,
@@ -105,6 +106,8 @@ export interface WizardBench {
   bare: WalkResult
   submitApp: LoadResult
   submitBare: LoadResult
+  /** express + session + the bare transaction, over HTTP (bench/baseline.ts createSubmitFloor) */
+  submitFloor: LoadResult
 }
 
 const fieldEntries = (fields: Record<string, string | string[]>): [string, string][] =>
@@ -596,10 +599,9 @@ export async function benchFlow(
     }
     await appWalk(WARMUP / 2)
     await bareWalk(WARMUP / 2)
-    const [app, bare] = await interleave(
+    const [{ result: app, cpu: appCpu }, { result: bare, cpu: bareCpu }] = await interleaveAll(
       ROUNDS,
-      () => appWalk(SECONDS / ROUNDS),
-      () => bareWalk(SECONDS / ROUNDS),
+      [() => appWalk(SECONDS / ROUNDS), () => bareWalk(SECONDS / ROUNDS)],
       mergeWalks,
     )
     if (app.wrong || app.errors || bare.wrong || bare.errors)
@@ -608,6 +610,8 @@ export async function benchFlow(
       )
     log(describe(`app ${base}/* (${(app.walks / app.seconds).toFixed(1)} walks/s)`, app))
     log(describe(`baseline (${(bare.walks / bare.seconds).toFixed(1)} walks/s)`, bare))
+    log(`  app ${cpuPer(appCpu, app.requests, 'request')}`)
+    log(`  baseline ${cpuPer(bareCpu, bare.requests, 'request')}`)
     log('  app, per request of the walk: mean / p99 ms under load, database queries (knex, one walk alone):')
     const width = Math.max(11, ...steps.map((s) => s.name.length))
     for (const step of steps)
@@ -665,9 +669,9 @@ export async function benchFlow(
       expectLocationMatch: flow.done,
     }))
 
-    // The bare side: the template's row, for other applicants, with the same JSON.
+    // The bare side and the floor: the template's row, for other applicants, with the same JSON.
     const others = await applicants(SUBMITS + warm)
-    const otherFiles = await filesFor(others, false)
+    const floorOthers = await applicants(SUBMITS + warm)
     const { rows: jsonColumns } = await db.raw(
       `SELECT column_name FROM information_schema.columns
        WHERE table_name = ? AND data_type IN ('json', 'jsonb')`,
@@ -682,14 +686,20 @@ export async function benchFlow(
     const insertHistory = `INSERT INTO ${flow.history.table}
       (${flow.history.key}, from_status, to_status, actor_kind, actor_id, reason, at)
       VALUES ($1, NULL, 'pending_confirmation', 'applicant', $2, NULL, $3)`
-    const bareRows = others.map((a, i) => {
-      const row = theirs(columns, a, otherFiles.get(a.id)!)
-      Object.assign(row, { applicant_id: a.id, number: flow.bareNumber(i) })
-      const data = row.data as { identity?: Record<string, unknown> }
-      if (data.identity) data.identity = { ...data.identity, doc_number: a.doc_number, name: a.name }
-      return names.map((n) => (isJson.has(n) && row[n] !== null ? JSON.stringify(row[n]) : row[n]))
-    })
+    const rowsFor = async (people: Person[], numbered: number) => {
+      const files = await filesFor(people, false)
+      return people.map((a, i) => {
+        const row = theirs(columns, a, files.get(a.id)!)
+        Object.assign(row, { applicant_id: a.id, number: flow.bareNumber(numbered + i) })
+        const data = row.data as { identity?: Record<string, unknown> }
+        if (data.identity) data.identity = { ...data.identity, doc_number: a.doc_number, name: a.name }
+        return names.map((n) => (isJson.has(n) && row[n] !== null ? JSON.stringify(row[n]) : row[n]))
+      })
+    }
+    const bareRows = await rowsFor(others, 0)
+    const floorRows = await rowsFor(floorOthers, others.length)
     const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'bench-bare-submit' })
+    const cleanup: (() => Promise<void>)[] = []
     try {
       const bareInsert = async (values: unknown[]) => {
         const client = await pool.connect()
@@ -709,24 +719,70 @@ export async function benchFlow(
       const appSubmit = (batch: LoadRequest[]) =>
         runLoad({ port, requests: batch, concurrency: SUBMIT_CONCURRENCY, seconds: 3600, reuse: false })
       const bareSubmit = (batch: unknown[][]) => runItems(batch, SUBMIT_CONCURRENCY, bareInsert)
+      const floor = createSubmitFloor(databaseUrl, (i) => bareInsert(floorRows[i]))
+      const floorServer = await listen(floor.app)
+      cleanup.push(async () => {
+        await new Promise((r) => floorServer.server.close(r))
+        await floor.close()
+      })
+      const floorCookies: string[] = []
+      for (let i = 0; i < SUBMIT_CONCURRENCY; i++) {
+        const started = await request(floorServer.port, 'GET', '/floor/start')
+        floorCookies.push(cookieFrom(started.headers, 'floor.sid'))
+      }
+      const floorRequests: LoadRequest[] = floorRows.map((_, i) => ({
+        method: 'POST',
+        path: `/floor/submit/${i}`,
+        headers: {
+          cookie: floorCookies[i % floorCookies.length],
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'agree=1',
+        expectStatus: 303,
+        expectLocation: '/floor/done',
+      }))
+      const floorSubmit = (batch: LoadRequest[]) =>
+        runLoad({
+          port: floorServer.port,
+          requests: batch,
+          concurrency: SUBMIT_CONCURRENCY,
+          seconds: 3600,
+          reuse: false,
+        })
 
       log()
       log(
         `submits: ${SUBMITS} applicants standing at ${flow.submitAt}, POST ${base}/${last.path} at concurrency ${SUBMIT_CONCURRENCY}, in ${SUBMIT_ROUNDS} interleaved rounds after ${warm} warm-up submits per side`,
       )
       log(`  bare side: BEGIN; INSERT ${flow.table} (${names.length} columns); INSERT history; COMMIT via pg`)
-      const warmRuns = [await appSubmit(submits.slice(0, warm)), await bareSubmit(bareRows.slice(0, warm))]
+      log('  floor: the same transaction behind express + a connect-pg-simple session read, POSTed over HTTP')
+      const warmRuns = [
+        await appSubmit(submits.slice(0, warm)),
+        await bareSubmit(bareRows.slice(0, warm)),
+        await floorSubmit(floorRequests.slice(0, warm)),
+      ]
       const per = Math.ceil(SUBMITS / SUBMIT_ROUNDS)
       const slice = <T>(xs: T[], round: number) =>
         xs.slice(warm + round * per, Math.min(warm + SUBMITS, warm + (round + 1) * per))
-      const [submitApp, submitBare] = await interleave(
+      const [
+        { result: submitApp, cpu: appCpu },
+        { result: submitBare, cpu: bareCpu },
+        { result: submitFloor, cpu: floorCpu },
+      ] = await interleaveAll(
         SUBMIT_ROUNDS,
-        (round) => appSubmit(slice(submits, round)),
-        (round) => bareSubmit(slice(bareRows, round)),
+        [
+          (round) => appSubmit(slice(submits, round)),
+          (round) => bareSubmit(slice(bareRows, round)),
+          (round) => floorSubmit(slice(floorRequests, round)),
+        ],
         merge,
       )
       log(describe(`app POST ${last.path} (同意)`, submitApp, 'submits/s'))
       log(describe(`bare INSERT ${flow.key} + history`, submitBare, 'inserts/s'))
+      log(describe(`floor: HTTP + session + bare INSERTs`, submitFloor, 'submits/s'))
+      log(`  app ${cpuPer(appCpu, submitApp.requests, 'submit')}`)
+      log(`  bare ${cpuPer(bareCpu, submitBare.requests, 'insert')}`)
+      log(`  floor ${cpuPer(floorCpu, submitFloor.requests, 'submit')}`)
 
       // The figures count only if every submit really wrote its application.
       const ids = ready.map((a) => a.id)
@@ -744,19 +800,27 @@ export async function benchFlow(
           others.map((a) => a.id),
         )
         .count({ n: '*' })
+      const [{ n: floorMade }] = await db(flow.table)
+        .whereIn(
+          'applicant_id',
+          floorOthers.map((a) => a.id),
+        )
+        .count({ n: '*' })
       log(
-        `  check: ${made} of ${ready.length} prepared applicants have a ${flow.table} row (${histories} history rows), bare ${bareMade} of ${others.length}`,
+        `  check: ${made} of ${ready.length} prepared applicants have a ${flow.table} row (${histories} history rows), bare ${bareMade} of ${others.length}, floor ${floorMade} of ${floorOthers.length}`,
       )
-      const failed = [...warmRuns, submitApp, submitBare].find((r) => r.wrong || r.errors)
+      const failed = [...warmRuns, submitApp, submitBare, submitFloor].find((r) => r.wrong || r.errors)
       if (
         Number(made) !== ready.length ||
         Number(histories) !== ready.length ||
-        Number(bareMade) !== others.length
+        Number(bareMade) !== others.length ||
+        Number(floorMade) !== floorOthers.length
       )
         throw new Error(`the submits did not all create ${flow.table} rows: ${made} of ${ready.length}`)
       if (failed) throw new Error(`some submits went wrong: ${failed.firstWrong}`)
-      return { app, bare, submitApp, submitBare }
+      return { app, bare, submitApp, submitBare, submitFloor }
     } finally {
+      for (const f of cleanup) await f()
       await pool.end()
     }
   } finally {
@@ -772,5 +836,6 @@ export function flowRatioLines(r: WizardBench, prefix = ''): string[] {
     `ratio ${prefix}wizard: ${(r.app.perSecond / r.bare.perSecond).toFixed(2)} (goal 0.70)`,
     `ratio ${prefix}submit: ${(r.submitApp.perSecond / r.submitBare.perSecond).toFixed(2)} (goal 0.50)`,
     `${prefix}submits/s: ${perSecond.toFixed(0)} (goal ≥ 600): ${perSecond >= 600 ? 'met' : 'not met'}`,
+    `  (the floor, HTTP + session + the bare INSERTs, reaches ratio ${(r.submitFloor.perSecond / r.submitBare.perSecond).toFixed(2)} and ${r.submitFloor.perSecond.toFixed(0)} submits/s here: no submit over HTTP can do better on this machine)`,
   ]
 }

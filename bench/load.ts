@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { Worker } from 'node:worker_threads'
 
 // A small closed-loop HTTP load generator: `concurrency` lanes, each sending its next request as
@@ -214,26 +215,80 @@ export function merge(results: LoadResult[]): LoadResult {
   )
 }
 
+/** CPU time a side used while it ran: this process (servers, load workers) and PostgreSQL's processes. */
+export interface CpuUse {
+  nodeMs: number
+  postgresMs: number
+  wallMs: number
+}
+
+/** CPU milliseconds so far of every PostgreSQL process on the machine (from /proc; 0 where there is none). */
+function postgresCpuMs(): number {
+  let ticks = 0
+  let entries: string[] = []
+  try {
+    entries = fs.readdirSync('/proc')
+  } catch {
+    return 0
+  }
+  for (const pid of entries) {
+    if (!/^\d+$/.test(pid)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (!stat.includes('(postgres)')) continue
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      // utime, stime, and cutime, cstime: the server's backends that ended meanwhile (a pool closing
+      // its connections) count in their parent's children's time once reaped
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10 // USER_HZ = 100
+}
+
 /**
- * Two sides of a comparison in short turns (A B, B A, A B ...), so a noisy neighbour on the machine
- * slows both alike instead of whichever happened to run at the time; each side's rounds merged.
+ * Sides of a comparison in short turns (A B C, C B A, A B C ...), so a noisy neighbour on the
+ * machine slows all alike instead of whichever happened to run at the time; each side's rounds
+ * merged, with the CPU it used.
  */
+export async function interleaveAll<T, R>(
+  rounds: number,
+  sides: ((round: number) => Promise<T>)[],
+  mergeAll: (rs: T[]) => R,
+): Promise<{ result: R; cpu: CpuUse }[]> {
+  const results: T[][] = sides.map(() => [])
+  const cpu: CpuUse[] = sides.map(() => ({ nodeMs: 0, postgresMs: 0, wallMs: 0 }))
+  for (let round = 0; round < rounds; round++) {
+    const order = sides.map((_, i) => i)
+    if (round % 2 === 1) order.reverse()
+    for (const i of order) {
+      const node0 = process.cpuUsage()
+      const pg0 = postgresCpuMs()
+      const t0 = performance.now()
+      results[i].push(await sides[i](round))
+      const node = process.cpuUsage(node0)
+      cpu[i].nodeMs += (node.user + node.system) / 1000
+      cpu[i].postgresMs += postgresCpuMs() - pg0
+      cpu[i].wallMs += performance.now() - t0
+    }
+  }
+  return results.map((rs, i) => ({ result: mergeAll(rs), cpu: cpu[i] }))
+}
+
+/** Two sides (A B, B A, A B ...); see interleaveAll. */
 export async function interleave<T, R>(
   rounds: number,
   a: (round: number) => Promise<T>,
   b: (round: number) => Promise<T>,
   mergeAll: (rs: T[]) => R,
 ): Promise<[R, R]> {
-  const as: T[] = []
-  const bs: T[] = []
-  for (let round = 0; round < rounds; round++) {
-    if (round % 2 === 0) {
-      as.push(await a(round))
-      bs.push(await b(round))
-    } else {
-      bs.push(await b(round))
-      as.push(await a(round))
-    }
-  }
-  return [mergeAll(as), mergeAll(bs)]
+  const [x, y] = await interleaveAll(rounds, [a, b], mergeAll)
+  return [x.result, y.result]
+}
+
+/** "CPU per <unit>: this process X ms, PostgreSQL Y ms" for `count` units done. */
+export function cpuPer(cpu: CpuUse, count: number, unit: string): string {
+  const per = (ms: number) => (count ? ms / count : 0).toFixed(2)
+  return `CPU per ${unit}: this process ${per(cpu.nodeMs)} ms, PostgreSQL ${per(cpu.postgresMs)} ms (${((cpu.nodeMs + cpu.postgresMs) / cpu.wallMs).toFixed(2)} cores busy)`
 }
