@@ -90,3 +90,20 @@ function mountBeforeNotFound(app: express.Express, router: express.Router): void
     layer,
   )
 }
+
+/**
+ * The app for the tests of one file: built before them, closed after, and handed to `each` before
+ * every test (which keeps it and sets the scene: clock, bureau, ...).
+ */
+export function appPerFile(each: (t: TestApp) => Promise<unknown>): void {
+  let t: TestApp | undefined
+  beforeAll(async () => {
+    t = await appWithAllRoutes()
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+  beforeEach(async () => {
+    await each(t!)
+  })
+}

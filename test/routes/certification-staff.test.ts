@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs'
-import { appWithAllRoutes, type TestApp } from '../helpers/app'
+import { appPerFile, type TestApp } from '../helpers/app'
 import type { Agent } from '../helpers/http'
 import { transitionCertification } from '../../src/modules/certification/issue'
 import { certificatesOf } from '../../src/modules/registration/repository'
@@ -16,13 +16,8 @@ const STAFF = '/staff/certifications'
 let t: TestApp
 let bureau: Bureau
 
-beforeAll(async () => {
-  t = await appWithAllRoutes()
-})
-afterAll(async () => {
-  await t.close()
-})
-beforeEach(async () => {
+appPerFile(async (app) => {
+  t = app
   t.clock.set('2026-09-15T02:00:00Z')
   bureau = await certifyingBureau(t)
 })

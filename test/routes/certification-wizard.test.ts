@@ -1,4 +1,4 @@
-import { appWithAllRoutes, type TestApp } from '../helpers/app'
+import { appPerFile, type TestApp } from '../helpers/app'
 import { agent, csrfFrom, type Agent } from '../helpers/http'
 import { loginAs } from '../helpers/login'
 import { registryExamPassRow } from '../helpers/infoFactories'
@@ -17,13 +17,8 @@ const BASE = '/certification/apply'
 let t: TestApp
 let county: CertifyingAuthority
 
-beforeAll(async () => {
-  t = await appWithAllRoutes()
-})
-afterAll(async () => {
-  await t.close()
-})
-beforeEach(async () => {
+appPerFile(async (app) => {
+  t = app
   t.clock.set('2026-09-15T02:00:00Z')
   county = await certifyingAuthority(t.db)
 })

@@ -1,4 +1,4 @@
-import { appWithAllRoutes, type TestApp } from '../helpers/app'
+import { appPerFile, type TestApp } from '../helpers/app'
 import { agent, csrfFrom, follow, submitForm, type Agent } from '../helpers/http'
 import { loginAs } from '../helpers/login'
 import { certificationApplicant, certifyingAuthority } from '../helpers/certificationFactories'
@@ -12,13 +12,8 @@ import { createApplicant } from '../helpers/factories'
 const CONDITIONS = '/certification/apply/conditions'
 let t: TestApp
 
-beforeAll(async () => {
-  t = await appWithAllRoutes()
-})
-afterAll(async () => {
-  await t.close()
-})
-beforeEach(async () => {
+appPerFile(async (app) => {
+  t = app
   t.clock.set('2026-09-15T02:00:00Z')
   await certifyingAuthority(t.db)
 })
