@@ -10,22 +10,25 @@ import { Pool } from 'pg'
 // session in; GET /page reads that session from PostgreSQL and renders a logged-in-looking page
 // of about the same size as the real one.
 
+const PgStore = connectPgSimple(session)
+
+/** Every bare side's session: connect-pg-simple with no touch, saved only when changed. */
+const bareSession = (pool: Pool, name: string) =>
+  session({
+    name,
+    store: new PgStore({ pool, tableName: 'session', pruneSessionInterval: false, disableTouch: true }),
+    secret: 'bench-baseline-secret-0123456789abcdef',
+    resave: false,
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax', maxAge: 8 * 3600_000 },
+  })
+
 export function createBaseline(databaseUrl: string, itemCount: () => number) {
   const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'bench-baseline' })
-  const PgStore = connectPgSimple(session)
   const app = express()
   const env = nunjucks.configure(path.join(__dirname, 'views'), { autoescape: true, express: app })
   app.set('view engine', 'njk')
-  app.use(
-    session({
-      name: 'base.sid',
-      store: new PgStore({ pool, tableName: 'session', pruneSessionInterval: false, disableTouch: true }),
-      secret: 'bench-baseline-secret-0123456789abcdef',
-      resave: false,
-      saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', maxAge: 8 * 3600_000 },
-    }),
-  )
+  app.use(bareSession(pool, 'base.sid'))
   app.get('/start', (req, res) => {
     req.session.userId = 1
     req.session.startedAt = Date.now()
@@ -63,21 +66,11 @@ export function createWizardBaseline(
 ) {
   const { steps, fieldCount } = o
   const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'bench-baseline-wizard' })
-  const PgStore = connectPgSimple(session)
   const app = express()
   nunjucks.configure(path.join(__dirname, 'views'), { autoescape: true, express: app })
   app.set('view engine', 'njk')
   app.use(express.urlencoded({ extended: false }))
-  app.use(
-    session({
-      name: 'base.sid',
-      store: new PgStore({ pool, tableName: 'session', pruneSessionInterval: false, disableTouch: true }),
-      secret: 'bench-baseline-secret-0123456789abcdef',
-      resave: false,
-      saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', maxAge: 8 * 3600_000 },
-    }),
-  )
+  app.use(bareSession(pool, 'base.sid'))
   const upload = multer({ storage: multer.memoryStorage() }).any()
   app.get('/bare-wizard/start', (req, res) => {
     req.session.userId = 1
@@ -130,19 +123,9 @@ export function createWizardBaseline(
  */
 export function createSubmitFloor(databaseUrl: string, insert: (i: number) => Promise<void>) {
   const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'bench-floor' })
-  const PgStore = connectPgSimple(session)
   const app = express()
   app.use(express.urlencoded({ extended: false }))
-  app.use(
-    session({
-      name: 'floor.sid',
-      store: new PgStore({ pool, tableName: 'session', pruneSessionInterval: false, disableTouch: true }),
-      secret: 'bench-floor-secret-0123456789abcdef',
-      resave: false,
-      saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', maxAge: 8 * 3600_000 },
-    }),
-  )
+  app.use(bareSession(pool, 'floor.sid'))
   app.get('/floor/start', (req, res) => {
     req.session.userId = 1
     res.redirect(303, '/floor/done')
