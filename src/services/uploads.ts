@@ -279,6 +279,32 @@ export async function adoptDraft(trx: Db, id: string, owner: FileOwner, kind: Im
 }
 
 /**
+ * A submit's files, in one statement inside the caller's transaction: each draft of this owner and
+ * kind is taken into use, and a file already in use (an earlier, abandoned submit adopted it) is
+ * accepted as it is. False when any file is neither (not theirs, wrong kind, gone).
+ */
+export async function takeFiles(
+  trx: Db,
+  owner: FileOwner,
+  files: readonly (readonly [id: string, kind: ImageKind])[],
+): Promise<boolean> {
+  if (!files.every(([id]) => UUID.test(id))) return false
+  const { rows } = await trx.raw(
+    `WITH wanted AS (SELECT * FROM unnest(?::uuid[], ?::text[]) AS w(id, kind)),
+     adopted AS (
+       UPDATE files f SET draft = false FROM wanted w
+       WHERE f.id = w.id AND f.kind = w.kind AND f.owner_kind = ? AND f.owner_id = ? AND f.draft
+       RETURNING f.id)
+     SELECT count(*)::int AS n FROM wanted w
+     WHERE w.id IN (SELECT id FROM adopted)
+        OR EXISTS (SELECT 1 FROM files f WHERE f.id = w.id AND f.kind = w.kind
+                   AND f.owner_kind = ? AND f.owner_id = ? AND NOT f.draft)`,
+    [files.map(([id]) => id), files.map(([, kind]) => kind), owner.kind, owner.id, owner.kind, owner.id],
+  )
+  return rows[0].n === files.length
+}
+
+/**
  * Crops one of the owner's stored images (e.g. the commitment_scan) and stores the cut-out under
  * `kind` (e.g. commitment_crop) as a draft, for a preview before it is adopted.
  */

@@ -11,6 +11,7 @@ import {
   prepareImage,
   purgeDrafts,
   storeImage,
+  takeFiles,
   type PreparedImage,
 } from '../../src/services/uploads'
 import { checkDimensions, fitSize, IMAGE_MESSAGES, IMAGE_RULES } from '../../src/domain/imageRules'
@@ -184,6 +185,52 @@ describe('stored files', () => {
     expect(await purgeDrafts(t.db, new Date(later.getTime() - 24 * 3600_000))).toBeGreaterThanOrEqual(1)
     expect(await t.db('files').where({ id: stale.id }).first('id')).toBeUndefined()
     expect(await t.db('files').where({ id: draft.id }).first('id')).toBeDefined()
+  })
+
+  it('takes a submit’s files in one go: drafts adopted, files already in use kept, anything else refused', async () => {
+    const a = await createApplicant(t.db)
+    const b = await createApplicant(t.db)
+    const image = await prepared(await smallPng())
+    const now = t.clock.now()
+    const mine = { kind: 'applicant' as const, id: a.id }
+    const draft = await storeImage(t.db, image, mine, { now, draft: true })
+    const inUse = await storeImage(t.db, image, mine, { now })
+    const theirs = await storeImage(t.db, image, { kind: 'applicant', id: b.id }, { now, draft: true })
+    const draftAgain = await storeImage(t.db, image, mine, { now, draft: true })
+    const draftOf = async (id: string) => (await t.db('files').where({ id }).first('draft')).draft
+
+    // One file not theirs: nothing is taken (the caller's transaction rolls the rest back).
+    await expect(
+      t.db.transaction(async (trx) => {
+        if (
+          !(await takeFiles(trx, mine, [
+            [draftAgain.id, KIND],
+            [theirs.id, KIND],
+          ]))
+        )
+          throw new Error('refused')
+      }),
+    ).rejects.toThrow('refused')
+    expect(await draftOf(draftAgain.id)).toBe(true)
+    expect(await takeFiles(t.db, mine, [[draft.id, 'id_photo']])).toBe(false) // wrong kind
+    expect(
+      await takeFiles(t.db, mine, [
+        [draft.id, KIND],
+        ['not-a-uuid', KIND],
+      ]),
+    ).toBe(false)
+    expect(await draftOf(draft.id)).toBe(true)
+
+    expect(
+      await takeFiles(t.db, mine, [
+        [draft.id, KIND],
+        [inUse.id, KIND],
+      ]),
+    ).toBe(true)
+    expect(await draftOf(draft.id)).toBe(false)
+    // A second submit of the same files (an earlier one abandoned) finds them in use.
+    expect(await takeFiles(t.db, mine, [[draft.id, KIND]])).toBe(true)
+    expect(await takeFiles(t.db, { kind: 'applicant', id: b.id }, [[draft.id, KIND]])).toBe(false)
   })
 
   it('crops an owner’s stored scan into a commitment_crop draft, and nobody else’s', async () => {

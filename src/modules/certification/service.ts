@@ -3,7 +3,7 @@ import type { Db } from '../../db/knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { insertSubmission } from '../../services/submissions'
-import { adoptDraft, type FileOwner } from '../../services/uploads'
+import { takeFiles, type FileOwner } from '../../services/uploads'
 import {
   authorityRefusal,
   certificationNumber,
@@ -189,14 +189,22 @@ export async function authorityProblem(
   type: QualificationType,
   now: Date,
 ): Promise<string | null> {
+  return (await authorityCheck(db, authorityId, type, now)).problem
+}
+
+/** The authority, and why it cannot take the application now (or null). */
+async function authorityCheck(db: Conn, authorityId: number, type: QualificationType, now: Date) {
   const authority = await bureau.authorityById(db, authorityId)
-  if (!authority || !authority.enabled) return m.NO_AUTHORITY
-  const refused = authorityRefusal(authority, type)
-  if (refused) return refused
-  const window = await bureau.windowFor(db, authorityId, now)
-  if (!window) return m.NO_PLAN
-  if (!bureau.isWindowOpen(window, now)) return m.WINDOW_CLOSED
-  return null
+  const problem = await (async () => {
+    if (!authority || !authority.enabled) return m.NO_AUTHORITY
+    const refused = authorityRefusal(authority, type)
+    if (refused) return refused
+    const window = await bureau.windowFor(db, authorityId, now)
+    if (!window) return m.NO_PLAN
+    if (!bureau.isWindowOpen(window, now)) return m.WINDOW_CLOSED
+    return null
+  })()
+  return { authority, problem }
 }
 
 export interface SubmitInput {
@@ -231,12 +239,11 @@ export async function submitCertification(
   if (!conditions) return refuse(Object.values(errors)[0] ?? m.CONDITION_ERRORS.examPass)
 
   const authorityId = Number(values.authorityId)
-  const problem = await authorityProblem(trx, authorityId, conditions.type, now)
+  const { authority, problem } = await authorityCheck(trx, authorityId, conditions.type, now)
   if (problem) return refuse(problem)
   const pointId = Number(values.pointId)
   if (!(await bureau.pointsFor(trx, authorityId, now)).some((p) => p.id === pointId))
     return refuse(m.SUBMIT_REFUSALS.pointGone)
-  const authority = await bureau.authorityById(trx, authorityId)
   const collection = values.collection === 'post' && authority?.posts_certificates ? 'post' : 'on_site'
   if (values.collection === 'post' && collection !== 'post') return refuse(m.POST_NOT_OFFERED)
 
@@ -246,9 +253,7 @@ export async function submitCertification(
     [str(values.commitmentFileId), 'commitment_scan'],
     [str(values.commitmentCropFileId), 'commitment_crop'],
   ] as const
-  for (const [id, kind] of files)
-    if (!(await adoptDraft(trx, id, owner, kind)) && !(await ownsFile(trx, id, applicant.id, kind)))
-      return refuse(m.SUBMIT_REFUSALS.filesMissing)
+  if (!(await takeFiles(trx, owner, files))) return refuse(m.SUBMIT_REFUSALS.filesMissing)
 
   const year = certificationYear(now)
   const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, {
@@ -283,18 +288,6 @@ export async function submitCertification(
   if (!submitted) return refuse(m.SUBMIT_REFUSALS.changedFirst)
   await lockInfoItems(trx, applicant.id, conditions.items, { kind: 'certification', id: submitted.id })
   return submitted
-}
-
-async function ownsFile(
-  trx: Knex.Transaction,
-  id: string,
-  applicantId: number,
-  kind: string,
-): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return false
-  return !!(await trx('files')
-    .where({ id, owner_kind: 'applicant', owner_id: applicantId, kind, draft: false })
-    .first('id'))
 }
 
 async function identitySnapshot(trx: Knex.Transaction, applicantId: number) {

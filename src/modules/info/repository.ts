@@ -181,19 +181,34 @@ export async function lockedIds(db: Db, applicantId: number): Promise<Set<string
 export async function ownedCount(
   trx: Db,
   applicantId: number,
-  kind: LockableKind,
-  ids: number[],
+  items: { kind: LockableKind; id: number }[],
 ): Promise<number> {
-  const table =
+  if (!items.length) return 0
+  const tableOf = (kind: LockableKind) =>
     kind === 'student_status'
       ? 'info_student_status'
       : kind === 'certificate'
         ? 'info_certificates'
         : 'info_items'
-  const q = trx(table).where({ applicant_id: applicantId }).whereIn('id', ids)
-  if (table === 'info_items') q.where({ kind })
-  const [{ count }] = await q.count<{ count: string }[]>('* as count')
-  return Number(count)
+  // One statement whatever the kinds: a count per table, summed.
+  const parts = [...new Set(items.map((i) => tableOf(i.kind)))].map((table) => {
+    const mine = items.filter((i) => tableOf(i.kind) === table)
+    const kindCheck =
+      table === 'info_items'
+        ? ' AND (t.kind, t.id) IN (SELECT * FROM unnest(?::text[], ?::bigint[]))'
+        : ' AND t.id = ANY(?::bigint[])'
+    const bindings =
+      table === 'info_items' ? [mine.map((i) => i.kind), mine.map((i) => i.id)] : [mine.map((i) => i.id)]
+    return {
+      sql: `(SELECT count(*) FROM ${table} t WHERE t.applicant_id = ?${kindCheck})`,
+      bindings: [applicantId, ...bindings],
+    }
+  })
+  const { rows } = await trx.raw(
+    `SELECT (${parts.map((p) => p.sql).join(' + ')})::int AS n`,
+    parts.flatMap((p) => p.bindings),
+  )
+  return rows[0].n as number
 }
 
 export async function insertUses(

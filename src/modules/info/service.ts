@@ -285,9 +285,11 @@ export async function lockInfoItems(
 ): Promise<void> {
   const byKind = new Map<LockableKind, number[]>()
   for (const it of items) byKind.set(it.kind, [...new Set([...(byKind.get(it.kind) ?? []), it.id])])
-  for (const [kind, ids] of byKind)
-    if ((await ownedCount(trx, applicantId, kind, ids)) !== ids.length)
-      throw new InfoItemNotOwned(`${kind} ${ids.join(',')} not all of applicant ${applicantId}`)
+  const wanted = [...byKind].flatMap(([kind, ids]) => ids.map((id) => ({ kind, id })))
+  if ((await ownedCount(trx, applicantId, wanted)) !== wanted.length)
+    throw new InfoItemNotOwned(
+      `${wanted.map((w) => `${w.kind} ${w.id}`).join(', ')} not all of applicant ${applicantId}`,
+    )
   // The database's clock: the hook gets no Clock, and the lock's time is only for the record.
   const now = trx.fn.now()
   await insertUses(

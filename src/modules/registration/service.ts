@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { insertSubmission } from '../../services/submissions'
-import { adoptDraft, type FileOwner } from '../../services/uploads'
+import { adoptDraft, takeFiles, type FileOwner } from '../../services/uploads'
 import { lockInfoItems } from '../info/service'
 import {
   addCertificateRefusal,
@@ -76,7 +76,7 @@ export async function submitRegistration(
 
   const owner: FileOwner = { kind: 'applicant', id: applicant.id }
   const photoId = String(values.photoFileId ?? '')
-  if (!(await adoptDraft(trx, photoId, owner, 'id_photo')) && !(await ownsFile(trx, photoId, applicant.id)))
+  if (!(await takeFiles(trx, owner, [[photoId, 'id_photo']])))
     return { errors: { _form: m.SUBMIT_REFUSALS.photoMissing } }
 
   const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, {
@@ -118,13 +118,6 @@ export async function submitRegistration(
       id,
     })
   return { id, number, existing: false }
-}
-
-async function ownsFile(trx: Knex.Transaction, id: string, applicantId: number): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return false
-  return !!(await trx('files')
-    .where({ id, owner_kind: 'applicant', owner_id: applicantId, kind: 'id_photo', draft: false })
-    .first('id'))
 }
 
 /** The applicant's identity as the application keeps it (姓名, 证件, 性别, 出生日期, 民族, 联系方式). */
