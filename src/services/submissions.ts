@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { prepared } from '../db/prepared'
 
 // A submitted application row, its first status-history row and its audit entry, written by one
 // statement, the same for every business. The 报名号 is the year and the authority's 4-digit number
@@ -68,8 +69,9 @@ export async function insertSubmission(
   const auditBindings = auditColumns
     .filter((c) => c !== 'target_id')
     .map((c) => input.audit[c]) as Knex.Value[]
-  const { rows } = await trx.raw(
-    `WITH app AS (${insert.sql} ON CONFLICT DO NOTHING RETURNING id, number),
+  const { rows } = await prepared(
+    trx.raw(
+      `WITH app AS (${insert.sql} ON CONFLICT DO NOTHING RETURNING id, number),
      hist AS (
        INSERT INTO ?? (??, from_status, to_status, actor_kind, actor_id, reason, at)
        SELECT app.id, NULL, ?, ?, ?, NULL, ? FROM app
@@ -78,17 +80,18 @@ export async function insertSubmission(
        INSERT INTO audit_log (${auditColumns.map(() => '??').join(', ')}) SELECT ${auditValues.join(', ')} FROM app
      )
      SELECT id, number FROM app`,
-    [
-      ...(insert.bindings as Knex.Value[]),
-      t.historyTable,
-      t.historyKey,
-      h.to_status,
-      h.actor_kind,
-      h.actor_id,
-      h.at,
-      ...auditColumns,
-      ...auditBindings,
-    ],
+      [
+        ...(insert.bindings as Knex.Value[]),
+        t.historyTable,
+        t.historyKey,
+        h.to_status,
+        h.actor_kind,
+        h.actor_id,
+        h.at,
+        ...auditColumns,
+        ...auditBindings,
+      ],
+    ),
   )
   return rows[0] ? { id: Number(rows[0].id), number: String(rows[0].number) } : undefined
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import FileType from 'file-type'
 import sharp from 'sharp'
 import type { Db } from '../db/knex'
+import { prepared } from '../db/prepared'
 import { can, type RoleGrant } from '../domain/roles'
 import { measureBackground } from '../domain/imageCheck'
 import {
@@ -289,8 +290,9 @@ export async function takeFiles(
   files: readonly (readonly [id: string, kind: ImageKind])[],
 ): Promise<boolean> {
   if (!files.every(([id]) => UUID.test(id))) return false
-  const { rows } = await trx.raw(
-    `WITH wanted AS (SELECT * FROM unnest(?::uuid[], ?::text[]) AS w(id, kind)),
+  const { rows } = await prepared(
+    trx.raw(
+      `WITH wanted AS (SELECT * FROM unnest(?::uuid[], ?::text[]) AS w(id, kind)),
      adopted AS (
        UPDATE files f SET draft = false FROM wanted w
        WHERE f.id = w.id AND f.kind = w.kind AND f.owner_kind = ? AND f.owner_id = ? AND f.draft
@@ -299,7 +301,8 @@ export async function takeFiles(
      WHERE w.id IN (SELECT id FROM adopted)
         OR EXISTS (SELECT 1 FROM files f WHERE f.id = w.id AND f.kind = w.kind
                    AND f.owner_kind = ? AND f.owner_id = ? AND NOT f.draft)`,
-    [files.map(([id]) => id), files.map(([, kind]) => kind), owner.kind, owner.id, owner.kind, owner.id],
+      [files.map(([id]) => id), files.map(([, kind]) => kind), owner.kind, owner.id, owner.kind, owner.id],
+    ),
   )
   return rows[0].n === files.length
 }

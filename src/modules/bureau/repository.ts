@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { prepared } from '../../db/prepared'
 import type { Db } from '../../db/knex'
 import type { AuthorityLevel, Business, Window } from '../../domain/windows'
 
@@ -284,7 +285,8 @@ export async function offeredPoints(db: Conn, f: OfferedFilter): Promise<PointRo
         ),
     )
   }
-  return (await q).map(toPoint)
+  // a handful of shapes (with or without authority, business, search): each a named statement
+  return (await prepared(q)).map(toPoint)
 }
 
 /** The ids of the points among `pointIds` whose covered schools include the school (exact name). */

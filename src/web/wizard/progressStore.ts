@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Clock } from '../../services/clock'
+import { prepared } from '../../db/prepared'
 import type { Progress, ProgressStore } from './types'
 
 /** A finished run leaves this behind instead of its answers. */
@@ -27,10 +28,12 @@ export function knexProgressStore(db: Knex, clock: Clock): ProgressStore {
 
   return {
     async load(ownerId, key, facts) {
-      const { rows } = await db.raw(
-        `SELECT p.data${facts ? ', (?) AS facts' : ''}
-         FROM (SELECT 1) one LEFT JOIN wizard_progress p ON p.applicant_id = ? AND p.wizard_key = ?`,
-        facts ? [facts, ownerId, key] : [ownerId, key],
+      const { rows } = await prepared(
+        db.raw(
+          `SELECT p.data${facts ? ', (?) AS facts' : ''}
+           FROM (SELECT 1) one LEFT JOIN wizard_progress p ON p.applicant_id = ? AND p.wizard_key = ?`,
+          facts ? [facts, ownerId, key] : [ownerId, key],
+        ),
       )
       const data: unknown = rows[0]?.data
       const stored = !data ? null : isTombstone(data) ? { finished: data.doneRunId } : (data as Progress)
@@ -39,13 +42,15 @@ export function knexProgressStore(db: Knex, clock: Clock): ProgressStore {
 
     async save(ownerId, key, progress) {
       // A late step POST of a run that has already been submitted must not bring its draft back.
-      await db.raw(
-        `INSERT INTO wizard_progress (applicant_id, wizard_key, data, updated_at)
-         VALUES (?, ?, ?::jsonb, ?)
-         ON CONFLICT (applicant_id, wizard_key) DO UPDATE
-           SET data = excluded.data, updated_at = excluded.updated_at
-           WHERE wizard_progress.data->>'doneRunId' IS DISTINCT FROM excluded.data->>'runId'`,
-        [ownerId, key, JSON.stringify(progress), clock.now()],
+      await prepared(
+        db.raw(
+          `INSERT INTO wizard_progress (applicant_id, wizard_key, data, updated_at)
+           VALUES (?, ?, ?::jsonb, ?)
+           ON CONFLICT (applicant_id, wizard_key) DO UPDATE
+             SET data = excluded.data, updated_at = excluded.updated_at
+             WHERE wizard_progress.data->>'doneRunId' IS DISTINCT FROM excluded.data->>'runId'`,
+          [ownerId, key, JSON.stringify(progress), clock.now()],
+        ),
       )
     },
 
@@ -58,21 +63,25 @@ export function knexProgressStore(db: Knex, clock: Clock): ProgressStore {
         // Every parallel submit of the run queues on this row; the first ends the run, the others
         // then find its tombstone.
         // (an upsert that keeps the row's data locks it and returns what it holds, in one statement)
-        const { rows } = await trx.raw(
-          `INSERT INTO wizard_progress AS p (applicant_id, wizard_key, data, updated_at)
-           VALUES (?, ?, ?::jsonb, ?)
-           ON CONFLICT (applicant_id, wizard_key) DO UPDATE SET data = p.data
-           RETURNING p.data`,
-          [ownerId, key, JSON.stringify(progress), clock.now()],
+        const { rows } = await prepared(
+          trx.raw(
+            `INSERT INTO wizard_progress AS p (applicant_id, wizard_key, data, updated_at)
+             VALUES (?, ?, ?::jsonb, ?)
+             ON CONFLICT (applicant_id, wizard_key) DO UPDATE SET data = p.data
+             RETURNING p.data`,
+            [ownerId, key, JSON.stringify(progress), clock.now()],
+          ),
         )
         const locked = rows[0] as { data: unknown } | undefined
         if (isTombstone(locked?.data) && locked.data.doneRunId === progress.runId)
           return { ran: false as const }
         const result = await fn(trx)
         const tombstone: Tombstone = { doneRunId: progress.runId, doneAt: clock.now().toISOString() }
-        await trx('wizard_progress')
-          .where(row(ownerId, key))
-          .update({ data: JSON.stringify(tombstone), updated_at: clock.now() })
+        await prepared(
+          trx('wizard_progress')
+            .where(row(ownerId, key))
+            .update({ data: JSON.stringify(tombstone), updated_at: clock.now() }),
+        )
         return { ran: true as const, result }
       })
     },
