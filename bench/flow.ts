@@ -20,12 +20,14 @@
 // Both sides take turns in interleaved rounds. Settings (env): BENCH_SECONDS (10),
 // BENCH_WARMUP_SECONDS (3), BENCH_ROUNDS (5), BENCH_WIZARD_CONCURRENCY (20),
 // BENCH_WIZARD_ACCOUNTS (1500), BENCH_SUBMITS (2000), BENCH_SUBMIT_CONCURRENCY (20),
-// BENCH_SUBMIT_ROUNDS (4); BENCH_WIZARD_QUERIES=1 prints the SQL of each request of one walk.
+// BENCH_SUBMIT_ROUNDS (4); BENCH_WIZARD_QUERIES=1 prints the SQL of each request of one walk;
+// BENCH_PG_STATEMENTS=1 the statements PostgreSQL spent most time on (bench/statements.ts).
 import crypto from 'node:crypto'
 import { Pool } from 'pg'
 import type { Services } from '../src/services'
 import { makeIdNumber } from '../src/domain/idNumber'
 import { createSubmitFloor, createWizardBaseline } from './baseline'
+import { reportStatements, resetStatements } from './statements'
 import { cookieFrom, csrfFrom, listen, request } from './http'
 import {
   TIMING,
@@ -599,6 +601,7 @@ export async function benchFlow(
     }
     await appWalk(WARMUP / 2)
     await bareWalk(WARMUP / 2)
+    await resetStatements(db)
     const [{ result: app, cpu: appCpu }, { result: bare, cpu: bareCpu }] = await interleaveAll(
       ROUNDS,
       [() => appWalk(SECONDS / ROUNDS), () => bareWalk(SECONDS / ROUNDS)],
@@ -608,6 +611,7 @@ export async function benchFlow(
       process.stderr.write(
         'some wizard requests got unexpected answers; the walk figures are not trustworthy\n',
       )
+    await reportStatements(db, log, 'the wizard walk, both sides')
     log(describe(`app ${base}/* (${(app.walks / app.seconds).toFixed(1)} walks/s)`, app))
     log(describe(`baseline (${(bare.walks / bare.seconds).toFixed(1)} walks/s)`, bare))
     log(`  app ${cpuPer(appCpu, app.requests, 'request')}`)
@@ -764,6 +768,7 @@ export async function benchFlow(
       const per = Math.ceil(SUBMITS / SUBMIT_ROUNDS)
       const slice = <T>(xs: T[], round: number) =>
         xs.slice(warm + round * per, Math.min(warm + SUBMITS, warm + (round + 1) * per))
+      await resetStatements(db)
       const [
         { result: submitApp, cpu: appCpu },
         { result: submitBare, cpu: bareCpu },
@@ -777,6 +782,7 @@ export async function benchFlow(
         ],
         merge,
       )
+      await reportStatements(db, log, 'the submits, all three sides')
       log(describe(`app POST ${last.path} (同意)`, submitApp, 'submits/s'))
       log(describe(`bare INSERT ${flow.key} + history`, submitBare, 'inserts/s'))
       log(describe(`floor: HTTP + session + bare INSERTs`, submitFloor, 'submits/s'))

@@ -24,6 +24,7 @@ import argon2 from 'argon2'
 import { loadConfig, type Config } from '../src/config'
 import { createApp } from '../src/app'
 import { startEmbeddedPostgres } from '../src/db/embedded'
+import { STATEMENT_STATS } from './statements'
 import { createDb, migrateLatest, runSeeds } from '../src/db/knex'
 import { buildServices, closeServices } from '../src/services'
 import { makeIdNumber } from '../src/domain/idNumber'
@@ -71,7 +72,12 @@ function describe(name: string, r: LoadResult): string {
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jszg-bench-'))
   log(`starting embedded PostgreSQL in ${dataDir} ...`)
-  const embedded = await startEmbeddedPostgres({ dataDir, database: 'bench', persistent: false })
+  const embedded = await startEmbeddedPostgres({
+    dataDir,
+    database: 'bench',
+    persistent: false,
+    statementStats: STATEMENT_STATS,
+  })
   const cleanups: (() => Promise<unknown>)[] = [
     async () => {
       await embedded.stop()

