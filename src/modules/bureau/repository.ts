@@ -98,7 +98,7 @@ export async function listAuthorities(db: Conn): Promise<AuthorityRow[]> {
 
 export async function authorityById(db: Conn, id: number): Promise<AuthorityRow | undefined> {
   if (!Number.isSafeInteger(id)) return undefined
-  const row = await authorityQuery(db).where('a.id', id).first()
+  const row = await prepared(authorityQuery(db).where('a.id', id).first())
   return row && toAuthority(row)
 }
 

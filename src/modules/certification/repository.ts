@@ -1,4 +1,5 @@
 import type { Knex } from 'knex'
+import { prepared } from '../../db/prepared'
 import type { Db } from '../../db/knex'
 import type { SubmissionTables } from '../../services/submissions'
 import {
@@ -83,11 +84,13 @@ export async function infoItemsOf(
   applicantId: number,
   kind: 'mandarin' | 'education' | 'degree',
 ): Promise<InfoItem[]> {
-  const rows = await db('info_items')
-    .where({ applicant_id: applicantId, kind })
-    .orderBy('created_at')
-    .orderBy('id')
-    .select('id', 'cert_number', 'status', 'details')
+  const rows = await prepared(
+    db('info_items')
+      .where({ applicant_id: applicantId, kind })
+      .orderBy('created_at')
+      .orderBy('id')
+      .select('id', 'cert_number', 'status', 'details'),
+  )
   return rows.map((r) => ({
     id: Number(r.id),
     certNumber: r.cert_number,
