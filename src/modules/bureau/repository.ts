@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import { prepared } from '../../db/prepared'
+import { refOptions } from '../../services/reference'
 import type { Db } from '../../db/knex'
 import type { AuthorityLevel, Business, Window } from '../../domain/windows'
 
@@ -467,18 +468,8 @@ export async function regionByCode(db: Conn, code: string) {
   return row
 }
 
-export async function regionOptions(db: Conn, parent: string | null) {
-  const q = db('ref_regions').orderBy('code').select('code', 'name')
-  const rows: { code: string; name: string }[] = parent
-    ? await q.where({ parent_code: parent, level: 2 })
-    : await q.where({ level: 1 })
-  return rows.map((r) => ({ value: r.code.trim(), text: r.name }))
-}
+export { regionOptions } from '../../services/reference'
 
-export async function codeOptions(db: Conn, kind: string) {
-  const rows: { code: string; name: string }[] = await db('ref_codes')
-    .where({ kind })
-    .orderBy('sort')
-    .select('code', 'name')
-  return rows.map((r) => ({ value: r.code, text: r.name }))
-}
+/** ref_codes of one kind as options, without their groups. */
+export const codeOptions = async (db: Conn, kind: string) =>
+  (await refOptions(db, kind)).map(({ value, text }) => ({ value, text }))

@@ -19,27 +19,7 @@ import {
 
 type Conn = Db | Knex.Transaction
 
-export interface Option {
-  value: string
-  text: string
-  group?: string
-}
-
-export async function refOptions(db: Conn, kind: string): Promise<Option[]> {
-  const rows: { code: string; name: string; grp: string | null }[] = await db('ref_codes')
-    .where({ kind })
-    .orderBy('sort')
-    .select('code', 'name', 'grp')
-  return rows.map((r) => ({ value: r.code, text: r.name, ...(r.grp ? { group: r.grp } : {}) }))
-}
-
-export async function regionOptions(db: Conn, parent: string | null): Promise<Option[]> {
-  const q = db('ref_regions').orderBy('code').select('code', 'name')
-  const rows: { code: string; name: string }[] = parent
-    ? await q.where({ parent_code: parent, level: 2 })
-    : await q.where({ level: 1 })
-  return rows.map((r) => ({ value: r.code, text: r.name }))
-}
+export { refOptions, regionOptions, type Option } from '../../services/reference'
 
 // ---- the applicant's records ----------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
 import { shanghaiDate } from '../../domain/time'
 import { prepared } from '../../db/prepared'
+import { refOptions } from '../../services/reference'
 import type { SubmissionTables } from '../../services/submissions'
 import { INACTIVE_STATUSES, type RegistrationStatus } from '../../domain/registration'
 
@@ -15,39 +16,7 @@ const INACTIVE_SQL = `(${INACTIVE_STATUSES.map((st) => {
 
 type Conn = Db | Knex.Transaction
 
-export interface Option {
-  value: string
-  text: string
-  group?: string
-}
-
-// The code tables change only with the seeds (a deploy), and every wizard page shows several of
-// them: each database keeps them in memory for a minute (transactions read the table).
-const REF_TTL_MS = 60_000
-const refCache = new WeakMap<object, Map<string, { until: number; options: Promise<Option[]> }>>()
-
-/** ref_codes lists as select options (group → optgroup). */
-export async function refOptions(db: Conn, kind: string): Promise<Option[]> {
-  if ((db as Knex.Transaction).isTransaction) return readRefOptions(db, kind)
-  let byKind = refCache.get(db)
-  if (!byKind) refCache.set(db, (byKind = new Map()))
-  const now = Date.now()
-  let hit = byKind.get(kind)
-  if (!hit || hit.until <= now) {
-    hit = { until: now + REF_TTL_MS, options: readRefOptions(db, kind) }
-    byKind.set(kind, hit)
-    hit.options.catch(() => byKind.delete(kind))
-  }
-  return [...(await hit.options)]
-}
-
-async function readRefOptions(db: Conn, kind: string): Promise<Option[]> {
-  const rows: { code: string; name: string; grp: string | null }[] = await db('ref_codes')
-    .where({ kind })
-    .orderBy('sort')
-    .select('code', 'name', 'grp')
-  return rows.map((r) => ({ value: r.code, text: r.name, ...(r.grp ? { group: r.grp } : {}) }))
-}
+export { refOptions, regionOptions, type Option } from '../../services/reference'
 
 /**
  * A certificate's 任教学科 as a person reads it: the registry holds subject codes (C03), an added
@@ -56,14 +25,6 @@ async function readRefOptions(db: Conn, kind: string): Promise<Option[]> {
 export async function subjectNames(db: Conn): Promise<(subject: string) => string> {
   const names = new Map((await refOptions(db, 'subject_code')).map((o) => [o.value, o.text]))
   return (subject) => names.get(subject) ?? subject
-}
-
-export async function regionOptions(db: Conn, parent: string | null): Promise<Option[]> {
-  const q = db('ref_regions').orderBy('code').select('code', 'name')
-  const rows: { code: string; name: string }[] = parent
-    ? await q.where({ parent_code: parent, level: 2 })
-    : await q.where({ level: 1 })
-  return rows.map((r) => ({ value: r.code, text: r.name }))
 }
 
 export async function regionName(db: Conn, code: string): Promise<string | undefined> {

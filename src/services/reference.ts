@@ -1,0 +1,54 @@
+import type { Knex } from 'knex'
+import type { Db } from '../db/knex'
+
+// The code tables (ref_codes) and the regions (ref_regions) as select options, for every module.
+// They change only with the seeds (a deploy), and every wizard page shows several of them: each
+// database keeps them in memory for a minute. A transaction reads the table itself (it may be the
+// seeding one).
+
+type Conn = Db | Knex.Transaction
+
+export interface Option {
+  value: string
+  text: string
+  group?: string
+}
+
+const TTL_MS = 60_000
+const cache = new WeakMap<object, Map<string, { until: number; options: Promise<Option[]> }>>()
+
+function cached(db: Conn, key: string, read: () => Promise<Option[]>): Promise<Option[]> {
+  if ((db as Knex.Transaction).isTransaction) return read()
+  let byKey = cache.get(db)
+  if (!byKey) cache.set(db, (byKey = new Map()))
+  const now = Date.now()
+  let hit = byKey.get(key)
+  if (!hit || hit.until <= now) {
+    hit = { until: now + TTL_MS, options: read() }
+    byKey.set(key, hit)
+    hit.options.catch(() => byKey.delete(key))
+  }
+  return hit.options.then((options) => options.map((o) => ({ ...o })))
+}
+
+/** ref_codes of one kind, in their order (group → optgroup). */
+export function refOptions(db: Conn, kind: string): Promise<Option[]> {
+  return cached(db, `code:${kind}`, async () => {
+    const rows: { code: string; name: string; grp: string | null }[] = await db('ref_codes')
+      .where({ kind })
+      .orderBy('sort')
+      .select('code', 'name', 'grp')
+    return rows.map((r) => ({ value: r.code, text: r.name, ...(r.grp ? { group: r.grp } : {}) }))
+  })
+}
+
+/** The provinces (no parent), or the cities of a province. */
+export function regionOptions(db: Conn, parent: string | null): Promise<Option[]> {
+  return cached(db, `region:${parent ?? ''}`, async () => {
+    const q = db('ref_regions').orderBy('code').select('code', 'name')
+    const rows: { code: string; name: string }[] = parent
+      ? await q.where({ parent_code: parent, level: 2 })
+      : await q.where({ level: 1 })
+    return rows.map((r) => ({ value: r.code.trim(), text: r.name }))
+  })
+}
