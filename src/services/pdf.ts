@@ -7,7 +7,7 @@ import { addViewFilters } from '../web/views'
 import { shanghaiDateTime } from '../domain/time'
 import { launchChromium } from './browser'
 import type { Clock } from './clock'
-import { loadEmbeddedFont, FONT_FAMILY, type EmbeddedFont } from './pdfFonts'
+import { fontCssFor, loadEmbeddedFont, FONT_FAMILY, type EmbeddedFont } from './pdfFonts'
 import { qrSvgDataUrl, verifyUrl } from './qr'
 
 // Printed forms (申请表, 个人承诺书): a Nunjucks template from views/pdf/ rendered to HTML, printed to
@@ -79,6 +79,8 @@ export function imageDataUrl(image: Buffer): string | undefined {
 const isImageDataUrl = (v: unknown): v is string =>
   typeof v === 'string' && /^data:image\/(jpeg|png);base64,[A-Za-z0-9+/=]+$/.test(v)
 
+const FONT_CSS_MARK = '/* the embedded font */'
+
 interface Slot {
   page: Page
   browser: Browser
@@ -91,7 +93,8 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
     autoescape: true,
   })
   addViewFilters(env)
-  env.addGlobal('fontCss', new nunjucks.runtime.SafeString(font.css))
+  // Each form gets only the font rules its own text needs (fontCssFor), put in after rendering.
+  env.addGlobal('fontCss', new nunjucks.runtime.SafeString(FONT_CSS_MARK))
   env.addGlobal('fontFamily', FONT_FAMILY)
   const launch = opts.launch ?? (() => launchChromium())
 
@@ -259,7 +262,8 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
     if (!TEMPLATE_NAME.test(template)) throw new Error(`not a PDF template name: ${template}`)
     const now = shanghaiDateTime(opts.clock.now())
     const forms = await Promise.all(dataList.map((d) => prepare(d, now)))
-    return env.render(path.posix.join('pdf', `${template}.njk`), { forms })
+    const rendered = env.render(path.posix.join('pdf', `${template}.njk`), { forms })
+    return rendered.replace(FONT_CSS_MARK, () => fontCssFor(font, rendered))
   }
 
   return {

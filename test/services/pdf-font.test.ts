@@ -1,12 +1,47 @@
 import puppeteer from 'puppeteer'
 import { CHROMIUM_ARGS } from '../../src/services/browser'
-import { createPdfService, type PdfService } from '../../src/services/pdf'
+import { createPdfService, PDF_ORIGIN, type PdfService } from '../../src/services/pdf'
+import { fontCssFor, loadEmbeddedFont } from '../../src/services/pdfFonts'
 import { TestClock } from '../../src/services/clock'
 import { fakeRegistrationForm, PLAIN_NAME } from '../fixtures/pdfForms'
 import { chromium, describeWithChromium, fontconfigWithoutCjk, pdfFonts, pdfText } from './pdfSupport'
 
 // The embedded font, proven on a Chromium that cannot see a single CJK font of the machine: the
 // Chinese still comes out (pdftotext) and the PDF embeds Noto Sans SC from the package (pdffonts).
+
+describe('the font rules a form gets', () => {
+  const font = loadEmbeddedFont(PDF_ORIGIN)
+  /** Whether a rule's unicode-range holds the code point. */
+  const covers = (rule: string, cp: number) =>
+    /unicode-range:\s*([^;}]+)/
+      .exec(rule)![1]
+      .split(',')
+      .some((r) => {
+        const [a, b = a] = r.trim().slice(2).split('-')
+        return parseInt(a, 16) <= cp && cp <= parseInt(b, 16)
+      })
+
+  test('only the rules covering the text, and every character of it covered', () => {
+    const text = `<p>${PLAIN_NAME} 𠮷 教师资格定期注册申请表 (2026) №</p>`
+    const rules = fontCssFor(font, text).match(/@font-face\s*\{[^}]*\}/g) ?? []
+    expect(font.rules.length).toBeGreaterThan(50)
+    expect(rules.length).toBeGreaterThan(0)
+    expect(rules.length).toBeLessThan(font.rules.length / 3)
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!
+      const wanted = font.rules.filter((r) => covers(r, cp))
+      // each rule of the font that covers the character is kept, and only rules that cover something
+      for (const r of wanted) expect(rules).toContain(r)
+    }
+    for (const r of rules) expect([...text].some((ch) => covers(r, ch.codePointAt(0)!))).toBe(true)
+  })
+
+  test('a text of ASCII alone needs no CJK slice', () => {
+    const rules = fontCssFor(font, 'A-4 2026').match(/@font-face/g) ?? []
+    expect(rules.length).toBeLessThanOrEqual(2)
+    expect(fontCssFor(font, '')).toBe('')
+  })
+})
 
 describeWithChromium('PDF embedded CJK font', () => {
   let pdf: PdfService
