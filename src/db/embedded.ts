@@ -35,9 +35,9 @@ const USER = 'postgres'
 const PASSWORD = 'postgres'
 
 // The app reaches its embedded server through a Unix socket where there is one: every query is a
-// write to the server's socket, and through the loopback TCP stack that write cost the app more CPU
-// than the query's own work (npm run bench). The socket sits in the temp directory, named by the
-// free port, so it never meets another server's (the machine's own uses 5432).
+// write to the server's socket, and a write through the loopback TCP stack costs more (npm run
+// bench: about a tenth less CPU per wizard request this way). The socket sits in the temp
+// directory, named by the free port, so it never meets another server's (the machine's own uses 5432).
 const SOCKET_DIR = process.platform === 'win32' ? null : os.tmpdir()
 
 /**
