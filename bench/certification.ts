@@ -10,6 +10,7 @@
 //   submits: POST 同意 vs bare INSERTs of the same certification_applications row + history row
 //   PDF: 教师资格认定申请表 through services.pdf.render vs bare page.pdf() of the same HTML
 import type { Services } from '../src/services'
+import { cropImage, prepareImage } from '../src/services/uploads'
 import { BASE, RESUME_COLUMNS } from '../src/modules/certification/steps'
 import {
   NANNING,
@@ -124,6 +125,7 @@ async function certificationFlow(services: Services): Promise<WizardFlow> {
     { path: 'commitment', name: 'commitment', fields: {}, next: null },
   ]
 
+  const [photo, scan] = [await idPhoto(), await commitmentScan()]
   let passes = 0
   return {
     key: 'certification',
@@ -133,7 +135,19 @@ async function certificationFlow(services: Services): Promise<WizardFlow> {
     title: '教师资格认定',
     base: BASE,
     steps,
-    uploads: [await idPhoto(), await commitmentScan()],
+    uploads: [photo, scan],
+    // 认定信息's ID photo, the 承诺书 scan's 预览, and its 裁剪 out of the stored scan
+    imageWork: async () => {
+      await prepareImage('id_photo', photo)
+      const stored = await prepareImage('commitment_scan', scan)
+      if (!stored.ok) throw new Error(`the bench's scan was refused: ${stored.error}`)
+      await cropImage('commitment_crop', stored.image.content, {
+        left: Number(CROP.cropLeft),
+        top: Number(CROP.cropTop),
+        width: Number(CROP.cropWidth),
+        height: Number(CROP.cropHeight),
+      })
+    },
     done: '^/certification/records/\\d+/reminder$',
     submitAt: '个人承诺',
     // What certificationApplicant (test/helpers/certificationFactories.ts) gives one applicant, for

@@ -84,6 +84,11 @@ export interface WizardFlow {
   base: string
   steps: WalkStep[]
   uploads: Buffer[]
+  /**
+   * The image work one walk makes the app do with its uploads (sharp: sniff, decode, check, resize,
+   * encode, crop), done here once, for the figure of what it alone costs.
+   */
+  imageWork(): Promise<unknown>
   /** The last POST answers 303 to a location this regular expression (source) matches. */
   done: string
   /** The last step's name and button, for the log. */
@@ -106,6 +111,9 @@ export interface WalkResult extends LoadResult {
 export interface WizardBench {
   app: WalkResult
   bare: WalkResult
+  /** The walk ratio the baseline's CPU plus the walk's image work alone would give. */
+  imageCeiling: number
+  imageMs: number
   submitApp: LoadResult
   submitBare: LoadResult
   /** express + session + the bare transaction, over HTTP (bench/baseline.ts createSubmitFloor) */
@@ -616,6 +624,14 @@ export async function benchFlow(
     log(describe(`baseline (${(bare.walks / bare.seconds).toFixed(1)} walks/s)`, bare))
     log(`  app ${cpuPer(appCpu, app.requests, 'request')}`)
     log(`  baseline ${cpuPer(bareCpu, bare.requests, 'request')}`)
+    // Both sides keep the machine's cores busy, so walks/s goes as 1 / CPU per walk: a walk that did
+    // nothing but the baseline's work and its own uploads' image work would reach this ratio.
+    const imageMs = await cpuMsOf(flow.imageWork)
+    const bareWalkMs = ((bareCpu.nodeMs + bareCpu.postgresMs) / (bare.requests || 1)) * steps.length * 2
+    const imageCeiling = bareWalkMs / (bareWalkMs + imageMs)
+    log(
+      `  image work of one walk (sharp, ${flow.uploads.length} upload${flow.uploads.length > 1 ? 's' : ''}): ${imageMs.toFixed(1)} ms CPU, beside the baseline walk's ${bareWalkMs.toFixed(1)} ms`,
+    )
     log('  app, per request of the walk: mean / p99 ms under load, database queries (knex, one walk alone):')
     const width = Math.max(11, ...steps.map((s) => s.name.length))
     for (const step of steps)
@@ -824,7 +840,7 @@ export async function benchFlow(
       )
         throw new Error(`the submits did not all create ${flow.table} rows: ${made} of ${ready.length}`)
       if (failed) throw new Error(`some submits went wrong: ${failed.firstWrong}`)
-      return { app, bare, submitApp, submitBare, submitFloor }
+      return { app, bare, imageCeiling, imageMs, submitApp, submitBare, submitFloor }
     } finally {
       for (const f of cleanup) await f()
       await pool.end()
@@ -835,11 +851,21 @@ export async function benchFlow(
   }
 }
 
+/** Mean CPU milliseconds of this process (sharp's threads included) for one run of `work`. */
+async function cpuMsOf(work: () => Promise<unknown>, runs = 20): Promise<number> {
+  for (let i = 0; i < 3; i++) await work()
+  const before = process.cpuUsage()
+  for (let i = 0; i < runs; i++) await work()
+  const used = process.cpuUsage(before)
+  return (used.user + used.system) / 1000 / runs
+}
+
 /** `ratio <prefix>wizard`, `ratio <prefix>submit` and the submits/s goal. */
 export function flowRatioLines(r: WizardBench, prefix = ''): string[] {
   const perSecond = r.submitApp.perSecond
   return [
     `ratio ${prefix}wizard: ${(r.app.perSecond / r.bare.perSecond).toFixed(2)} (goal 0.70)`,
+    `  (the baseline walk plus the walk's image work alone, ${r.imageMs.toFixed(1)} ms CPU, would reach ratio ${r.imageCeiling.toFixed(2)} here: the app's walk cannot do better on this machine)`,
     `ratio ${prefix}submit: ${(r.submitApp.perSecond / r.submitBare.perSecond).toFixed(2)} (goal 0.50)`,
     `${prefix}submits/s: ${perSecond.toFixed(0)} (goal ≥ 600): ${perSecond >= 600 ? 'met' : 'not met'}`,
     `  (the floor, HTTP + session + the bare INSERTs, reaches ratio ${(r.submitFloor.perSecond / r.submitBare.perSecond).toFixed(2)} and ${r.submitFloor.perSecond.toFixed(0)} submits/s here: no submit over HTTP can do better on this machine)`,

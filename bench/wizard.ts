@@ -7,6 +7,7 @@
 //         point, the school); each applicant holds one synced registry certificate
 //   submits: POST 提交注册申请 (同意) vs bare INSERTs of the same registrations row + history row
 import type { Services } from '../src/services'
+import { prepareImage } from '../src/services/uploads'
 import { portrait } from '../test/fixtures/images'
 import { NANNING, makeAuthority, makePoint, makeSchool, makeWindow } from '../test/helpers/bureauFactories'
 import { goodInformation } from '../test/helpers/registrationFactories'
@@ -64,6 +65,7 @@ async function registrationFlow(services: Services): Promise<WizardFlow> {
     ['commitment', {}],
   ]
   let certs = 0
+  const photo = await portrait({ width: 600, height: 800, grain: true })
   return {
     key: 'registration',
     title: '中小学教师资格定期注册',
@@ -75,7 +77,9 @@ async function registrationFlow(services: Services): Promise<WizardFlow> {
       ...(path === 'photo' ? { file: { field: 'photo', name: 'me.jpg', data: 0 } } : {}),
       next: fields[i + 1]?.[0] ?? null,
     })),
-    uploads: [await portrait({ width: 600, height: 800, grain: true })],
+    uploads: [photo],
+    // the photo step: the upload checked and normalised (the default) into the stored ID photo
+    imageWork: () => prepareImage('id_photo', photo),
     done: '^/registration/records/\\d+/reminder$',
     submitAt: '提交注册申请',
     // One synced registry certificate each.
