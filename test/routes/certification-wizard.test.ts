@@ -294,6 +294,39 @@ describe('certification wizard', () => {
     expect(text).toContain('申请初级中学教师资格，应当具备高等师范专科学校或者其他大学专科毕业及其以上学历')
   })
 
+  it('applies the province’s rules kept in settings: its education table and its Mandarin rule', async () => {
+    const w = await signedIn({ education: '大学专科' })
+    await w.a.get('/certification/start')
+    await post(w.a, 'agreement', { agree: 'yes' })
+    // By the law (art. 11) a 大学专科 is enough for 小学, and nobody is exempt from the Mandarin test.
+    let shown = await page(w.a, 'conditions')
+    expect(shown.text).not.toContain('id="mandarin-exempt"')
+    expect((await post(w.a, 'conditions', conditions(w))).headers.location).toBe(`${BASE}/authority`)
+
+    const settings = [
+      {
+        key: 'certification_education_rules',
+        value: JSON.stringify({ '2': { minimum: '21', wording: '大学本科毕业及其以上学历（本省规定）' } }),
+      },
+      { key: 'certification_mandarin_rule', value: JSON.stringify({ exemptionAllowed: true }) },
+    ]
+    await t.db('settings').insert(settings)
+    try {
+      shown = await page(w.a, 'conditions')
+      expect(shown.text).toContain('id="mandarin-exempt"')
+      const text = await refusedOn(w.a, await post(w.a, 'conditions', conditions(w)), 'conditions')
+      expect(text).toContain('大学本科毕业及其以上学历（本省规定）')
+    } finally {
+      await t
+        .db('settings')
+        .whereIn(
+          'key',
+          settings.map((s) => s.key),
+        )
+        .delete()
+    }
+  })
+
   it('refuses a Mandarin grade below the rule for 语文', async () => {
     const w = await signedIn()
     await t

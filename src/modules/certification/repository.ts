@@ -59,24 +59,27 @@ export interface InfoItem {
   details: Record<string, string>
 }
 
-export async function infoItemsOf(
-  db: Conn,
-  applicantId: number,
-  kind: 'mandarin' | 'education' | 'degree',
-): Promise<InfoItem[]> {
+export type InfoItemKind = 'mandarin' | 'education' | 'degree'
+
+/** The applicant's 普通话, 学历 and 学位 items, each kind in the order they were added (one query). */
+export async function infoItemsOf(db: Conn, applicantId: number): Promise<Record<InfoItemKind, InfoItem[]>> {
   const rows = await prepared(
     db('info_items')
-      .where({ applicant_id: applicantId, kind })
+      .where({ applicant_id: applicantId })
+      .whereIn('kind', ['mandarin', 'education', 'degree'])
       .orderBy('created_at')
       .orderBy('id')
-      .select('id', 'cert_number', 'status', 'details'),
+      .select('id', 'kind', 'cert_number', 'status', 'details'),
   )
-  return rows.map((r) => ({
-    id: Number(r.id),
-    certNumber: r.cert_number,
-    status: r.status,
-    details: r.details,
-  }))
+  const items: Record<InfoItemKind, InfoItem[]> = { mandarin: [], education: [], degree: [] }
+  for (const r of rows)
+    items[r.kind as InfoItemKind].push({
+      id: Number(r.id),
+      certNumber: r.cert_number,
+      status: r.status,
+      details: r.details,
+    })
+  return items
 }
 
 export interface StudentStatus {
@@ -141,20 +144,32 @@ async function setting(db: Conn, key: string): Promise<unknown> {
   return (await db('settings').where({ key }).first('value'))?.value
 }
 
-/** The province's Mandarin rule (settings key certification_mandarin_rule), else the national one. */
-export async function mandarinRule(db: Conn): Promise<MandarinRule> {
-  const v = await setting(db, 'certification_mandarin_rule')
-  return v && typeof v === 'object'
-    ? { ...NATIONAL_MANDARIN_RULE, ...(v as Partial<MandarinRule>) }
-    : NATIONAL_MANDARIN_RULE
+export interface CertificationRules {
+  mandarin: MandarinRule
+  education: EducationRules
 }
 
-/** The province's education table (settings key certification_education_rules), else art. 11. */
-export async function educationRules(db: Conn): Promise<EducationRules> {
-  const v = await setting(db, 'certification_education_rules')
-  return v && typeof v === 'object'
-    ? { ...TEACHERS_LAW_EDUCATION, ...(v as Partial<EducationRules>) }
-    : TEACHERS_LAW_EDUCATION
+/**
+ * The province's rules, in one query: the Mandarin rule (settings key certification_mandarin_rule,
+ * else the national one) and the education table (certification_education_rules, else art. 11).
+ */
+export async function certificationRules(db: Conn): Promise<CertificationRules> {
+  const rows: { key: string; value: unknown }[] = await prepared(
+    db('settings')
+      .whereIn('key', ['certification_mandarin_rule', 'certification_education_rules'])
+      .select('key', 'value'),
+  )
+  const of = (key: string) => {
+    const v = rows.find((r) => r.key === key)?.value
+    return v && typeof v === 'object' ? v : {}
+  }
+  return {
+    mandarin: { ...NATIONAL_MANDARIN_RULE, ...(of('certification_mandarin_rule') as Partial<MandarinRule>) },
+    education: {
+      ...TEACHERS_LAW_EDUCATION,
+      ...(of('certification_education_rules') as Partial<EducationRules>),
+    },
+  }
 }
 
 /** An instance setting holding text (one paragraph per line), if the administrator set it. */

@@ -100,7 +100,8 @@ export async function checkConditions(
     if (repeat) errors[v.examRoute === 'national_exam' ? 'examPass' : 'qualificationType'] = repeat
   }
 
-  const rule = await repo.mandarinRule(db)
+  const [rules, held] = [await repo.certificationRules(db), await repo.infoItemsOf(db, who.id)]
+  const rule = rules.mandarin
   if (v.mandarin === 'exempt') {
     const refusal = mandarinRefusal(
       { type: type ?? '2', subjectName: subject, held: null, exempt: true },
@@ -109,9 +110,7 @@ export async function checkConditions(
     if (refusal) errors.mandarin = refusal
     texts.mandarin = m.MANDARIN_EXEMPT
   } else {
-    const item = (await repo.infoItemsOf(db, who.id, 'mandarin')).find(
-      (i) => String(i.id) === str(v.mandarin),
-    )
+    const item = held.mandarin.find((i) => String(i.id) === str(v.mandarin))
     if (!item) errors.mandarin = m.CONDITION_ERRORS.mandarin
     else if (item.status === 'rejected') errors.mandarin = m.CONDITION_ERRORS.mandarinRejected
     else {
@@ -129,7 +128,6 @@ export async function checkConditions(
   }
 
   const educationCodes = new Map((await repo.refOptions(db, 'education')).map((o) => [o.text, o.value]))
-  const rules = await repo.educationRules(db)
   if (v.freshGraduate === 'yes') {
     const status = (await repo.studentStatusOf(db, who.id)).find((s) => String(s.id) === str(v.studentStatus))
     if (!status) errors.studentStatus = m.CONDITION_ERRORS.studentStatus
@@ -143,13 +141,11 @@ export async function checkConditions(
       texts.major = status.major
       texts.graduatedOn = status.expectedGraduation
       items.push({ kind: 'student_status', id: status.id })
-      const refusal = type && educationRefusal(type, educationCodes.get(status.level), true, rules)
+      const refusal = type && educationRefusal(type, educationCodes.get(status.level), true, rules.education)
       if (refusal) errors.studentStatus = refusal
     }
   } else {
-    const education = (await repo.infoItemsOf(db, who.id, 'education')).find(
-      (i) => String(i.id) === str(v.education),
-    )
+    const education = held.education.find((i) => String(i.id) === str(v.education))
     if (!education) errors.education = m.CONDITION_ERRORS.education
     else if (education.status === 'rejected') errors.education = m.CONDITION_ERRORS.educationRejected
     else {
@@ -160,14 +156,12 @@ export async function checkConditions(
       texts.major = education.details.major ?? ''
       texts.graduatedOn = education.details.graduatedOn ?? ''
       items.push({ kind: 'education', id: education.id })
-      const refusal = type && educationRefusal(type, educationCodes.get(level), true, rules)
+      const refusal = type && educationRefusal(type, educationCodes.get(level), true, rules.education)
       if (refusal) errors.education = refusal
     }
     if (v.degree === 'none') texts.degree = m.NO_DEGREE
     else {
-      const degree = (await repo.infoItemsOf(db, who.id, 'degree')).find(
-        (i) => String(i.id) === str(v.degree),
-      )
+      const degree = held.degree.find((i) => String(i.id) === str(v.degree))
       if (!degree) errors.degree = m.CONDITION_ERRORS.degree
       else {
         texts.degree =

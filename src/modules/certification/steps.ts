@@ -479,10 +479,11 @@ async function conditionLists(services: Services, req: Request, shown: Values) {
   const { db, clock } = services
   const a = applicantOf(req)
   const today = shanghaiDate(clock.now())
+  const held = await repo.infoItemsOf(db, a.id)
   const items = {
-    mandarin: (await repo.infoItemsOf(db, a.id, 'mandarin')).filter((i) => i.status !== 'rejected'),
-    education: (await repo.infoItemsOf(db, a.id, 'education')).filter((i) => i.status !== 'rejected'),
-    degree: await repo.infoItemsOf(db, a.id, 'degree'),
+    mandarin: held.mandarin.filter((i) => i.status !== 'rejected'),
+    education: held.education.filter((i) => i.status !== 'rejected'),
+    degree: held.degree,
   }
   // Back from the information centre with a new item (?added=mandarin-12): it is chosen.
   const added = addedItem(req.query)
@@ -495,7 +496,7 @@ async function conditionLists(services: Services, req: Request, shown: Values) {
     typeText: qualificationTypeLabel(p.type),
     expired: p.validUntil < today,
   }))
-  const rule = await repo.mandarinRule(db)
+  const rule = (await repo.certificationRules(db)).mandarin
   return {
     passes,
     types: Object.entries(QUALIFICATION_TYPES).map(([value, text]) => ({ value, text })),
