@@ -14,12 +14,13 @@ export const FONT_PACKAGE = '@fontsource/noto-sans-sc'
 const WEIGHTS = ['400']
 
 export interface EmbeddedFont {
-  /** @font-face rules with every url() pointing at `${origin}/fonts/<file>`. */
-  css: string
   /** file name → woff2 bytes */
   files: Map<string, Buffer>
   bytes: number
-  /** Each @font-face rule apart, and every unicode-range of them sorted by its start. */
+  /**
+   * Each @font-face rule apart, every url() pointing at `${origin}/fonts/<file>` (a form takes the
+   * ones it needs: fontCssFor), and every unicode-range of them sorted by its start.
+   */
   rules: string[]
   ranges: { from: number; to: number; rule: number }[]
   /** reach[i]: the furthest end of ranges[0..i] */
@@ -62,7 +63,7 @@ export function loadEmbeddedFont(origin: string): EmbeddedFont {
     .sort((a, b) => a.from - b.from)
   const reach: number[] = []
   ranges.forEach((r, i) => reach.push(Math.max(r.to, i ? reach[i - 1] : -1)))
-  const font = { css, files, bytes, rules, ranges, reach }
+  const font = { files, bytes, rules, ranges, reach }
   loaded = { origin, font }
   return font
 }

@@ -26,7 +26,8 @@ function cached(db: Conn, key: string, read: () => Promise<Option[]>): Promise<O
   if (!hit || hit.until <= now) {
     hit = { until: now + TTL_MS, options: read() }
     byKey.set(key, hit)
-    hit.options.catch(() => byKey.delete(key))
+    const mine = hit
+    mine.options.catch(() => byKey.get(key) === mine && byKey.delete(key))
   }
   return hit.options.then((options) => options.map((o) => ({ ...o })))
 }
@@ -40,6 +41,11 @@ export function refOptions(db: Conn, kind: string): Promise<Option[]> {
       .select('code', 'name', 'grp')
     return rows.map((r) => ({ value: r.code, text: r.name, ...(r.grp ? { group: r.grp } : {}) }))
   })
+}
+
+/** The name of one code of a ref_codes kind, or '' when there is none. */
+export async function codeName(db: Conn, kind: string, code: string): Promise<string> {
+  return (await refOptions(db, kind)).find((o) => o.value === code)?.text ?? ''
 }
 
 /** The provinces (no parent), or the cities of a province. */

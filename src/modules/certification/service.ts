@@ -100,7 +100,8 @@ export async function checkConditions(
     if (repeat) errors[v.examRoute === 'national_exam' ? 'examPass' : 'qualificationType'] = repeat
   }
 
-  const [rules, held] = [await repo.certificationRules(db), await repo.infoItemsOf(db, who.id)]
+  const rules = await repo.certificationRules(db)
+  const held = await repo.infoItemsOf(db, who.id)
   const rule = rules.mandarin
   if (v.mandarin === 'exempt') {
     const refusal = mandarinRefusal(
