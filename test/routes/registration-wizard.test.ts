@@ -63,6 +63,8 @@ async function teacher(o: Parameters<typeof registryCertificate>[2] = {}) {
 async function walk(a: Agent, certNumber: string) {
   expect((await a.get('/registration/start')).headers.location).toBe(BASE)
   expect((await post(a, 'agreement', { agree: 'yes' })).headers.location).toBe(`${BASE}/certificate`)
+  // the identity, read-only, with the account's 民族 code (01) by its name
+  expect((await a.get(`${BASE}/certificate`)).text).toContain('汉族')
   expect((await post(a, 'certificate', { certNumber })).headers.location).toBe(`${BASE}/information`)
   expect((await post(a, 'information', goodInformation('华南师范大学'))).headers.location).toBe(
     `${BASE}/conditions`,

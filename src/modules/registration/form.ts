@@ -1,6 +1,7 @@
 import type { Request } from 'express'
 import type { Services } from '../../services'
 import type { RegistrationFormData } from '../../services/pdfForms'
+import { codeName } from '../../services/reference'
 import { registrationDetail } from './recordRoutes'
 import type { RegistrationRow } from './repository'
 import * as m from './messages'
@@ -36,12 +37,7 @@ export async function registrationFormData(
   const v = (name: string) => value.get(name) ?? ''
   const identity = (row.data.identity ?? {}) as Record<string, unknown>
   const ethnicity = identity.ethnicity
-    ? ((
-        await services
-          .db('ref_codes')
-          .where({ kind: 'ethnicity', code: String(identity.ethnicity) })
-          .first('name')
-      )?.name ?? '')
+    ? await codeName(services.db, 'ethnicity', String(identity.ethnicity))
     : ''
   const conditionNames = new Set(m.CONDITIONS.map((c) => String(c.name)))
   return {

@@ -3,6 +3,7 @@ import type { Services } from '../../services'
 import { DOC_TYPE_LABELS, checkDocNumber, type DocType } from '../../domain/idNumber'
 import { certCoversStage } from '../../domain/registration'
 import { shanghaiDate } from '../../domain/time'
+import { codeName } from '../../services/reference'
 import type { FieldErrors } from '../../web/forms'
 import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
 import type { ReviewField, Step, Values } from '../../web/wizard/types'
@@ -271,9 +272,7 @@ export async function identityOf(db: Db, req: Request) {
   const a = await db('applicants')
     .where({ id: applicantOf(req).id })
     .first('name', 'doc_type', 'doc_number', 'ethnicity', 'sex', 'birth_date')
-  const ethnicity = a?.ethnicity
-    ? ((await db('ref_codes').where({ kind: 'ethnicity', code: a.ethnicity }).first('name'))?.name ?? '')
-    : ''
+  const ethnicity = a?.ethnicity ? await codeName(db, 'ethnicity', a.ethnicity) : ''
   // An identity card says the sex and the birth date itself when the account does not hold them.
   // (A far 'today': the number is only read here, not judged.)
   const fromNumber =
