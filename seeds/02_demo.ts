@@ -15,11 +15,12 @@ import {
   type DemoApplicant,
 } from './data/demoLogins'
 import { seedDemoBureau } from './data/demoBureau'
+import { seedDemoTaishan } from './data/demoTaishan'
 import { seedDemoRegistries } from './data/demoRegistries'
 import { seedDemoInfo } from './data/demoInfo'
 
-// Demo data for trying the app: staff, applicants in several states, identity registry rows and
-// the 2026 holidays. Runs on every start outside production and changes nothing the second time
+// Demo data for trying the app: staff, applicants in several states, identity registry rows, the
+// 2026 holidays and two bureaus (南宁 and 台山, seed 004). Runs on every start outside production and changes nothing the second time
 // (rows are keyed by username, document number and date); accounts a tester has since changed are
 // left as they are.
 
@@ -147,6 +148,7 @@ export async function seed(db: Db, clockOverride?: Clock): Promise<void> {
 
     for (const a of DEMO_APPLICANTS) await seedApplicant(trx, a, now, demoHash)
     await seedDemoBureau(trx, now, demoHash)
+    await seedDemoTaishan(trx, now, demoHash)
     await seedDemoRegistries(trx, now)
     await seedDemoInfo(trx, now)
   })

@@ -21,17 +21,131 @@ const SCHOOLS: { name: string; type: string; point: string }[] = [
   { name: '南宁市青秀区刘圩镇中心幼儿园', type: '幼儿园', point: '青秀区刘圩镇中心学校' },
 ]
 
-export async function seedDemoBureau(trx: Db, now: Date, demoHash: () => Promise<string>) {
-  const authority = async (row: Record<string, unknown>): Promise<number> => {
-    const found = await trx('authorities').where({ name: row.name }).first('id')
-    if (found) return Number(found.id)
-    const [created] = await trx('authorities')
-      .insert({ ...row, created_at: now, updated_at: now })
+/** The authority of this name, created with `row` if there is none (what an administrator edits is kept). */
+export async function demoAuthority(trx: Db, now: Date, row: Record<string, unknown>): Promise<number> {
+  const found = await trx('authorities').where({ name: row.name }).first('id')
+  if (found) return Number(found.id)
+  const [created] = await trx('authorities')
+    .insert({ ...row, created_at: now, updated_at: now })
+    .returning('id')
+  return Number(created.id)
+}
+
+export interface DemoPoint {
+  name: string
+  scope: string
+  address: string
+  phone: string
+  /** the directory's schools in its 确认范围 */
+  schools: string[]
+  free_schools?: string[]
+}
+
+/**
+ * The point of this name, created if there is none with 现场确认 through the two months after the
+ * seed's clock (so the demo can confirm at once), linked to its schools.
+ */
+export async function demoPoint(trx: Db, now: Date, authorityId: number, p: DemoPoint): Promise<number> {
+  const found = await trx('confirmation_points')
+    .where({ authority_id: authorityId, name: p.name })
+    .first('id')
+  if (found) return Number(found.id)
+  const confirmStart = shanghaiDateToUtc(shanghaiDate(now), '08:30')
+  const [created] = await trx('confirmation_points')
+    .insert({
+      authority_id: authorityId,
+      name: p.name,
+      scope: p.scope,
+      address: p.address,
+      phone: p.phone,
+      confirm_start: confirmStart,
+      confirm_end: new Date(confirmStart.getTime() + 60 * 86_400_000),
+      capacity_per_day: 200,
+      free_schools: p.free_schools ?? [],
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+  const id = Number(created.id)
+  const schools = await trx('schools').whereIn('name', p.schools).select('id')
+  if (schools.length)
+    await trx('confirmation_point_schools')
+      .insert(schools.map((s: { id: string }) => ({ point_id: id, school_id: s.id })))
+      .onConflict(['point_id', 'school_id'])
+      .ignore()
+  return id
+}
+
+/** Schools of the directory (名录), keyed by name and region. */
+export async function demoSchools(
+  trx: Db,
+  now: Date,
+  regionCode: string,
+  schools: { name: string; type: string }[],
+) {
+  if (schools.length)
+    await trx('schools')
+      .insert(
+        schools.map((s) => ({
+          name: s.name,
+          region_code: regionCode,
+          school_type: s.type,
+          imported_at: now,
+        })),
+      )
+      .onConflict(['name', 'region_code'])
+      .ignore()
+}
+
+/**
+ * Windows open around "now": the registration half-year (下半年, so a demo run in spring opens the
+ * coming one — then registration opens early for the demo: from the seed's day on) and, when the
+ * authority certifies, certification for 60 days.
+ */
+export async function demoWindows(trx: Db, now: Date, authorityId: number, certifies: boolean) {
+  const registration = defaultRegistrationWindow('H2', now)
+  const regStart = registration.start.getTime() > now.getTime() ? startOfDay(now) : registration.start
+  await window(trx, authorityId, 'registration', regStart, registration.end, now)
+  if (certifies)
+    await window(
+      trx,
+      authorityId,
+      'certification',
+      startOfDay(now),
+      new Date(startOfDay(now).getTime() + 60 * 86_400_000),
+      now,
+    )
+}
+
+/** A demo staff user (created with the demo password if missing) and its scoped roles. */
+export async function demoStaff(
+  trx: Db,
+  now: Date,
+  demoHash: () => Promise<string>,
+  s: { username: string; name: string },
+  grants: { role: string; scope_type: string; scope_id: number }[],
+) {
+  let user = await trx('staff_users').where({ username: s.username }).first('id')
+  if (!user)
+    [user] = await trx('staff_users')
+      .insert({
+        username: s.username,
+        name: s.name,
+        password_hash: await demoHash(),
+        created_at: now,
+        updated_at: now,
+      })
       .returning('id')
-    return Number(created.id)
-  }
+  for (const g of grants)
+    await trx('staff_roles')
+      .insert({ staff_id: Number(user.id), ...g })
+      .onConflict(['staff_id', 'role', 'scope_type', 'scope_id'])
+      .ignore()
+}
+
+export async function seedDemoBureau(trx: Db, now: Date, demoHash: () => Promise<string>) {
   const year = Number(shanghaiDate(now).slice(0, 4))
-  const county = await authority({
+  const county = await demoAuthority(trx, now, {
     name: COUNTY,
     region_code: '450103',
     level: 'county',
@@ -46,7 +160,7 @@ export async function seedDemoBureau(trx: Db, now: Date, demoHash: () => Promise
       '（演示）申请人按照通知要求进行网上申报，并将申请表（一式两份）和注册材料交学校，由学校统一交确认点。',
     form_download_end: `${year}-12-31`,
   })
-  const city = await authority({
+  const city = await demoAuthority(trx, now, {
     name: CITY,
     region_code: '450100',
     level: 'city',
@@ -60,47 +174,17 @@ export async function seedDemoBureau(trx: Db, now: Date, demoHash: () => Promise
     reminder: '（演示）请在现场确认时间内携带材料到所选确认点。',
   })
 
-  for (const s of SCHOOLS)
-    await trx('schools')
-      .insert({ name: s.name, region_code: '450103', school_type: s.type, imported_at: now })
-      .onConflict(['name', 'region_code'])
-      .ignore()
-
-  // 现场确认 runs through the two months after the seed's clock, so the demo can confirm at once.
-  const confirmStart = shanghaiDateToUtc(shanghaiDate(now), '08:30')
-  const confirmEnd = new Date(confirmStart.getTime() + 60 * 86_400_000)
-  const point = async (authorityId: number, name: string, scope: string, address: string, extra = {}) => {
-    const found = await trx('confirmation_points').where({ authority_id: authorityId, name }).first('id')
-    if (found) return Number(found.id)
-    const [created] = await trx('confirmation_points')
-      .insert({
-        authority_id: authorityId,
-        name,
-        scope,
-        address,
-        phone: '0771-5550303',
-        confirm_start: confirmStart,
-        confirm_end: confirmEnd,
-        capacity_per_day: 200,
-        created_at: now,
-        updated_at: now,
-        ...extra,
-      })
-      .returning('id')
-    const id = Number(created.id)
-    const schools = await trx('schools')
-      .whereIn(
-        'name',
-        SCHOOLS.filter((s) => s.point === name).map((s) => s.name),
-      )
-      .select('id')
-    if (schools.length)
-      await trx('confirmation_point_schools')
-        .insert(schools.map((s: { id: string }) => ({ point_id: id, school_id: s.id })))
-        .onConflict(['point_id', 'school_id'])
-        .ignore()
-    return id
-  }
+  await demoSchools(trx, now, '450103', SCHOOLS)
+  const schoolsOf = (point: string) => SCHOOLS.filter((s) => s.point === point).map((s) => s.name)
+  const point = (authorityId: number, name: string, scope: string, address: string, extra = {}) =>
+    demoPoint(trx, now, authorityId, {
+      name,
+      scope,
+      address,
+      phone: '0771-5550303',
+      schools: schoolsOf(name),
+      ...extra,
+    })
   const centre = await point(
     county,
     '青秀区教师发展中心',
@@ -120,17 +204,7 @@ export async function seedDemoBureau(trx: Db, now: Date, demoHash: () => Promise
     '南宁市属高中、中职学校',
     '南宁市良庆区演示大道5号',
   )
-
-  // Windows open around "now": the registration half-year the instance setting names (下半年 by
-  // default, so a demo run in spring opens the coming one — then registration opens early for the
-  // demo: from the seed's day on) and certification for 60 days.
-  const registration = defaultRegistrationWindow('H2', now)
-  const regStart = registration.start.getTime() > now.getTime() ? startOfDay(now) : registration.start
-  const certification = { start: startOfDay(now), end: new Date(startOfDay(now).getTime() + 60 * 86_400_000) }
-  for (const id of [county, city]) {
-    await window(trx, id, 'registration', regStart, registration.end, now)
-    await window(trx, id, 'certification', certification.start, certification.end, now)
-  }
+  for (const id of [county, city]) await demoWindows(trx, now, id, true)
 
   // The demo clerk confirms at all three points (so each is offered); the approver decides for both
   // authorities, in both businesses.
@@ -145,25 +219,7 @@ export async function seedDemoBureau(trx: Db, now: Date, demoHash: () => Promise
       { role: 'certification_approver', scope_type: 'authority', scope_id: id },
     ]),
   }
-  for (const s of DEMO_BUREAU_STAFF) {
-    let user = await trx('staff_users').where({ username: s.username }).first('id')
-    if (!user)
-      [user] = await trx('staff_users')
-        .insert({
-          username: s.username,
-          name: s.name,
-          password_hash: await demoHash(),
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-    const staffId = Number(user.id)
-    for (const g of grants[s.username] ?? [])
-      await trx('staff_roles')
-        .insert({ staff_id: staffId, ...g })
-        .onConflict(['staff_id', 'role', 'scope_type', 'scope_id'])
-        .ignore()
-  }
+  for (const s of DEMO_BUREAU_STAFF) await demoStaff(trx, now, demoHash, s, grants[s.username] ?? [])
 }
 
 const startOfDay = (d: Date) => shanghaiDateToUtc(shanghaiDate(d))

@@ -16,6 +16,13 @@ export const DEMO_BUREAU_STAFF = [
   { username: 'approver', name: '审批工作人员', label: '注册/认定审批' },
 ] as const
 
+/** The 台山 demo bureau's approver (seeds/data/demoTaishan.ts; its points' clerks are listed there). */
+export const TAISHAN_APPROVER = {
+  username: 'ts-approver',
+  name: '台山市教育局注册审批',
+  label: '台山注册审批',
+}
+
 export type DemoState = 'verified' | 'unverified' | 'manual_pending' | 'incomplete'
 
 export interface DemoApplicant {
@@ -83,5 +90,11 @@ export const DEMO_REGISTRY_ONLY: { docType: DocType; docNumber: string; name: st
 export const DEMO_LOGINS: { role: string; entrance: string; login: string }[] = [
   ...DEMO_STAFF.map((s) => ({ role: s.label, entrance: '/staff/login', login: s.username })),
   ...DEMO_BUREAU_STAFF.map((s) => ({ role: s.label, entrance: '/staff/login', login: s.username })),
+  { role: TAISHAN_APPROVER.label, entrance: '/staff/login', login: TAISHAN_APPROVER.username },
+  {
+    role: '台山现场确认',
+    entrance: '/staff/login',
+    login: 'ts-haiyan、ts-xinning 等（每个确认点一个，见 README）',
+  },
   ...DEMO_APPLICANTS.map((a) => ({ role: a.label, entrance: '/login', login: a.docNumber })),
 ]

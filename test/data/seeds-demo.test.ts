@@ -5,6 +5,8 @@ import { TestClock } from '../../src/services/clock'
 import { checkDocNumber } from '../../src/domain/idNumber'
 import { seed } from '../../seeds/02_demo'
 import { openAuthorities, pointsFor, suggestPoint } from '../../src/modules/bureau/service'
+import { offeredPoints } from '../../src/modules/bureau/repository'
+import { TAISHAN_POINTS, TAISHAN_REMINDER } from '../../seeds/data/demoTaishan'
 import { DEMO_CERTIFICATES } from '../../seeds/data/demoRegistries'
 import { DEMO_APPLICANTS, DEMO_LOGINS, DEMO_PASSWORD, DEMO_REGISTRY_ONLY } from '../../seeds/data/demoLogins'
 
@@ -62,7 +64,8 @@ describe('demo seed (02_demo)', () => {
   it('is idempotent: a second run leaves every table as the first left it', async () => {
     await seed(db, clock)
     const first = await counts()
-    expect(first.staff_users).toBe(4)
+    // admin, reviewer, the 南宁 clerk and approver; 台山's approver and one clerk per point
+    expect(first.staff_users).toBe(4 + 1 + TAISHAN_POINTS.length)
     expect(first.applicants).toBe(DEMO_APPLICANTS.length)
     await seed(db, clock)
     expect(await counts()).toEqual(first)
@@ -70,6 +73,7 @@ describe('demo seed (02_demo)', () => {
 
   it('creates the administrator and the reviewer with the demo password hashed by argon2id at OWASP parameters', async () => {
     const staff = await db('staff_users')
+      .whereNot('username', 'like', 'ts-%')
       .orderBy('username')
       .select('id', 'username', 'password_hash', 'active')
     expect(staff.map((s) => s.username)).toEqual(['admin', 'approver', 'clerk', 'reviewer'])
@@ -180,5 +184,46 @@ describe('demo seed (02_demo)', () => {
     expect(history.map((h) => h.cert_number)).toEqual([certs[0].cert_number])
     expect(await db('registry_student_status').count('* as n').first()).toEqual({ n: '1' })
     expect(await db('schools').where({ name: '广西大学', region_code: '450107' }).first()).toBeTruthy()
+  })
+
+  it('sets up 台山 as seed 004 describes: 江门市台山市教育局 registers 幼儿园/小学/初中 with 004’s 申报提醒', async () => {
+    const at = clock.now()
+    for (const stage of ['1', '2', '3']) {
+      const open = await openAuthorities(db, { business: 'registration', cityCode: '440700', stage, at })
+      expect(open.map((a) => a.name)).toEqual(['江门市台山市教育局'])
+      expect(open[0].reminder).toBe(TAISHAN_REMINDER)
+      expect(open[0].reminder).toMatch(/无须亲自到教师发展中心进行确认。$/)
+    }
+    expect(
+      await openAuthorities(db, { business: 'registration', cityCode: '440700', stage: '4', at }),
+    ).toEqual([])
+  })
+
+  it('gives every 台山 town a staffed point at its 中心小学, and 台城 schools points of their own', async () => {
+    const at = clock.now()
+    const [taishan] = await openAuthorities(db, {
+      business: 'registration',
+      cityCode: '440700',
+      stage: '2',
+      at,
+    })
+    const offered = (await pointsFor(db, taishan.id, { at })).map((p) => p.name)
+    for (const town of ['海宴镇', '大江镇', '川岛镇']) expect(offered).toContain(`台山市${town}中心小学`)
+    expect(offered).toEqual(expect.arrayContaining(['台山市新宁小学', '台山市华浩幼儿园有限公司']))
+    expect(offered).toHaveLength(TAISHAN_POINTS.length)
+    // 004 三（二）1 and 2, their own examples
+    for (const school of ['台山市海宴镇沙栏学校', '台山市海宴镇英甲小学', '台山市海宴镇沙栏幼儿园'])
+      expect((await suggestPoint(db, taishan.id, school, { at }))?.name).toBe('台山市海宴镇中心小学')
+    expect((await suggestPoint(db, taishan.id, '台山市台城桂水小学', { at }))?.name).toBe('台山市新宁小学')
+    expect((await suggestPoint(db, taishan.id, '台山市华浩幼儿园有限公司', { at }))?.name).toBe(
+      '台山市华浩幼儿园有限公司',
+    )
+  })
+
+  it('finds a 台山 point by the name of a school it confirms for (确认点查询)', async () => {
+    const found = await offeredPoints(db, { business: 'registration', at: clock.now(), search: '桂水小学' })
+    expect(found.map((p) => p.name)).toEqual(['台山市新宁小学'])
+    const sand = await offeredPoints(db, { business: 'registration', at: clock.now(), search: '沙栏幼儿园' })
+    expect(sand.map((p) => p.name)).toEqual(['台山市海宴镇中心小学'])
   })
 })
