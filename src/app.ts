@@ -1,9 +1,9 @@
 import express from 'express'
 import helmet from 'helmet'
-import pinoHttp from 'pino-http'
 import type { Services } from './services'
 import { publicDir } from './paths'
 import { configureViews } from './web/views'
+import { requestLogger } from './services/logger'
 import { saveBeforeSend, sessionMiddleware, sessionTimeouts } from './middleware/session'
 import { csrfErrorHandler, csrfProtection, csrfToken, parseMultipart } from './middleware/csrf'
 import { loadCurrentUser } from './middleware/auth'
@@ -52,8 +52,7 @@ export function createApp(services: Services): express.Express {
       strictTransportSecurity: config.publicUrl.startsWith('https://'),
     }),
   )
-  if (config.logLevel !== 'silent')
-    app.use(pinoHttp({ logger: services.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }))
+  if (config.logLevel !== 'silent') app.use(requestLogger(services.logger))
   app.use('/public', express.static(publicDir, { maxAge: config.env === 'production' ? '7d' : 0 }))
   app.use(healthRoutes(services))
   // No icon, and no session load for a browser asking for one anyway.

@@ -30,7 +30,7 @@ export const notFound: RequestHandler = (_req, res) => {
 export function errorHandler(services: Services): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (isDatabaseDown(err)) {
-      services.logger.error({ err: String(err), url: req.originalUrl }, 'database unavailable')
+      services.logger.error({ err, url: req.originalUrl }, 'database unavailable')
       res.status(503).set('Retry-After', '30')
       return renderSafely(res, 'pages/errors/503.njk', '系统暂时无法访问数据库，请稍后再试。')
     }

@@ -1,4 +1,5 @@
 import { Pool } from 'pg'
+import type { DestinationStream } from 'pino'
 import type { Config } from '../config'
 import { createDb, type Db } from '../db/knex'
 import { createAudit } from './audit'
@@ -19,13 +20,15 @@ export interface ServiceOverrides {
   transport?: Transport
   /** Registry uploads up to this many bytes are imported during the request; larger ones by the job queue. */
   registryImportInlineMaxBytes?: number
+  /** Where the log goes (stdout when absent): tests read what the app wrote. */
+  logDestination?: DestinationStream
 }
 
 /** The composition root: every edge is built here from config, and tests swap only the edges. */
 export function buildServices(config: Config, overrides: ServiceOverrides = {}) {
   if (!config.databaseUrl)
     throw new Error('buildServices needs config.databaseUrl (start the database first)')
-  const logger = createLogger(config.logLevel)
+  const logger = createLogger(config.logLevel, overrides.logDestination)
   const db: Db = createDb(config.databaseUrl, 10, {
     warn: (m) => logger.warn({ knex: m }, 'database'),
     error: (m) => logger.error({ knex: m }, 'database'),

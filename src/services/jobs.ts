@@ -33,7 +33,7 @@ export function createJobs(databaseUrl: string, logger: Logger): Jobs {
           application_name: 'jszg-jobs',
           schedule: false,
         })
-        b.on('error', (err) => logger.error({ err: String(err) }, 'job queue'))
+        b.on('error', (err) => logger.error({ err }, 'job queue'))
         await b.start()
         boss = b
       }

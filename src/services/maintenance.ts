@@ -13,7 +13,7 @@ export function startMaintenance(services: Services, everyMs = 24 * 3600_000): {
       const drafts = await purgeDrafts(services.db, new Date(services.clock.now().getTime() - 24 * 3600_000))
       if (drafts) services.logger.info({ drafts }, 'unused upload drafts purged')
     } catch (err) {
-      services.logger.warn({ err: String(err) }, 'maintenance pass failed')
+      services.logger.warn({ err }, 'maintenance pass failed')
     }
   }
   const first = setTimeout(run, 60_000)

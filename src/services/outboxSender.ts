@@ -12,7 +12,7 @@ export function startOutboxSender(services: Services, everyMs = 5000): { stop():
     try {
       await deliverPending(services.db, services.clock, transport, services.logger)
     } catch (err) {
-      services.logger.warn({ err: String(err) }, 'outbox sender pass failed')
+      services.logger.warn({ err }, 'outbox sender pass failed')
     } finally {
       running = false
     }

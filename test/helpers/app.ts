@@ -59,6 +59,7 @@ export async function appWithAllRoutes(
     verifier: overrides.verifier,
     transport: overrides.transport ?? {},
     registryImportInlineMaxBytes: overrides.registryImportInlineMaxBytes,
+    logDestination: overrides.logDestination,
   })
   if (overrides.jobs) await startRegistryWorker(services)
   const app = createApp(services)

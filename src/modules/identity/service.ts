@@ -79,7 +79,7 @@ export async function verifyIdentity(
     })
     passed = answer.ok
   } catch (err) {
-    services.logger.warn({ err: String(err) }, 'identity verifier failed')
+    services.logger.warn({ err }, 'identity verifier failed')
     await deleteCheck(db, taken.checkId)
     return { kind: 'unavailable' }
   }

@@ -178,7 +178,7 @@ export async function runImport(services: Services, id: number): Promise<void> {
     })
   } catch (err) {
     if (err instanceof TableProblems) return fail(err.problems, err.rowsTotal)
-    services.logger.error({ err: String(err), importId: id }, 'registry import failed')
+    services.logger.error({ err, importId: id }, 'registry import failed')
     const problems = new ProblemList()
     problems.shown.push(MESSAGES.failedUnexpectedly)
     problems.count = 1
