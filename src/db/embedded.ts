@@ -7,6 +7,8 @@ export interface EmbeddedDatabase {
   url: string
   adminUrl: string
   stop(): Promise<void>
+  /** Starts the server again after stop(), on the same port and data directory (a persistent cluster only). */
+  start(): Promise<void>
 }
 
 export async function freePort(): Promise<number> {
@@ -101,5 +103,6 @@ export async function startEmbeddedPostgres(opts: {
     url: `postgres://${USER}:${PASSWORD}@${host}:${port}/${opts.database}`,
     adminUrl,
     stop: () => pg.stop(),
+    start: () => pg.start(),
   }
 }

@@ -4,6 +4,7 @@ import type { Request, RequestHandler } from 'express'
 import type { Pool } from 'pg'
 import type { Services } from '../services'
 import { shanghaiTime } from '../domain/time'
+import { DatabaseUnavailableError, isDatabaseDown } from './errors'
 
 declare module 'express-session' {
   interface SessionData {
@@ -60,11 +61,22 @@ export function preloadedApplicant(
 
 const PgStore = connectPgSimple(session)
 
+type Callback = (err?: unknown) => void
+
+/**
+ * The store's errors as express-session must see them: an outage as one DatabaseUnavailableError,
+ * never the driver's ENOENT (a stopped server's socket), which it would take for "no such session".
+ */
+const storeError = (err: unknown) => (err && isDatabaseDown(err) ? new DatabaseUnavailableError(err) : err)
+
 /**
  * connect-pg-simple, but an applicant's session is read together with the applicant's row in one
  * query: every logged-in page needs both, and a second round trip per page costs a fifth of the
  * throughput (npm run bench). The row rides along under a symbol, which express-session neither
  * copies into the session nor saves.
+ *
+ * During a database outage every call fails with DatabaseUnavailableError (the 503 page) and no
+ * session is replaced: the cookie stays, and works again when the database is back.
  */
 class SessionStore extends PgStore {
   constructor(
@@ -91,7 +103,25 @@ class SessionStore extends PgStore {
           }
         fn(null, sess)
       })
-      .catch((err: unknown) => fn(err))
+      .catch((err: unknown) => fn(storeError(err)))
+  }
+
+  set(sid: string, sess: session.SessionData, fn?: Callback): void {
+    super.set(sid, sess, (err?: unknown) => fn?.(storeError(err)))
+  }
+
+  destroy(sid: string, fn?: Callback): void {
+    super.destroy(sid, (err?: unknown) => fn?.(storeError(err)))
+  }
+
+  /** express-session's own regenerate issues the new session even when the old one could not be destroyed. */
+  regenerate(req: Request, fn: Callback): void {
+    this.destroy(req.sessionID, (err) => {
+      if (err) return fn(err)
+      // express-session puts generate on the store it is given.
+      ;(this as unknown as { generate(req: Request): void }).generate(req)
+      fn()
+    })
   }
 
   createSession(req: Request, sess: session.SessionData): session.Session & session.SessionData {

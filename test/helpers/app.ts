@@ -33,9 +33,13 @@ export async function appWithAllRoutes(
     viewDirs?: string[]
     /** Start the pg-boss job queue and its workers (off by default: tests run jobs themselves). */
     jobs?: boolean
+    /** A migrated database of the test's own (kept on close) instead of a fresh clone of the template. */
+    databaseUrl?: string
   } = {},
 ): Promise<TestApp> {
-  const database = await createTestDatabase()
+  const database = overrides.databaseUrl
+    ? { url: overrides.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase()
   const clock = (overrides.clock as TestClock) ?? new TestClock()
   // Per-IP limits would trip inside one test file (every request comes from 127.0.0.1); tests of
   // the limits themselves name the ones they test.
