@@ -1,5 +1,3 @@
-import type { Permission } from './roles'
-
 // Every kind of uploaded image is one row in this table; the upload service reads nothing else.
 // A later kind (a scan for a new form, another photo) is a new row here, not another upload path.
 
@@ -39,8 +37,6 @@ export interface ImageRule {
   whiteBackground?: boolean
   /** Lowest side length the byte-limit loop may shrink to before giving up. */
   minSide: number
-  /** Staff holding any of these permissions may open the file; the owner always may. */
-  viewPermissions: readonly Permission[]
   /** The file name given to browsers when the file is opened. */
   downloadName: string
 }
@@ -58,9 +54,6 @@ const SCAN = {
   minSide: 400,
 } as const
 
-/** Staff who handle applications: the confirmation point and both approving authorities. */
-const APPLICATION_STAFF = ['confirmation.handle', 'registration.approve', 'certification.approve'] as const
-
 export const IMAGE_RULES = {
   // Manual identity review (manual 000 §2.2.2): "请提供清晰的照片（图片大小小于190KB，格式为JPG）". Phone
   // photos of a document are large, so they are scaled to a size that stays legible and re-encoded.
@@ -68,7 +61,6 @@ export const IMAGE_RULES = {
     ...SCAN,
     label: '照片',
     maxBytes: 190 * KB,
-    viewPermissions: ['identity.review'],
     downloadName: 'photo.jpg',
   },
   // 普通话证书 entered by hand: "上传证书扫描件（JPG格式，小于200KB）" (seed 000 §2.4).
@@ -76,7 +68,6 @@ export const IMAGE_RULES = {
     ...SCAN,
     label: '普通话证书扫描件',
     maxBytes: 200 * KB,
-    viewPermissions: ['info.verify'],
     downloadName: 'mandarin.jpg',
   },
   // 学历 that cannot be verified online (无法核验 / 港澳台 / 国外): the certificate or 认证报告 scan.
@@ -84,7 +75,6 @@ export const IMAGE_RULES = {
     ...SCAN,
     label: '学历证书扫描件',
     maxBytes: 200 * KB,
-    viewPermissions: ['info.verify'],
     downloadName: 'education.jpg',
   },
   // The 1寸 ID photo of both applications (manual 001 §2.2: JPG, < 190 KB, 宽200–300 × 高408–418
@@ -102,7 +92,6 @@ export const IMAGE_RULES = {
     box: { minWidth: 200, maxWidth: 300, minHeight: 408, maxHeight: 418 },
     whiteBackground: true,
     minSide: 408,
-    viewPermissions: [...APPLICATION_STAFF],
     downloadName: '证件照.jpg',
   },
   // A certificate issued before 2008 added by hand to a registration (manual 001: JPG < 190 KB).
@@ -110,7 +99,6 @@ export const IMAGE_RULES = {
     ...SCAN,
     label: '教师资格证书照片',
     maxBytes: 190 * KB,
-    viewPermissions: [...APPLICATION_STAFF, 'info.verify'],
     downloadName: '教师资格证书.jpg',
   },
   // The signed 个人承诺书 as photographed or scanned, before cropping.
@@ -118,7 +106,6 @@ export const IMAGE_RULES = {
     ...SCAN,
     label: '个人承诺书扫描件',
     maxBytes: 200 * KB,
-    viewPermissions: [...APPLICATION_STAFF],
     downloadName: '个人承诺书.jpg',
   },
   // The dashed box cut out of the scan (cropImage); it is printed on the 认定申请表.
@@ -127,7 +114,6 @@ export const IMAGE_RULES = {
     label: '个人承诺书（裁剪）',
     maxBytes: 200 * KB,
     minSide: 200,
-    viewPermissions: [...APPLICATION_STAFF],
     downloadName: '个人承诺书-裁剪.jpg',
   },
 } as const satisfies Record<string, ImageRule>

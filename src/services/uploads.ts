@@ -3,7 +3,6 @@ import FileType from 'file-type'
 import sharp from 'sharp'
 import type { Db } from '../db/knex'
 import { prepared } from '../db/prepared'
-import { can, type RoleGrant } from '../domain/roles'
 import { measureBackground } from '../domain/imageCheck'
 import {
   boxTooSmall,
@@ -14,7 +13,6 @@ import {
   IMAGE_MESSAGES,
   IMAGE_RULES,
   inBox,
-  isImageKind,
   outsideBox,
   storedTooLarge,
   type ImageKind,
@@ -52,12 +50,6 @@ export interface PrepareOptions {
 export interface FileOwner {
   kind: 'applicant' | 'staff'
   id: number
-}
-
-/** Who is asking to open a file: the signed-in applicant or staff member, if any. */
-export interface FileViewer {
-  applicant?: { id: number | string } | null
-  staff?: { roles: RoleGrant[] } | null
 }
 
 export interface StoredFileInfo {
@@ -255,7 +247,8 @@ export async function storeImage(
   return row as StoredFileInfo
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** What a stored file's id looks like (anything else is no file, without asking the database). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** A draft of this owner and kind (what a preview showed), or undefined. */
 export async function findDraft(
@@ -337,76 +330,4 @@ export async function cropStoredImage(
 /** Drafts nobody submitted; for the daily maintenance pass. */
 export async function purgeDrafts(db: Db, createdBefore: Date): Promise<number> {
   return db('files').where('draft', true).andWhere('created_at', '<', createdBefore).delete()
-}
-
-export interface ServedFile {
-  id: string
-  kind: string
-  mime: string
-  filename: string
-  size: number
-  content: Buffer
-}
-
-/** Whether a file of some kind belongs to a record inside the staff member's scope. */
-export type FileScopeCheck = (
-  db: Db,
-  fileId: string,
-  staff: NonNullable<FileViewer['staff']>,
-) => Promise<boolean>
-
-const scopeChecks = new Map<ImageKind, FileScopeCheck[]>()
-
-/**
- * A business that attaches files of these kinds to its applications says which staff may see them
- * (e.g. registration: the point's clerks and the authority's approvers of an application holding
- * the file). Once a kind has checks, staff see its files only where one of them agrees.
- */
-export function registerFileScope(kinds: ImageKind[], check: FileScopeCheck): void {
-  for (const kind of kinds) {
-    const list = scopeChecks.get(kind) ?? []
-    if (!list.includes(check)) list.push(check)
-    scopeChecks.set(kind, list)
-  }
-}
-
-async function inStaffScope(db: Db, kind: ImageKind, id: string, staff: NonNullable<FileViewer['staff']>) {
-  const checks = scopeChecks.get(kind)
-  if (!checks?.length) return true
-  for (const check of checks) if (await check(db, id, staff)) return true
-  return false
-}
-
-/**
- * The file if this viewer may open it: its owner always; staff only for kinds whose rule names a
- * permission they hold, on a record in their scope where the kind's business says so, and never a
- * draft. Anyone else gets nothing, exactly as for a missing file.
- */
-export async function fileForViewer(db: Db, id: string, viewer: FileViewer): Promise<ServedFile | undefined> {
-  if (!UUID.test(id)) return undefined
-  const row: (ServedFile & { owner_kind: string; owner_id: string; draft: boolean }) | undefined = await db(
-    'files',
-  )
-    .where({ id })
-    .first('id', 'kind', 'mime', 'filename', 'size', 'content', 'owner_kind', 'owner_id', 'draft')
-  if (!row) return undefined
-  const isOwner =
-    row.owner_kind === 'applicant' &&
-    !!viewer.applicant &&
-    Number(viewer.applicant.id) === Number(row.owner_id)
-  const isStaffViewer =
-    !row.draft &&
-    !!viewer.staff &&
-    isImageKind(row.kind) &&
-    IMAGE_RULES[row.kind].viewPermissions.some((p) => can(viewer.staff, p)) &&
-    (await inStaffScope(db, row.kind, row.id, viewer.staff!))
-  if (!isOwner && !isStaffViewer) return undefined
-  return {
-    id: row.id,
-    kind: row.kind,
-    mime: row.mime,
-    filename: row.filename,
-    size: row.size,
-    content: row.content,
-  }
 }

@@ -79,10 +79,8 @@ describe('GET /files/:id and the generic upload-and-preview field', () => {
     expect((await other.a.get('/files/not-a-uuid')).status).toBe(404)
   })
 
-  // id_photo and certificate_photo are attached to registrations, id_photo, commitment_scan and
-  // commitment_crop to certification applications; both modules add a scope check: a file in no
-  // application of the staff member's point or authority is not theirs, whatever the role (the
-  // served cases are in registration-staff.test.ts and certification-staff.test.ts).
+  // A file no record holds opens for no staff member, whatever the role (files-scope.test.ts has
+  // every kind inside and outside its record's scope).
   it.each([
     ['id_photo', 'confirmation_clerk', 'point', false],
     ['id_photo', 'registration_approver', 'authority', false],
@@ -91,7 +89,7 @@ describe('GET /files/:id and the generic upload-and-preview field', () => {
     ['commitment_crop', 'certification_approver', 'authority', false],
     ['commitment_scan', 'identity_reviewer', 'instance', false],
     ['certificate_photo', 'registration_approver', 'authority', false],
-    ['mandarin_scan', 'confirmation_clerk', 'point', true],
+    ['mandarin_scan', 'confirmation_clerk', 'point', false],
     ['mandarin_scan', 'registration_approver', 'authority', false],
     ['identity_review_photo', 'confirmation_clerk', 'point', false],
   ] as const)('%s to %s (%s scope): served %s', async (kind, role, scope, served) => {

@@ -6,7 +6,6 @@ import { jpeg, noisyPng, pngClaiming, portrait, smallPng, textFile } from '../fi
 import {
   adoptDraft,
   cropStoredImage,
-  fileForViewer,
   findDraft,
   prepareImage,
   purgeDrafts,
@@ -14,6 +13,7 @@ import {
   takeFiles,
   type PreparedImage,
 } from '../../src/services/uploads'
+import { fileForViewer } from '../../src/modules/files/service'
 import { checkDimensions, fitSize, IMAGE_MESSAGES, IMAGE_RULES } from '../../src/domain/imageRules'
 
 const KIND = 'identity_review_photo'
@@ -161,8 +161,22 @@ describe('stored files', () => {
     expect(await fileForViewer(t.db, stored.id, { applicant: { id: b.id } })).toBeUndefined()
     expect(await fileForViewer(t.db, stored.id, {})).toBeUndefined()
     expect(await fileForViewer(t.db, 'not-a-uuid', { applicant: { id: a.id } })).toBeUndefined()
+    // Staff open a 人工审核 photo only once a request holds it (test/routes/files.test.ts has every kind).
     const reviewer = { roles: [{ role: 'identity_reviewer', scope_type: 'instance', scope_id: null }] }
     const other = { roles: [{ role: 'registration_approver', scope_type: 'authority', scope_id: 1 }] }
+    expect(await fileForViewer(t.db, stored.id, { staff: reviewer })).toBeUndefined()
+    await t.db('identity_reviews').insert({
+      applicant_id: a.id,
+      cycle: '2026-H2',
+      status: 'pending',
+      name: a.name,
+      doc_type: 'id_card',
+      doc_number: a.doc_number,
+      details: '测试',
+      photo_file_id: stored.id,
+      submitted_at: t.clock.now(),
+      deadline: '2026-12-31',
+    })
     expect(await fileForViewer(t.db, stored.id, { staff: reviewer })).toBeDefined()
     expect(await fileForViewer(t.db, stored.id, { staff: other })).toBeUndefined()
   })

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
+import type { ImageKind } from '../../domain/imageRules'
 import { shanghaiDateToUtc } from '../../domain/time'
 import {
   actorKindsFor,
@@ -26,6 +27,8 @@ export interface QueueTable {
   certificateColumn: string
   /** the business's own columns of a queue row, besides those every queue shows */
   columns: readonly string[]
+  /** the stored files an application holds, by kind: a uuid column, or a uuid[] column (`many`) */
+  files: Partial<Record<ImageKind, { column: string; many?: boolean }>>
 }
 
 /** The columns every queue row has; a business adds its own (QueueTable.columns). */
@@ -60,6 +63,8 @@ export interface ApplicationQueue<Row, QueueRow> {
   scopedApplication(db: Db, scope: StaffScope, id: number): Promise<Row | undefined>
   /** Those of `ids` the staff member may see. */
   scopedIds(db: Db, scope: StaffScope, ids: number[]): Promise<number[]>
+  /** Whether an application in scope holds this file (of this kind): who may open the file. */
+  holdsFile(db: Db, scope: StaffScope, file: { id: string; kind: string }): Promise<boolean>
 }
 
 const SHARED_COLUMNS = [
@@ -120,6 +125,16 @@ export function applicationQueue<Row extends ScopedRow, QueueRow>(
       if (!safe.length) return []
       const rows = await scoped(db, scope, {}).whereIn(col('id'), safe).select(col('id'))
       return rows.map((r: { id: string }) => Number(r.id))
+    },
+    async holdsFile(db, scope, file) {
+      const held = Object.prototype.hasOwnProperty.call(t.files, file.kind)
+        ? t.files[file.kind as ImageKind]
+        : undefined
+      if (!held) return false
+      const q = scoped(db, scope, {})
+      if (held.many) q.whereRaw('?::uuid = ANY (??)', [file.id, col(held.column)])
+      else q.where(col(held.column), file.id)
+      return !!(await q.first(col('id')))
     },
   }
 }

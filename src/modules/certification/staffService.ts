@@ -1,6 +1,6 @@
+import type { Db } from '../../db/knex'
 import { scopesFor, type RoleGrant } from '../../domain/roles'
 import { isCertificationStatus, type CertificationStatus } from '../../domain/certification'
-import { registerFileScope } from '../../services/uploads'
 import { actorKindsFor, type StaffScope } from '../../web/staffQueue'
 import { applicationQueue, type QueueRowBase } from '../applications/queue'
 import type { ApplicationRow } from './repository'
@@ -29,18 +29,16 @@ export const certificationQueue = applicationQueue<ApplicationRow, QueueRow>({
   isStatus: isCertificationStatus,
   certificateColumn: 'certificate_number',
   columns: ['qualification_type', 'certificate_number'],
+  files: {
+    id_photo: { column: 'photo_file_id' },
+    commitment_scan: { column: 'commitment_file_id' },
+    commitment_crop: { column: 'commitment_crop_file_id' },
+  },
 })
 
-// Staff open an application's photo, scan and crop only where they may open the application.
-registerFileScope(['id_photo', 'commitment_scan', 'commitment_crop'], async (db, fileId, staff) => {
-  const row = await certificationQueue
-    .scoped(db, scopeOf(staff), {})
-    .where((w) =>
-      w
-        .where('certification_applications.photo_file_id', fileId)
-        .orWhere('certification_applications.commitment_file_id', fileId)
-        .orWhere('certification_applications.commitment_crop_file_id', fileId),
-    )
-    .first('certification_applications.id')
-  return !!row
-})
+/** An application's photo, 承诺书 scan or crop, for staff who may open that application. */
+export const certificationFileInScope = (
+  db: Db,
+  file: { id: string; kind: string },
+  staff: { roles: RoleGrant[] },
+) => certificationQueue.holdsFile(db, scopeOf(staff), file)

@@ -1,10 +1,10 @@
 import { Router } from 'express'
 import type { Services } from '../../services'
-import { fileForViewer } from '../../services/uploads'
+import { fileForViewer } from './service'
 import { handler } from '../../web/async'
 
-// GET /files/:id serves stored uploads to their owner and to staff whose role covers the file's
-// kind (never a draft). Anyone who may not open a file is told it does not exist.
+// GET /files/:id serves stored uploads to their owner and to staff in the scope of a record holding
+// the file (service.ts, never a draft). Anyone who may not open a file is told it does not exist.
 
 export function filesRoutes(services: Services): Router {
   const router = Router()

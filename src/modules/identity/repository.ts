@@ -253,6 +253,11 @@ export async function findReview(db: Db, id: number): Promise<ReviewDetail | und
     .first([...reviewSelect(db), 'a.name as account_name', 'a.identity_status', 's.name as decided_by_name'])
 }
 
+/** Whether some 人工审核 request carries this photo. */
+export async function reviewHoldsPhoto(db: Db, fileId: string): Promise<boolean> {
+  return !!(await db('identity_reviews').where({ photo_file_id: fileId }).first('id'))
+}
+
 /** The guarded decision: only a pending review at the version the reviewer saw. */
 export async function decideReviewRow(
   trx: Db,

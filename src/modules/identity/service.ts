@@ -1,6 +1,8 @@
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { maskDocNumber } from '../../domain/idNumber'
+import type { Db } from '../../db/knex'
+import { can, type RoleGrant } from '../../domain/roles'
 import { isVerified, statusAfterCheck, type IdentityStatus } from '../../domain/identity'
 import { halfYearCycle, shanghaiDate } from '../../domain/time'
 import { addWorkingDays } from '../../domain/workingDays'
@@ -24,9 +26,22 @@ import {
   insertReview,
   lockApplicant,
   pendingReview,
+  reviewHoldsPhoto,
   setApplicantIdentity,
   settleCheck,
 } from './repository'
+
+/**
+ * A 人工审核 photo, for the reviewers: their queue is the whole instance's (the roles granting
+ * identity.review are instance-wide), so any request's photo and nothing else.
+ */
+export async function reviewPhotoInScope(
+  db: Db,
+  file: { id: string; kind: string },
+  staff: { roles: RoleGrant[] },
+): Promise<boolean> {
+  return can(staff, 'identity.review') && (await reviewHoldsPhoto(db, file.id))
+}
 
 export interface RequestContext {
   ip: string

@@ -359,6 +359,12 @@ export async function findQueueItem(
   ).first('i.*', 'a.name as applicant_name', 'a.doc_number', 's.name as decided_by_name')
 }
 
+/** Whether a hand-entered item in the verifier's scope carries this scan (who may open the scan). */
+export async function scanInScope(db: Db, fileId: string, scope: QueueScope): Promise<boolean> {
+  const q = db('info_items as i').where({ 'i.scan_file_id': fileId, 'i.source': 'manual' })
+  return !!(await withinScope(db, q, scope).first('i.id'))
+}
+
 /** 核验通过 / 不通过, only while still pending and unchanged since the reviewer opened it. */
 export async function decideItem(
   trx: Db,

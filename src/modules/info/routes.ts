@@ -3,7 +3,7 @@ import type { Services } from '../../services'
 import { requireApplicant, requireStaff, requireVerified } from '../../middleware/auth'
 import { DOC_TYPE_LABELS, maskDocNumber, type DocType } from '../../domain/idNumber'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
-import { rolesFor, scopesFor } from '../../domain/roles'
+import { rolesFor } from '../../domain/roles'
 import { clientIp, handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
 import { receiveUpload, receivedId, uploadField, uploadError } from '../../web/uploads'
@@ -53,6 +53,7 @@ import {
   saveManualItem,
   syncCertificates,
   syncStudentStatus,
+  verifierScope,
   verifyByNumber,
   type ManualItem,
   type RequestContext,
@@ -562,12 +563,8 @@ export function infoRoutes(services: Services): Router {
   // 信息核验 (confirmation-point staff and administrators)
 
   const verifierOnly = requireStaff(...rolesFor('info.verify'))
-  const VERIFY_ROLES: string[] = rolesFor('info.verify')
-  const scopeOf = (req: Request): QueueScope => {
-    const staff = req.staff!
-    const instanceWide = staff.roles.some((g) => VERIFY_ROLES.includes(g.role) && g.scope_type === 'instance')
-    return { pointIds: instanceWide ? null : scopesFor(staff, 'info.verify', 'point') }
-  }
+  // verifierOnly has let in only holders of the permission, who always have a scope.
+  const scopeOf = (req: Request): QueueScope => verifierScope(req.staff!) ?? { pointIds: [] }
 
   router.get(
     '/staff/info-reviews',

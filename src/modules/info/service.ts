@@ -3,6 +3,7 @@ import type { Actor } from '../../services/audit'
 import type { Db } from '../../db/knex'
 import { maskDocNumber } from '../../domain/idNumber'
 import { registryFromYear } from '../../domain/registration'
+import { can, rolesFor, scopesFor, type RoleGrant } from '../../domain/roles'
 import { adoptDraft } from '../../services/uploads'
 import { MESSAGES } from './messages'
 import {
@@ -21,10 +22,12 @@ import {
   registryMandarin,
   registryStudentStatus,
   replaceSynced,
+  scanInScope,
   updateItem,
   type ItemKind,
   type LockableKind,
   type Person,
+  type QueueScope,
 } from './repository'
 import type { Decision } from './schemas'
 
@@ -47,6 +50,28 @@ const applicantActor = (a: Person, ctx: RequestContext): Actor => ({
   ip: ctx.ip,
   userAgent: ctx.userAgent,
 })
+
+/**
+ * Whose hand-entered items a staff member verifies (信息核验): everyone's with an instance-wide grant,
+ * otherwise those of applicants with a registration at one of their points; none without the
+ * permission. The queue, its items and their scans are all read through this scope.
+ */
+export function verifierScope(staff: { roles: RoleGrant[] }): QueueScope | undefined {
+  if (!can(staff, 'info.verify')) return undefined
+  const granting: string[] = rolesFor('info.verify')
+  const instanceWide = staff.roles.some((g) => granting.includes(g.role) && g.scope_type === 'instance')
+  return { pointIds: instanceWide ? null : scopesFor(staff, 'info.verify', 'point') }
+}
+
+/** A 普通话 or 学历 scan, for the verifiers whose queue holds its item. */
+export async function scanFileInScope(
+  db: Db,
+  file: { id: string; kind: string },
+  staff: { roles: RoleGrant[] },
+): Promise<boolean> {
+  const scope = verifierScope(staff)
+  return !!scope && (await scanInScope(db, file.id, scope))
+}
 
 const sameName = (a: string, b: string) => a.replace(/\s/g, '') === b.replace(/\s/g, '')
 const sameDoc = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase()

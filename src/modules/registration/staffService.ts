@@ -1,6 +1,6 @@
+import type { Db } from '../../db/knex'
 import { scopesFor, type RoleGrant } from '../../domain/roles'
 import { isRegistrationStatus, type RegistrationStatus } from '../../domain/registration'
-import { registerFileScope } from '../../services/uploads'
 import { actorKindsFor, type QueueFilter, type StaffScope } from '../../web/staffQueue'
 import { applicationQueue, type QueueRowBase } from '../applications/queue'
 import type { RegistrationRow } from './repository'
@@ -29,17 +29,15 @@ export const registrationQueue = applicationQueue<RegistrationRow, QueueRow>({
   isStatus: isRegistrationStatus,
   certificateColumn: 'cert_number',
   columns: ['cert_number', 'stage'],
+  files: {
+    id_photo: { column: 'photo_file_id' },
+    certificate_photo: { column: 'certificate_photo_file_ids', many: true },
+  },
 })
 
-// Staff open an application's photos only where they may open the application.
-registerFileScope(['id_photo', 'certificate_photo'], async (db, fileId, staff) => {
-  const row = await registrationQueue
-    .scoped(db, scopeOf(staff), {})
-    .where((w) =>
-      w
-        .where('registrations.photo_file_id', fileId)
-        .orWhereRaw('?::uuid = ANY (registrations.certificate_photo_file_ids)', [fileId]),
-    )
-    .first('registrations.id')
-  return !!row
-})
+/** A registration's photo or certificate photo, for staff who may open that registration. */
+export const registrationFileInScope = (
+  db: Db,
+  file: { id: string; kind: string },
+  staff: { roles: RoleGrant[] },
+) => registrationQueue.holdsFile(db, scopeOf(staff), file)

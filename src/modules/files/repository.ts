@@ -1,0 +1,19 @@
+import type { Db } from '../../db/knex'
+
+export interface FileRow {
+  id: string
+  kind: string
+  mime: string
+  filename: string
+  size: number
+  content: Buffer
+  owner_kind: string
+  owner_id: string
+  draft: boolean
+}
+
+export async function findFile(db: Db, id: string): Promise<FileRow | undefined> {
+  return db('files')
+    .where({ id })
+    .first('id', 'kind', 'mime', 'filename', 'size', 'content', 'owner_kind', 'owner_id', 'draft')
+}
