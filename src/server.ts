@@ -1,5 +1,5 @@
 import http from 'node:http'
-import { loadConfig } from './config'
+import { ConfigError, configWarnings, loadConfig } from './config'
 import { prepareDatabase } from './db/prepare'
 import { buildServices, closeServices } from './services'
 import { createApp } from './app'
@@ -10,10 +10,9 @@ import { DEMO_LOGINS } from '../seeds/data/demoLogins'
 
 async function main() {
   const log = (line: string) => process.stdout.write(`${line}\n`)
-  const { config, embedded } = await prepareDatabase(loadConfig(), {
-    seedDemo: process.env.SEED_DEMO !== '0',
-    log,
-  })
+  const loaded = loadConfig()
+  for (const warning of configWarnings(loaded)) process.stderr.write(`配置警告：${warning}\n`)
+  const { config, embedded } = await prepareDatabase(loaded, { seedDemo: loaded.seedDemo, log })
   const services = buildServices(config)
   const app = createApp(services)
   const server = http.createServer(app)
@@ -50,6 +49,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${err?.stack ?? err}\n`)
+  process.stderr.write(`${err instanceof ConfigError ? err.message : (err?.stack ?? err)}\n`)
   process.exit(1)
 })
