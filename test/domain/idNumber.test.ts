@@ -232,7 +232,7 @@ describe('checkDocNumber', () => {
     })
     expect(checkDocNumber('hk_macau_pass', 'H1', TODAY)).toEqual({
       ok: false,
-      error: '港澳居民来往内地通行证号码应为H或M加8位数字（换证次数无需填写）',
+      error: '港澳居民来往内地通行证号码应为9位（H或M及8位纯数字），最后两位换证次数无需填写',
     })
     expect(checkDocNumber('residence_permit', '1', TODAY)).toEqual({
       ok: false,

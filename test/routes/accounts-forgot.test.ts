@@ -147,6 +147,17 @@ describe('忘记密码', () => {
     expect(await canLogIn(p, 'Other#2026pw')).toBe(false)
   })
 
+  it('sends the reset mail with a subject ending 「-找回密码」', async () => {
+    const p = await createApplicant(t.db)
+    await requestEmail(await passIdentity(p))
+    const mail = await t
+      .db('outbox')
+      .where({ channel: 'email', recipient: p.email })
+      .orderBy('id', 'desc')
+      .first('subject')
+    expect(mail.subject).toMatch(/-找回密码$/)
+  })
+
   it('lets a link expire after 30 minutes', async () => {
     const p = await createApplicant(t.db)
     await requestEmail(await passIdentity(p))
@@ -184,8 +195,14 @@ describe('忘记密码', () => {
     expect(page.text).not.toContain(p.phone)
     const token = csrfFrom(page.text)
 
-    const sent = await a.post('/forgot-password/sms').type('form').send({ action: 'sms', _csrf: token })
-    expect((await follow(a, sent)).text).toContain(MESSAGES.smsSent)
+    // New passwords typed before the code was asked for are still there when it comes back.
+    const sent = await a
+      .post('/forgot-password/sms')
+      .type('form')
+      .send({ action: 'sms', password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD, _csrf: token })
+    expect(sent.status).toBe(200)
+    expect(sent.text).toContain(MESSAGES.smsSent)
+    expect(sent.text).toMatch(new RegExp(`name="passwordConfirm"[^>]*value="${NEW_PASSWORD}"`))
     const sms = await t
       .db('outbox')
       .where({ channel: 'sms', recipient: p.phone })

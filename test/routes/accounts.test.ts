@@ -73,8 +73,7 @@ describe('实名注册', () => {
       .post('/register/sms-code')
       .type('form')
       .send({ ...form, action: 'sms', _csrf: token })
-    expect(res.status).toBe(303)
-    expect(res.headers.location).toBe('/register')
+    expect(res.status).toBe(200)
     return latestCode(form.phone)
   }
 
@@ -100,10 +99,13 @@ describe('实名注册', () => {
       '港澳台居民居住证',
     ])
       expect(page.text).toContain(`>${label}</label>`)
-    expect(page.text).toContain('H或M加8位数字，最后两位换证次数无需填写')
-    expect(page.text).toContain('8位数字，最后两位换证次数无需填写')
+    expect(page.text).toContain('9位（H或M及8位纯数字），最后两位换证次数无需填写')
+    expect(page.text).toContain('8位（纯数字），最后两位换证次数无需填写')
     expect(page.text).toContain(MANUAL_WARNING)
-    expect(page.text).toMatch(/<label for="agree">我已阅读并同意<a href="\/register\/agreement"/)
+    expect(page.text).toContain('<label for="agree">我已阅读并同意《用户账号注册协议》</label>')
+    expect(page.text).toMatch(
+      /value="agreement" formaction="\/register\/agreement"[^>]*>阅读《用户账号注册协议》/,
+    )
     for (const field of [
       'name',
       'docNumber',
@@ -210,8 +212,8 @@ describe('实名注册', () => {
       '校验位不正确',
     ],
     ['docNumber', { docNumber: makeIdNumber('110101', '20300101', '001') }, '出生日期不正确'],
-    ['docNumber', { docType: 'hk_macau_pass', docNumber: 'H1234567801' }, 'H或M加8位数字'],
-    ['docNumber', { docType: 'taiwan_pass', docNumber: '1234567' }, '8位数字'],
+    ['docNumber', { docType: 'hk_macau_pass', docNumber: 'H1234567801' }, '9位（H或M及8位纯数字）'],
+    ['docNumber', { docType: 'taiwan_pass', docNumber: '1234567' }, '8位（纯数字）'],
     [
       'docNumber',
       { docType: 'residence_permit', docNumber: makeIdNumber('840000', '19900101', '001') },
@@ -292,7 +294,7 @@ describe('实名注册', () => {
     ).toEqual({ n: '1' })
   })
 
-  it('the code button validates the phone, sends a code and brings the form back with everything typed but passwords', async () => {
+  it('keeps everything typed, both password fields included, when 获取短信验证码 is pressed, without putting the passwords in the session', async () => {
     const { a, token } = await openForm()
     const form = validForm()
 
@@ -300,32 +302,114 @@ describe('实名注册', () => {
       .post('/register')
       .type('form')
       .send({ ...form, phone: '12345', action: 'sms', _csrf: token })
-    const badPage = await follow(a, bad)
-    expect(badPage.text).toContain(ACCOUNT_MESSAGES.mobile)
+    expect(bad.status).toBe(422)
+    expect(bad.text).toContain(ACCOUNT_MESSAGES.mobile)
+    expect(bad.text).toMatch(/name="password"[^>]*value="Secret#2026x"/)
     expect(await t.db('outbox').where({ recipient: '12345' }).first()).toBeUndefined()
 
     // The same form posted to /register with action=sms (browsers without formaction) sends the code too.
-    const res = await a
+    const page = await a
       .post('/register')
       .type('form')
       .send({ ...form, action: 'sms', _csrf: token })
-    expect(res.headers.location).toBe('/register')
-    const page = await follow(a, res)
+    expect(page.status).toBe(200)
+    expect(page.headers['cache-control']).toBe('no-store')
     expect(page.text).toContain(MESSAGES.smsSent)
     expect(page.text).toContain(`value="${NAME}"`)
     expect(page.text).toContain(`value="${EMAIL}"`)
     expect(page.text).toContain(`value="${form.docNumber}"`)
     expect(page.text).toContain(`value="2040-01-01"`)
-    expect(page.text).not.toContain(PASSWORD)
+    expect(page.text).toMatch(/name="password"[^>]*value="Secret#2026x"/)
+    expect(page.text).toMatch(/name="passwordConfirm"[^>]*value="Secret#2026x"/)
+    expect(page.text).toMatch(/name="agree" value="yes" checked/)
     expect(page.text).not.toContain('class="field-error"')
+    const sessions = await t.db('session').select(t.db.raw('sess::text as s'))
+    expect(sessions.some((r: { s: string }) => r.s.includes(PASSWORD))).toBe(false)
     expect(await t.db('applicants').where({ doc_number: form.docNumber }).first()).toBeUndefined()
     const code = await latestCode(form.phone)
 
+    // What the browser posts next is the page as it came back: the kept passwords register.
     const done = await a
       .post('/register')
       .type('form')
-      .send({ ...form, smsCode: code, _csrf: token })
+      .send({ ...form, smsCode: code, _csrf: csrfFrom(page.text) })
     expect(done.headers.location).toBe('/login')
+  })
+
+  it('heads the page with what happened when the three codes of the day are used, not 「提交的信息有误」', async () => {
+    const { a, token } = await openForm()
+    const form = validForm()
+    for (let i = 0; i < 3; i++) await askCode(a, token, form)
+    const refused = await a
+      .post('/register/sms-code')
+      .type('form')
+      .send({ ...form, action: 'sms', _csrf: token })
+    expect(refused.status).toBe(422)
+    expect(refused.text).toContain(`<h2 id="error-summary-title">${MESSAGES.smsNotSentTitle}</h2>`)
+    expect(refused.text).not.toContain('提交的信息有误')
+    expect(refused.text).toContain(MESSAGES.smsQuota)
+  })
+
+  it('opens the agreement in the same window and brings the filled form back from it, 同意 ticking the box', async () => {
+    const { a, token } = await openForm()
+    const form = validForm({ agree: undefined, smsCode: '123456' })
+    const agreement = await a
+      .post('/register/agreement')
+      .type('form')
+      .send({ ...form, action: 'agreement', _csrf: token })
+    expect(agreement.status).toBe(200)
+    expect(agreement.text).toContain('<h1>用户账号注册协议</h1>')
+    expect(agreement.text).not.toContain('返回实名注册</a>')
+    expect(agreement.headers['cache-control']).toBe('no-store')
+
+    // The page's own buttons post what it carries; read them as a browser would.
+    const hidden = Object.fromEntries(
+      [...agreement.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
+        m[1],
+        unescapeHtml(m[2]),
+      ]),
+    )
+    expect(hidden).toMatchObject({ name: NAME, password: PASSWORD, email: EMAIL, smsCode: '123456' })
+
+    const back = await a
+      .post('/register/resume')
+      .type('form')
+      .send({ ...hidden, decision: 'back' })
+    expect(back.status).toBe(200)
+    expect(back.text).toContain('<h1>实名注册</h1>')
+    expect(back.text).toContain(`value="${NAME}"`)
+    expect(back.text).toContain(`value="${form.docNumber}"`)
+    expect(back.text).toMatch(/name="passwordConfirm"[^>]*value="Secret#2026x"/)
+    expect(back.text).toMatch(/id="smsCode"[^>]*value="123456"/)
+    expect(back.text).not.toMatch(/name="agree" value="yes" checked/)
+
+    const agreed = await a
+      .post('/register/resume')
+      .type('form')
+      .send({ ...hidden, decision: 'agree' })
+    expect(agreed.text).toMatch(/name="agree" value="yes" checked/)
+    expect(agreed.text).not.toContain('class="field-error"')
+
+    // Read on its own (not from the form), the agreement links back to the form.
+    expect((await agent(t.app).get('/register/agreement')).text).toContain(
+      '<a class="button" href="/register">返回实名注册</a>',
+    )
+  })
+
+  it('labels the fields as manual 000 does: 登录密码, 再次输入登录密码 and 证件有效时间段', async () => {
+    const page = await agent(t.app).get('/register')
+    expect(page.text).toMatch(/<label for="password">登录密码</)
+    expect(page.text).toMatch(/<label for="passwordConfirm">再次输入登录密码</)
+    expect(page.text).toMatch(/<legend>证件有效时间段</)
+    expect(page.text).toMatch(/<label for="validFrom">开始日期</)
+    expect(page.text).toMatch(/<label for="validTo">结束日期</)
+  })
+
+  it('lets the applicant meet the 句号 rule of the server: the e-mail field is not type=email', async () => {
+    const page = await agent(t.app).get('/register')
+    const input = /<input[^>]*id="email"[^>]*>/.exec(page.text)![0]
+    expect(input).not.toContain('type="email"')
+    expect(input).toContain('inputmode="email"')
   })
 
   it('gives 3 codes and 17 refusals when 20 browsers ask for codes to one phone at once', async () => {
@@ -339,8 +423,8 @@ describe('实名注册', () => {
           .send({ ...validForm({ phone }), action: 'sms', _csrf: token }),
       ),
     )
-    expect(answers.every((r) => r.status === 303)).toBe(true)
-    const pages = await Promise.all(browsers.map(({ a }, i) => follow(a, answers[i])))
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(3)
+    const pages = answers
     expect(pages.filter((p) => p.text.includes(MESSAGES.smsSent))).toHaveLength(3)
     expect(pages.filter((p) => p.text.includes(MESSAGES.smsQuota))).toHaveLength(17)
     expect(await t.db('outbox').where({ channel: 'sms', recipient: phone }).count('* as n').first()).toEqual({

@@ -172,7 +172,7 @@ describe('first login: completing personal information', () => {
       localIdNumber: 'A1234567',
       passNumber: '12345',
     })
-    expect((await follow(a, bad)).text).toContain('港澳居民来往内地通行证号码应为H或M加8位数字')
+    expect((await follow(a, bad)).text).toContain('港澳居民来往内地通行证号码应为9位（H或M及8位纯数字）')
 
     const done = await submitForm(a, '/account/complete', {
       ethnicity: '01',

@@ -21,6 +21,7 @@ export const MESSAGES = {
   agreeMissing: '请阅读并勾选同意《用户账号注册协议》',
 
   smsSent: '验证码已发送，5分钟内有效',
+  smsNotSentTitle: '短信验证码未发送，原因如下',
   smsQuota: '该手机号码今日获取验证码次数已达上限（每天最多3次），请明天再试',
   smsRateLimited: '获取验证码过于频繁，请稍后再试',
   smsNoCode: '短信验证码已失效或尚未获取，请重新获取',
@@ -50,7 +51,7 @@ export const SMS_TEXT = (code: string) =>
   `【教师资格网上申报系统】您的验证码为${code}，5分钟内有效。请勿将验证码告知他人。`
 
 export const RESET_EMAIL = {
-  subject: '教师资格网上申报系统-密码重置',
+  subject: '教师资格网上申报系统-找回密码',
   body: (name: string, link: string) =>
     `${name}，您好：\n\n` +
     `您在教师资格网上申报系统申请了密码重置。请在30分钟内打开下面的链接设置新密码（链接只能使用一次）：\n\n` +
@@ -61,8 +62,8 @@ export const RESET_EMAIL = {
 // Beside each document type: how its number is written (manual 000 §2.1.1 (2)).
 export const DOC_NUMBER_HINTS = {
   id_card: '18位，最后一位可以是X',
-  hk_macau_pass: '9位：H或M加8位数字，最后两位换证次数无需填写',
-  taiwan_pass: '8位数字，最后两位换证次数无需填写',
+  hk_macau_pass: '9位（H或M及8位纯数字），最后两位换证次数无需填写',
+  taiwan_pass: '8位（纯数字），最后两位换证次数无需填写',
   residence_permit: '18位，以810000、820000或830000开头',
 } as const
 

@@ -46,6 +46,37 @@ interface ForgotState {
   until: number
 }
 
+/** A form shown straight from its own POST, with the heading its error summary should carry. */
+type TypedForm = ReturnType<typeof takeForm> & { summaryTitle?: string }
+type ShowTyped = (form: TypedForm) => void
+
+/**
+ * What the applicant typed, as text, minus the token and the button pressed; a typed SMS code is
+ * dropped when a new one is on its way.
+ */
+function typedValues(req: Request, keepCode = false): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(req.body ?? {}))
+    if (typeof v === 'string' && k !== '_csrf' && k !== 'action' && (keepCode || k !== 'smsCode')) out[k] = v
+  return out
+}
+
+/**
+ * The form as typed, passwords included, for a page rendered in the POST's own response; such a
+ * response must not be kept by the browser or a proxy. Refusals here are about the SMS code, so the
+ * summary says that instead of 「提交的信息有误」.
+ */
+function typedForm(req: Request, res: Response, errors: FieldErrors, keepCode = false): TypedForm {
+  res.set('Cache-Control', 'no-store')
+  if (hasErrors(errors)) res.status(422)
+  return {
+    errors,
+    errorList: Object.entries(errors).map(([field, text]) => ({ field, text })),
+    values: typedValues(req, keepCode),
+    summaryTitle: MESSAGES.smsNotSentTitle,
+  }
+}
+
 const context = (req: Request): RequestContext => ({ ip: clientIp(req), userAgent: req.get('user-agent') })
 const body = (req: Request): Record<string, unknown> => req.body ?? {}
 
@@ -54,13 +85,15 @@ export function accountRoutes(services: Services): Router {
   const { db, clock } = services
 
   /**
-   * The "获取短信验证码" button submits the whole form, so everything typed comes back (except
-   * passwords); the page then says the code is on its way or why it is not.
+   * The "获取短信验证码" button submits the whole form and the page comes straight back from that
+   * POST with everything typed, the password fields included: each page re-renders itself rather
+   * than redirecting, so passwords live only in this response (never in the session row), which
+   * the browser is told not to store. The heading of a refusal says the code was not sent.
    */
-  async function sendCodeAndReturn(
+  async function sendCodeAndShow(
     req: Request,
     res: Response,
-    form: { key: string; back: string; phone: string; purpose: SmsPurpose; errorField?: string },
+    form: { phone: string; purpose: SmsPurpose; show: ShowTyped; errorField?: string },
   ): Promise<void> {
     const sent = await sendSmsCode(services, {
       phone: form.phone,
@@ -70,9 +103,9 @@ export function accountRoutes(services: Services): Router {
         ? { kind: 'applicant', id: req.applicant.id, ip: clientIp(req), userAgent: req.get('user-agent') }
         : undefined,
     })
-    const errors: FieldErrors = sent.ok ? {} : { [form.errorField ?? 'smsCode']: sent.message }
-    if (sent.ok) flash(req, 'success', MESSAGES.smsSent)
-    redirectWithErrors(req, res, form.key, errors, body(req), form.back)
+    if (!sent.ok) return form.show(typedForm(req, res, { [form.errorField ?? 'smsCode']: sent.message }))
+    res.locals.flash = [...(res.locals.flash ?? []), { kind: 'success', text: MESSAGES.smsSent }]
+    form.show(typedForm(req, res, {}))
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -82,28 +115,51 @@ export function accountRoutes(services: Services): Router {
 
   router.get('/help', (_req, res) => res.render(`${VIEWS}/help.njk`))
 
-  router.get('/register', (req, res) => {
-    if (req.applicant) return res.redirect(303, '/platform')
+  const showRegister = (res: Response, form: TypedForm | ReturnType<typeof takeForm>) =>
     res.render(`${VIEWS}/register.njk`, {
-      ...takeForm(req, 'register'),
+      ...form,
       docTypeOptions: DOC_TYPE_OPTIONS,
       duplicateMessage: MESSAGES.duplicate,
     })
+
+  router.get('/register', (req, res) => {
+    if (req.applicant) return res.redirect(303, '/platform')
+    showRegister(res, takeForm(req, 'register'))
   })
 
   const registerSmsCode = handler(async (req, res) => {
+    const show: ShowTyped = (form) => showRegister(res, form)
     const { phone, errors } = checkPhoneOnly(body(req))
-    if (hasErrors(errors)) return redirectWithErrors(req, res, 'register', errors, body(req), '/register')
-    await sendCodeAndReturn(req, res, { key: 'register', back: '/register', phone, purpose: 'register' })
+    if (hasErrors(errors)) return show(typedForm(req, res, errors))
+    await sendCodeAndShow(req, res, { phone, purpose: 'register', show })
   })
 
   router.post('/register/sms-code', registerSmsCode)
 
+  /**
+   * 《用户账号注册协议》 opens in the same window from a button that carries the form along: the
+   * agreement page holds what was typed in hidden fields (not the session), and its 同意 / 返回
+   * buttons bring the same form back filled, so there is never a second, empty form.
+   */
+  const showAgreement = (req: Request, res: Response) => {
+    res.set('Cache-Control', 'no-store')
+    res.render(`${VIEWS}/agreement.njk`, { carried: Object.entries(typedValues(req, true)) })
+  }
+  router.post('/register/agreement', showAgreement)
+
+  router.post('/register/resume', (req, res) => {
+    const form = typedForm(req, res, {}, true)
+    if (body(req).decision === 'agree') form.values.agree = 'yes'
+    delete form.values.decision
+    showRegister(res, form)
+  })
+
   router.post(
     '/register',
     handler(async (req, res, next) => {
-      // Browsers without `formaction` post the code button here.
+      // Browsers without `formaction` post the code and agreement buttons here.
       if (body(req).action === 'sms') return registerSmsCode(req, res, next)
+      if (body(req).action === 'agreement') return showAgreement(req, res)
       const { value, errors } = checkRegistration(body(req), clock.now())
       if (!errors.docNumber && value.docNumber && (await docNumberTaken(db, value.docNumber)))
         errors.docNumber = MESSAGES.duplicate
@@ -202,15 +258,15 @@ export function accountRoutes(services: Services): Router {
     }),
   )
 
+  const showForgotSms = (res: Response, phone: string, form: TypedForm | ReturnType<typeof takeForm>) =>
+    res.render(`${VIEWS}/forgot-sms.njk`, { ...form, maskedPhone: maskPhone(phone) })
+
   router.get(
     '/forgot-password/sms',
     handler(async (req, res) => {
       const account = await forgotAccount(req, res)
       if (!account) return
-      res.render(`${VIEWS}/forgot-sms.njk`, {
-        ...takeForm(req, 'forgotSms'),
-        maskedPhone: maskPhone(account.phone),
-      })
+      showForgotSms(res, account.phone, takeForm(req, 'forgotSms'))
     }),
   )
 
@@ -220,11 +276,10 @@ export function accountRoutes(services: Services): Router {
       const account = await forgotAccount(req, res)
       if (!account) return
       if (body(req).action === 'sms')
-        return sendCodeAndReturn(req, res, {
-          key: 'forgotSms',
-          back: '/forgot-password/sms',
+        return sendCodeAndShow(req, res, {
           phone: account.phone,
           purpose: 'reset_password',
+          show: (form) => showForgotSms(res, account.phone, form),
         })
       const { value, errors } = checkResetBySms(body(req))
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'forgotSms', errors, body(req))
@@ -299,12 +354,12 @@ export function accountRoutes(services: Services): Router {
     }),
   )
 
-  router.get('/account/phone', requireApplicant, (req, res) => {
-    res.render(`${VIEWS}/change-phone.njk`, {
-      ...takeForm(req, 'changePhone'),
-      maskedPhone: maskPhone(req.applicant!.phone),
-    })
-  })
+  const showChangePhone = (req: Request, res: Response, form: TypedForm | ReturnType<typeof takeForm>) =>
+    res.render(`${VIEWS}/change-phone.njk`, { ...form, maskedPhone: maskPhone(req.applicant!.phone) })
+
+  router.get('/account/phone', requireApplicant, (req, res) =>
+    showChangePhone(req, res, takeForm(req, 'changePhone')),
+  )
 
   router.post(
     '/account/phone',
@@ -312,15 +367,11 @@ export function accountRoutes(services: Services): Router {
     handler(async (req, res) => {
       const back = (errors: FieldErrors) => redirectWithErrors(req, res, 'changePhone', errors, body(req))
       if (body(req).action === 'sms') {
+        const show: ShowTyped = (form) => showChangePhone(req, res, form)
         const { phone, errors } = checkPhoneOnly(body(req))
         if (!errors.phone && phone === req.applicant!.phone) errors.phone = MESSAGES.phoneSame
-        if (hasErrors(errors)) return back(errors)
-        return sendCodeAndReturn(req, res, {
-          key: 'changePhone',
-          back: '/account/phone',
-          phone,
-          purpose: 'change_phone',
-        })
+        if (hasErrors(errors)) return show(typedForm(req, res, errors))
+        return sendCodeAndShow(req, res, { phone, purpose: 'change_phone', show })
       }
       const { value, errors } = checkChangePhone(body(req))
       if (hasErrors(errors)) return back(errors)

@@ -161,11 +161,7 @@ export function profileRoutes(services: Services): Router {
         const passType = passTypeFor(a.doc_number)
         const checked = checkDocNumber(passType, compact(value.passNumber), today)
         if (checked.ok) passNumber = compact(value.passNumber)
-        else
-          errors.passNumber =
-            passType === 'taiwan_pass'
-              ? '台湾居民来往大陆通行证号码应为8位数字'
-              : '港澳居民来往内地通行证号码应为H或M加8位数字'
+        else errors.passNumber = checked.error
       }
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'completeProfile', errors, req.body ?? {})
 

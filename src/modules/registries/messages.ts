@@ -44,7 +44,7 @@ export const MESSAGES = {
   futureDate: '不能晚于今天',
   tooEarly: (d: string) => `不能早于${d}`,
   docNumber:
-    '证件号码格式不正确：应为18位身份证号码或港澳台居民居住证号码、港澳通行证号码（H或M加8位数字）、台湾居民来往大陆通行证号码（8位数字）',
+    '证件号码格式不正确：应为18位身份证号码或港澳台居民居住证号码、港澳通行证号码（9位，H或M及8位纯数字）、台湾居民来往大陆通行证号码（8位纯数字）',
   certNumber: '应为6–30位数字或英文字母（不含括号、空格等符号）',
   teacherCertNumber: '教师资格证书号码应为17位数字（1996–1999年的证书为15位）',
   typeDigitMismatch: (digit: string, name: string) =>
