@@ -133,6 +133,13 @@ export const applicantMayEdit = (s: RegistrationStatus): boolean => s === 'pendi
  * submit. Registration runs once a year (second half); one active application per applicant per
  * batch. The five-year validity of a registration is the 54-month rule below.
  */
+/**
+ * Whether the authority's 申请表下载截止 (the last day, YYYY-MM-DD, Shanghai) has passed: after it
+ * the applicant can no longer download the 申请表 (manual 001 and seed 004).
+ */
+export const formDownloadClosed = (lastDay: string | null, at: Date): boolean =>
+  !!lastDay && shanghaiDate(at) > lastDay
+
 export const registrationCycle = (at: Date): number => Number(shanghaiDate(at).slice(0, 4))
 
 /** No new registration within 54 months of a 注册合格 (REFERENCE.md). */

@@ -22,7 +22,7 @@ export function fakeBureau(authorities: FakeAuthority[]): BureauPort {
     address: '台城街道教育路1号',
     phone: '0750-5500000',
     reminder: a.reminder ?? null,
-    downloadEnds: true,
+    formDownloadEnd: '2026-12-31',
   })
   const open = (a: FakeAuthority, now: Date) =>
     !!a.window && a.window.start.getTime() <= now.getTime() && now.getTime() < a.window.end.getTime()

@@ -254,7 +254,11 @@ describe('the service API the wizards use', () => {
     await makeWindow(t.db, id, 'registration', START, END)
     const p = await makePoint(t.db, id, { free_schools: ['端口小学'] })
     const info = await bureau.port.authority(t.db, id)
-    expect(info).toMatchObject({ name: '端口测试局', reminder: '请带齐材料。', downloadEnds: true })
+    expect(info).toMatchObject({
+      name: '端口测试局',
+      reminder: '请带齐材料。',
+      formDownloadEnd: '2026-12-31',
+    })
     expect((await bureau.port.pointsFor(t.db, id)).map((x) => x.id)).toEqual([p])
     expect((await bureau.port.suggestPoint(t.db, id, '端口小学'))?.id).toBe(p)
     t.clock.set(END)

@@ -26,12 +26,11 @@ describe('GET /certification/notice (认定须知)', () => {
   it('shows the manual’s 须知 to anyone, with the 个人承诺书 download', async () => {
     const page = await agent(t.app).get('/certification/notice')
     expect(page.status).toBe(200)
-    expect(page.text).toContain('<h1>教师资格认定须知</h1>')
+    expect(page.text).toContain('<h1>教师资格认定申请人必读</h1>')
     for (const sentence of [
       '注意：请下载《个人承诺书》并按照个人承诺书中的说明进行操作，待报名时使用。',
       '请注意，所有环节均完成，生成报名号之后方为报名成功!',
-      '注意：通过“教师资格认定申请人网报入口”登录，不可以办理定期注册业务，反之亦然。',
-      '利用“选择框”将个人承诺书图片中虚线框中的内容完整选择后（包含文字部分及签名和日期）',
+      '将个人承诺书图片中虚线框中的内容完整选择（包含文字部分及签名和日期）',
       '当前时间不在该机构的网报时间段内',
       '该机构未设置确认点，请联系所选的教育局。',
     ])

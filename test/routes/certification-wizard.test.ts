@@ -367,11 +367,55 @@ describe('certification wizard', () => {
       .db('info_student_status')
       .where({ id: status.id })
       .update({ status: '注册学籍', full_time: false })
-    expect(await refusedOn(w.a, await post(w.a, 'conditions', fresh), 'conditions')).toContain(
-      'jszgwb@163.com',
-    )
+    // sent to the bureau (系统设置's contact), not to the national site's mailbox the manual names
+    await t
+      .db('settings')
+      .insert(
+        Object.entries({ contact_email: 'jszg@taishan.example.cn', contact_phone: '0750-5550000' }).map(
+          ([key, value]) => ({ key, value: JSON.stringify(value), updated_at: new Date() }),
+        ),
+      )
+    try {
+      const refused = await refusedOn(w.a, await post(w.a, 'conditions', fresh), 'conditions')
+      expect(refused).toContain(
+        '如同步到的学籍为非全日制学籍，请发邮件至jszg@taishan.example.cn或致电0750-5550000联系我们。',
+      )
+      expect(refused).not.toContain('jszgwb@163.com')
+    } finally {
+      await t.db('settings').whereIn('key', ['contact_email', 'contact_phone']).del()
+    }
     await t.db('info_student_status').where({ id: status.id }).update({ full_time: true })
     expect((await post(w.a, 'conditions', fresh)).headers.location).toBe(`${BASE}/authority`)
+  })
+
+  it('offers 普通话免测 with the province’s policy note only while 系统设置 allows it', async () => {
+    const w = await signedIn()
+    await w.a.get('/certification/start')
+    await post(w.a, 'agreement', { agree: 'yes' })
+    expect((await page(w.a, 'conditions')).text).not.toContain('id="mandarin-exempt"')
+    const note = '年满50周岁的，可申请普通话免测。'
+    await t.db('settings').insert([
+      {
+        key: 'certification_mandarin_rule',
+        value: JSON.stringify({ exemptionAllowed: true }),
+        updated_at: new Date(),
+      },
+      { key: 'certification_mandarin_exemption_note', value: JSON.stringify(note), updated_at: new Date() },
+    ])
+    try {
+      const shown = (await page(w.a, 'conditions')).text
+      expect(shown).toContain('aria-describedby="mandarin-exempt-note"')
+      expect(shown).toContain(`<p class="hint" id="mandarin-exempt-note">${note}</p>`)
+      await t.db('settings').where({ key: 'certification_mandarin_exemption_note' }).del()
+      expect((await page(w.a, 'conditions')).text).toContain(
+        '选择普通话免测的，需符合普通话免测政策，具体普通话免测政策请以省级教育行政部门规定为准。</p></div>',
+      )
+    } finally {
+      await t
+        .db('settings')
+        .whereIn('key', ['certification_mandarin_rule', 'certification_mandarin_exemption_note'])
+        .del()
+    }
   })
 
   it('refuses a second application of the type, and of another type, in the same year', async () => {

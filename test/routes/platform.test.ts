@@ -28,7 +28,7 @@ describe('business platform (业务平台)', () => {
     expect(page.text).toContain('业务办理区域')
     for (const [key, name] of [
       ['certification', '教师资格认定'],
-      ['registration', '中小学教师资格定期注册'],
+      ['registration', '中小学在职教师定期注册'],
     ]) {
       expect(page.text).toContain(`<h3 id="business-${key}">${name}</h3>`)
     }
@@ -40,7 +40,7 @@ describe('business platform (业务平台)', () => {
     expect(page.text).not.toContain('aria-disabled="true">报名')
 
     expect(page.text).toContain('<caption class="table-caption">教师资格认定信息</caption>')
-    expect(page.text).toContain('<caption class="table-caption">定期注册信息</caption>')
+    expect(page.text).toContain('<caption class="table-caption">中小学在职教师定期注册信息</caption>')
     for (const column of ['报名号', '申请资格种类', '任教学科', '认定机构', '认定状态', '证书号码', '操作'])
       expect(page.text).toContain(`<th scope="col">${column}</th>`)
     for (const column of ['注册报名号', '现任教学段', '现任教学科', '注册结论', '注册机构'])
@@ -53,7 +53,7 @@ describe('business platform (业务平台)', () => {
     await loginAs(a, await createApplicant(t.db))
     const notice = await a.get('/platform/registration/notice')
     expect(notice.status).toBe(200)
-    expect(notice.text).toContain('定期注册业务于每年下半年开展')
+    expect(notice.text).toContain('<h1>教师资格定期注册申请人必读</h1>')
     const own = await a.get('/platform/certification/notice')
     expect(own.status).toBe(303)
     expect(own.headers.location).toBe('/certification/notice')

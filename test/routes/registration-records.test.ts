@@ -33,6 +33,32 @@ beforeEach(() => {
 })
 
 describe('我的注册', () => {
+  it('after the authority’s 申请表下载截止 both 申请表 links refuse with the manual’s sentence on the record; before it the record and 申报提醒 state the date', async () => {
+    const { applicant, registration } = await applicantWithRegistration(t)
+    const here = `${RECORDS}/${registration.id}`
+    // the fake authority's last day is 2026-12-31: at 23:00 that day downloading is still open
+    t.clock.set('2026-12-31T15:00:00Z')
+    let a = await signedIn(t, applicant)
+    const until =
+      '申请表下载截止日期：2026年12月31日。注册结束后，《教师资格定期注册申请表》将不能在系统下载。'
+    const before = await a.get(here)
+    expect(before.text).toContain(until)
+    expect(before.text).toContain(`href="${here}/form?download=1"`)
+    expect((await a.get(`${here}/reminder`)).text).toContain(until)
+    t.clock.set('2026-12-31T16:30:00Z')
+    a = await signedIn(t, applicant)
+    for (const link of [`${here}/form`, `${here}/form?download=1`]) {
+      const refused = await a.get(link)
+      expect(refused.status).toBe(303)
+      expect(refused.headers.location).toBe(here)
+      const record = await a.get(here)
+      expect(
+        record.text.match(/注册结束后，《教师资格定期注册申请表》将不能在系统下载。/g)?.length,
+      ).toBeGreaterThanOrEqual(2)
+    }
+    expect((await a.get(here)).text).not.toContain(`href="${here}/form?download=1"`)
+  })
+
   it('lists the record with its columns, the status as the manual words it and the actions', async () => {
     const { applicant, registration } = await applicantWithRegistration(t)
     const a = await signedIn(t, applicant)

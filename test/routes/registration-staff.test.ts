@@ -117,6 +117,32 @@ describe('decisions', () => {
     expect(Number(audit[0].actor_id)).toBe(clerk.id)
   })
 
+  it('确认未通过 offers the 注册材料 the 须知 named, or the list 系统设置 holds, so a clerk asks for nothing else', async () => {
+    const { registration } = await applicantWithRegistration(t)
+    const clerk = await scopedStaff(t, 'confirmation_clerk', 32)
+    const boxes = async () =>
+      [
+        ...(await clerk.a.get(`${STAFF}/${registration.id}`)).text.matchAll(
+          /name="missing" value="([^"]+)"/g,
+        ),
+      ].map((m) => m[1])
+    expect(await boxes()).toEqual([
+      '《教师资格定期注册申请表》一式2份',
+      '《教师资格证书》',
+      '中小学或主管部门聘用合同',
+    ])
+    await t.db('settings').insert({
+      key: 'registration_materials',
+      value: JSON.stringify('《教师资格定期注册申请表》一式2份\n年度考核结果证明'),
+      updated_at: new Date(),
+    })
+    try {
+      expect(await boxes()).toEqual(['《教师资格定期注册申请表》一式2份', '年度考核结果证明'])
+    } finally {
+      await t.db('settings').where({ key: 'registration_materials' }).del()
+    }
+  })
+
   it('确认未通过 needs the missing materials, lists them, and 材料已补齐 moves it on', async () => {
     const { registration } = await applicantWithRegistration(t)
     const clerk = await scopedStaff(t, 'confirmation_clerk', 32)

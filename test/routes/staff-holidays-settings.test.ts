@@ -111,6 +111,11 @@ describe('holiday table and instance settings', () => {
       registrationHalf: 'H1',
       registrationNotices: '1.请于9月30日前到确认点现场确认。\r\n2.携带聘用合同原件。',
       registrationReminder: '',
+      registrationMustRead: '',
+      certificationMustRead: '',
+      registrationMaterials: '',
+      mandarinExemptionAllowed: false,
+      mandarinExemptionNote: '',
     })
     // the registration wizard's 注意事项 step reads them, one paragraph per line
     expect(await settingLines(t.db, 'registration_notices')).toEqual([
@@ -148,6 +153,62 @@ describe('holiday table and instance settings', () => {
     expect(page.text).toContain('href="#contactEmail"')
     expect(page.text).toContain('href="#contactPhone"')
     expect(page.text).toContain('保留这段公告')
+    expect(await getSettings(t.db)).toEqual(before)
+  })
+
+  it('turns 普通话免测 on with its policy note inside the province’s Mandarin rule, keeping the rule’s other parts, audited', async () => {
+    await t.db('settings').insert({
+      key: 'certification_mandarin_rule',
+      value: JSON.stringify({
+        minimum: '二级乙等',
+        bySubject: { 语文: '二级甲等' },
+        exemptionAllowed: false,
+      }),
+      updated_at: new Date(),
+    })
+    const note = '年满50周岁或长期在少数民族聚居区任教的，可申请普通话免测（以省教育厅文件为准）。'
+    const res = await postFrom(a, SETTINGS, SETTINGS, {
+      bureauName: '青秀区教育局',
+      registrationHalf: 'H2',
+      mandarinExemptionAllowed: 'yes',
+      mandarinExemptionNote: note,
+    })
+    expect(res.status).toBe(303)
+    expect(await getSettings(t.db)).toMatchObject({
+      mandarinExemptionAllowed: true,
+      mandarinExemptionNote: note,
+    })
+    const rule = await t.db('settings').where({ key: 'certification_mandarin_rule' }).first('value')
+    expect(rule.value).toEqual({
+      minimum: '二级乙等',
+      bySubject: { 语文: '二级甲等' },
+      exemptionAllowed: true,
+    })
+    const entry = await t.db('audit_log').where({ action: 'settings.update' }).orderBy('id', 'desc').first()
+    expect(entry.detail.changed).toEqual(
+      expect.arrayContaining(['certification_mandarin_rule', 'certification_mandarin_exemption_note']),
+    )
+    const page = (await a.get(SETTINGS)).text
+    expect(page).toMatch(/id="mandarinExemptionAllowed" name="mandarinExemptionAllowed" value="yes" checked/)
+    expect(page).toContain(note)
+  })
+
+  it('shows a too-long text’s error beside its field in Chinese and refuses a post without the CSRF token', async () => {
+    const before = await getSettings(t.db)
+    const res = await postFrom(a, SETTINGS, SETTINGS, {
+      bureauName: '青秀区教育局',
+      registrationHalf: 'H2',
+      registrationMaterials: '材'.repeat(2001),
+    })
+    const page = await a.get(res.headers.location)
+    expect(page.text).toContain('href="#registrationMaterials"')
+    expect(page.text).toMatch(/id="registrationMaterials-error">[\s\S]*?确认未通过材料清单不能超过2000个字符/)
+    expect(await getSettings(t.db)).toEqual(before)
+    const forged = await a
+      .post(SETTINGS)
+      .type('form')
+      .send({ bureauName: '伪造', registrationHalf: 'H2', mandarinExemptionAllowed: 'no' })
+    expect(forged.status).toBe(403)
     expect(await getSettings(t.db)).toEqual(before)
   })
 })

@@ -107,6 +107,8 @@ export interface RecordPages<Row extends { id: number; number: string }, R exten
   /** the 详情 page's values besides its title and actions */
   detail: (req: Request, row: Row) => Promise<object>
   sendForms: (req: Request, res: Response, rows: Row[], opts: FormsOptions) => Promise<void>
+  /** why the applicant may not have the 申请表 now (shown on the record), or null */
+  formRefusal?: (row: Row, now: Date) => Promise<string | null>
   messages: MessageBox
 }
 
@@ -158,6 +160,8 @@ export function recordPages<Row extends { id: number; number: string }, R extend
     handler(async (req, res, next) => {
       const row = await mine(req)
       if (!row) return next()
+      const refusal = await p.formRefusal?.(row, clock.now())
+      if (refusal) return backToRecord(req, res, p.base, row.id, refusal)
       await p.sendForms(req, res, [row], {
         account: `applicant:${req.applicant!.id}`,
         filename: `${p.formName}-${row.number}.pdf`,

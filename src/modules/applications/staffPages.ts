@@ -76,8 +76,8 @@ export interface StaffPages<
   /** the detail page's values besides its title, decisions, materials and messages */
   detail: (req: Request, row: Row) => Promise<object>
   transitions: Pick<TransitionTable<S, N>, 'transitionNamed' | 'transitionsFrom'>
-  /** materials most often missing at 现场确认 (the point may add its own in 其他) */
-  materials: readonly string[]
+  /** the checklist of materials 确认未通过 offers (the point may add its own in 其他) */
+  materials: () => Promise<readonly string[]>
   /** the fields 退回修改 may name */
   correctable: readonly { value: string; text: string }[]
   notAllowed: string
@@ -193,7 +193,7 @@ export function addStaffPages<
         ...(await p.detail(req, row)),
         pageTitle: `${p.title} ${row.number}`,
         actions: [...actions.values()],
-        materials: p.materials,
+        materials: await p.materials(),
         correctable: p.correctable,
         messages: (await p.messages.list(db, Number(row.id))).map((m) => ({
           ...m,

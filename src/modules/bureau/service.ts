@@ -123,7 +123,7 @@ const authorityInfo = (a: AuthorityRow): AuthorityInfo => ({
   address: a.address,
   phone: a.phone,
   reminder: a.reminder,
-  downloadEnds: !!a.form_download_end,
+  formDownloadEnd: a.form_download_end,
 })
 
 const pointInfo = (p: PointRow): PointInfo => ({

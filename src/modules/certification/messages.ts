@@ -4,6 +4,28 @@
 
 export const WIZARD_TITLE = '教师资格认定'
 
+/**
+ * 须知: manual 000 §3.1 names it 教师资格认定申请人必读 and says what it asks (read it, download the
+ * 个人承诺书); the text is manual 000 §3's, describing this wizard's own buttons. One account and
+ * one entrance serve both businesses here, so the manual's remark about two entrances is not repeated.
+ * The administrator may replace the text (the 个人承诺书 download stays above it).
+ */
+export const MUST_READ_TITLE = '教师资格认定申请人必读'
+export const MUST_READ_DEFAULT = [
+  '一、报名前',
+  '请先在个人信息中心完善个人信息：核验或录入普通话证书、学历学籍、学位证书等信息。',
+  '阅读完毕后，请点击右上角的【返回业务平台】按钮，在教师资格认定业务模块下点击【报名】，进入教师资格认定网报时间查询页面。选择省、市、资格种类、认定机构、确认点信息来查看认定机构是否开通网报业务，如果已开通，点击【报名】按钮，进入到认定报名申报协议界面。如认定机构未开通网上申报工作，请根据页面提示信息，联系和咨询对应认定机构，获取具体认定工作安排的信息。',
+  '如果教育局设置了网报计划但没有安排确认点，则显示“该机构未设置确认点，请联系所选的教育局。”。如果您当前报名的时间不在教育局设置的网报时间段内，则显示“当前时间不在该机构的网报时间段内”。请按系统提示时间进行网报。',
+  '二、正式报名',
+  '请注意，所有环节均完成，生成报名号之后方为报名成功!',
+  '(1) 在“认定信息”页面上传个人近期本人免冠正面白底证件照（须与现场确认提交的照片为同一底版）：选择照片文件后点击【上传并预览照片】，系统将照片处理为小于200k的jpg格式并显示预览。如需修改，请重新选择照片文件，再点击【上传并预览照片】。',
+  '(2) 在“个人承诺书”页面上传《个人承诺书》完整图片：选择图片文件后点击【上传并预览】；在图片上先点击虚线框的一个角，再点击它的对角（也可以输入裁剪区域后点击【按输入的数值裁剪】），将个人承诺书图片中虚线框中的内容完整选择（包含文字部分及签名和日期）。如需修改，请点击【重新选择】。',
+  '(3) 注意：个人照片和个人承诺书上传后，请务必检查是否清晰完整，如不清晰不完整，请务必重新上传符合要求的个人照片和个人承诺书，否则会影响教师资格认定申请表的生成与打印，影响后续认定审核工作。',
+  '(4) 报名成功后，请在规定时间内按认定通知或公告要求携带各项需提交的材料进行现场确认。',
+  '(5) 如果您在报名成功后想修改报名信息，请先查看认定状态是不是“网报待确认”。如果不是，需要联系认定机构修改认定状态至该状态才可以修改报名信息。',
+  '(6) 请务必点击【申请表预览/下载】，查看教师资格认定申请表信息，特别要检查个人照片和个人承诺书是否清晰完整，个人信息是否正确，如有错误，请及时按要求修改。',
+]
+
 /** Shown on every page of the wizard (manual 000 §3.2, SPEC "Details from the manuals"). */
 export const NOTICE = '请注意，所有环节均完成，生成报名号之后方为报名成功!'
 
@@ -43,6 +65,9 @@ export const EXAM_ROUTE_HINT =
 export const MANDARIN_HINT =
   '选择参与本次认定的本人名下的普通话证书信息，选择普通话免测的，需符合普通话免测政策，具体普通话免测政策请以省级教育行政部门规定为准。如您没有在个人信息中心添加信息，请点击“添加普通话证书”按钮进行添加。'
 export const MANDARIN_EXEMPT = '普通话免测'
+/** Beside 普通话免测 unless the administrator wrote the province's policy (manual 000 §3.2 (2)). */
+export const MANDARIN_EXEMPTION_NOTE_DEFAULT =
+  '选择普通话免测的，需符合普通话免测政策，具体普通话免测政策请以省级教育行政部门规定为准。'
 export const FRESH_HINT =
   '如果您是应届毕业生（仅限全日制本科），请选择“是”，并点击“同步学籍”获取在校学籍信息。'
 export const DEGREE_HINT =
@@ -63,8 +88,9 @@ export const CONDITION_ERRORS = {
   degree: '请选择学位信息',
   studentStatus: '请选择学籍信息，如未同步到信息，请点击“同步学籍”',
   notRegistered: '只有学籍状态为“注册学籍”的申请人才符合认定要求。',
-  notFullTime:
-    '应届毕业生仅限全日制本科学生申请。如同步到的学籍为非全日制学籍，请发邮件至jszgwb@163.com联系我们。',
+  /** `contact`: the bureau's (contactSentence of 系统设置), where manual 000 gives the national address */
+  notFullTime: (contact: string) =>
+    `应届毕业生仅限全日制本科学生申请。如同步到的学籍为非全日制学籍，${contact}`,
   notUndergraduate: '应届毕业生仅限全日制本科学生申请，请选择“否”并选择已取得的学历。',
 } as const
 export const STUDENT_SYNCED = '已同步学籍信息'

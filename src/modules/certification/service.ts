@@ -22,6 +22,7 @@ import { shanghaiDate } from '../../domain/time'
 import type { FieldErrors } from '../../web/forms'
 import type { Values } from '../../web/wizard/types'
 import { lockInfoItems, type InfoItemRef } from '../info/service'
+import { contactSentence, getSettings } from '../staff/settings'
 import * as bureau from './bureau'
 import * as m from './messages'
 import * as repo from './repository'
@@ -133,7 +134,8 @@ export async function checkConditions(
     const status = (await repo.studentStatusOf(db, who.id)).find((s) => String(s.id) === str(v.studentStatus))
     if (!status) errors.studentStatus = m.CONDITION_ERRORS.studentStatus
     else if (status.status !== '注册学籍') errors.studentStatus = m.CONDITION_ERRORS.notRegistered
-    else if (!status.fullTime) errors.studentStatus = m.CONDITION_ERRORS.notFullTime
+    else if (!status.fullTime)
+      errors.studentStatus = m.CONDITION_ERRORS.notFullTime(contactSentence(await getSettings(db)))
     else if (status.level !== '大学本科') errors.studentStatus = m.CONDITION_ERRORS.notUndergraduate
     else {
       texts.studentStatus = `${status.school} ${status.major}（${status.level}，${status.status}）`

@@ -114,7 +114,7 @@ export function certificationStaffRoutes(services: Services): Router {
     sendForms: (req, res, rows, opts) => sendCertificationForms(req, res, services, rows, opts),
     detail: (req, row) => certificationDetail(req, services, row),
     transitions: certificationTransitions,
-    materials: COMMON_MATERIALS,
+    materials: async () => COMMON_MATERIALS,
     correctable: CORRECTABLE,
     notAllowed: STAFF_MESSAGES.notAllowed,
     refusalText: (reason) => (reason === 'no_bureau_code' ? STAFF_MESSAGES.noBureauCode : undefined),

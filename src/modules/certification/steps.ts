@@ -10,6 +10,7 @@ import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/u
 import type { Step, Values } from '../../web/wizard/types'
 import { addPath, addedItem, type ReturnKey } from '../info/returns'
 import { syncStudentStatus } from '../info/service'
+import { getSettings, textOf } from '../staff/settings'
 import * as bureau from './bureau'
 import * as m from './messages'
 import * as repo from './repository'
@@ -504,6 +505,9 @@ async function conditionLists(services: Services, req: Request, shown: Values) {
     typeHasSubject: isQualificationType(shown.qualificationType) ? shown.qualificationType !== '1' : true,
     mandarins: items.mandarin,
     exemptionAllowed: rule.exemptionAllowed,
+    exemptionNote: rule.exemptionAllowed
+      ? textOf(await getSettings(db), 'mandarinExemptionNote').join('')
+      : '',
     educations: items.education,
     degrees: items.degree,
     students: await repo.studentStatusOf(db, a.id),

@@ -4,6 +4,8 @@ import { requireApplicant } from '../../middleware/auth'
 import { isVerified } from '../../domain/identity'
 import { handler } from '../../web/async'
 import { preloadedHasApplications } from '../../middleware/session'
+import { textBlocks } from '../../web/texts'
+import { getSettings, textOf } from '../staff/settings'
 import { BUSINESSES, findBusiness } from './businesses'
 
 export function platformRoutes(services: Services): Router {
@@ -36,12 +38,22 @@ export function platformRoutes(services: Services): Router {
     }),
   )
 
-  router.get('/platform/:key/notice', requireApplicant, (req, res, next) => {
-    const business = findBusiness(String(req.params.key))
-    if (!business) return next()
-    if (business.noticeUrl) return res.redirect(303, business.noticeUrl)
-    res.render('pages/platform/notice.njk', { business })
-  })
+  router.get(
+    '/platform/:key/notice',
+    requireApplicant,
+    handler(async (req, res, next) => {
+      const business = findBusiness(String(req.params.key))
+      if (!business) return next()
+      if (business.noticeUrl) return res.redirect(303, business.noticeUrl)
+      const { mustRead } = business
+      if (!mustRead) return next()
+      res.render('pages/platform/notice.njk', {
+        business,
+        title: mustRead.title,
+        blocks: textBlocks(textOf(await getSettings(services.db), mustRead.field)),
+      })
+    }),
+  )
 
   return router
 }

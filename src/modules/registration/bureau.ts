@@ -12,8 +12,8 @@ export interface AuthorityInfo {
   phone: string | null
   /** The authority's own 申报提醒 text, if it set one. */
   reminder: string | null
-  /** 注册结束后申请表不能下载: the authority set a download end. */
-  downloadEnds: boolean
+  /** 注册结束后申请表不能下载: the last day (YYYY-MM-DD) the 申请表 may be downloaded, if set. */
+  formDownloadEnd: string | null
 }
 
 export interface PointInfo {

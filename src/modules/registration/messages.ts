@@ -4,6 +4,40 @@
 
 export const WIZARD_TITLE = '中小学教师资格定期注册'
 
+/** The platform's name of the business (manual 000 §2.2.3 and manual 001 §2.3). */
+export const BUSINESS_NAME = '中小学在职教师定期注册'
+
+/** 须知 (manual 001 §3.1.1): its title and text, verbatim; the administrator may replace the text. */
+export const MUST_READ_TITLE = '教师资格定期注册申请人必读'
+export const MUST_READ_DEFAULT = [
+  '根据《中华人民共和国教师法》《教师资格条例》《〈教师资格条例〉实施办法》和《教育部关于印发〈中小学教师资格考试暂行办法〉〈中小学教师资格定期注册暂行办法〉的通知》等规定，国家对入职后的中小学教师的从教资格进行定期核查。',
+  '一、注册范围',
+  '公办普通中小学、中等职业学校和幼儿园在编在岗教师须进行注册，部分省份将依法举办的民办普通中小学、中等职业学校和幼儿园教师纳入注册范围。具体请参见本地区省级教育行政部门的规定和定期注册机构的公告或通知。',
+  '二、注册条件',
+  '1. 满足下列条件的，首次注册合格：',
+  '(1) 具有与任教岗位相应的教师资格；',
+  '(2) 聘用为中小学在编在岗教师；',
+  '(3) 省级教育行政部门规定的其他条件。',
+  '对于首次任教人员须试用期满且考核合格。',
+  '2. 满足下列条件的，定期注册合格：',
+  '(1) 遵守国家法律法规和《中小学教师职业道德规范》，达到省级教育行政部门规定的师德考核评价标准，有良好的师德表现；',
+  '(2) 每年年度考核合格以上等次；',
+  '(3) 每个注册有效期内完成不少于国家规定的360个培训学时或省级教育行政部门规定的等量学分；',
+  '(4) 身心健康，胜任教育教学工作；',
+  '(5) 省级教育行政部门规定的其他条件。',
+  '三、注册材料',
+  '(1) 《教师资格定期注册申请表》一式2份；',
+  '(2) 《教师资格证书》；',
+  '(3) 中小学或主管部门聘用合同。',
+]
+
+/** 确认未通过's checklist by default: the 注册材料 the 须知 told the applicant to bring (manual 001 §3.1.1). */
+export const MATERIALS_DEFAULT = [
+  '《教师资格定期注册申请表》一式2份',
+  '《教师资格证书》',
+  '中小学或主管部门聘用合同',
+]
+
 export const NOTICE = '请注意，所有步骤均完成，且生成报名号之后方为报名成功！'
 
 export const STEP_BAR_LABELS = [
@@ -144,6 +178,11 @@ export const REMINDER_DEFAULT = [
   '申请人完成申请流程后，须下载保存本人的《教师资格定期注册申请表》（一式两份）。',
 ]
 export const DOWNLOAD_ENDS = '注册结束后，《教师资格定期注册申请表》将不能在系统下载。'
+/** The 申报提醒 and the record say until when (the authority's 申请表下载截止). */
+export const downloadUntil = (lastDay: string) => {
+  const [y, mo, d] = lastDay.split('-').map(Number)
+  return `申请表下载截止日期：${y}年${mo}月${d}日。${DOWNLOAD_ENDS}`
+}
 
 export const SUBMIT_REFUSALS = {
   activeExists: '您在本批次已有定期注册申请，不能重复申报。',

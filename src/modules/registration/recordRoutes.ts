@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express'
 import type { Services } from '../../services'
-import { statusLabel } from '../../domain/registration'
+import { formDownloadClosed, statusLabel } from '../../domain/registration'
 import { shanghaiDateTime } from '../../domain/time'
 import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
@@ -23,6 +23,7 @@ import {
   STATUS_EXPLANATIONS,
 } from './records'
 import { registrationFormsPdf } from './form'
+import { DOWNLOAD_ENDS, downloadUntil } from './messages'
 import { refOptions, registrationOf, subjectNames, type RegistrationRow } from './repository'
 import { authoritySchema, informationSchema } from './schemas'
 import { INFO_LISTS, MANDARIN_OPTIONS, registrationSteps } from './steps'
@@ -117,11 +118,24 @@ export function registrationRecordRoutes(services: Services): Router {
     myRecords,
     recordActions,
     explanations: STATUS_EXPLANATIONS,
-    detail: async (req, row) => ({
-      ...(await registrationDetail(req, services, row)),
-      authorityChange: await authorityChangeOpen(db, row, clock.now()),
-    }),
+    detail: async (req, row) => {
+      const authority = await bureau.port.authority(db, Number(row.authority_id))
+      const lastDay = authority?.formDownloadEnd ?? null
+      return {
+        ...(await registrationDetail(req, services, row)),
+        authorityChange: await authorityChangeOpen(db, row, clock.now()),
+        formDownload: lastDay && {
+          closed: formDownloadClosed(lastDay, clock.now()),
+          text: formDownloadClosed(lastDay, clock.now()) ? DOWNLOAD_ENDS : downloadUntil(lastDay),
+        },
+      }
+    },
     sendForms: (req, res, rows, opts) => sendRegistrationForms(req, res, services, rows, opts),
+    // after the authority's 申请表下载截止 both 申请表 links answer with the manual's sentence
+    formRefusal: async (row, now) => {
+      const authority = await bureau.port.authority(db, Number(row.authority_id))
+      return formDownloadClosed(authority?.formDownloadEnd ?? null, now) ? DOWNLOAD_ENDS : null
+    },
     messages: registrationMessages,
   })
 

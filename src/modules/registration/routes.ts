@@ -281,7 +281,7 @@ export function registrationRoutes(services: Services): Router {
         reminder: view.authority?.reminder
           ? view.authority.reminder.split(/\r?\n/).filter(Boolean)
           : ((await repo.settingLines(db, 'registration_reminder')) ?? m.REMINDER_DEFAULT),
-        downloadEnds: view.authority?.downloadEnds ? m.DOWNLOAD_ENDS : '',
+        downloadEnds: view.authority?.formDownloadEnd ? m.downloadUntil(view.authority.formDownloadEnd) : '',
       })
     }),
   )

@@ -5,6 +5,7 @@ import { REGISTRATION_STATUSES, registrationTransitions } from '../../domain/reg
 import { rolesFor } from '../../domain/roles'
 import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS, staffActor } from '../../web/staffQueue'
 import { addStaffPages } from '../applications/staffPages'
+import { getSettings, textOf } from '../staff/settings'
 import { EXPORT_HEADER, exportCells, type ExportLists } from './export'
 import { registrationDetail, sendRegistrationForms } from './recordRoutes'
 import { registrationMessages } from './records'
@@ -18,17 +19,6 @@ import { registrationSteps } from './steps'
 // (src/modules/applications/staffPages.ts), with registration's columns, words and decisions.
 
 export const BASE = '/staff/registrations'
-
-/** Materials most often missing at 现场确认 (the point may add its own in 其他). */
-export const COMMON_MATERIALS = [
-  '《教师资格定期注册申请表》一式2份',
-  '《教师资格证书》原件',
-  '身份证原件',
-  '聘用合同或劳动合同',
-  '年度考核结果证明',
-  '培训学时证明（不少于360学时）',
-  '师德考核证明',
-]
 
 export const STAFF_MESSAGES = {
   ...DECISION_TEXTS,
@@ -83,7 +73,8 @@ export function registrationStaffRoutes(services: Services): Router {
     sendForms: (req, res, rows, opts) => sendRegistrationForms(req, res, services, rows, opts),
     detail: (req, row) => registrationDetail(req, services, row),
     transitions: registrationTransitions,
-    materials: COMMON_MATERIALS,
+    // what the 须知 told the applicant to bring (系统设置), so a clerk asks for nothing else
+    materials: async () => textOf(await getSettings(db), 'registrationMaterials'),
     correctable,
     notAllowed: STAFF_MESSAGES.notAllowed,
     decide: async (req, row, d) => {

@@ -46,6 +46,8 @@ import {
   REGISTRATION_HALF_LABELS,
   REGISTRATION_HALVES,
   saveSettings,
+  settingsForm,
+  withoutDefaults,
   type InstanceSettings,
 } from './settings'
 import { auditCsv, compactDetail, distinctActions, searchAudit, type AuditFilter } from './auditLog'
@@ -416,7 +418,7 @@ export function staffRoutes(services: Services): Router {
     handler(async (req, res) => {
       const current = await getSettings(db)
       render(res, 'settings', {
-        form: takeForm(req, 'settings', { ...current }),
+        form: takeForm(req, 'settings', settingsForm(current)),
         halves: REGISTRATION_HALVES.map((h) => ({ value: h, text: REGISTRATION_HALF_LABELS[h] })),
       })
     }),
@@ -432,7 +434,12 @@ export function staffRoutes(services: Services): Router {
         if (e) errors.contactEmail = e
       }
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'settings', errors, req.body)
-      const { changed } = await saveSettings(db, { audit, now: clock.now() }, staffActor(req), value)
+      const { changed } = await saveSettings(
+        db,
+        { audit, now: clock.now() },
+        staffActor(req),
+        withoutDefaults(value),
+      )
       flash(req, 'success', changed.length ? '系统设置已保存。' : '没有修改任何设置。')
       res.redirect(303, '/staff/admin/settings')
     }),

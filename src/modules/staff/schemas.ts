@@ -175,16 +175,27 @@ export const settingsSchema = Joi.object({
     .allow('')
     .max(30)
     .pattern(/^[0-9][0-9\- ()（）转]*$/)
+    .default('')
     .label('联系电话')
     .messages({ 'string.pattern.base': '联系电话只能包含数字、减号、括号和“转”，例如0771-1234567' }),
-  contactEmail: Joi.string().trim().allow('').max(100).label('咨询邮箱'),
-  notice: Joi.string().trim().allow('').max(4000).label('平台公告'),
+  contactEmail: Joi.string().trim().allow('').max(100).default('').label('咨询邮箱'),
+  notice: Joi.string().trim().allow('').max(4000).default('').label('平台公告'),
   registrationNotices: Joi.string().trim().allow('').max(4000).default('').label('定期注册注意事项'),
   registrationReminder: Joi.string().trim().allow('').max(4000).default('').label('定期注册申报提醒'),
   registrationHalf: Joi.string()
     .valid(...REGISTRATION_HALVES)
     .required()
     .label('定期注册默认开放时段'),
+  registrationMustRead: Joi.string().trim().allow('').max(8000).default('').label('定期注册须知'),
+  certificationMustRead: Joi.string().trim().allow('').max(8000).default('').label('教师资格认定须知'),
+  registrationMaterials: Joi.string().trim().allow('').max(2000).default('').label('确认未通过材料清单'),
+  mandarinExemptionAllowed: Joi.boolean()
+    .truthy('yes')
+    .falsy('no')
+    .default(false)
+    .label('普通话免测')
+    .messages({ 'boolean.base': '请选择是否允许普通话免测' }),
+  mandarinExemptionNote: Joi.string().trim().allow('').max(1000).default('').label('普通话免测政策说明'),
 })
 
 export const auditFilterSchema = Joi.object({

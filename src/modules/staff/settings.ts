@@ -1,8 +1,12 @@
 import type { Db } from '../../db/knex'
 import type { Actor, Audit } from '../../services/audit'
+import { linesOf } from '../../web/texts'
+import * as certification from '../certification/messages'
+import * as registration from '../registration/messages'
 
 // Instance settings the administrator edits without a deploy; other modules read them with
-// getSettings(db). Stored one key per row in `settings` (value jsonb).
+// getSettings(db). Stored one key per row in `settings` (value jsonb); a flag may live inside a rule
+// object another module reads (普通话免测 in certification_mandarin_rule).
 
 export const REGISTRATION_HALVES = ['H1', 'H2'] as const
 export type RegistrationHalf = (typeof REGISTRATION_HALVES)[number]
@@ -21,6 +25,16 @@ export interface InstanceSettings {
   registrationNotices: string
   /** 定期注册 申报提醒 (after submit and 注意事项 of a record), one paragraph per line; empty: the manual's */
   registrationReminder: string
+  /** 教师资格定期注册申请人必读 (须知); empty: manual 001 §3.1.1's text */
+  registrationMustRead: string
+  /** 教师资格认定申请人必读 (须知); empty: the text after manual 000 §3 */
+  certificationMustRead: string
+  /** 确认未通过's checklist of 定期注册 materials, one a line; empty: manual 001's 注册材料 */
+  registrationMaterials: string
+  /** whether applicants may choose 普通话免测 (the province's policy) */
+  mandarinExemptionAllowed: boolean
+  /** the policy note shown beside 普通话免测; empty: manual 000's sentence */
+  mandarinExemptionNote: string
 }
 
 export const DEFAULT_SETTINGS: InstanceSettings = {
@@ -31,8 +45,62 @@ export const DEFAULT_SETTINGS: InstanceSettings = {
   registrationHalf: 'H2',
   registrationNotices: '',
   registrationReminder: '',
+  registrationMustRead: '',
+  certificationMustRead: '',
+  registrationMaterials: '',
+  mandarinExemptionAllowed: false,
+  mandarinExemptionNote: '',
 }
 
+/**
+ * The manuals' texts behind the fields whose empty value means "the manual's": the form shows them
+ * to edit, and saving them unchanged stores nothing (so the default stays the manual's).
+ */
+export const TEXT_DEFAULTS = {
+  registrationMustRead: registration.MUST_READ_DEFAULT,
+  certificationMustRead: certification.MUST_READ_DEFAULT,
+  registrationMaterials: registration.MATERIALS_DEFAULT,
+  mandarinExemptionNote: [certification.MANDARIN_EXEMPTION_NOTE_DEFAULT],
+} as const satisfies Partial<Record<keyof InstanceSettings, readonly string[]>>
+
+type TextField = keyof typeof TEXT_DEFAULTS
+
+/** The text's lines: the administrator's, else the manual's. */
+export const textOf = (settings: InstanceSettings, field: TextField): readonly string[] => {
+  const own = linesOf(settings[field])
+  return own.length ? own : TEXT_DEFAULTS[field]
+}
+
+/** The form's values: each text as the administrator set it, else the manual's to edit. */
+export function settingsForm(settings: InstanceSettings): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    ...settings,
+    mandarinExemptionAllowed: settings.mandarinExemptionAllowed ? 'yes' : 'no',
+  }
+  for (const f of Object.keys(TEXT_DEFAULTS) as TextField[]) out[f] = textOf(settings, f).join('\n')
+  return out
+}
+
+/** A text posted unchanged from the manual's is stored as empty: the manual's stays the default. */
+export function withoutDefaults(values: InstanceSettings): InstanceSettings {
+  const out = { ...values }
+  for (const f of Object.keys(TEXT_DEFAULTS) as TextField[])
+    if (linesOf(out[f]).join('\n') === TEXT_DEFAULTS[f].join('\n')) out[f] = ''
+  return out
+}
+
+/**
+ * How an applicant reaches this bureau, for messages that send them to it (the non-full-time 应届毕业生
+ * refusal): its e-mail and telephone as set in 系统设置, else its name.
+ */
+export function contactSentence(s: Pick<InstanceSettings, 'bureauName' | 'contactEmail' | 'contactPhone'>) {
+  if (s.contactEmail && s.contactPhone) return `请发邮件至${s.contactEmail}或致电${s.contactPhone}联系我们。`
+  if (s.contactEmail) return `请发邮件至${s.contactEmail}联系我们。`
+  if (s.contactPhone) return `请致电${s.contactPhone}联系我们。`
+  return `请联系${s.bureauName}。`
+}
+
+/** Where each field is stored: a key of its own, or a property of a rule object kept under a key. */
 const KEYS: Record<keyof InstanceSettings, string> = {
   bureauName: 'bureau_name',
   contactPhone: 'contact_phone',
@@ -41,7 +109,18 @@ const KEYS: Record<keyof InstanceSettings, string> = {
   registrationHalf: 'registration_half',
   registrationNotices: 'registration_notices',
   registrationReminder: 'registration_reminder',
+  registrationMustRead: 'registration_must_read',
+  certificationMustRead: 'certification_must_read',
+  registrationMaterials: 'registration_materials',
+  mandarinExemptionAllowed: 'certification_mandarin_rule',
+  mandarinExemptionNote: 'certification_mandarin_exemption_note',
 }
+const PROPERTIES: Partial<Record<keyof InstanceSettings, string>> = {
+  mandarinExemptionAllowed: 'exemptionAllowed',
+}
+
+const asObject = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
 
 export async function getSettings(db: Db): Promise<InstanceSettings> {
   const rows: { key: string; value: unknown }[] = await db('settings')
@@ -50,8 +129,9 @@ export async function getSettings(db: Db): Promise<InstanceSettings> {
   const stored = new Map(rows.map((r) => [r.key, r.value]))
   const out = { ...DEFAULT_SETTINGS }
   for (const [field, key] of Object.entries(KEYS) as [keyof InstanceSettings, string][]) {
-    const v = stored.get(key)
-    if (typeof v === 'string') (out as Record<string, string>)[field] = v
+    const property = PROPERTIES[field]
+    const v = property ? asObject(stored.get(key))[property] : stored.get(key)
+    if (typeof v === typeof DEFAULT_SETTINGS[field]) (out as Record<string, unknown>)[field] = v
   }
   if (!REGISTRATION_HALVES.includes(out.registrationHalf))
     out.registrationHalf = DEFAULT_SETTINGS.registrationHalf
@@ -68,12 +148,23 @@ export async function saveSettings(
   return db.transaction(async (trx) => {
     const before = await getSettings(trx)
     const changed = (Object.keys(KEYS) as (keyof InstanceSettings)[]).filter((k) => before[k] !== values[k])
-    for (const field of changed)
+    for (const field of changed) {
+      const property = PROPERTIES[field]
+      // A flag inside a rule object keeps the rule's other properties.
+      const value = property
+        ? {
+            ...asObject(
+              (await trx('settings').where({ key: KEYS[field] }).forUpdate().first('value'))?.value,
+            ),
+            [property]: values[field],
+          }
+        : values[field]
       await trx.raw(
         `INSERT INTO settings (key, value, updated_at) VALUES (?, ?::jsonb, ?)
          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-        [KEYS[field], JSON.stringify(values[field]), deps.now],
+        [KEYS[field], JSON.stringify(value), deps.now],
       )
+    }
     if (changed.length)
       await deps.audit.record(trx, actor, {
         action: 'settings.update',
