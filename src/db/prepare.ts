@@ -14,7 +14,12 @@ export async function prepareDatabase(
   let url = config.databaseUrl
   if (!url) {
     opts.log(`starting embedded PostgreSQL in ${config.dataDir}/pg ...`)
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, database: 'jszg', persistent: true })
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      database: 'jszg',
+      persistent: true,
+      notice: opts.log,
+    })
     url = embedded.url
   }
   const db = createDb(url, 2)
