@@ -5,6 +5,8 @@ export interface Config {
   port: number
   host: string
   databaseUrl: string | undefined
+  /** The database's owner: migrations, seeds and the command-line tools (DATABASE_URL when unset). */
+  databaseOwnerUrl: string | undefined
   dataDir: string
   sessionSecret: string
   trustProxy: boolean
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     host: env.HOST || '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseOwnerUrl: env.DATABASE_OWNER_URL || undefined,
     dataDir: env.DATA_DIR || './data',
     sessionSecret: env.SESSION_SECRET || (production ? '' : 'development-only-secret-change-me'),
     trustProxy: read.bool('TRUST_PROXY'),

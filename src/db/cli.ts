@@ -4,8 +4,8 @@ import { createStaffAccount } from '../modules/staff/service'
 import { createAudit } from '../services/audit'
 import { systemClock } from '../services/clock'
 import { argon2Passwords } from '../services/passwords'
-import { createDb, migrateLatest, migrateRollbackAll, runSeeds, type Db } from './knex'
-import { prepareDatabase } from './prepare'
+import { createDb, migrateRollbackAll, runSeeds, type Db } from './knex'
+import { prepareDatabase, prepareSchema } from './prepare'
 
 // npm run migrate | npm run seed [-- --demo] | tsx src/db/cli.ts rollback
 // ADMIN_PASSWORD=... npm run create-admin -- <username> <name>   (compiled: node dist/src/db/cli.js create-admin ...)
@@ -15,9 +15,12 @@ async function main() {
   const { config: ready, embedded } = config.databaseUrl
     ? { config, embedded: undefined }
     : await prepareDatabase(config, { seedDemo: false, log: console.log })
-  const db = createDb(ready.databaseUrl!, 2)
+  // as the owner: the app's own role may not change the schema (src/db/roles.ts)
+  const ownerUrl = ready.databaseOwnerUrl ?? ready.databaseUrl!
+  const db = createDb(ownerUrl, 2)
   try {
-    if (command === 'migrate') await migrateLatest(db)
+    if (command === 'migrate')
+      await prepareSchema(ownerUrl, ready.databaseUrl!, { seeds: false, demo: false })
     else if (command === 'rollback') await migrateRollbackAll(db)
     else if (command === 'seed') await runSeeds(db, { demo: args.includes('--demo') })
     else if (command === 'create-admin') await createAdmin(db, config, args)

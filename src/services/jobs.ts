@@ -2,9 +2,14 @@ import PgBoss from 'pg-boss'
 import type { Logger } from './logger'
 
 // Background jobs on the application's own PostgreSQL (pg-boss keeps its tables in the `pgboss`
-// schema and creates them on first start). Built by buildServices but started only by the server
+// schema). The owner installs (or upgrades) that schema and creates the queues before the app starts
+// (installJobs, from prepareDatabase): a queue is a table of its own, and the app's role may not
+// create tables. Built by buildServices but started only by the server
 // (and by tests that ask for it), so a test or a script that never starts it sends nothing: callers
 // keep their own record of the work (e.g. registry_imports) and a starting worker sweeps it up.
+
+/** Every queue the app works; installJobs creates them as the owner. */
+export const JOB_QUEUES = { registryImport: 'registry-import' } as const
 
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>
 
@@ -32,6 +37,7 @@ export function createJobs(databaseUrl: string, logger: Logger): Jobs {
           max: 3,
           application_name: 'jszg-jobs',
           schedule: false,
+          migrate: false,
         })
         b.on('error', (err) => logger.error({ err }, 'job queue'))
         await b.start()
@@ -59,5 +65,22 @@ export function createJobs(databaseUrl: string, logger: Logger): Jobs {
       queues.clear()
       if (b) await b.stop({ graceful: true, timeout: timeoutMs, wait: true })
     },
+  }
+}
+
+/** As the database's owner: pg-boss's schema at this pg-boss version, and every queue in JOB_QUEUES. */
+export async function installJobs(ownerUrl: string): Promise<void> {
+  const boss = new PgBoss({
+    connectionString: ownerUrl,
+    max: 1,
+    application_name: 'jszg-migrate',
+    schedule: false,
+    supervise: false,
+  })
+  await boss.start()
+  try {
+    for (const queue of Object.values(JOB_QUEUES)) await boss.createQueue(queue)
+  } finally {
+    await boss.stop({ graceful: false, wait: true })
   }
 }

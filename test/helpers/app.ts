@@ -6,6 +6,7 @@ import { notFound } from '../../src/middleware/errors'
 import { buildServices, closeServices, type ServiceOverrides, type Services } from '../../src/services'
 import { TestClock } from '../../src/services/clock'
 import { fixedCaptcha } from '../../src/services/captcha'
+import { createDb } from '../../src/db/knex'
 import { createTestDatabase } from './db'
 import { startRegistryWorker } from '../../src/modules/registries/service'
 
@@ -15,6 +16,8 @@ export interface TestApp {
   app: express.Express
   services: Services
   db: Services['db']
+  /** The database's owner, for arranging what the app's role may not do (creating tables, ...). */
+  ownerDb: Services['db']
   clock: TestClock
   close(): Promise<void>
 }
@@ -72,13 +75,15 @@ export async function appWithAllRoutes(
     const env = app.get('nunjucksEnv') as Environment & { loaders: { searchPaths: string[] }[] }
     env.loaders[0].searchPaths.push(...overrides.viewDirs)
   }
+  const ownerDb = createDb(database.ownerUrl, 2)
   return {
     app,
     services,
     db: services.db,
+    ownerDb,
     clock,
     async close() {
-      await closeServices(services)
+      await Promise.all([closeServices(services), ownerDb.destroy()])
       await database.drop()
     },
   }

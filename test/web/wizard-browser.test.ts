@@ -23,7 +23,7 @@ describeInBrowser('the wizard pages in a browser without JavaScript', () => {
   beforeAll(async () => {
     app = await startBrowserApp({ routes: (s) => exampleWizard(s).router, viewDirs: [EXAMPLE_VIEWS] })
     ;({ t, base } = app)
-    await prepareExampleTables(t.db)
+    await prepareExampleTables(t.ownerDb)
     page = await newPage(app.browser)
   }, 120_000)
 

@@ -19,7 +19,7 @@ beforeAll(async () => {
     routes: (services) => (harness = exampleWizard(services)).router,
     viewDirs: [EXAMPLE_VIEWS],
   })
-  await prepareExampleTables(t.db)
+  await prepareExampleTables(t.ownerDb)
 })
 afterAll(() => t.close())
 

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
+import { JOB_QUEUES } from '../../services/jobs'
 import { shanghaiDate } from '../../domain/time'
 import { REGISTRIES, registryByKey, type RegistryDef } from './definitions'
 import { checkRows, openLoad, ProblemList } from './engine'
@@ -13,7 +14,7 @@ import { CsvError, openSource } from './source'
 // then processed at once in the request, larger ones by the background worker (pg-boss queue
 // REGISTRY_IMPORT_QUEUE), and both call runImport(). The status page reads the row.
 
-export const REGISTRY_IMPORT_QUEUE = 'registry-import'
+export const REGISTRY_IMPORT_QUEUE = JOB_QUEUES.registryImport
 
 /** A worker that has not finished an import in this long is taken to have died. */
 const STALE_MS = 15 * 60_000

@@ -5,11 +5,11 @@ import { createAudit } from '../../services/audit'
 import { shanghaiDateTime, shanghaiDateToUtc } from '../../domain/time'
 import { actionLabel, ACTOR_KIND_LABELS } from './messages'
 
-// Searching, exporting and purging the audit log. The table itself refuses UPDATE and TRUNCATE,
-// and DELETE of anything younger than the 6-month retention period (trigger in the core migration).
+// Searching, exporting and purging the audit log. The app's role may only read and append to it
+// (src/db/roles.ts); under that, the table itself refuses UPDATE and TRUNCATE, and DELETE of anything
+// younger than the 6-month retention period, even to its owner (trigger in the core migration).
 
 export const AUDIT_PAGE_SIZE = 50
-export const RETENTION_MONTHS = 6
 
 export interface AuditFilter {
   from?: string
@@ -161,18 +161,14 @@ export async function auditCsv(db: Db, filter: AuditFilter): Promise<{ csv: stri
 }
 
 /**
- * Deletes entries older than the retention period. The cut-off is the earlier of the clock's and
- * the database's, because the trigger judges age by the database's own time and refuses the whole
- * statement if a single row is too young.
+ * Deletes entries older than the retention period. The app's role may not DELETE from the log; the
+ * owner's purge_audit_log does it, judging age by the earlier of the clock's and the database's time
+ * (the trigger refuses the whole statement if a single row is too young).
  */
 export async function purgeExpiredAudit(db: Db, clock: Clock): Promise<number> {
   return db.transaction(async (trx) => {
-    const result = await trx.raw(
-      `DELETE FROM audit_log
-        WHERE at < LEAST(?::timestamptz, now()) - make_interval(months => ?)`,
-      [clock.now(), RETENTION_MONTHS],
-    )
-    const purged: number = result.rowCount ?? 0
+    const { rows } = await trx.raw(`SELECT purge_audit_log(?::timestamptz) AS purged`, [clock.now()])
+    const purged = Number(rows[0].purged)
     if (purged)
       await createAudit(clock).record(
         trx,
