@@ -41,7 +41,7 @@ export async function appWithAllRoutes(
   } = {},
 ): Promise<TestApp> {
   const database = overrides.databaseUrl
-    ? { url: overrides.databaseUrl, drop: async () => undefined }
+    ? { url: overrides.databaseUrl, ownerUrl: overrides.databaseUrl, drop: async () => undefined }
     : await createTestDatabase()
   const clock = (overrides.clock as TestClock) ?? new TestClock()
   // Per-IP limits would trip inside one test file (every request comes from 127.0.0.1); tests of
