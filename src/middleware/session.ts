@@ -23,6 +23,16 @@ declare module 'express-session' {
 
 export const IDLE_MINUTES = { applicant: 30, staff: 15 } as const
 export const ABSOLUTE_HOURS = 8
+/**
+ * How long a session no one has signed in to is kept (its cookie and its row): long enough to fill
+ * in the registration form and its SMS code, short enough that anonymous traffic does not pile up.
+ */
+export const ANONYMOUS_MINUTES = 30
+
+/** A session becomes a signed-in one: kept for the absolute limit (sessionTimeouts ends it sooner). */
+export function keepSignedIn(req: Request): void {
+  req.session.cookie.maxAge = ABSOLUTE_HOURS * 3600_000
+}
 
 /** The columns every applicant page reads (header, access checks); see loadCurrentUser. */
 export const APPLICANT_COLUMNS = [
@@ -167,7 +177,8 @@ export function sessionMiddleware(services: Services): RequestHandler {
       httpOnly: true,
       sameSite: 'lax',
       secure: services.config.publicUrl.startsWith('https://'),
-      maxAge: ABSOLUTE_HOURS * 3600_000,
+      // Lengthened by keepSignedIn at login; express-session writes each save's row expiry from it.
+      maxAge: ANONYMOUS_MINUTES * 60_000,
     },
   })
 }
@@ -215,18 +226,29 @@ const sessionHash = (req: Request) =>
  * (with a new session's cookie) and all but the last byte of a response before its own save
  * finishes, so a browser could follow a 303 (login, PRG after a form), or fetch a page's CAPTCHA
  * image with the new cookie, before the session it depends on is in the database — and a session
- * id the store does not know yet gets replaced by a fresh, empty one.
+ * id the store does not know yet gets replaced by a fresh, empty one. A page is rendered before
+ * the check: printing a form's CSRF token is what gives an anonymous visitor a session (csrfToken).
  */
 export const saveBeforeSend: RequestHandler = (req, res, next) => {
   const before = sessionHash(req)
   const id = req.sessionID
   const changed = () => !!req.session && (req.sessionID !== id || sessionHash(req) !== before)
-  const wrap = <T extends (...args: never[]) => void>(send: T): T =>
-    ((...args: Parameters<T>) => {
-      if (!changed()) return send(...args)
-      req.session.save((err) => (err ? next(err) : send(...args)))
-    }) as T
-  res.redirect = wrap(res.redirect.bind(res) as (...args: never[]) => void) as typeof res.redirect
-  res.render = wrap(res.render.bind(res) as (...args: never[]) => void) as typeof res.render
+  const saved = (then: () => void, fail: (err: unknown) => void) =>
+    changed() ? req.session.save((err) => (err ? fail(err) : then())) : then()
+  const redirect = res.redirect.bind(res) as (...args: never[]) => void
+  res.redirect = ((...args: never[]) => saved(() => redirect(...args), next)) as typeof res.redirect
+  const render = res.render.bind(res)
+  res.render = ((view: string, options?: object | RenderCallback, callback?: RenderCallback) => {
+    const done = typeof options === 'function' ? options : callback
+    render(view, typeof options === 'function' ? {} : (options ?? {}), (err: Error | null, html?: string) => {
+      if (err) return done ? done(err, '') : next(err)
+      saved(
+        () => (done ? done(null, html!) : res.send(html)),
+        (saveErr) => (done ? done(saveErr as Error, '') : next(saveErr)),
+      )
+    })
+  }) as typeof res.render
   next()
 }
+
+type RenderCallback = (err: Error | null, html: string) => void

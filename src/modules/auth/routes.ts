@@ -8,6 +8,7 @@ import { MESSAGES } from './messages'
 import { applicantLogin, normaliseLoginNumber, staffLogin } from './schemas'
 import { logIn, recordLogout, recordRefusedLogin } from './service'
 import { profileRoutes } from './profile'
+import { keepSignedIn } from '../../middleware/session'
 
 const ENTRANCES: Record<Realm, { login: string; home: string; form: string; view: string }> = {
   applicant: { login: '/login', home: '/platform', form: 'login', view: 'pages/auth/login.njk' },
@@ -28,6 +29,7 @@ function regenerate(req: Request): Promise<void> {
 /** A fresh session id on every login (no session fixation), stamped with the clock for the timeouts. */
 async function startSession(services: Services, req: Request, realm: Realm, userId: number): Promise<void> {
   await regenerate(req)
+  keepSignedIn(req)
   const now = services.clock.now().getTime()
   req.session.realm = realm
   req.session.userId = userId
