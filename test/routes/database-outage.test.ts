@@ -45,7 +45,8 @@ describe('a database outage', () => {
         [a, '/platform'],
         [a, '/'],
         [anonymous, '/login'],
-        [agent(t.app), '/'],
+        // A first visit to a form: its session cannot be stored, so none is handed out.
+        [agent(t.app), '/login'],
       ] as const) {
         const res = await who.get(url)
         expect({ url, status: res.status }).toEqual({ url, status: 503 })
@@ -53,6 +54,10 @@ describe('a database outage', () => {
         expect(res.text).toContain('系统暂时无法连接数据库')
         expect(res.headers['set-cookie']).toBeUndefined()
       }
+      // A page that needs neither a session nor the database still answers.
+      const home = await agent(t.app).get('/')
+      expect(home.status).toBe(200)
+      expect(home.headers['set-cookie']).toBeUndefined()
       // A form sent during the outage: the same page, and the session is neither saved nor replaced.
       const post = await a.post('/logout').type('form').send({ _csrf: token })
       expect(post.status).toBe(503)
