@@ -1,3 +1,4 @@
+import { shanghaiDateTime } from './time'
 import type { TransitionRule } from './transitions'
 
 // The part of the status machine both businesses share (定期注册 and 教师资格认定): 现场确认 at the
@@ -51,4 +52,27 @@ export function returnForCorrection<S extends string>(
     by: ['point', 'authority'],
     reasonRequired: true,
   }
+}
+
+/** The point's decisions taken with the applicant and the materials in front of the clerk. */
+const ON_SITE: readonly string[] = ['confirm', 'fail_confirmation', 'materials_complete']
+
+export const CONFIRMATION_MESSAGES = {
+  notStarted: (start: string) =>
+    `本确认点的现场确认尚未开始（现场确认开始时间：${start}），开始后方可进行现场确认。`,
+} as const
+
+/**
+ * Why the point may not make this on-site decision now, or null when it may: before the point's
+ * 现场确认开始时间 nobody can have come with the materials, so 确认通过 (and 确认未通过, 材料已补齐)
+ * would confirm what was never seen. A point without a start time is not held back.
+ */
+export function onSiteRefusal(
+  transition: string,
+  point: { confirm_start: Date | null } | undefined,
+  now: Date,
+): string | null {
+  if (!ON_SITE.includes(transition) || !point?.confirm_start) return null
+  if (now.getTime() >= point.confirm_start.getTime()) return null
+  return CONFIRMATION_MESSAGES.notStarted(shanghaiDateTime(point.confirm_start))
 }

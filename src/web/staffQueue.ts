@@ -250,7 +250,8 @@ export interface Decision<N extends string> {
   correction?: { fields: string[]; note: string }
 }
 
-export type DecisionOutcome = { ok: true; done?: string } | { ok: false; reason: string }
+/** A refusal may carry its own sentence (e.g. 现场确认尚未开始 with the point's start time). */
+export type DecisionOutcome = { ok: true; done?: string } | { ok: false; reason: string; message?: string }
 
 interface DecidedRow {
   id: number | string
@@ -329,7 +330,7 @@ export function staffDecisionHandler<N extends string, Row extends DecidedRow>(o
             ? DECISION_TEXTS.fieldsRequired
             : DECISION_TEXTS.reasonRequired,
       )
-    else flash(req, 'error', o.refusalText?.(outcome.reason) ?? o.notAllowed)
+    else flash(req, 'error', outcome.message ?? o.refusalText?.(outcome.reason) ?? o.notAllowed)
     res.redirect(303, here)
   })
 }

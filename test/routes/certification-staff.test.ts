@@ -3,6 +3,7 @@ import { appPerFile, type TestApp } from '../helpers/app'
 import type { Agent } from '../helpers/http'
 import { transitionCertification } from '../../src/modules/certification/issue'
 import { certificatesOf } from '../../src/modules/registration/repository'
+import { CONFIRMATION_MESSAGES } from '../../src/domain/confirmation'
 import {
   applicantWithApplication,
   certifyingBureau,
@@ -144,6 +145,28 @@ describe('decisions', () => {
     expect(await decide(approver.a, application.id, 'reject', { reason: 'x' })).toContain(
       '当前认定状态下不能进行该操作',
     )
+  })
+
+  it('refuses 确认通过 before the point’s 现场确认开始时间, saying when it starts, and confirms from then', async () => {
+    const { application } = await applicantWithApplication(t, bureau)
+    const clerk = await scopedStaff(t, 'confirmation_clerk', bureau.pointId)
+    const point = t.db('confirmation_points').where({ id: bureau.pointId })
+    const before = (await point.clone().first('confirm_start')).confirm_start
+    await point.clone().update({ confirm_start: new Date('2026-09-20T01:00:00Z') })
+    try {
+      expect(await decide(clerk.a, application.id, 'confirm')).toContain(
+        CONFIRMATION_MESSAGES.notStarted('2026-09-20 09:00'),
+      )
+      expect((await rowOf(application.id)).status).toBe('pending_confirmation')
+      t.clock.set('2026-09-20T01:00:00Z')
+      // Five days on, the clerk signs in afresh.
+      const later = await scopedStaff(t, 'confirmation_clerk', bureau.pointId)
+      expect(await decide(later.a, application.id, 'confirm')).toContain('已处理：确认通过')
+      expect((await rowOf(application.id)).status).toBe('awaiting_review')
+    } finally {
+      await point.clone().update({ confirm_start: before })
+      t.clock.set('2026-09-15T02:00:00Z')
+    }
   })
 
   it('确认未通过 needs the missing materials; 材料已补齐 → 待审核; 认定不通过 needs a reason', async () => {

@@ -14,6 +14,7 @@ import {
 import { createStaff } from '../helpers/factories'
 import { agent } from '../helpers/http'
 import { staffLoginAs } from '../helpers/login'
+import { CONFIRMATION_MESSAGES } from '../../src/domain/confirmation'
 
 const STAFF = '/staff/registrations'
 let t: TestApp
@@ -140,6 +141,30 @@ describe('decisions', () => {
       expect(await boxes()).toEqual(['《教师资格定期注册申请表》一式2份', '年度考核结果证明'])
     } finally {
       await t.db('settings').where({ key: 'registration_materials' }).del()
+    }
+  })
+
+  it('refuses 确认通过 before the point’s 现场确认开始时间, saying when it starts, and confirms from then', async () => {
+    const { registration } = await applicantWithRegistration(t)
+    const clerk = await scopedStaff(t, 'confirmation_clerk', 32)
+    await t
+      .db('confirmation_points')
+      .where({ id: 32 })
+      .update({ confirm_start: new Date('2026-09-20T01:00:00Z') })
+    try {
+      const early = await decide(clerk, registration.id, 'confirm')
+      expect(early.page.text).toContain(CONFIRMATION_MESSAGES.notStarted('2026-09-20 09:00'))
+      expect(await statusOf(registration.id)).toBe('pending_confirmation')
+      const failedEarly = await decide(clerk, registration.id, 'fail_confirmation', { missing: ['聘用合同'] })
+      expect(failedEarly.page.text).toContain('现场确认尚未开始')
+      expect(await statusOf(registration.id)).toBe('pending_confirmation')
+      t.clock.set('2026-09-20T01:00:00Z')
+      // Five days on, the clerk signs in afresh.
+      const ok = await decide(await scopedStaff(t, 'confirmation_clerk', 32), registration.id, 'confirm')
+      expect(ok.page.text).toContain('已处理：确认通过')
+      expect(await statusOf(registration.id)).toBe('confirmed')
+    } finally {
+      await t.db('confirmation_points').where({ id: 32 }).update({ confirm_start: null })
     }
   })
 

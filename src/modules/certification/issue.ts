@@ -10,6 +10,8 @@ import {
 } from '../../domain/certification'
 import { shanghaiDate } from '../../domain/time'
 import { syncCertificates } from '../info/service'
+import { pointById } from '../bureau/service'
+import { onSiteRefusal } from '../../domain/confirmation'
 import { allocateCertificateNumber } from './numbers'
 import type { ApplicationRow } from './repository'
 
@@ -26,6 +28,7 @@ export type TransitionOutcome =
       ok: false
       reason: 'not_found' | 'not_allowed' | 'reason_required' | 'changed_first' | 'no_bureau_code'
     }
+  | { ok: false; reason: 'too_early'; message: string }
 
 export interface TransitionInput {
   applicationId: number
@@ -124,6 +127,8 @@ async function decide(services: Services, input: TransitionInput): Promise<Trans
     if (!row) return { ok: false as const, reason: 'not_found' as const }
     const to = canTransition(row.status, input.name, input.actor.kind)
     if (!to) return { ok: false as const, reason: 'not_allowed' as const }
+    const early = onSiteRefusal(input.name, await pointById(trx, Number(row.point_id)), services.clock.now())
+    if (early) return { ok: false as const, reason: 'too_early' as const, message: early }
     if (input.name === 'approve') {
       const code = await trx('authorities').where({ id: row.authority_id }).first('certificate_bureau_code')
       if (!code?.certificate_bureau_code) return { ok: false as const, reason: 'no_bureau_code' as const }

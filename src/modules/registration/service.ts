@@ -4,6 +4,8 @@ import type { Actor } from '../../services/audit'
 import { insertSubmission } from '../../services/submissions'
 import { adoptDraft, takeFiles, type FileOwner } from '../../services/uploads'
 import { lockInfoItems } from '../info/service'
+import { pointById } from '../bureau/service'
+import { onSiteRefusal } from '../../domain/confirmation'
 import {
   addCertificateRefusal,
   canTransition,
@@ -146,6 +148,7 @@ export interface TransitionInput {
 export type TransitionOutcome =
   | { ok: true; status: RegistrationStatus; version: number }
   | { ok: false; reason: 'not_found' | 'not_allowed' | 'reason_required' | 'changed_first' }
+  | { ok: false; reason: 'too_early'; message: string }
 
 /**
  * Moves one registration along TRANSITIONS (src/domain/registration.ts) in its own transaction:
@@ -168,6 +171,8 @@ export async function transitionRegistration(
     const to = canTransition(row.status, input.name, input.actor.kind)
     if (!to) return { ok: false as const, reason: 'not_allowed' as const }
     const now = services.clock.now()
+    const early = onSiteRefusal(input.name, await pointById(trx, Number(row.point_id)), now)
+    if (early) return { ok: false as const, reason: 'too_early' as const, message: early }
     const staffDecision = input.actor.kind !== 'applicant'
     const n = await trx('registrations')
       .where({ id: row.id, status: row.status, version: input.version })
