@@ -144,6 +144,27 @@ export function maskDocNumber(n: string): string {
   return n.slice(0, 2) + '*'.repeat(n.length - 4) + n.slice(-2)
 }
 
+/**
+ * Who is looking at an ID number, which decides how it is shown:
+ * - holderChecking: its holder, where they must check it before they sign or submit (确认申报信息, their
+ *   printed 申请表);
+ * - holder: its holder anywhere else (wizard steps, 详情, 账号, 个人信息中心);
+ * - scopedStaff: a staff member whose scope holds the record (their queue, their application);
+ * - public: anyone else.
+ */
+export type DocNumberViewer = 'holderChecking' | 'holder' | 'scopedStaff' | 'public'
+
+const FULL_VIEWERS: readonly string[] = ['holderChecking', 'scopedStaff'] satisfies DocNumberViewer[]
+
+/**
+ * The one rule for showing an ID number on pages and forms: in full only to its holder where they
+ * must check it and to staff in scope; masked for everyone and everywhere else, and whenever the
+ * viewer is not named.
+ */
+export function shownDocNumber(n: string, viewer?: unknown): string {
+  return typeof viewer === 'string' && FULL_VIEWERS.includes(viewer) ? n : maskDocNumber(n)
+}
+
 /** 138****5678: the prefix names the carrier, the last four are what people recognise. */
 export function maskPhone(p: string): string {
   if (p.length < 8) return maskDocNumber(p)

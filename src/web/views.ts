@@ -2,7 +2,7 @@ import nunjucks from 'nunjucks'
 import type express from 'express'
 import { viewsDir } from '../paths'
 import { shanghaiDate, shanghaiDateTime } from '../domain/time'
-import { DOC_TYPE_LABELS, maskDocNumber, maskPhone } from '../domain/idNumber'
+import { DOC_TYPE_LABELS, maskPhone, shownDocNumber } from '../domain/idNumber'
 import { IDENTITY_STATUS_LABELS } from '../domain/identity'
 
 export function configureViews(app: express.Express, opts: { watch: boolean }): nunjucks.Environment {
@@ -30,7 +30,11 @@ export function addViewFilters(env: nunjucks.Environment): void {
     const d = asDate(v)
     return d && !Number.isNaN(d.getTime()) ? shanghaiDateTime(d) : ''
   })
-  env.addFilter('maskDoc', (v: unknown) => (typeof v === 'string' ? maskDocNumber(v) : ''))
+  // Every 证件号码 on a page or form: `{{ n | docNumber(docViewer) }}`, the route naming the viewer
+  // (src/domain/idNumber.ts, DocNumberViewer); without one it is masked.
+  env.addFilter('docNumber', (v: unknown, viewer?: unknown) =>
+    typeof v === 'string' ? shownDocNumber(v, viewer) : '',
+  )
   env.addFilter('maskPhone', (v: unknown) => (typeof v === 'string' ? maskPhone(v) : ''))
   env.addFilter('docTypeLabel', (v: unknown) => DOC_TYPE_LABELS[v as keyof typeof DOC_TYPE_LABELS] ?? '')
   env.addFilter(

@@ -10,6 +10,7 @@ import {
   maskDocNumber,
   maskName,
   maskPhone,
+  shownDocNumber,
   normaliseDocNumber,
 } from '../../src/domain/idNumber'
 
@@ -382,6 +383,17 @@ describe('masking', () => {
         expect(masked.slice(2, -2)).toMatch(/^\*+$/)
       }),
     )
+  })
+
+  it.each([
+    ['holderChecking', '42010619880512013X'],
+    ['scopedStaff', '42010619880512013X'],
+    ['holder', '42**************3X'],
+    ['public', '42**************3X'],
+    [undefined, '42**************3X'],
+    ['staff', '42**************3X'],
+  ])('shows a document number to %s as %s', (viewer, shown) => {
+    expect(shownDocNumber('42010619880512013X', viewer)).toBe(shown)
   })
 
   it('masks the middle four digits of a mobile number', () => {

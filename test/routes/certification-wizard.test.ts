@@ -1,6 +1,7 @@
 import { appPerFile, type TestApp } from '../helpers/app'
 import { agent, csrfFrom, type Agent } from '../helpers/http'
 import { loginAs } from '../helpers/login'
+import { maskDocNumber } from '../../src/domain/idNumber'
 import { registryExamPassRow } from '../helpers/infoFactories'
 import {
   NANNING,
@@ -226,6 +227,17 @@ describe('certification wizard', () => {
     expect((await w.a.get(`${BASE}/commitment`)).headers.location).toBe(`/certification/records/${row.id}`)
     const record = await w.a.get(`/certification/records/${row.id}`)
     expect(record.text).toContain(row.number)
+  })
+
+  it('masks the holder’s 证件号码 on the information step and shows it in full on 确认申报信息, to be checked', async () => {
+    const w = await signedIn()
+    await walk(w)
+    const doc = w.applicant.doc_number
+    const information = await w.a.get(`${BASE}/information`)
+    expect(information.text).toContain(maskDocNumber(doc))
+    expect(information.text).not.toContain(doc)
+    const review = await w.a.get(`${BASE}/review`)
+    expect(review.text).toMatch(new RegExp(`<dt>证件号码</dt>\\s*<dd>${doc}</dd>`))
   })
 
   it('shows the notice line on every page and needs the agreement ticked', async () => {

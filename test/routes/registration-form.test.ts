@@ -141,6 +141,8 @@ describeWithChromium('the printed registration form (申请表)', () => {
     const text = pdfText(pdf)
     expect(text).toContain(one.registration.number)
     expect(text).toContain(two.registration.number)
+    // staff in scope: the 证件号码 in full, as on their detail page
+    expect(text).toContain(one.applicant.doc_number)
     expect(text).not.toContain(elsewhere.registration.number)
     const audit = await t
       .db('audit_log')

@@ -4,6 +4,7 @@ import { idPhoto, school } from '../helpers/registrationFactories'
 import { csrfFrom } from '../helpers/http'
 import { bureau, type BureauPort } from '../../src/modules/registration/bureau'
 import { fakeBureau } from '../helpers/registrationFactories'
+import { maskDocNumber } from '../../src/domain/idNumber'
 import {
   INFORMATION,
   applicantWithRegistration,
@@ -101,7 +102,8 @@ describe('我的注册', () => {
     expect(page.status).toBe(200)
     for (const text of [
       registration.number,
-      applicant.doc_number,
+      // masked on 详情: the full number is on the 申请表 the holder checks and signs
+      maskDocNumber(applicant.doc_number),
       '华南师范大学',
       '台山市台城桂水小学',
       '广东省台山市台城街道环市路1号',

@@ -3,6 +3,7 @@ import { createApplicant } from '../helpers/factories'
 import { agent, csrfFrom, type Agent } from '../helpers/http'
 import { loginAs } from '../helpers/login'
 import { bureau, type BureauPort } from '../../src/modules/registration/bureau'
+import { maskDocNumber } from '../../src/domain/idNumber'
 import {
   JIANGMEN,
   fakeBureau,
@@ -133,6 +134,16 @@ describe('registration wizard', () => {
     const platform = await a.get('/platform')
     expect(platform.text).toContain(row.number)
     expect(platform.text).toContain('网报待确认')
+  })
+
+  it('masks the holder’s 证件号码 on the certificate step and shows it in full on 确认申报信息, to be checked', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    await walk(a, certNumber)
+    const certificate = await a.get(`${BASE}/certificate`)
+    expect(certificate.text).toContain(maskDocNumber(applicant.doc_number))
+    expect(certificate.text).not.toContain(applicant.doc_number)
+    const review = await a.get(`${BASE}/review`)
+    expect(review.text).toMatch(new RegExp(`<dt>证件号码</dt>\\s*<dd>${applicant.doc_number}</dd>`))
   })
 
   it('locks the information centre’s copy of the certificate it used, and skips when there is none', async () => {

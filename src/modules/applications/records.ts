@@ -4,7 +4,7 @@ import type { Services } from '../../services'
 import type { MessageBox } from '../../services/applicationMessages'
 import type { Actor } from '../../services/audit'
 import { requireApplicant, requireVerified } from '../../middleware/auth'
-import { maskDocNumber } from '../../domain/idNumber'
+import { maskDocNumber, type DocNumberViewer } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
 import { clientIp, handler } from '../../web/async'
 import { flash } from '../../web/forms'
@@ -89,6 +89,8 @@ export interface FormsOptions {
   filename: string
   download: boolean
   back: string
+  /** who the form is printed for: its 证件号码 is shown by that (shownDocNumber) */
+  viewer: DocNumberViewer
 }
 
 export interface RecordPages<Row extends { id: number; number: string }, R extends RecordState> {
@@ -149,6 +151,7 @@ export function recordPages<Row extends { id: number; number: string }, R extend
       )
       res.render(`${p.views}/record.njk`, {
         ...(await p.detail(req, row)),
+        docViewer: 'holder' satisfies DocNumberViewer,
         pageTitle: p.detailTitle(row),
         actions: record ? p.recordActions(record) : [],
       })
@@ -167,6 +170,8 @@ export function recordPages<Row extends { id: number; number: string }, R extend
         filename: `${p.formName}-${row.number}.pdf`,
         download: req.query.download === '1',
         back: `${p.base}/${row.id}`,
+        // their own form, which they check and sign
+        viewer: 'holderChecking',
       })
     }),
   )

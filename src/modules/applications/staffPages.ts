@@ -1,6 +1,7 @@
 import type { Request, Response, Router } from 'express'
 import type { Services } from '../../services'
 import type { MessageBox } from '../../services/applicationMessages'
+import type { DocNumberViewer } from '../../domain/idNumber'
 import type { RoleGrant } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
 import type { TransitionRule, TransitionTable } from '../../domain/transitions'
@@ -21,6 +22,7 @@ import {
   type StaffScope,
 } from '../../web/staffQueue'
 import type { ApplicationQueue, QueueRowBase } from './queue'
+import type { FormsOptions } from './records'
 
 // A business's applications in the staff console (/staff/registrations, /staff/certifications), the
 // same for both: the queue of the staff member's points (现场确认) and authorities (审批) with its
@@ -67,12 +69,7 @@ export interface StaffPages<
   }
   /** the printed form's name, for its file names */
   formName: string
-  sendForms: (
-    req: Request,
-    res: Response,
-    rows: Row[],
-    opts: { account: string; filename: string; download: boolean; back: string },
-  ) => Promise<void>
+  sendForms: (req: Request, res: Response, rows: Row[], opts: FormsOptions) => Promise<void>
   /** the detail page's values besides its title, decisions, materials and messages */
   detail: (req: Request, row: Row) => Promise<object>
   transitions: Pick<TransitionTable<S, N>, 'transitionNamed' | 'transitionsFrom'>
@@ -124,6 +121,8 @@ export function addStaffPages<
           })),
         },
         ...queueLinks(p.base, filter, result),
+        // every row is in the staff member's scope (searchQueue)
+        docViewer: 'scopedStaff' satisfies DocNumberViewer,
         isApprover: scope.authorities.length > 0,
         isClerk: scope.points.length > 0,
       })
@@ -148,6 +147,8 @@ export function addStaffPages<
       filename,
       download: false,
       back: p.base,
+      // rows come from the scoped queue (scopedIds, scopedApplication)
+      viewer: 'scopedStaff',
     })
 
   // 打印申请表: the selected applications as one PDF.
@@ -191,6 +192,7 @@ export function addStaffPages<
       res.set('Cache-Control', 'no-store')
       res.render(`${p.views}/detail.njk`, {
         ...(await p.detail(req, row)),
+        docViewer: 'scopedStaff' satisfies DocNumberViewer,
         pageTitle: `${p.title} ${row.number}`,
         actions: [...actions.values()],
         materials: await p.materials(),

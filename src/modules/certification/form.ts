@@ -1,4 +1,5 @@
 import type { Request } from 'express'
+import { shownDocNumber, type DocNumberViewer } from '../../domain/idNumber'
 import type { Services } from '../../services'
 import type { CertificationFormData } from '../../services/pdfForms'
 import { certificationDetail } from './detail'
@@ -23,6 +24,7 @@ export async function certificationFormData(
   req: Request,
   services: Services,
   row: ApplicationRow,
+  viewer: DocNumberViewer,
 ): Promise<CertificationFormData> {
   const detail = await certificationDetail(req, services, row)
   const value = new Map(detail.sections.flatMap((s) => s.rows.map((r) => [r.name, r.value] as const)))
@@ -42,7 +44,7 @@ export async function certificationFormData(
     number: row.number,
     name: detail.identity.name,
     docType: detail.identity.docType,
-    docNumber: detail.identity.docNumber,
+    docNumber: shownDocNumber(detail.identity.docNumber, viewer),
     examCertificateNumber: row.exam_pass_number ?? m.EXAM_ROUTES.non_national,
     qualificationType: detail.typeText,
     subject: row.subject,
@@ -89,9 +91,10 @@ export async function certificationFormsPdf(
   req: Request,
   services: Services,
   rows: ApplicationRow[],
+  viewer: DocNumberViewer,
 ): Promise<Buffer> {
   const data: CertificationFormData[] = []
-  for (const row of rows) data.push(await certificationFormData(req, services, row))
+  for (const row of rows) data.push(await certificationFormData(req, services, row, viewer))
   return data.length === 1
     ? services.pdf.render(FORM_TEMPLATE, data[0])
     : services.pdf.renderMany(FORM_TEMPLATE, data)

@@ -6,7 +6,14 @@ import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
 import type { Values } from '../../web/wizard/types'
 import { str } from '../applications/detail'
-import { applicantActor, backToRecord, noStore, recordPages, registerFinder } from '../applications/records'
+import {
+  applicantActor,
+  backToRecord,
+  noStore,
+  recordPages,
+  registerFinder,
+  type FormsOptions,
+} from '../applications/records'
 import { certificationDetail } from './detail'
 import { certificationFormsPdf } from './form'
 import {
@@ -37,9 +44,9 @@ export const sendCertificationForms = (
   res: Response,
   services: Services,
   rows: ApplicationRow[],
-  opts: { account: string; filename: string; download: boolean; back: string },
+  { viewer, ...opts }: FormsOptions,
 ): Promise<void> =>
-  sendPdfForms(res, services, { ...opts, render: () => certificationFormsPdf(req, services, rows) })
+  sendPdfForms(res, services, { ...opts, render: () => certificationFormsPdf(req, services, rows, viewer) })
 
 /** Fields 修改 offers: 认定信息's answers (the photo and the rest stay as submitted). */
 const EDITABLE = [

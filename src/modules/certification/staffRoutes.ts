@@ -7,6 +7,7 @@ import {
   qualificationTypeLabel,
   certificationTransitions,
 } from '../../domain/certification'
+import { shownDocNumber } from '../../domain/idNumber'
 import { rolesFor } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
 import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS, staffActor, str } from '../../web/staffQueue'
@@ -76,7 +77,8 @@ export const EXPORT_HEADER = [
 const exportCells = (r: QueueRow): string[] => [
   r.number,
   r.name,
-  r.doc_number,
+  // the export holds only the staff member's own queue
+  shownDocNumber(r.doc_number, 'scopedStaff'),
   qualificationTypeLabel(r.qualification_type),
   r.subject,
   certificationStatusLabel(r.status),

@@ -1,6 +1,6 @@
 import type { Request } from 'express'
 import type { Services } from '../../services'
-import { DOC_TYPE_LABELS, checkDocNumber, type DocType } from '../../domain/idNumber'
+import { DOC_TYPE_LABELS, checkDocNumber, type DocNumberViewer, type DocType } from '../../domain/idNumber'
 import { QUALIFICATION_TYPES, isQualificationType, qualificationTypeLabel } from '../../domain/certification'
 import { shanghaiDate } from '../../domain/time'
 import { clientIp } from '../../web/async'
@@ -434,7 +434,17 @@ export function certificationSteps(services: Services): Step[] {
         },
       ],
     },
-    { path: 'review', title: m.STEP_TITLES.review, summary: true, next: 'notices' },
+    {
+      path: 'review',
+      title: m.STEP_TITLES.review,
+      summary: true,
+      next: 'notices',
+      // The one page before submitting where the holder checks the 证件号码 the form will print.
+      beforeRender: async (req) => ({
+        identity: await identityOf(db, req),
+        docViewer: 'holderChecking' satisfies DocNumberViewer,
+      }),
+    },
     {
       path: 'notices',
       title: m.STEP_TITLES.notices,

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express'
 import type { Services } from '../../services'
 import { requireApplicant, requireStaff } from '../../middleware/auth'
-import { DOC_TYPE_LABELS, type DocType } from '../../domain/idNumber'
+import { DOC_TYPE_LABELS, type DocNumberViewer, type DocType } from '../../domain/idNumber'
 import { isVerified, type IdentityStatus } from '../../domain/identity'
 import { rolesFor } from '../../domain/roles'
 import { halfYearCycle, shanghaiDate } from '../../domain/time'
@@ -248,6 +248,8 @@ export function identityRoutes(services: Services): Router {
         })
       res.render(`${VIEWS}/staff-reviews.njk`, {
         filter,
+        // the reviewers' scope is the whole instance
+        docViewer: 'scopedStaff' satisfies DocNumberViewer,
         errors,
         errorList: Object.entries(errors).map(([field, text]) => ({ field, text })),
         rows: rows.map((r) => ({
@@ -281,6 +283,7 @@ export function identityRoutes(services: Services): Router {
       const history = (await reviewsOf(db, review.applicant_id)).filter((r) => r.id !== review.id)
       res.render(`${VIEWS}/staff-review.njk`, {
         ...takeForm(req, DECISION_FORM, { version: review.version }),
+        docViewer: 'scopedStaff' satisfies DocNumberViewer,
         review: {
           ...review,
           docTypeText: docTypeLabel(review.doc_type),

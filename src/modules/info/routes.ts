@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
 import { requireApplicant, requireStaff, requireVerified } from '../../middleware/auth'
-import { DOC_TYPE_LABELS, maskDocNumber, type DocType } from '../../domain/idNumber'
+import { DOC_TYPE_LABELS, type DocNumberViewer, type DocType } from '../../domain/idNumber'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { rolesFor } from '../../domain/roles'
 import { clientIp, handler } from '../../web/async'
@@ -168,7 +168,6 @@ export function infoRoutes(services: Services): Router {
       ])
       res.render(`${VIEWS}/home.njk`, {
         docTypeLabel: DOC_TYPE_LABELS[a.doc_type as DocType] ?? a.doc_type,
-        maskedDoc: maskDocNumber(a.doc_number),
         modules: [
           { href: '/info/exams', title: '教师资格考试信息', count: exams.length },
           { href: '/info/mandarin', title: '普通话证书信息', count: counts.mandarin ?? 0 },
@@ -577,11 +576,12 @@ export function infoRoutes(services: Services): Router {
         new URLSearchParams({ kind: filter.kind, status: filter.status, page: String(page) })
       res.render(`${VIEWS}/staff-queue.njk`, {
         filter,
+        // every row is in the verifier's scope (searchQueue)
+        docViewer: 'scopedStaff' satisfies DocNumberViewer,
         rows: rows.map((r) => ({
           ...r,
           kindText: KIND_LABELS[r.kind],
           categoryText: r.kind === 'education' ? EDUCATION_CATEGORY_LABELS[r.category as 'hmt'] : '',
-          maskedDoc: maskDocNumber(r.doc_number),
           status: statusTag(r.status),
         })),
         total,
@@ -612,10 +612,10 @@ export function infoRoutes(services: Services): Router {
       if (!item) return next()
       res.render(`${VIEWS}/staff-item.njk`, {
         ...takeForm(req, DECISION_FORM),
+        docViewer: 'scopedStaff' satisfies DocNumberViewer,
         item: {
           ...item,
           kindText: KIND_LABELS[item.kind],
-          maskedDoc: maskDocNumber(item.doc_number),
           status: statusTag(item.status),
         },
         rows: itemRows(item),

@@ -1,3 +1,4 @@
+import { shownDocNumber } from '../../domain/idNumber'
 import { statusLabel } from '../../domain/registration'
 import { shanghaiDateTime } from '../../domain/time'
 import type { QueueRow } from './staffService'
@@ -28,7 +29,8 @@ export function exportCells(r: QueueRow, lists: ExportLists): string[] {
   return [
     r.number,
     r.name,
-    r.doc_number,
+    // the export holds only the staff member's own queue
+    shownDocNumber(r.doc_number, 'scopedStaff'),
     r.cert_number,
     lists.stages.get(r.stage) ?? r.stage,
     lists.subjects.get(r.subject) ?? r.subject,

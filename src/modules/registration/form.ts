@@ -1,4 +1,5 @@
 import type { Request } from 'express'
+import { shownDocNumber, type DocNumberViewer } from '../../domain/idNumber'
 import type { Services } from '../../services'
 import type { RegistrationFormData } from '../../services/pdfForms'
 import { codeName } from '../../services/reference'
@@ -31,6 +32,7 @@ export async function registrationFormData(
   req: Request,
   services: Services,
   row: RegistrationRow,
+  viewer: DocNumberViewer,
 ): Promise<RegistrationFormData> {
   const detail = await registrationDetail(req, services, row)
   const value = new Map(detail.sections.flatMap((s) => s.rows.map((r) => [r.name, r.value] as const)))
@@ -44,7 +46,7 @@ export async function registrationFormData(
     number: row.number,
     registrationCount: await registrationCount(services, row.cert_number),
     docType: detail.identity.docType,
-    docNumber: detail.identity.docNumber,
+    docNumber: shownDocNumber(detail.identity.docNumber, viewer),
     certNumber: detail.cert.number,
     certIssuedOn: detail.cert.issuedOn,
     qualificationType: detail.cert.type,
@@ -91,9 +93,10 @@ export async function registrationFormsPdf(
   req: Request,
   services: Services,
   rows: RegistrationRow[],
+  viewer: DocNumberViewer,
 ): Promise<Buffer> {
   const data: RegistrationFormData[] = []
-  for (const row of rows) data.push(await registrationFormData(req, services, row))
+  for (const row of rows) data.push(await registrationFormData(req, services, row, viewer))
   return data.length === 1
     ? services.pdf.render(FORM_TEMPLATE, data[0])
     : services.pdf.renderMany(FORM_TEMPLATE, data)

@@ -9,7 +9,14 @@ import type { FileOwner } from '../../services/uploads'
 import { sendPdfForms } from '../../services/forms'
 import type { Step, Values } from '../../web/wizard/types'
 import { applicationDetail, str } from '../applications/detail'
-import { applicantActor, backToRecord, noStore, recordPages, registerFinder } from '../applications/records'
+import {
+  applicantActor,
+  backToRecord,
+  noStore,
+  recordPages,
+  registerFinder,
+  type FormsOptions,
+} from '../applications/records'
 import { bureau } from './bureau'
 import {
   changeAuthority,
@@ -46,9 +53,9 @@ export const sendRegistrationForms = (
   res: Response,
   services: Services,
   rows: RegistrationRow[],
-  opts: { account: string; filename: string; download: boolean; back: string },
+  { viewer, ...opts }: FormsOptions,
 ): Promise<void> =>
-  sendPdfForms(res, services, { ...opts, render: () => registrationFormsPdf(req, services, rows) })
+  sendPdfForms(res, services, { ...opts, render: () => registrationFormsPdf(req, services, rows, viewer) })
 
 const PHOTO = { field: 'photo', kind: 'id_photo' } as const
 const ownerOf = (req: Request): FileOwner => ({ kind: 'applicant', id: req.applicant!.id })

@@ -1,6 +1,6 @@
 import type { Request } from 'express'
 import type { Services } from '../../services'
-import { DOC_TYPE_LABELS, checkDocNumber, type DocType } from '../../domain/idNumber'
+import { DOC_TYPE_LABELS, checkDocNumber, type DocNumberViewer, type DocType } from '../../domain/idNumber'
 import { certCoversStage } from '../../domain/registration'
 import { shanghaiDate } from '../../domain/time'
 import { codeName } from '../../services/reference'
@@ -239,7 +239,17 @@ export function registrationSteps(services: Services): Step[] {
         { name: 'pointId', label: '确认点', format: (_v, v) => str(v.pointName) },
       ],
     },
-    { path: 'review', title: m.STEP_BAR_LABELS[3], summary: true, next: 'notices' },
+    {
+      path: 'review',
+      title: m.STEP_BAR_LABELS[3],
+      summary: true,
+      next: 'notices',
+      // The one page before submitting where the holder checks the 证件号码 the form will print.
+      beforeRender: async (req) => ({
+        identity: await identityOf(db, req),
+        docViewer: 'holderChecking' satisfies DocNumberViewer,
+      }),
+    },
     {
       path: 'notices',
       title: m.STEP_BAR_LABELS[4],
