@@ -5,6 +5,7 @@ import { publicDir } from './paths'
 import { configureViews } from './web/views'
 import { requestLogger } from './services/logger'
 import { saveBeforeSend, sessionMiddleware, sessionTimeouts } from './middleware/session'
+import { inputBoundary, parseQuery } from './middleware/input'
 import { csrfErrorHandler, csrfProtection, csrfToken, parseMultipart } from './middleware/csrf'
 import { loadCurrentUser } from './middleware/auth'
 import { locals } from './middleware/locals'
@@ -36,6 +37,8 @@ export function createApp(services: Services): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', config.trustProxy)
+  // Flat query strings only, through the input boundary (middleware/input.ts).
+  app.set('query parser', parseQuery)
   configureViews(app, { watch: config.env === 'development' })
 
   app.use(
@@ -58,11 +61,14 @@ export function createApp(services: Services): express.Express {
   // No icon, and no session load for a browser asking for one anyway.
   app.get('/favicon.ico', (_req, res) => res.status(204).set('Cache-Control', 'max-age=86400').end())
 
-  app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 500 }))
+  // Flat forms: no form of ours names a field `a[b]`, and a nested object is no field value.
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }))
+  app.use(inputBoundary)
   app.use(sessionMiddleware(services))
   app.use(saveBeforeSend)
   app.use(sessionTimeouts(services))
   app.use(parseMultipart)
+  app.use(inputBoundary)
   app.use(csrfProtection)
   app.use(csrfToken)
   app.use(loadCurrentUser(services))

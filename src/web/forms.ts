@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express'
 import type Joi from 'joi'
+import { inputProblems, stripControl, type InputProblem } from '../middleware/input'
 
 export type FieldErrors = Record<string, string>
 
@@ -25,6 +26,13 @@ export const joiMessages: Joi.LanguageMessages = {
   'boolean.base': '请选择{#label}',
 }
 
+// What the input boundary (middleware/input.ts) or validate() itself refused, beside the field.
+const inputMessages: Record<InputProblem | 'repeated', (label: string) => string> = {
+  control: (label) => `${label}不能包含控制字符`,
+  shape: (label) => `${label}格式不正确`,
+  repeated: (label) => `${label}只能填写一项`,
+}
+
 export const validationOptions: Joi.ValidationOptions = {
   abortEarly: false,
   stripUnknown: true,
@@ -33,23 +41,84 @@ export const validationOptions: Joi.ValidationOptions = {
 }
 
 export function validate<T>(schema: Joi.ObjectSchema<T>, body: unknown): { value: T; errors: FieldErrors } {
-  const { value, error } = schema.validate(body ?? {}, validationOptions)
+  const { input, refused } = fitToSchema(schema, (body ?? {}) as Record<string, unknown>)
+  const { value, error } = schema.validate(input, validationOptions)
   const errors: FieldErrors = {}
   for (const d of error?.details ?? []) {
     const key = d.path.join('.') || '_form'
     errors[key] ??= d.message
   }
+  Object.assign(errors, refused)
   return { value: value as T, errors }
+}
+
+const fieldOf = (schema: Joi.ObjectSchema, key: string): Joi.Schema | undefined => {
+  try {
+    return schema.extract([key])
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The body as the schema expects it, and what was refused on the way, for the schema's own fields
+ * only (others are stripped anyway): what the input boundary refused, and a repeated field or an
+ * object where one value is expected. Such a field keeps its first value, so the handler and the
+ * redisplayed form see a string, never a list.
+ */
+function fitToSchema(schema: Joi.ObjectSchema, body: Record<string, unknown>) {
+  const input: Record<string, unknown> = { ...body }
+  const refused: FieldErrors = {}
+  const refuse = (key: string, field: Joi.Schema, problem: keyof typeof inputMessages) => {
+    refused[key] ??= inputMessages[problem](
+      String((field.describe().flags as { label?: string } | undefined)?.label ?? '此项'),
+    )
+  }
+  for (const [key, problem] of Object.entries(inputProblems(body))) {
+    const field = fieldOf(schema, key)
+    if (field) refuse(key, field, problem)
+  }
+  for (const [key, v] of Object.entries(body)) {
+    if (!v || typeof v !== 'object') continue
+    const field = fieldOf(schema, key)
+    if (!field || field.type === 'array' || field.type === 'object') continue
+    const first = Array.isArray(v) ? v[0] : undefined
+    input[key] = typeof first === 'string' ? first : ''
+    refuse(key, field, Array.isArray(v) ? 'repeated' : 'shape')
+  }
+  return { input, refused }
 }
 
 export const hasErrors = (e: FieldErrors) => Object.keys(e).length > 0
 
-/** Values worth echoing back to the form: never passwords, codes or tokens. */
+// Kept values are bounded: the longest field any form takes (节假日列表) fits, a flood does not.
+const KEPT_VALUE_CHARS = 20_000
+const KEPT_TOTAL_CHARS = 60_000
+const KEPT_NAME_CHARS = 100
+const KEPT_LIST_ITEMS = 200
+
+/**
+ * Values worth echoing back to the form: never passwords, codes or tokens; strings and lists of
+ * strings only, cut to size and without control characters, so the session row always stores.
+ */
 function keepable(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {}
+  let budget = KEPT_TOTAL_CHARS
+  const text = (v: string) => {
+    const kept = stripControl(v).slice(0, Math.min(KEPT_VALUE_CHARS, Math.max(0, budget)))
+    budget -= kept.length
+    return kept
+  }
   for (const [k, v] of Object.entries(values ?? {})) {
-    if (/password|^_csrf$|captcha|^smsCode$|^code$/i.test(k)) continue
-    out[k] = v
+    if (/password|^_csrf$|captcha|^smsCode$|^code$/i.test(k) || k.length > KEPT_NAME_CHARS) continue
+    if (stripControl(k) !== k) continue
+    if (typeof v === 'string') out[k] = text(v)
+    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) out[k] = v
+    else if (Array.isArray(v))
+      out[k] = v
+        .slice(0, KEPT_LIST_ITEMS)
+        .filter((x) => typeof x === 'string' || typeof x === 'number')
+        .map((x) => (typeof x === 'string' ? text(x) : x))
   }
   return out
 }
