@@ -61,8 +61,7 @@ export function createApp(services: Services): express.Express {
   // No icon, and no session load for a browser asking for one anyway.
   app.get('/favicon.ico', (_req, res) => res.status(204).set('Cache-Control', 'max-age=86400').end())
 
-  // Flat forms: no form of ours names a field `a[b]`, and a nested object is no field value.
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 500 }))
+  app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 500 }))
   app.use(inputBoundary)
   app.use(sessionMiddleware(services))
   app.use(saveBeforeSend)

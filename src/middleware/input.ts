@@ -2,18 +2,21 @@ import querystring from 'node:querystring'
 import type { RequestHandler } from 'express'
 
 // The one input boundary. Every form body (urlencoded or multipart) and every query string passes
-// through cleanInput before a handler sees it, so a handler only ever meets strings and arrays of
-// strings, none holding a character PostgreSQL refuses (NUL, lone surrogates) or that has no place
-// in a form field. What was wrong is remembered on the cleaned object (inputProblems) for
-// validate() in web/forms.ts to show beside the field; nothing raw reaches the session or a query.
+// through cleanInput before a handler sees it, so a handler only ever meets strings, lists and
+// (for the wizard's nested rows, `rows[0][unit]`) plain objects of them, none holding a character
+// PostgreSQL refuses (NUL, lone surrogates) or that has no place in a form field. What was wrong is
+// remembered on the cleaned object (inputProblems) for validate() in web/forms.ts to show beside the
+// field; nothing raw reaches the session or a query.
 
 /** C0 controls but tab, LF and CR; DEL and the C1 controls; and surrogates without their pair. */
 const CONTROL =
+  // eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 
-export type InputProblem = 'control' | 'shape'
+export type InputProblem = 'control'
 
-export type CleanInput = Record<string, string | string[]>
+export type InputValue = string | InputValue[] | { [key: string]: InputValue }
+export type CleanInput = Record<string, InputValue>
 
 const PROBLEMS = Symbol('input problems')
 const CLEANED = Symbol('cleaned by the input boundary')
@@ -31,26 +34,21 @@ export function inputProblems(source: unknown): Record<string, InputProblem> {
 }
 
 /**
- * A parsed body or query made safe: a field name with a control character is dropped; a value
- * with control characters ('control') loses them, or with `dropControl` is dropped whole (a search
- * term is then no filter rather than another one); a value that is neither a string nor a list of
- * strings (multipart `a[b]=x` makes objects) is dropped ('shape'). Repeated fields stay lists:
- * only the form's schema knows whether a field may repeat (validate() decides).
+ * A parsed body or query made safe, as plain objects and arrays: a field name with a control
+ * character is dropped; a value with control characters ('control') loses them, or with
+ * `dropControl` is dropped whole (a search term is then no filter rather than another one).
+ * Repeated fields stay lists and nested names stay objects: only the form's schema knows what a
+ * field may be (validate() decides).
  */
 export function cleanInput(parsed: unknown, o: { dropControl?: boolean } = {}): CleanInput {
   const out: CleanInput & WithProblems = {}
   const problems: Record<string, InputProblem> = {}
-  if (parsed && typeof parsed === 'object')
-    for (const [key, raw] of Object.entries(parsed)) {
-      // A name with a control character is no field of ours; `__proto__` would set the prototype.
-      if (stripControl(key) !== key || key === '__proto__') continue
-      const value = cleanValue(raw)
-      if (value === undefined) problems[key] = 'shape'
-      else {
-        if (value.changed) problems[key] = 'control'
-        if (!(value.changed && o.dropControl)) out[key] = value.value
-      }
-    }
+  for (const [key, raw] of fieldsOf(parsed)) {
+    let changed = false
+    const value = cleanValue(raw, () => (changed = true))
+    if (changed) problems[key] = 'control'
+    if (value !== undefined && !(changed && o.dropControl)) out[key] = value
+  }
   // Spreads and Object.assign carry an enumerable symbol along, so a handler's `{ ...req.body, x }`
   // keeps the problems; JSON, knex and joi's keys ignore it.
   if (Object.keys(problems).length) out[PROBLEMS] = problems
@@ -58,14 +56,28 @@ export function cleanInput(parsed: unknown, o: { dropControl?: boolean } = {}): 
   return out
 }
 
-function cleanValue(raw: unknown): { value: string | string[]; changed: boolean } | undefined {
+// A name with a control character is no field of ours; `__proto__` would set the prototype.
+const fieldsOf = (o: unknown): [string, unknown][] =>
+  o && typeof o === 'object'
+    ? Object.entries(o).filter(([key]) => key !== '__proto__' && stripControl(key) === key)
+    : []
+
+function cleanValue(raw: unknown, changed: () => void): InputValue | undefined {
   if (typeof raw === 'string') {
     const value = stripControl(raw)
-    return { value, changed: value !== raw }
+    if (value !== raw) changed()
+    return value
   }
-  if (!Array.isArray(raw) || !raw.every((v) => typeof v === 'string')) return undefined
-  const value = raw.map(stripControl)
-  return { value, changed: value.some((v, i) => v !== raw[i]) }
+  if (Array.isArray(raw)) return raw.map((v) => cleanValue(v, changed)).filter((v) => v !== undefined)
+  if (raw && typeof raw === 'object') {
+    const out: Record<string, InputValue> = {}
+    for (const [key, v] of fieldsOf(raw)) {
+      const value = cleanValue(v, changed)
+      if (value !== undefined) out[key] = value
+    }
+    return out
+  }
+  return undefined
 }
 
 /** The app's query parser: Node's flat one (no `a[b]` objects), then the boundary. */

@@ -27,7 +27,7 @@ export const joiMessages: Joi.LanguageMessages = {
 }
 
 // What the input boundary (middleware/input.ts) or validate() itself refused, beside the field.
-const inputMessages: Record<InputProblem | 'repeated', (label: string) => string> = {
+const inputMessages: Record<InputProblem | 'repeated' | 'shape', (label: string) => string> = {
   control: (label) => `${label}不能包含控制字符`,
   shape: (label) => `${label}格式不正确`,
   repeated: (label) => `${label}只能填写一项`,
@@ -95,32 +95,42 @@ export const hasErrors = (e: FieldErrors) => Object.keys(e).length > 0
 const KEPT_VALUE_CHARS = 20_000
 const KEPT_TOTAL_CHARS = 60_000
 const KEPT_NAME_CHARS = 100
-const KEPT_LIST_ITEMS = 200
+const KEPT_ITEMS = 200
+const KEPT_DEPTH = 3
 
 /**
- * Values worth echoing back to the form: never passwords, codes or tokens; strings and lists of
- * strings only, cut to size and without control characters, so the session row always stores.
+ * Values worth echoing back to the form: never passwords, codes or tokens; strings, numbers and
+ * their lists and rows only, cut to size and without control characters, so that the session row
+ * always stores and stays small.
  */
 function keepable(values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
   let budget = KEPT_TOTAL_CHARS
-  const text = (v: string) => {
-    const kept = stripControl(v).slice(0, Math.min(KEPT_VALUE_CHARS, Math.max(0, budget)))
-    budget -= kept.length
-    return kept
+  const keep = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') {
+      const kept = stripControl(v).slice(0, Math.min(KEPT_VALUE_CHARS, budget))
+      budget -= kept.length
+      return kept
+    }
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null) return v
+    if (depth >= KEPT_DEPTH || !v || typeof v !== 'object') return undefined
+    if (Array.isArray(v))
+      return v
+        .slice(0, KEPT_ITEMS)
+        .map((x) => keep(x, depth + 1))
+        .filter((x) => x !== undefined)
+    return keepFields(v as Record<string, unknown>, depth + 1)
   }
-  for (const [k, v] of Object.entries(values ?? {})) {
-    if (/password|^_csrf$|captcha|^smsCode$|^code$/i.test(k) || k.length > KEPT_NAME_CHARS) continue
-    if (stripControl(k) !== k) continue
-    if (typeof v === 'string') out[k] = text(v)
-    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) out[k] = v
-    else if (Array.isArray(v))
-      out[k] = v
-        .slice(0, KEPT_LIST_ITEMS)
-        .filter((x) => typeof x === 'string' || typeof x === 'number')
-        .map((x) => (typeof x === 'string' ? text(x) : x))
+  const keepFields = (o: Record<string, unknown>, depth: number) => {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(o).slice(0, KEPT_ITEMS)) {
+      if (/password|^_csrf$|captcha|^smsCode$|^code$/i.test(k)) continue
+      if (k.length > KEPT_NAME_CHARS || stripControl(k) !== k || k === '__proto__') continue
+      const kept = keep(v, depth)
+      if (kept !== undefined) out[k] = kept
+    }
+    return out
   }
-  return out
+  return keepFields(values ?? {}, 0)
 }
 
 /** Post/Redirect/Get: keep the errors and what was typed, then show the same page again. */
