@@ -38,7 +38,7 @@ function listModules(dir: string): string[] {
 }
 
 // Migrations are required directly so the same list works under tsx, ts-jest and the compiled build.
-class DirectoryMigrationSource implements Knex.MigrationSource<string> {
+export class DirectoryMigrationSource implements Knex.MigrationSource<string> {
   constructor(private dir: string) {}
   async getMigrations(): Promise<string[]> {
     return listModules(this.dir)
