@@ -699,7 +699,9 @@ export async function benchFlow(
     )
     const isJson = new Set((jsonColumns as { column_name: string }[]).map((c) => c.column_name))
     const columns = { ...(submittedRow as Record<string, unknown>) }
+    // the id and the 核验码 come from their column defaults, as the app's submit leaves them
     delete columns.id
+    delete columns.verify_code
     const names = Object.keys(columns)
     const insertRow = `INSERT INTO ${flow.table} (${names.join(', ')})
       VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`

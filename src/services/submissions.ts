@@ -3,10 +3,12 @@ import { prepared } from '../db/prepared'
 
 // A submitted application row, its first status-history row and its audit entry, written by one
 // statement, the same for every business. The 报名号 is the year and the authority's 4-digit number
-// (`prefix`) followed by the next value of the business's sequence: sequences take no row lock, so
-// parallel submits to one authority never queue behind each other's COMMIT (a counter row bumped in
-// the transaction held every submit of the authority until the one before had committed). Numbers
-// are unique and increase; a submit that rolls back leaves its number unused (a gap).
+// (`prefix`) followed by the next value of the counter row of the business, authority and year
+// (application_number_counters, bumped in that statement): numbers start at 1 and have no gaps, since
+// a submit that rolls back rolls its number back too. The bump locks the counter row until COMMIT,
+// so the submits of one authority take their numbers one after the other; submits to other
+// authorities never wait. Call this after every check and as late as the writes allow: the lock is
+// held from here to COMMIT.
 
 export interface SubmissionTables {
   /** e.g. registrations */
@@ -15,8 +17,8 @@ export interface SubmissionTables {
   historyTable: string
   /** the history table's column naming the application */
   historyKey: string
-  /** e.g. registration_number_seq (migrations/20261129000100_application_number_sequences.ts) */
-  sequence: string
+  /** the counter rows' business (migrations/20261207000200_gapless_numbers.ts) */
+  business: 'registration' | 'certification'
   /** how many digits the sequence takes at the end of the number */
   digits: number
 }
@@ -24,8 +26,8 @@ export interface SubmissionTables {
 export interface SubmissionInput {
   /** the application's columns, without `number` (objects are stored as JSON) */
   row: Record<string, unknown>
-  /** the number's leading digits: year and authority */
-  prefix: string
+  /** whose series the number is in; `prefix` is the number's leading digits made of them */
+  numbering: { authorityId: number; year: number; prefix: string }
   history: { to_status: string; actor_kind: string; actor_id: number | null; at: Date }
   /** services.audit.row(...): its target_id is set to the new id, and the number added to detail */
   audit: Record<string, unknown>
@@ -33,7 +35,8 @@ export interface SubmissionInput {
 
 /**
  * Inserts the application unless the table's unique rules refuse it (ON CONFLICT DO NOTHING: then
- * undefined, and the caller rolls back), with its history and audit rows.
+ * undefined, and the caller must roll back, which gives the number it drew back), with its history
+ * and audit rows.
  */
 export async function insertSubmission(
   trx: Knex.Transaction,
@@ -48,12 +51,12 @@ export async function insertSubmission(
         : v,
     ]),
   )
+  const n = input.numbering
   const insert = trx(t.table)
     .insert({
       ...row,
-      number: trx.raw(`?::text || lpad(nextval(?::regclass)::text, ${Number(t.digits)}, '0')`, [
-        input.prefix,
-        t.sequence,
+      number: trx.raw(`?::text || lpad((SELECT last_seq FROM seq)::text, ${Number(t.digits)}, '0')`, [
+        n.prefix,
       ]),
     })
     .toSQL()
@@ -71,7 +74,13 @@ export async function insertSubmission(
     .map((c) => input.audit[c]) as Knex.Value[]
   const { rows } = await prepared(
     trx.raw(
-      `WITH app AS (${insert.sql} ON CONFLICT DO NOTHING RETURNING id, number),
+      `WITH seq AS (
+       INSERT INTO application_number_counters AS c (business, authority_id, year, last_seq)
+       VALUES (?, ?, ?, 1)
+       ON CONFLICT (business, authority_id, year) DO UPDATE SET last_seq = c.last_seq + 1
+       RETURNING last_seq
+     ),
+     app AS (${insert.sql} ON CONFLICT DO NOTHING RETURNING id, number),
      hist AS (
        INSERT INTO ?? (??, from_status, to_status, actor_kind, actor_id, reason, at)
        SELECT app.id, NULL, ?, ?, ?, NULL, ? FROM app
@@ -81,6 +90,9 @@ export async function insertSubmission(
      )
      SELECT id, number FROM app`,
       [
+        t.business,
+        n.authorityId,
+        n.year,
         ...(insert.bindings as Knex.Value[]),
         t.historyTable,
         t.historyKey,

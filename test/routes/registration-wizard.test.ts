@@ -60,8 +60,8 @@ async function teacher(o: Parameters<typeof registryCertificate>[2] = {}) {
   return { a, applicant, certNumber }
 }
 
-/** Walks to the commitment page. */
-async function walk(a: Agent, certNumber: string) {
+/** Walks to the commitment page, choosing the authority and point `to`. */
+async function walk(a: Agent, certNumber: string, to = { authorityId: '3', pointId: '32' }) {
   expect((await a.get('/registration/start')).headers.location).toBe(BASE)
   expect((await post(a, 'agreement', { agree: 'yes' })).headers.location).toBe(`${BASE}/certificate`)
   // the identity, read-only, with the account's 民族 code (01) by its name
@@ -78,8 +78,7 @@ async function walk(a: Agent, certNumber: string) {
     cityCode: JIANGMEN.city,
     stage: '2',
     subject: 'chinese',
-    authorityId: '3',
-    pointId: '32',
+    ...to,
   }
   expect((await post(a, 'authority', authority)).headers.location).toBe(`${BASE}/review`)
   expect((await post(a, 'review', {})).headers.location).toBe(`${BASE}/notices`)
@@ -311,33 +310,84 @@ describe('registration wizard', () => {
     }
   })
 
-  it('numbers parallel submits of different applicants with distinct, increasing numbers of the authority and year', async () => {
-    const teachers = []
-    for (let i = 0; i < 6; i++) {
-      const who = await teacher()
-      await walk(who.a, who.certNumber)
-      const token = csrfFrom((await who.a.get(`${BASE}/commitment`)).text)
-      teachers.push({ ...who, token })
+  describe('注册报名号: each authority’s own series of the year, from 000001, without gaps', () => {
+    /** Another authority of 江门, open now, with one point (id × 10 + 1). */
+    function authority(id: number): FakeAuthority {
+      const point = { ...taishan.points[1], id: id * 10 + 1, name: `第${id}确认点`, schools: [] }
+      return { ...taishan, id, name: `江门市第${id}教育局`, points: [point] }
     }
-    const before = await t.db('registrations').max('number as max').first()
-    const answers = await Promise.all(
-      teachers.map((w) => w.a.post(`${BASE}/commitment`).type('form').send({ _csrf: w.token })),
-    )
-    for (const r of answers) expect(r.status).toBe(303)
-    const rows = await t
-      .db('registrations')
-      .whereIn(
-        'applicant_id',
-        teachers.map((w) => w.applicant.id),
+    /** `n` teachers at the commitment page of the authority, each with its CSRF token. */
+    async function ready(n: number, authorityId: number) {
+      const out = []
+      for (let i = 0; i < n; i++) {
+        const who = await teacher()
+        await walk(who.a, who.certNumber, { authorityId: String(authorityId), pointId: `${authorityId}1` })
+        out.push({ ...who, token: csrfFrom((await who.a.get(`${BASE}/commitment`)).text) })
+      }
+      return out
+    }
+    const numberOf = async (applicantId: number) =>
+      (await t.db('registrations').where({ applicant_id: applicantId }).first('number'))?.number as
+        string | undefined
+
+    it('numbers two authorities’ interleaved submits 1, 2, 3 each', async () => {
+      bureau.port = fakeBureau([taishan, authority(5), authority(6)])
+      const five = await ready(3, 5)
+      const six = await ready(3, 6)
+      for (let i = 0; i < 3; i++)
+        for (const w of [five[i], six[i]]) expect((await submit(w.a)).status).toBe(303)
+      expect(await Promise.all(five.map((w) => numberOf(w.applicant.id)))).toEqual([
+        '20260005000001',
+        '20260005000002',
+        '20260005000003',
+      ])
+      expect(await Promise.all(six.map((w) => numberOf(w.applicant.id)))).toEqual([
+        '20260006000001',
+        '20260006000002',
+        '20260006000003',
+      ])
+    })
+
+    it('gives the number of a submit that fails after drawing it to the next submit', async () => {
+      bureau.port = fakeBureau([taishan, authority(7)])
+      const [first, doomed, next] = await ready(3, 7)
+      expect((await submit(first.a)).status).toBe(303)
+      // The database refuses the doomed submit's history row, written after its number was drawn.
+      await t.db.raw(`
+        CREATE FUNCTION refuse_doomed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.actor_id = ${Number(doomed.applicant.id)} THEN RAISE EXCEPTION 'disk full'; END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse_doomed BEFORE INSERT ON registration_status_history
+          FOR EACH ROW EXECUTE FUNCTION refuse_doomed();`)
+      try {
+        expect((await submit(doomed.a)).status).toBe(500)
+      } finally {
+        await t.db.raw(
+          'DROP TRIGGER refuse_doomed ON registration_status_history; DROP FUNCTION refuse_doomed()',
+        )
+      }
+      expect(await numberOf(doomed.applicant.id)).toBeUndefined()
+      expect((await submit(next.a)).status).toBe(303)
+      expect(await numberOf(next.applicant.id)).toBe('20260007000002')
+      // nothing of the failed submit was kept: it goes through now, with the following number
+      expect((await submit(doomed.a)).status).toBe(303)
+      expect(await numberOf(doomed.applicant.id)).toBe('20260007000003')
+    })
+
+    it('numbers 20 parallel submits to one authority 1 to 20', async () => {
+      bureau.port = fakeBureau([taishan, authority(8)])
+      const teachers = await ready(20, 8)
+      const answers = await Promise.all(
+        teachers.map((w) => w.a.post(`${BASE}/commitment`).type('form').send({ _csrf: w.token })),
       )
-      .orderBy('number')
-    expect(rows).toHaveLength(teachers.length)
-    const seqs = rows.map((r) => Number(r.number.slice(-6)))
-    expect(new Set(rows.map((r) => r.number.slice(0, -6)))).toEqual(
-      new Set([`${rows[0].cycle}${String(rows[0].authority_id).padStart(4, '0')}`]),
-    )
-    expect(new Set(seqs).size).toBe(teachers.length)
-    if (before?.max) expect(Math.min(...seqs)).toBeGreaterThan(Number(String(before.max).slice(-6)))
+      for (const r of answers) expect(r.status).toBe(303)
+      const numbers = await Promise.all(teachers.map((w) => numberOf(w.applicant.id)))
+      expect(numbers.sort()).toEqual(
+        Array.from({ length: 20 }, (_, i) => `20260008${String(i + 1).padStart(6, '0')}`),
+      )
+    })
   })
 
   it('allows one active registration per cycle, and none within 54 months of a 注册合格', async () => {

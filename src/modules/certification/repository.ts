@@ -231,7 +231,7 @@ export const SUBMISSION_TABLES: SubmissionTables = {
   table: 'certification_applications',
   historyTable: 'certification_status_history',
   historyKey: 'application_id',
-  sequence: 'certification_number_seq',
+  business: 'certification',
   digits: 7,
 }
 

@@ -254,7 +254,7 @@ export async function submitCertification(
 
   const year = certificationYear(now)
   const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, {
-    prefix: certificationNumber(year, authorityId, 1).slice(0, -7),
+    numbering: { authorityId, year, prefix: certificationNumber(year, authorityId, 1).slice(0, -7) },
     row: {
       applicant_id: applicant.id,
       year,

@@ -312,7 +312,7 @@ export const SUBMISSION_TABLES: SubmissionTables = {
   table: 'registrations',
   historyTable: 'registration_status_history',
   historyKey: 'registration_id',
-  sequence: 'registration_number_seq',
+  business: 'registration',
   digits: 6,
 }
 

@@ -82,7 +82,7 @@ export async function submitRegistration(
     return { errors: { _form: m.SUBMIT_REFUSALS.photoMissing } }
 
   const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, {
-    prefix: registrationNumber(cycle, authorityId, 0).slice(0, -6),
+    numbering: { authorityId, year: cycle, prefix: registrationNumber(cycle, authorityId, 0).slice(0, -6) },
     row: {
       applicant_id: applicant.id,
       cycle,
