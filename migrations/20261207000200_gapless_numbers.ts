@@ -70,9 +70,10 @@ export async function down(knex: Knex): Promise<void> {
     const max = 10 ** b.digits - 1
     await knex.raw(`CREATE SEQUENCE ${b.sequence} MINVALUE 1 MAXVALUE ${max} CYCLE`)
     // the sequence continues after the highest number of any authority, so none is given twice
-    const { rows } = await knex.raw(`SELECT max(last_seq) AS last FROM application_number_counters WHERE business = ?`, [
-      b.business,
-    ])
+    const { rows } = await knex.raw(
+      `SELECT max(last_seq) AS last FROM application_number_counters WHERE business = ?`,
+      [b.business],
+    )
     if (rows[0]?.last) await knex.raw(`SELECT setval(?, ?, true)`, [b.sequence, Number(rows[0].last)])
   }
   await knex.raw('DROP FUNCTION new_verify_code()')

@@ -8,6 +8,7 @@ import { shanghaiDateTime } from '../domain/time'
 import { launchChromium } from './browser'
 import type { Clock } from './clock'
 import { fontCssFor, loadEmbeddedFont, FONT_FAMILY, type EmbeddedFont } from './pdfFonts'
+import { groupVerifyCode } from '../domain/verifyCode'
 import { qrSvgDataUrl, verifyUrl } from './qr'
 
 // Printed forms (申请表, 个人承诺书): a Nunjucks template from views/pdf/ rendered to HTML, printed to
@@ -30,7 +31,7 @@ const RENDER_TIMEOUT_MS = 30_000
 export interface PdfServiceOptions {
   /** Pages printing at once (PDF_PAGES). */
   pages: number
-  /** The app's public address, for the QR code of /verify?no=<number>. */
+  /** The app's public address, for the QR code of /verify?code=<核验码>. */
   publicUrl: string
   clock: Clock
   logger?: Pick<Logger, 'warn' | 'info'>
@@ -250,8 +251,9 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
       const v = form[field]
       form[field] = Buffer.isBuffer(v) ? imageDataUrl(v) : isImageDataUrl(v) ? v : undefined
     }
-    if (typeof form.number === 'string' && form.number) {
-      form.verifyUrl = verifyUrl(opts.publicUrl, form.number)
+    if (typeof form.verifyCode === 'string' && form.verifyCode) {
+      form.verifyUrl = verifyUrl(opts.publicUrl, form.verifyCode)
+      form.verifyCodeText = groupVerifyCode(form.verifyCode)
       form.qr = await qrSvgDataUrl(form.verifyUrl as string)
     }
     if (!form.generatedAt) form.generatedAt = now

@@ -1,11 +1,14 @@
 // What the printed forms take. Every value is display text as it should be printed (labels, not
 // codes; dates as YYYY-MM-DD); the module that owns the application maps its rows to these. Images
-// are Buffers (JPEG or PNG) or data:image URLs. `number` also gives the QR code of /verify?no=<number>,
-// and `generatedAt` defaults to the clock's now (Asia/Shanghai).
+// are Buffers (JPEG or PNG) or data:image URLs. `verifyCode` (the application's 核验码) gives the QR
+// code of /verify?code=<核验码> and is printed beside it; `generatedAt` defaults to the clock's now
+// (Asia/Shanghai).
 
 export interface RegistrationFormData {
   /** 注册报名号 */
   number: string
+  /** 核验码 */
+  verifyCode: string
   /** 第 N 次注册 */
   registrationCount: number
   docType: string
@@ -64,6 +67,8 @@ export interface ResumeRow {
 export interface CertificationFormData {
   /** 报名号 */
   number: string
+  /** 核验码 */
+  verifyCode: string
   name: string
   docType: string
   docNumber: string

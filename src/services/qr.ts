@@ -1,8 +1,8 @@
 import QRCode from 'qrcode'
 
-/** The public page a printed form's QR code opens: number, masked name and status, nothing else. */
-export function verifyUrl(publicUrl: string, number: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/verify?no=${encodeURIComponent(number)}`
+/** The public page a printed form's QR code opens (by its 核验码): number, masked name and status. */
+export function verifyUrl(publicUrl: string, verifyCode: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/verify?code=${encodeURIComponent(verifyCode)}`
 }
 
 /**

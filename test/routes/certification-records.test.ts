@@ -4,7 +4,14 @@ import request from 'supertest'
 import type { Response } from 'superagent'
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import type { Agent } from '../helpers/http'
-import { describeWithChromium, pdfImages, pdfPagePng, pdfText, SCREENSHOTS } from '../services/pdfSupport'
+import {
+  describeWithChromium,
+  pdfImages,
+  pdfPagePng,
+  pdfText,
+  qrOnPage,
+  SCREENSHOTS,
+} from '../services/pdfSupport'
 import {
   applicantWithApplication,
   certifyingBureau,
@@ -213,14 +220,25 @@ describeWithChromium('the printed certification form (申请表)', () => {
   }, 60_000)
 })
 
-describe('/verify', () => {
-  it('answers the QR code with the number, the masked name and the 认定状态', async () => {
-    const { application } = await applicantWithApplication(t, bureau, { name: '覃丽' })
-    const res = await request(t.app).get(`/verify?no=${application.number}`)
+describeWithChromium('/verify', () => {
+  it('answers the form’s QR code (its 核验码) with the number, the masked name and the 认定状态; the number finds nothing', async () => {
+    const { applicant, application } = await applicantWithApplication(t, bureau, { name: '覃丽' })
+    const pdf = (await getPdf(await signedIn(t, applicant), `${RECORDS}/${application.id}/form`))
+      .body as Buffer
+    const scanned = new URL((await qrOnPage(pdf))!)
+    expect(scanned.searchParams.get('code')).toMatch(/^[a-z2-7]{26}$/)
+    expect(scanned.href).not.toContain(application.number)
+    const res = await request(t.app).get(scanned.pathname + scanned.search)
     expect(res.status).toBe(200)
     expect(res.text).toContain(application.number)
     expect(res.text).toContain('教师资格认定')
     expect(res.text).toContain('网报待确认')
+    expect(res.text).toContain('覃*')
     expect(res.text).not.toContain('覃丽<')
-  })
+    for (const q of [`no=${application.number}`, `code=${application.number}`]) {
+      const byNumber = await request(t.app).get(`/verify?${q}`)
+      expect(byNumber.status).toBe(400)
+      expect(byNumber.text).not.toContain('网报待确认')
+    }
+  }, 60_000)
 })

@@ -12,6 +12,7 @@ import {
   pdfPagePng,
   pdfPages,
   pdfText,
+  qrOnPage,
   SCREENSHOTS,
 } from '../services/pdfSupport'
 import {
@@ -157,9 +158,20 @@ describeWithChromium('the printed registration form (申请表)', () => {
     expect((await approver.a.get(`${STAFF}/${elsewhere.registration.id}/form`)).status).toBe(404)
   })
 
-  it('answers the QR code’s /verify with the number, the masked name and the 注册结论 only; limited per address', async () => {
-    const { registration } = await applicantWithRegistration(t, { name: '欧阳娜仁', status: 'confirmed' })
-    const res = await request(t.app).get(`/verify?no=${registration.number}`)
+  it('prints a QR code of /verify with the form’s 核验码 (not the number): the number, the masked name and the 注册结论 only; the number and neighbouring codes find nothing; limited per address', async () => {
+    const { applicant, registration } = await applicantWithRegistration(t, {
+      name: '欧阳娜仁',
+      status: 'confirmed',
+    })
+    const pdf = (await getPdf(await signedIn(t, applicant), `${RECORDS}/${registration.id}/form`))
+      .body as Buffer
+    const scanned = new URL((await qrOnPage(pdf))!)
+    const code = scanned.searchParams.get('code')!
+    expect(scanned.pathname).toBe('/verify')
+    expect(code).toMatch(/^[a-z2-7]{26}$/)
+    expect(scanned.href).not.toContain(registration.number)
+    expect(pdfText(pdf).replace(/\s+/g, '')).toContain(`核验码：${code}`)
+    const res = await request(t.app).get(scanned.pathname + scanned.search)
     expect(res.status).toBe(200)
     expect(res.text).toContain(registration.number)
     expect(res.text).toContain('教师资格定期注册')
@@ -167,11 +179,21 @@ describeWithChromium('the printed registration form (申请表)', () => {
     expect(res.text).toContain('欧**仁')
     expect(res.text).not.toContain('娜仁')
 
-    const statuses: number[] = []
-    for (let i = 0; i < 6; i++)
-      statuses.push((await request(t.app).get('/verify?no=4501032026999999')).status)
-    expect(statuses).toEqual([404, 404, 404, 404, 429, 429])
-    const refused = await request(t.app).get(`/verify?no=${registration.number}`)
+    // Counting finds nothing: the number and its neighbours, asked either way, and a code one letter off.
+    const number = Number(registration.number)
+    const asked: number[] = []
+    for (const n of [number, number - 1, number + 1])
+      for (const q of [`no=${n}`, `code=${n}`]) {
+        const r = await request(t.app).get(`/verify?${q}`)
+        asked.push(r.status)
+        expect(r.text).not.toContain('欧**仁')
+      }
+    expect(asked).toEqual([400, 400, 400, 400, 400, 400])
+    const neighbour = `${code.slice(0, -1)}${code.endsWith('a') ? 'b' : 'a'}`
+    expect((await request(t.app).get(`/verify?code=${neighbour}`)).status).toBe(404)
+
+    // five look-ups a minute from one address (the scan, three numbers as codes, the neighbour)
+    const refused = await request(t.app).get(scanned.pathname + scanned.search)
     expect(refused.status).toBe(429)
     expect(refused.text).toContain('查询过于频繁，请稍后再试。')
     expect(refused.text).not.toContain('欧**仁')

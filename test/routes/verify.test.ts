@@ -1,6 +1,8 @@
 import request from 'supertest'
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
-import { lookupApplicationByNumber, registerApplicationFinder } from '../../src/modules/verify/finders'
+import { lookupApplicationByCode, registerApplicationFinder } from '../../src/modules/verify/finders'
+
+const CODE = 'k7qf2m5xw4hv3pazrt6nbydc5e'
 
 describe('GET /verify (the QR code on the printed forms)', () => {
   let t: TestApp
@@ -11,46 +13,65 @@ describe('GET /verify (the QR code on the printed forms)', () => {
     await t?.close()
   })
 
-  test('without a number: the form to type one, no login needed', async () => {
+  test('without a code: the form to type the 核验码, no login needed', async () => {
     const res = await request(t.app).get('/verify').expect(200)
     expect(res.text).toContain('申请表核验')
-    expect(res.text).toContain('name="no"')
+    expect(res.text).toContain('name="code"')
+    expect(res.text).not.toContain('name="no"')
     expect(res.headers['cache-control']).toBe('no-store')
   })
 
-  test('an unknown number: 未找到该报名号 (nothing is looked up until a business registers a finder)', async () => {
-    expect(await lookupApplicationByNumber(t.db, '4501032026000123')).toBeNull()
-    const res = await request(t.app).get('/verify?no=4501032026000123').expect(404)
-    expect(res.text).toContain('未找到该报名号')
-    expect(res.text).toContain('4501032026000123')
+  test('an unknown code: not found (nothing is looked up until a business registers a finder)', async () => {
+    expect(await lookupApplicationByCode(t.db, CODE)).toBeNull()
+    const res = await request(t.app).get(`/verify?code=${CODE}`).expect(404)
+    expect(res.text).toContain('未找到与该核验码对应的申请表')
   })
 
-  test('not a number: a field error, no look-up', async () => {
-    const res = await request(t.app).get('/verify').query({ no: "1' or 1=1 --" }).expect(400)
-    expect(res.text).toContain('请输入正确的报名号')
-    expect(res.text).not.toContain("1' or 1=1")
+  test('not a code (a 报名号, an injection): a field error, no look-up', async () => {
+    for (const code of ["1' or 1=1 --", '4501032026000123']) {
+      const res = await request(t.app).get('/verify').query({ code }).expect(400)
+      expect(res.text).toContain('请输入申请表上的核验码（26位字母和数字）')
+    }
+    expect((await request(t.app).get('/verify').query({ code: "1' or 1=1 --" })).text).not.toContain(
+      "1' or 1=1",
+    )
   })
 
-  test('a registered finder: number, masked name and status only', async () => {
+  test('a 报名号 alone (?no=, as earlier forms carried it): refused, saying where the code is', async () => {
+    const res = await request(t.app).get('/verify?no=4501032026000123').expect(400)
+    expect(res.text).toContain('报名号不能用于核验，请扫描申请表上的二维码，或输入申请表底部的核验码。')
+  })
+
+  test('a registered finder: asked with the code as stored; number, masked name and status only', async () => {
     const seen: string[] = []
-    const unregister = registerApplicationFinder('test', async (_db, number) => {
-      seen.push(number)
-      return number === '4501032026000777'
-        ? { business: '教师资格定期注册', name: '𠮷娜仁·其其格', status: '待注册审批' }
+    const unregister = registerApplicationFinder('test', async (_db, code) => {
+      seen.push(code)
+      return code === CODE
+        ? {
+            number: '4501032026000777',
+            business: '教师资格定期注册',
+            name: '𠮷娜仁·其其格',
+            status: '待注册审批',
+          }
         : null
     })
     try {
-      const res = await request(t.app).get('/verify?no=4501032026000777').expect(200)
+      // typed from the paper: upper case, in groups
+      const res = await request(t.app)
+        .get('/verify')
+        .query({ code: 'K7QF 2M5X W4HV-3PAZ RT6N BYDC 5E' })
+        .expect(200)
       expect(res.text).toContain('4501032026000777')
       expect(res.text).toContain('教师资格定期注册')
       expect(res.text).toContain('𠮷*****格')
       expect(res.text).toContain('待注册审批')
       expect(res.text).not.toContain('娜仁')
-      await request(t.app).get('/verify?no=4501032026000778').expect(404)
-      expect(seen).toEqual(['4501032026000777', '4501032026000778'])
+      const neighbour = `${CODE.slice(0, -1)}f`
+      await request(t.app).get(`/verify?code=${neighbour}`).expect(404)
+      expect(seen).toEqual([CODE, neighbour])
     } finally {
       unregister()
     }
-    await request(t.app).get('/verify?no=4501032026000777').expect(404)
+    await request(t.app).get(`/verify?code=${CODE}`).expect(404)
   })
 })

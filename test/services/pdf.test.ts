@@ -2,7 +2,6 @@ import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import jsQR from 'jsqr'
 import sharp from 'sharp'
 import { createPdfService, imageDataUrl, type PdfService } from '../../src/services/pdf'
 import { TestClock } from '../../src/services/clock'
@@ -15,18 +14,12 @@ import {
   pdfPagePng,
   pdfPages,
   pdfText,
+  qrOnPage,
   SCREENSHOTS,
 } from './pdfSupport'
 
 const PUBLIC_URL = 'https://jszg.example.gov.cn'
 const squash = (s: string) => s.replace(/\s+/g, '')
-
-/** Decodes the QR code printed on page 1 (rendered at 150 dpi). */
-async function qrOnFirstPage(pdf: Buffer): Promise<string | undefined> {
-  const png = pdfPagePng(pdf, 1, 150)
-  const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true })
-  return jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height)?.data
-}
 
 describe('image and QR helpers', () => {
   test('imageDataUrl takes JPEG and PNG by their bytes and nothing else', async () => {
@@ -41,11 +34,11 @@ describe('image and QR helpers', () => {
     expect(imageDataUrl(Buffer.from('<svg onload="x"></svg>'))).toBeUndefined()
   })
 
-  test('the verify URL carries the number, encoded', () => {
-    expect(verifyUrl('https://a.example/', '4501032026000123')).toBe(
-      'https://a.example/verify?no=4501032026000123',
+  test('the verify URL carries the 核验码, encoded', () => {
+    expect(verifyUrl('https://a.example/', 'k7qf2m5xw4hv3pazrt6nbydc5e')).toBe(
+      'https://a.example/verify?code=k7qf2m5xw4hv3pazrt6nbydc5e',
     )
-    expect(verifyUrl('https://a.example', 'A B&c')).toBe('https://a.example/verify?no=A%20B%26c')
+    expect(verifyUrl('https://a.example', 'A B&c')).toBe('https://a.example/verify?code=A%20B%26c')
   })
 })
 
@@ -60,7 +53,7 @@ describeWithChromium('PDF service', () => {
     await pdf?.close()
   })
 
-  test('定期注册申请表: every field, the rare name, 第 N 次注册, two copies, the QR of /verify', async () => {
+  test('定期注册申请表: every field, the rare name, 第 N 次注册, two copies, the QR of /verify and its 核验码', async () => {
     const form = await fakeRegistrationForm({ registrationCount: 3 })
     const out = await pdf.render('registration-form', form)
     expect(out.subarray(0, 5).toString()).toBe('%PDF-')
@@ -110,9 +103,10 @@ describeWithChromium('PDF service', () => {
     // (long values wrap inside their cell, so these are the ones that fit on one line)
     for (const value of [form.docNumber, form.certNumber, form.currentSchool, form.point, form.household])
       expect(text).toContain(squash(value))
-    // the photo on each copy, and the QR code (a vector) opens /verify for this number
+    // the photo on each copy, and the QR code (a vector) opens /verify with the 核验码, printed too
     expect(pdfImageCount(out)).toBeGreaterThanOrEqual(2)
-    expect(await qrOnFirstPage(out)).toBe(`${PUBLIC_URL}/verify?no=${form.number}`)
+    expect(await qrOnPage(out)).toBe(`${PUBLIC_URL}/verify?code=${form.verifyCode}`)
+    expect(text).toContain(`核验码：${form.verifyCode}`)
     pdfPagePng(out, 1, 110, path.join(SCREENSHOTS, 'pdf-registration-form.png'))
   })
 
@@ -143,7 +137,8 @@ describeWithChromium('PDF service', () => {
       expect(text).toContain(label)
     for (const row of form.resume) expect(text).toContain(squash(row.unit))
     expect(pdfImageCount(out)).toBeGreaterThanOrEqual(2)
-    expect(await qrOnFirstPage(out)).toBe(`${PUBLIC_URL}/verify?no=${form.number}`)
+    expect(await qrOnPage(out)).toBe(`${PUBLIC_URL}/verify?code=${form.verifyCode}`)
+    expect(text).toContain(`核验码：${form.verifyCode}`)
     pdfPagePng(out, 1, 110, path.join(SCREENSHOTS, 'pdf-certification-form.png'))
   })
 

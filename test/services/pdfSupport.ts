@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import jsQR from 'jsqr'
+import sharp from 'sharp'
 import { ChromiumNotFound, findChromium } from '../../src/services/browser'
 
 // Shared by the PDF test files: Chromium or a clear failure in CI, and the poppler tools.
@@ -110,6 +112,13 @@ export function pdfPagePng(pdf: Buffer, page: number, dpi: number, out?: string)
   } finally {
     t.done()
   }
+}
+
+/** Decodes the QR code printed on a page (rendered at 150 dpi). */
+export async function qrOnPage(pdf: Buffer, page = 1): Promise<string | undefined> {
+  const png = pdfPagePng(pdf, page, 150)
+  const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true })
+  return jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), info.width, info.height)?.data
 }
 
 /**

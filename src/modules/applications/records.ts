@@ -12,7 +12,7 @@ import { registerApplicationFinder } from '../verify/finders'
 import { str } from './detail'
 
 // The applicant's records of a business (我的注册, 教师资格认定信息), the same for both: the list,
-// 详情, 申请表预览/下载 and 有留言, the actions of each record, the verify finder of its numbers. Every
+// 详情, 申请表预览/下载 and 有留言, the actions of each record, the verify finder of its applications. Every
 // :id is looked up with the applicant's id: another applicant's application does not exist (404).
 // 修改 and a business's own pages stay in its recordRoutes.ts, on the router recordPages returns.
 
@@ -55,16 +55,21 @@ export function recordLinks(
   ]
 }
 
-/** The printed form's QR code opens /verify?no=<number>: the business, masked name and status. */
+/** The printed form's QR code opens /verify?code=<核验码>: the number, business, masked name and status. */
 export function registerFinder(
   key: string,
   o: { table: string; business: string; statusLabel: (status: string) => string },
 ): void {
-  registerApplicationFinder(key, async (db, number) => {
-    const row = await db(o.table).where({ number }).first('status', 'data')
+  registerApplicationFinder(key, async (db, code) => {
+    const row = await db(o.table).where({ verify_code: code }).first('number', 'status', 'data')
     if (!row) return null
     const identity = (row.data?.identity ?? {}) as Record<string, unknown>
-    return { business: o.business, name: str(identity.name), status: o.statusLabel(row.status) }
+    return {
+      number: String(row.number),
+      business: o.business,
+      name: str(identity.name),
+      status: o.statusLabel(row.status),
+    }
   })
 }
 

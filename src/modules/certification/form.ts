@@ -42,6 +42,7 @@ export async function certificationFormData(
     : ''
   return {
     number: row.number,
+    verifyCode: row.verify_code,
     name: detail.identity.name,
     docType: detail.identity.docType,
     docNumber: shownDocNumber(detail.identity.docNumber, viewer),

@@ -187,6 +187,8 @@ export async function settingLines(db: Conn, key: string): Promise<string[] | un
 export interface ApplicationRow {
   id: number
   number: string
+  /** 核验码: what the printed form's QR code opens /verify with (set by the column's default) */
+  verify_code: string
   applicant_id: number
   year: number
   authority_id: number
@@ -216,6 +218,7 @@ export interface ApplicationRow {
 export type NewApplication = Omit<
   ApplicationRow,
   | 'id'
+  | 'verify_code'
   | 'certificate_number'
   | 'certificate_issued_on'
   | 'version'

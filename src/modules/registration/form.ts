@@ -44,6 +44,7 @@ export async function registrationFormData(
   const conditionNames = new Set(m.CONDITIONS.map((c) => String(c.name)))
   return {
     number: row.number,
+    verifyCode: row.verify_code,
     registrationCount: await registrationCount(services, row.cert_number),
     docType: detail.identity.docType,
     docNumber: shownDocNumber(detail.identity.docNumber, viewer),

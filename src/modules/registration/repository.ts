@@ -246,6 +246,8 @@ export async function schoolNamed(db: Conn, name: string): Promise<boolean> {
 export interface RegistrationRow {
   id: number
   number: string
+  /** 核验码: what the printed form's QR code opens /verify with (set by the column's default) */
+  verify_code: string
   applicant_id: number
   cycle: number
   cert_number: string
@@ -304,7 +306,15 @@ export async function activeRegistration(
 /** What a submit writes of a registration (services/submissions adds the number). */
 export type NewRegistration = Omit<
   RegistrationRow,
-  'id' | 'number' | 'version' | 'decided_by' | 'decided_at' | 'reason' | 'correction' | 'missing_materials'
+  | 'id'
+  | 'number'
+  | 'verify_code'
+  | 'version'
+  | 'decided_by'
+  | 'decided_at'
+  | 'reason'
+  | 'correction'
+  | 'missing_materials'
 >
 
 /** The registration row of a submit, written by services/submissions (number, history, audit). */
