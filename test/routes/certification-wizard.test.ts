@@ -144,19 +144,19 @@ async function commitmentStep(a: Agent, how: 'numbers' | 'clicks' = 'numbers') {
   })
 }
 
-/** Steps 1–3. */
-async function toInformation(w: Who) {
+/** Steps 1–3, choosing the authority `to`. */
+async function toInformation(w: Who, to = county) {
   const { a } = w
   expect((await a.get('/certification/start')).headers.location).toBe(BASE)
   expect((await post(a, 'agreement', { agree: 'yes' })).headers.location).toBe(`${BASE}/conditions`)
   expect((await post(a, 'conditions', conditions(w))).headers.location).toBe(`${BASE}/authority`)
-  expect((await post(a, 'authority', authority())).headers.location).toBe(`${BASE}/information`)
+  expect((await post(a, 'authority', authority(to))).headers.location).toBe(`${BASE}/information`)
 }
 
 /** Steps 1–9: to the 个人承诺 page. */
-async function walk(w: Who) {
+async function walk(w: Who, to = county) {
   const { a } = w
-  await toInformation(w)
+  await toInformation(w, to)
   expect((await upload(a, 'information', 'photo', await idPhoto(), goodInformation())).headers.location).toBe(
     `${BASE}/commitment-scan`,
   )
@@ -170,6 +170,23 @@ async function walk(w: Who) {
 const submit = (a: Agent) => post(a, 'commitment', {})
 
 describe('certification wizard', () => {
+  it('numbers each authority’s applications from 0000001 (another authority’s submits take none of its numbers)', async () => {
+    const [other, city] = [await certifyingAuthority(t.db), await certifyingAuthority(t.db)]
+    const before = await signedIn()
+    await walk(before, other)
+    expect((await submit(before.a)).status).toBe(303)
+    for (const n of ['0000001', '0000002']) {
+      const w = await signedIn()
+      await walk(w, city)
+      expect((await submit(w.a)).status).toBe(303)
+      const row = await t
+        .db('certification_applications')
+        .where({ applicant_id: w.applicant.id })
+        .first('number')
+      expect(row.number).toBe(`2026${String(city.authorityId).padStart(4, '0')}${n}`)
+    }
+  })
+
   it('walks the ten steps and submits once, landing on the 申报提醒 with the 报名号', async () => {
     const w = await signedIn()
     await walk(w)

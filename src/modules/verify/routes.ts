@@ -26,13 +26,11 @@ export function verifyRoutes(services: Services): Router {
       const raw = typeof req.query.code === 'string' ? req.query.code.trim() : ''
       if (!raw) {
         const byNumber = typeof req.query.no === 'string' && req.query.no.trim() !== ''
-        return res
-          .status(byNumber ? 400 : 200)
-          .render(VIEW, {
-            pageTitle: TITLE,
-            code: '',
-            error: byNumber ? VERIFY_MESSAGES.numberAlone : undefined,
-          })
+        return res.status(byNumber ? 400 : 200).render(VIEW, {
+          pageTitle: TITLE,
+          code: '',
+          error: byNumber ? VERIFY_MESSAGES.numberAlone : undefined,
+        })
       }
       const limited = await services.rateLimits.consume('lookup', clientIp(req))
       if (!limited.ok) {
