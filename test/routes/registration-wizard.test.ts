@@ -353,7 +353,7 @@ describe('registration wizard', () => {
       const [first, doomed, next] = await ready(3, 7)
       expect((await submit(first.a)).status).toBe(303)
       // The database refuses the doomed submit's history row, written after its number was drawn.
-      await t.db.raw(`
+      await t.ownerDb.raw(`
         CREATE FUNCTION refuse_doomed() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF NEW.actor_id = ${Number(doomed.applicant.id)} THEN RAISE EXCEPTION 'disk full'; END IF;
@@ -364,7 +364,7 @@ describe('registration wizard', () => {
       try {
         expect((await submit(doomed.a)).status).toBe(500)
       } finally {
-        await t.db.raw(
+        await t.ownerDb.raw(
           'DROP TRIGGER refuse_doomed ON registration_status_history; DROP FUNCTION refuse_doomed()',
         )
       }
