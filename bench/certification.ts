@@ -47,7 +47,7 @@ const RESUME = Object.fromEntries(
   ]),
 )
 
-async function certificationFlow(services: Services): Promise<WizardFlow> {
+export async function certificationFlow(services: Pick<Services, 'db' | 'clock'>): Promise<WizardFlow> {
   const { db } = services
   const now = services.clock.now()
   const { authorityId, pointId } = await certifyingAuthority(db, {

@@ -25,6 +25,7 @@
 import crypto from 'node:crypto'
 import { Pool } from 'pg'
 import type { Services } from '../src/services'
+import type { Db } from '../src/db/knex'
 import { makeIdNumber } from '../src/domain/idNumber'
 import { createSubmitFloor, createWizardBaseline } from './baseline'
 import { reportStatements, resetStatements } from './statements'
@@ -48,7 +49,8 @@ const SUBMITS = Number(process.env.BENCH_SUBMITS ?? 2000)
 const SUBMIT_CONCURRENCY = Number(process.env.BENCH_SUBMIT_CONCURRENCY ?? 20)
 const SUBMIT_ROUNDS = Number(process.env.BENCH_SUBMIT_ROUNDS ?? 4)
 
-const PASSWORD = 'Bench#2026pass'
+/** The password of every applicant the bench (and npm run chaos) makes. */
+export const PASSWORD = 'Bench#2026pass'
 const BARE = '/bare-wizard'
 
 export type Fields = Record<string, string | string[]>
@@ -125,7 +127,7 @@ const fieldEntries = (fields: Record<string, string | string[]>): [string, strin
     (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]),
   )
 
-const formBody = (fields: Fields) => {
+export const formBody = (fields: Fields) => {
   const body = new URLSearchParams(fieldEntries(fields)).toString()
   return {
     body,
@@ -165,7 +167,7 @@ const hiddenValue = (html: string, name: string) => {
 }
 
 /** A step's posted values with the applicant's `{name}`s and the page's `{hidden:name}`s filled in. */
-function fill(fields: Fields, vars: Record<string, string>, page = ''): Fields {
+export function fill(fields: Fields, vars: Record<string, string>, page = ''): Fields {
   const one = (v: string) =>
     v.replace(/\{(hidden:)?(\w+)\}/g, (_m, h: string | undefined, n: string) =>
       h ? hiddenValue(page, n) : (vars[n] ?? ''),
@@ -173,6 +175,29 @@ function fill(fields: Fields, vars: Record<string, string>, page = ''): Fields {
   return Object.fromEntries(
     Object.entries(fields).map(([k, v]) => [k, Array.isArray(v) ? v.map(one) : one(v)]),
   )
+}
+
+/** A step's POST body with these values: multipart with the flow's upload when the step has one. */
+export const stepBody = (flow: Pick<WizardFlow, 'uploads'>, step: WalkStep, fields: Fields) =>
+  step.file ? multipartBody(fields, { ...step.file, data: flow.uploads[step.file.data] }) : formBody(fields)
+
+/** Where a step's POST must lead (a regular expression's source): the next step, or `done` after the last. */
+export const expectOf = (step: WalkStep, at: string, done: string) =>
+  step.next === null ? done : `^${at}/${step.next}$`
+
+/** Signs in through the real form (GET /login, POST /login); the signed-in session's cookie. */
+export async function signIn(port: number, docNumber: string, password = PASSWORD): Promise<string> {
+  const page = await request(port, 'GET', '/login')
+  const login = formBody({ _csrf: csrfFrom(page.text), docNumber, password })
+  const signedIn = await request(
+    port,
+    'POST',
+    '/login',
+    { cookie: cookieFrom(page.headers, 'jszg.sid'), ...login.headers },
+    login.body,
+  )
+  if (signedIn.status !== 303) throw new Error(`login answered ${signedIn.status}`)
+  return cookieFrom(signedIn.headers, 'jszg.sid')
 }
 
 // ---- the walkers (in a worker thread, like bench/load.ts) ------------------------------------------
@@ -349,6 +374,40 @@ export const registryRows = (
 /** Applicants made by every flow of this process, so each gets an ID number of its own. */
 let people = 0
 
+/**
+ * `n` verified applicants with a complete profile (the bench's own, straight into the table), each
+ * holding what the flow's wizard asks for.
+ */
+export async function makeApplicants(
+  db: Db,
+  flow: Pick<WizardFlow, 'holdings'>,
+  o: { passwordHash: string; now: Date },
+  n: number,
+): Promise<Person[]> {
+  const out: Person[] = []
+  for (let i = 0; i < n; i += 500) {
+    const rows = Array.from({ length: Math.min(500, n - i) }, () => {
+      const k = people++
+      const birth = new Date(Date.UTC(1975, 0, 1) + k * 86_400_000).toISOString().slice(0, 10)
+      return verifiedApplicant({
+        doc_number: makeIdNumber('450103', birth.replace(/-/g, ''), '077'),
+        name: '韦丽华',
+        password_hash: o.passwordHash,
+        email: `walker${k}@example.com`,
+        phone: `139${String(k).padStart(8, '0')}`,
+        now: o.now,
+      })
+    })
+    const inserted: { id: string; name: string; doc_number: string }[] = await db('applicants')
+      .insert(rows)
+      .returning(['id', 'name', 'doc_number'])
+    const batch = inserted.map((a) => ({ id: Number(a.id), name: a.name, doc_number: a.doc_number }))
+    const vars = await flow.holdings(batch)
+    out.push(...batch.map((a, j) => ({ ...a, vars: vars[j] })))
+  }
+  return out
+}
+
 export async function benchFlow(
   services: Services,
   port: number,
@@ -363,51 +422,13 @@ export async function benchFlow(
   const paths = [...new Set(steps.map((s) => s.path))]
 
   const passwordHash = await services.passwords.hash(PASSWORD)
-  /** Verified applicants with a complete profile and what the flow's wizard asks them to hold. */
-  async function applicants(n: number): Promise<Person[]> {
-    const out: Person[] = []
-    for (let i = 0; i < n; i += 500) {
-      const rows = Array.from({ length: Math.min(500, n - i) }, () => {
-        const k = people++
-        const birth = new Date(Date.UTC(1975, 0, 1) + k * 86_400_000).toISOString().slice(0, 10)
-        return verifiedApplicant({
-          doc_number: makeIdNumber('450103', birth.replace(/-/g, ''), '077'),
-          name: '韦丽华',
-          password_hash: passwordHash,
-          email: `walker${k}@example.com`,
-          phone: `139${String(k).padStart(8, '0')}`,
-          now,
-        })
-      })
-      const inserted: { id: string; name: string; doc_number: string }[] = await db('applicants')
-        .insert(rows)
-        .returning(['id', 'name', 'doc_number'])
-      const batch = inserted.map((a) => ({ id: Number(a.id), name: a.name, doc_number: a.doc_number }))
-      const vars = await flow.holdings(batch)
-      out.push(...batch.map((a, j) => ({ ...a, vars: vars[j] })))
-    }
-    return out
-  }
+  const applicants = (n: number) => makeApplicants(db, flow, { passwordHash, now }, n)
 
   // One applicant signs in through the real form and walks to the last step request by request: its
   // session, progress row and draft uploads are the pattern of every prepared applicant below, and
   // the database queries of each request are counted on the way.
   const [template] = await applicants(1)
-  const loginPage = await request(port, 'GET', '/login')
-  const login = formBody({
-    _csrf: csrfFrom(loginPage.text),
-    docNumber: template.doc_number,
-    password: PASSWORD,
-  })
-  const signedIn = await request(
-    port,
-    'POST',
-    '/login',
-    { cookie: cookieFrom(loginPage.headers, 'jszg.sid'), ...login.headers },
-    login.body,
-  )
-  if (signedIn.status !== 303) throw new Error(`template login answered ${signedIn.status}`)
-  const templateCookie = cookieFrom(signedIn.headers, 'jszg.sid')
+  const templateCookie = await signIn(port, template.doc_number)
   /** Bytes of the app's page of each path (the mean, where a step is shown more than once). */
   const appBytes: Record<string, number> = {}
   const shown: Record<string, number[]> = {}
@@ -419,12 +440,8 @@ export async function benchFlow(
     counted++
     if (trace) log(`      ${q.sql.replace(/\s+/g, ' ').slice(0, 160)}`)
   }
-  const expectOf = (step: WalkStep, at: string, done: string) =>
-    step.next === null ? done : `^${at}/${step.next}$`
   const templatePost = async (step: WalkStep, fields: Fields) => {
-    const post = step.file
-      ? multipartBody(fields, { ...step.file, data: flow.uploads[step.file.data] })
-      : formBody(fields)
+    const post = stepBody(flow, step, fields)
     counted = 0
     if (trace) log(`    -- POST ${step.name}`)
     const res = await request(

@@ -1,7 +1,8 @@
 import http from 'node:http'
 
-// Plain HTTP from the bench's main thread, for set-up only (the measured load runs in workers,
-// bench/load.ts): a server on a free port, one request, and the cookie and CSRF token of an answer.
+// Plain HTTP from the main thread: the bench's set-up (the measured load runs in workers,
+// bench/load.ts) and npm run chaos's clients (test/chaos/). A server on a free port, one request,
+// and the cookie and CSRF token of an answer.
 
 export function listen(app: http.RequestListener): Promise<{ server: http.Server; port: number }> {
   return new Promise((resolve) => {
@@ -13,13 +14,14 @@ export function listen(app: http.RequestListener): Promise<{ server: http.Server
   })
 }
 
-/** One plain HTTP request from the main thread (set-up only, not measured). */
+/** One plain HTTP request from the main thread (set-up only, not measured); `timeoutMs` 0: none. */
 export function request(
   port: number,
   method: 'GET' | 'POST',
   pathName: string,
   headers: Record<string, string> = {},
   body?: string | Buffer,
+  timeoutMs = 0,
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path: pathName, headers }, (res) => {
@@ -34,6 +36,7 @@ export function request(
       )
     })
     req.on('error', reject)
+    if (timeoutMs) req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)))
     req.end(body)
   })
 }

@@ -18,7 +18,7 @@ export type { WizardBench }
 
 const BASE = '/registration/apply'
 
-async function registrationFlow(services: Services): Promise<WizardFlow> {
+export async function registrationFlow(services: Pick<Services, 'db' | 'clock'>): Promise<WizardFlow> {
   const { db } = services
   const now = services.clock.now()
 

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { request } from '../../bench/http'
+
+// The app under test as `npm start` runs it, but in a child process of its own on a database the
+// harness owns: a SIGKILL of the app then takes nothing else with it. Node runs src/server.ts with
+// tsx as a loader (not the tsx command, which would put a second process between us and the app
+// and leave the app running when only the first is killed).
+
+const ROOT = path.resolve(__dirname, '../..')
+
+export interface AppProcess {
+  port: number
+  /** Starts the app and waits until /readyz answers 200; throws with the log's tail otherwise. */
+  start(): Promise<void>
+  /** /readyz answers 200 (the app and its database are up). */
+  ready(): Promise<boolean>
+  /** SIGKILL, as the kernel's OOM killer or a pulled plug would: no shutdown handler runs. */
+  kill(): Promise<void>
+  /** The end of the app's output (for a failure's message). */
+  tail(lines?: number): string
+}
+
+export function appProcess(opts: { port: number; databaseUrl: string; logFile: string }): AppProcess {
+  let child: ChildProcess | undefined
+  // Never outlive the harness, however it ends.
+  process.on('exit', () => child?.kill('SIGKILL'))
+  const env = {
+    ...process.env,
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: String(opts.port),
+    PUBLIC_URL: `http://127.0.0.1:${opts.port}`,
+    DATABASE_URL: opts.databaseUrl,
+    SEED_DEMO: '0',
+    CAPTCHA_DISABLED: '1',
+    // every client signs in from 127.0.0.1
+    RATE_LOGIN_PER_IP_PER_MINUTE: '100000',
+    LOG_LEVEL: 'warn',
+  }
+  const exited = () =>
+    new Promise<void>((resolve) => {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve()
+      child.once('exit', () => resolve())
+    })
+  const tail = (lines = 30) => {
+    try {
+      return fs.readFileSync(opts.logFile, 'utf8').split('\n').slice(-lines).join('\n')
+    } catch {
+      return ''
+    }
+  }
+  const ready = async () =>
+    (await request(opts.port, 'GET', '/readyz', {}, undefined, 1000).catch(() => undefined))?.status === 200
+  return {
+    port: opts.port,
+    tail,
+    ready,
+    async start() {
+      const out = fs.openSync(opts.logFile, 'a')
+      child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', out, out],
+      })
+      fs.closeSync(out)
+      const deadline = Date.now() + 60_000
+      while (Date.now() < deadline) {
+        if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode}:\n${tail()}`)
+        if (await ready()) return
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      throw new Error(`the app did not become ready in 60 s:\n${tail()}`)
+    },
+    async kill() {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited()
+    },
+  }
+}
