@@ -46,7 +46,11 @@ export function appProcess(opts: { port: number; databaseUrl: string; logFile: s
     })
   const tail = (lines = 30) => {
     try {
-      return fs.readFileSync(opts.logFile, 'utf8').split('\n').slice(-lines).join('\n')
+      const all = fs.readFileSync(opts.logFile, 'utf8').split('\n')
+      return all
+        .slice(-lines)
+        .map((l) => l.slice(0, 300))
+        .join('\n')
     } catch {
       return ''
     }

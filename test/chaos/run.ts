@@ -108,28 +108,37 @@ async function sessionsLost(clients: Client[]): Promise<number> {
 async function killPhase(h: Harness): Promise<Client[]> {
   const clients: { c: Client; flow: WizardFlow; csrf: string }[] = []
   for (const flow of h.flows) {
-    const people = await h.applicants(flow, KILL_APPLICANTS)
-    for (const c of await signInAll(h, people)) {
+    const signed = await signInAll(h, await h.applicants(flow, KILL_APPLICANTS))
+    await inLanes(signed, 4, async (c) => {
       const at = await walkToSubmit(c, flow, { patienceMs: 0 })
       if (at.end !== 'at submit')
         throw new Error(`a ${flow.key} walk before the kill ended: ${JSON.stringify(at)}`)
       clients.push({ c, flow, csrf: at.csrf })
-    }
+    })
   }
   // Mixed businesses in the lanes, so both are in flight when the kill comes.
   clients.sort((a, b) => (a.c.person.id % 2) - (b.c.person.id % 2) || a.c.person.id - b.c.person.id)
   const answered = new Set<Client>()
+  const cut = new Set<Client>()
   let killing: Promise<void> | undefined
   await inLanes(clients, SUBMIT_LANES, async ({ c, flow, csrf }) => {
     if (killing) return
     const r = await submit(c, flow, csrf, true)
     if (r.status === 303 && new RegExp(flow.done).test(r.location ?? '')) answered.add(c)
+    else if (r.status === 0) cut.add(c)
     if (answered.size >= KILL_AFTER) killing ??= h.app.kill()
   })
   await (killing ?? h.app.kill())
-  const cut = clients.length - answered.size
+  const committed = [
+    ...(
+      await applicationsOf(
+        h.db,
+        [...cut].map((c) => c.person.id),
+      )
+    ).values(),
+  ].filter((n) => n > 0).length
   log(
-    `  ${clients.length} applicants at the submit, ${answered.size} answered before the SIGKILL, ${cut} cut or not sent`,
+    `  ${clients.length} applicants at the submit: ${answered.size} answered before the SIGKILL, ${cut.size} cut in flight (${committed} of them committed), ${clients.length - answered.size - cut.size} not sent`,
   )
   const t0 = performance.now()
   await h.app.start()
@@ -151,13 +160,16 @@ async function killPhase(h: Harness): Promise<Client[]> {
 
   // Whoever was not told their submit went through asks again, as a person would: from the start.
   let notResubmitted = 0
-  for (const { c, flow } of clients.filter((x) => !answered.has(x.c))) {
-    const end = await walk(c, flow, { patienceMs: 0 })
-    if (end.end !== 'submitted') {
+  await inLanes(
+    clients.filter((x) => !answered.has(x.c)),
+    4,
+    async ({ c, flow }) => {
+      const end = await walk(c, flow, { patienceMs: 0 })
+      if (end.end === 'submitted') return
       notResubmitted++
       log(`  ${flow.key} applicant ${c.person.id} could not submit again: ${JSON.stringify(end)}`)
-    }
-  }
+    },
+  )
   const held = await applicationsOf(
     h.db,
     clients.map((x) => x.c.person.id),
