@@ -51,7 +51,7 @@ export async function prepareDatabase(
  * As the superuser of the embedded server: its two roles, with new passwords at every start (the
  * app is told them here and nowhere else), and `database` owned by the owner.
  */
-async function embeddedRoles(
+export async function embeddedRoles(
   embedded: EmbeddedDatabase,
   database: string,
 ): Promise<{ appUrl: string; ownerUrl: string }> {

@@ -22,7 +22,12 @@ export interface AppProcess {
   tail(lines?: number): string
 }
 
-export function appProcess(opts: { port: number; databaseUrl: string; logFile: string }): AppProcess {
+export function appProcess(opts: {
+  port: number
+  databaseUrl: string
+  databaseOwnerUrl: string
+  logFile: string
+}): AppProcess {
   let child: ChildProcess | undefined
   // Never outlive the harness, however it ends.
   process.on('exit', () => child?.kill('SIGKILL'))
@@ -33,6 +38,7 @@ export function appProcess(opts: { port: number; databaseUrl: string; logFile: s
     PORT: String(opts.port),
     PUBLIC_URL: `http://127.0.0.1:${opts.port}`,
     DATABASE_URL: opts.databaseUrl,
+    DATABASE_OWNER_URL: opts.databaseOwnerUrl,
     SEED_DEMO: '0',
     CAPTCHA_DISABLED: '1',
     // every client signs in from 127.0.0.1

@@ -22,7 +22,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { loadConfig } from '../../src/config'
 import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../../src/db/embedded'
-import { createDb, migrateLatest, runSeeds, type Db } from '../../src/db/knex'
+import { createDb, type Db } from '../../src/db/knex'
+import { embeddedRoles, prepareSchema } from '../../src/db/prepare'
 import { systemClock } from '../../src/services/clock'
 import { argon2Passwords } from '../../src/services/passwords'
 import { PASSWORD, makeApplicants, type Person, type WizardFlow } from '../../bench/flow'
@@ -312,22 +313,25 @@ async function main(): Promise<number> {
   const began = performance.now()
   try {
     log(`starting embedded PostgreSQL in ${dir} ...`)
-    const embedded = await startEmbeddedPostgres({ dataDir: dir, database: 'chaos', persistent: true })
+    const embedded = await startEmbeddedPostgres({ dataDir: dir, database: 'postgres', persistent: true })
     cleanups.push(() => embedded.stop())
+    // The roles `npm start` gives the embedded server: the app connects as its own, the schema and
+    // this harness's rows (applicants, registry entries) are the owner's.
+    const { appUrl, ownerUrl } = await embeddedRoles(embedded, 'chaos')
+    await prepareSchema(ownerUrl, appUrl, { seeds: true, demo: false })
     // (the outage drops this pool's idle connections too: knex's warning about each is no news)
-    const db = createDb(embedded.url, 4, {
+    const db = createDb(ownerUrl, 4, {
       warn: () => undefined,
       error: (m) => process.stderr.write(`${m}\n`),
     })
     cleanups.push(() => db.destroy())
-    await migrateLatest(db)
-    await runSeeds(db, { demo: false })
     const clock = systemClock()
     const flows = [await registrationFlow({ db, clock }), await certificationFlow({ db, clock })]
     const passwordHash = await argon2Passwords(loadConfig({}).argon2).hash(PASSWORD)
     const app = appProcess({
       port: await freePort(),
-      databaseUrl: embedded.url,
+      databaseUrl: appUrl,
+      databaseOwnerUrl: ownerUrl,
       logFile: path.join(dir, 'app.log'),
     })
     cleanups.push(() => app.kill())
