@@ -149,6 +149,7 @@ export async function certificationFlow(services: Pick<Services, 'db' | 'clock'>
       })
     },
     done: '^/certification/records/\\d+/reminder$',
+    record: '^/certification/records/\\d+$',
     submitAt: '个人承诺',
     // What certificationApplicant (test/helpers/certificationFactories.ts) gives one applicant, for
     // a batch: the registry's exam pass, 普通话 (核验通过), 学历 and 学位.

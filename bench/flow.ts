@@ -93,6 +93,8 @@ export interface WizardFlow {
   imageWork(): Promise<unknown>
   /** The last POST answers 303 to a location this regular expression (source) matches. */
   done: string
+  /** Where every page of a finished run leads, and a submit of an applicant who already has one: the record. */
+  record: string
   /** The last step's name and button, for the log. */
   submitAt: string
   /** What each new applicant holds (registry rows, info items), written for a batch; its vars. */

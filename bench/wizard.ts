@@ -81,6 +81,7 @@ export async function registrationFlow(services: Pick<Services, 'db' | 'clock'>)
     // the photo step: the upload checked and normalised (the default) into the stored ID photo
     imageWork: () => prepareImage('id_photo', photo),
     done: '^/registration/records/\\d+/reminder$',
+    record: '^/registration/records/\\d+$',
     submitAt: '提交注册申请',
     // One synced registry certificate each.
     async holdings(people) {

@@ -143,6 +143,8 @@ async function walkSteps(
   opts: { patienceMs: number; stopBeforeSubmit: boolean },
 ): Promise<WalkEnd | { end: 'at submit'; csrf: string }> {
   const done = new RegExp(flow.done)
+  const record = new RegExp(flow.record)
+  const finished = (location = '') => done.test(location) || record.test(location)
   for (const step of flow.steps) {
     const url = `${flow.base}/${step.path}`
     const leadsTo = new RegExp(expectOf(step, flow.base, flow.done))
@@ -157,7 +159,7 @@ async function walkSteps(
       const page = await c.send('GET', url)
       if (page.status === 303 && page.location === '/login') return { end: 'signed out' }
       // the run is submitted (the answer to its submit may have been lost): every page leads to the record
-      if (page.status === 303 && done.test(page.location ?? ''))
+      if (page.status === 303 && finished(page.location))
         return { end: 'submitted', location: page.location! }
       if (page.status === 0 || page.status === 503) {
         const gaveUp = await wait(`GET ${url} answered ${page.status || page.error}`)
@@ -170,10 +172,9 @@ async function walkSteps(
       const post = stepBody(flow, step, { _csrf: token, ...fill(step.fields, c.person.vars, page.text) })
       const r = await c.send('POST', url, { headers: post.headers, body: post.body })
       if (r.status === 303 && r.location === '/login') return { end: 'signed out' }
-      if (r.status === 303 && leadsTo.test(r.location ?? '')) {
-        if (step.next === null) return { end: 'submitted', location: r.location! }
-        break
-      }
+      if (step.next === null && r.status === 303 && finished(r.location))
+        return { end: 'submitted', location: r.location! }
+      if (r.status === 303 && leadsTo.test(r.location ?? '')) break
       if (r.status === 0 || r.status === 503) {
         const gaveUp = await wait(`POST ${url} answered ${r.status || r.error}`)
         if (gaveUp) return { end: 'gave up', what: gaveUp }
