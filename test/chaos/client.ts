@@ -180,10 +180,26 @@ async function walkSteps(
         if (gaveUp) return { end: 'gave up', what: gaveUp }
         continue
       }
-      return { end: 'wrong', what: `POST ${url} (${step.name}) answered ${r.status} ${r.location ?? ''}` }
+      const said = r.location === url ? ` (the page says: ${await refusal(c, url)})` : ''
+      return {
+        end: 'wrong',
+        what: `POST ${url} (${step.name}) answered ${r.status} ${r.location ?? ''}${said}`,
+      }
     }
   }
   return { end: 'wrong', what: 'the walk ended without a submit' }
+}
+
+/** The error summary of a form page that refused a POST, as text. */
+async function refusal(c: Client, url: string): Promise<string> {
+  const page = await c.send('GET', url)
+  const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(page.text)?.[0] ?? ''
+  return (
+    summary
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim() || `no error summary (${page.status})`
+  )
 }
 
 /** The submit (the last step's POST) with a token from its page, noted as `cut` when asked. */
