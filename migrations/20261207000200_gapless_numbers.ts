@@ -71,8 +71,7 @@ export async function down(knex: Knex): Promise<void> {
     await knex.raw(`CREATE SEQUENCE ${b.sequence} MINVALUE 1 MAXVALUE ${max} CYCLE`)
     // the sequence continues after the highest number of any authority, so none is given twice
     const { rows } = await knex.raw(
-      `SELECT max(last_seq) AS last FROM application_number_counters WHERE business = ?`,
-      [b.business],
+      `SELECT max(right(number, ${b.digits})::int) AS last FROM ${b.table} WHERE number ~ '^[0-9]{${b.digits + 8}}$'`,
     )
     if (rows[0]?.last) await knex.raw(`SELECT setval(?, ?, true)`, [b.sequence, Number(rows[0].last)])
   }
