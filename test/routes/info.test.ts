@@ -296,6 +296,45 @@ describe('个人信息中心', () => {
       expect(item).toMatchObject({ category: 'foreign', status: 'pending', cert_number: 'JY2019-123456' })
     })
 
+    it('国外留学学历 takes the report number as printed (汉字, 〔〕 and [] brackets), refuses only （） naming 认证报告编号, and asks for the 学历认证报告', async () => {
+      const { a, me } = await signedIn()
+      const form = await a.get('/info/education/new?category=foreign')
+      expect(form.text).toMatch(/<label for="scan">学历认证报告</)
+      expect(form.text).toMatch(/<label for="certNumber">认证报告编号</)
+      const fields = {
+        category: 'foreign',
+        certNumber: '教留服认美（2019）123456号',
+        school: 'University of Leeds',
+        major: 'Education',
+        level: '硕士研究生',
+        graduatedOn: '2019-09-30',
+      }
+      await postMultipart(a, '/info/education/new?category=foreign', fields, { field: 'scan', content: scan })
+      const refused = await a.get('/info/education/new?category=foreign')
+      expect(refused.text).toContain('认证报告编号中不可使用小括号（）')
+      for (const certNumber of ['教留服认美〔2019〕123456号', '教留服认英[2020]0456']) {
+        await postMultipart(
+          a,
+          '/info/education/new?category=foreign',
+          { ...fields, certNumber },
+          { field: 'scan', content: scan },
+        )
+        expect(
+          await t.db('info_items').where({ applicant_id: me.id, cert_number: certNumber }).first('status'),
+        ).toEqual({ status: 'pending' })
+      }
+      await postMultipart(
+        a,
+        '/info/education/new?category=foreign',
+        { ...fields, certNumber: '教留服 认美#1' },
+        { field: 'scan', content: scan },
+      )
+      const badChars = await a.get('/info/education/new?category=foreign')
+      expect(badChars.text).toMatch(
+        /id="certNumber-error"><span class="visually-hidden">错误：<\/span>认证报告编号只能包含/,
+      )
+    })
+
     it('同步学籍 copies the student-status records for the ID number', async () => {
       const { a, me } = await signedIn()
       await registryStudentStatusRow(t.db, me)
@@ -332,6 +371,25 @@ describe('个人信息中心', () => {
   })
 
   describe('教师资格证书信息', () => {
+    it('shows a certificate imported into the registry after the first visit without 同步 being pressed', async () => {
+      const { a, me } = await signedIn()
+      await registryCertificateRow(t.db, me, {
+        cert_number: certificateNumber(2010),
+        issued_on: '2010-07-01',
+      })
+      expect((await a.get('/info')).status).toBe(200)
+      const later = await registryCertificateRow(t.db, me, {
+        cert_number: certificateNumber(2020),
+        issued_on: '2020-01-01',
+        imported_at: new Date(t.clock.now().getTime() + 60_000),
+      })
+      t.clock.advance(120_000)
+      expect((await a.get('/info/certificates')).text).toContain(later.cert_number)
+      expect(
+        await t.db('audit_log').where({ action: 'info.certificates.sync', actor_id: me.id }),
+      ).toHaveLength(0)
+    })
+
     it('lists only certificates issued 2008+ (广西 2012+) with their registration history, and 同步 re-syncs', async () => {
       const { a, me } = await signedIn()
       const old = await registryCertificateRow(t.db, me, {
@@ -360,14 +418,8 @@ describe('个人信息中心', () => {
       expect(page.text).not.toContain(old.cert_number)
       expect(page.text).not.toContain(gx2011.cert_number)
 
-      const later = await registryCertificateRow(t.db, me, {
-        cert_number: certificateNumber(2020),
-        issued_on: '2020-01-01',
-      })
-      expect((await a.get('/info/certificates')).text).not.toContain(later.cert_number)
       const res = await submitForm(a, '/info/certificates', {}, '/info/certificates/sync')
       expect(res.headers.location).toBe('/info/certificates')
-      expect((await a.get('/info/certificates')).text).toContain(later.cert_number)
       expect(
         await t.db('audit_log').where({ action: 'info.certificates.sync', actor_id: me.id }),
       ).toHaveLength(1)

@@ -45,6 +45,9 @@ export const MESSAGES = {
   phoneChanged: '手机号码已修改。',
   emailSame: '新邮箱与当前邮箱相同',
   emailChanged: '电子邮箱已修改。',
+  profileChanged: '个人信息已修改。',
+  profileUnchanged: '个人信息没有变化，未作修改。',
+  profileGone: '账号不存在，请重新登录',
 } as const
 
 export const SMS_TEXT = (code: string) =>

@@ -18,6 +18,8 @@ export interface AccountRow {
   birth_date: string | null
   ethnicity: string | null
   ethnicity_name: string | null
+  local_id_number: string | null
+  pass_number: string | null
   identity_status: string
 }
 
@@ -45,6 +47,8 @@ const ACCOUNT_COLUMNS = [
   'a.phone',
   'a.sex',
   'a.ethnicity',
+  'a.local_id_number',
+  'a.pass_number',
   'a.identity_status',
 ]
 
@@ -94,6 +98,52 @@ export async function updateAccount(
   trx: Db,
   id: number,
   changes: Partial<Pick<AccountRow, 'password_hash' | 'email' | 'phone'>>,
+  now: Date,
+): Promise<void> {
+  await trx('applicants')
+    .where({ id })
+    .update({ ...changes, updated_at: now, version: trx.raw('version + 1') })
+}
+
+/** The fields 修改个人信息 shows and may change, read with the row locked against a parallel edit. */
+export interface ProfileRow {
+  id: number
+  doc_type: DocType
+  doc_number: string
+  name: string
+  sex: 'M' | 'F' | null
+  birth_date: string | null
+  ethnicity: string | null
+  local_id_number: string | null
+  pass_number: string | null
+  identity_status: string
+}
+
+const profileOf = (db: Db, id: number) =>
+  db('applicants')
+    .where({ id })
+    .first<ProfileRow | undefined>(
+      'id',
+      'doc_type',
+      'doc_number',
+      'name',
+      'sex',
+      'ethnicity',
+      'local_id_number',
+      'pass_number',
+      'identity_status',
+      db.raw('birth_date::text AS birth_date'),
+    )
+
+export const findProfile = (db: Db, id: number): Promise<ProfileRow | undefined> => profileOf(db, id)
+
+export const lockProfile = (trx: Db, id: number): Promise<ProfileRow | undefined> =>
+  profileOf(trx, id).forUpdate()
+
+export async function updateProfile(
+  trx: Db,
+  id: number,
+  changes: Partial<Pick<ProfileRow, 'sex' | 'birth_date' | 'ethnicity' | 'local_id_number' | 'pass_number'>>,
   now: Date,
 ): Promise<void> {
   await trx('applicants')

@@ -5,7 +5,9 @@ import { DOC_TYPE_LABELS, DOC_TYPES, maskPhone } from '../../domain/idNumber'
 import { clientIp, handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
 import { DOC_NUMBER_HINTS, MESSAGES, SEX_LABELS } from './messages'
-import { docNumberTaken, findAccount, findAccountByIdentity } from './repository'
+import { docNumberTaken, findAccount, findAccountByIdentity, findProfile } from './repository'
+import { passLabel, passTypeFor, PROFILE_EXTRAS, SEX_OPTIONS } from '../auth/profile'
+import { refOptions } from '../../services/reference'
 import {
   checkChangeEmail,
   checkChangePassword,
@@ -20,6 +22,8 @@ import {
   changeEmail,
   changePassword,
   changePhone,
+  changeProfile,
+  editableProfileFields,
   registerApplicant,
   resetLinkIsLive,
   resetPasswordByLink,
@@ -329,6 +333,52 @@ export function accountRoutes(services: Services): Router {
         docTypeLabel: DOC_TYPE_LABELS[account.doc_type] ?? account.doc_type,
         sexLabel: account.sex ? SEX_LABELS[account.sex] : '',
       })
+    }),
+  )
+
+  // 修改个人信息: 民族 always; 性别, 出生日期 and the 港澳台 numbers while no verification vouches
+  // for them (service.editableProfileFields). 姓名 changes only through 实名核验.
+  router.get(
+    '/account/profile',
+    requireApplicant,
+    handler(async (req, res) => {
+      const a = await findProfile(db, req.applicant!.id)
+      if (!a) return res.redirect(303, '/login')
+      const { extras, locked } = editableProfileFields(a)
+      const asked = PROFILE_EXTRAS[a.doc_type] ?? []
+      const form = takeForm(req, 'changeProfile', {
+        ethnicity: a.ethnicity ?? '',
+        sex: a.sex ?? '',
+        birthDate: a.birth_date ?? '',
+        localIdNumber: a.local_id_number ?? '',
+        passNumber: a.pass_number ?? '',
+      })
+      res.render(`${VIEWS}/profile.njk`, {
+        ...form,
+        account: a,
+        docTypeLabel: DOC_TYPE_LABELS[a.doc_type] ?? a.doc_type,
+        sexLabel: a.sex ? SEX_LABELS[a.sex] : '',
+        sexFromNumber: !asked.includes('sexAndBirth'),
+        ethnicityOptions: await refOptions(db, 'ethnicity'),
+        sexOptions: SEX_OPTIONS,
+        askSexAndBirth: extras.includes('sexAndBirth'),
+        askLocalId: extras.includes('localId'),
+        passLabel: extras.includes('passNumber') ? passLabel(passTypeFor(a.doc_number)) : null,
+        lockedLocalId: locked.includes('localId'),
+        lockedPassLabel: locked.includes('passNumber') ? passLabel(passTypeFor(a.doc_number)) : null,
+        identityHeld: locked.length > 0,
+      })
+    }),
+  )
+
+  router.post(
+    '/account/profile',
+    requireApplicant,
+    handler(async (req, res) => {
+      const outcome = await changeProfile(services, req.applicant!.id, body(req), context(req))
+      if (!outcome.ok) return redirectWithErrors(req, res, 'changeProfile', outcome.errors, body(req))
+      flash(req, 'success', outcome.changed.length ? MESSAGES.profileChanged : MESSAGES.profileUnchanged)
+      res.redirect(303, '/account')
     }),
   )
 

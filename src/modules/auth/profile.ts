@@ -5,31 +5,33 @@ import { requireApplicant } from '../../middleware/auth'
 import { checkDocNumber, DOC_TYPE_LABELS, normaliseDocNumber, type DocType } from '../../domain/idNumber'
 import { shanghaiDate } from '../../domain/time'
 import { clientIp, handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
+import type { Db } from '../../db/knex'
+import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
 import { MESSAGES } from './messages'
 
 // 首次登录完善个人信息 (manual 000 §2.2.1): 民族 for everyone; HK/Macau/Taiwan documents add 性别,
 // 出生日期 and the local ID number; a residence permit adds the local ID number and the matching pass
 // number, its sex and birth date coming from the permit number itself.
 
-const SEX_OPTIONS = [
+export const SEX_OPTIONS = [
   { value: 'M', text: '男' },
   { value: 'F', text: '女' },
 ]
 
-type Extra = 'sexAndBirth' | 'localId' | 'passNumber'
-const EXTRAS: Record<string, Extra[]> = {
+export type ProfileExtra = 'sexAndBirth' | 'localId' | 'passNumber'
+type Extra = ProfileExtra
+export const PROFILE_EXTRAS: Record<string, Extra[]> = {
   hk_macau_pass: ['sexAndBirth', 'localId'],
   taiwan_pass: ['sexAndBirth', 'localId'],
   residence_permit: ['localId', 'passNumber'],
 }
 
 /** The pass that goes with a residence permit: 81/82 (Hong Kong, Macau) or 83 (Taiwan). */
-function passTypeFor(permitNumber: string): 'hk_macau_pass' | 'taiwan_pass' {
+export function passTypeFor(permitNumber: string): 'hk_macau_pass' | 'taiwan_pass' {
   return permitNumber.startsWith('83') ? 'taiwan_pass' : 'hk_macau_pass'
 }
 
-const passLabel = (type: 'hk_macau_pass' | 'taiwan_pass') =>
+export const passLabel = (type: 'hk_macau_pass' | 'taiwan_pass') =>
   type === 'taiwan_pass' ? '台湾居民来往大陆通行证号码' : '港澳居民来往内地通行证号码'
 
 // Full-width characters, spaces and lower case mean the same number, as for the account itself.
@@ -79,6 +81,50 @@ function isRealPastDate(iso: string, today: string): boolean {
   )
 }
 
+export interface ProfileFields {
+  value: Record<string, string>
+  errors: FieldErrors
+  /** the local ID number and pass number in their canonical form, when asked for and right */
+  localId?: string
+  passNumber?: string
+}
+
+/**
+ * The personal fields of 完善个人信息 and 修改个人信息, checked the same way on both pages: 民族 from
+ * the code list, and the `extras` this document type asks for.
+ */
+export async function checkProfileFields(
+  db: Db,
+  a: { doc_number: string },
+  extras: Extra[],
+  body: unknown,
+  today: string,
+): Promise<ProfileFields> {
+  const { value, errors } = validate<Record<string, string>>(
+    schemaFor(extras, passLabel(passTypeFor(a.doc_number))),
+    body,
+  )
+
+  if (
+    !errors.ethnicity &&
+    !(await db('ref_codes').where({ kind: 'ethnicity', code: value.ethnicity }).first('code'))
+  )
+    errors.ethnicity = '请选择民族'
+  if (extras.includes('sexAndBirth') && !errors.birthDate && !isRealPastDate(value.birthDate, today))
+    errors.birthDate = '出生日期不是有效的日期'
+  const localId = value.localIdNumber ? compact(value.localIdNumber) : undefined
+  if (extras.includes('localId') && !errors.localIdNumber && !/^[A-Z0-9()]{4,20}$/.test(localId ?? ''))
+    errors.localIdNumber = '港澳或台湾当地有效身份证件号码只能包含字母、数字和括号'
+  let passNumber: string | undefined
+  if (extras.includes('passNumber') && !errors.passNumber) {
+    const passType = passTypeFor(a.doc_number)
+    const checked = checkDocNumber(passType, compact(value.passNumber), today)
+    if (checked.ok) passNumber = compact(value.passNumber)
+    else errors.passNumber = checked.error
+  }
+  return { value, errors, localId, passNumber }
+}
+
 export function profileRoutes(services: Services): Router {
   const router = Router()
   const { db } = services
@@ -115,7 +161,7 @@ export function profileRoutes(services: Services): Router {
     handler(async (req, res) => {
       const a = await loadApplicant(req.applicant!.id)
       if (!a || a.profile_completed_at) return res.redirect(303, '/platform')
-      const extras = EXTRAS[a.doc_type] ?? []
+      const extras = PROFILE_EXTRAS[a.doc_type] ?? []
       const derived = fromNumber(a)
       const form = takeForm(req, 'completeProfile')
       res.render('pages/auth/complete-profile.njk', {
@@ -139,30 +185,9 @@ export function profileRoutes(services: Services): Router {
     handler(async (req, res) => {
       const a = await loadApplicant(req.applicant!.id)
       if (!a || a.profile_completed_at) return res.redirect(303, '/platform')
-      const extras = EXTRAS[a.doc_type] ?? []
-      const { value, errors } = validate<Record<string, string>>(
-        schemaFor(extras, passLabel(passTypeFor(a.doc_number))),
-        req.body,
-      )
+      const extras = PROFILE_EXTRAS[a.doc_type] ?? []
       const today = shanghaiDate(services.clock.now())
-
-      if (
-        !errors.ethnicity &&
-        !(await db('ref_codes').where({ kind: 'ethnicity', code: value.ethnicity }).first('code'))
-      )
-        errors.ethnicity = '请选择民族'
-      if (extras.includes('sexAndBirth') && !errors.birthDate && !isRealPastDate(value.birthDate, today))
-        errors.birthDate = '出生日期不是有效的日期'
-      const localId = value.localIdNumber ? compact(value.localIdNumber) : undefined
-      if (extras.includes('localId') && !errors.localIdNumber && !/^[A-Z0-9()]{4,20}$/.test(localId ?? ''))
-        errors.localIdNumber = '港澳或台湾当地有效身份证件号码只能包含字母、数字和括号'
-      let passNumber: string | undefined
-      if (extras.includes('passNumber') && !errors.passNumber) {
-        const passType = passTypeFor(a.doc_number)
-        const checked = checkDocNumber(passType, compact(value.passNumber), today)
-        if (checked.ok) passNumber = compact(value.passNumber)
-        else errors.passNumber = checked.error
-      }
+      const { value, errors, localId, passNumber } = await checkProfileFields(db, a, extras, req.body, today)
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'completeProfile', errors, req.body ?? {})
 
       const derived = fromNumber(a)

@@ -12,6 +12,16 @@ export const STATUS_LABELS = {
   rejected: '核验不通过',
 } as const
 
+/**
+ * What the number and the scan are on each 学历 form: 港澳台 and 国外 degrees are entered from the
+ * 教育部留学服务中心's 学历认证报告, the rest from the diploma itself.
+ */
+export function educationFieldLabels(category: string | null | undefined) {
+  return category === 'hmt' || category === 'foreign'
+    ? { certNumber: '认证报告编号', scan: '学历认证报告', report: true }
+    : { certNumber: '毕业证书编号', scan: '学历证书扫描件', report: false }
+}
+
 export const EDUCATION_CATEGORY_LABELS = {
   verified: '核验学历',
   unverifiable: '无法核验的学历',
@@ -49,7 +59,10 @@ export const MESSAGES = {
   scoreNoGrade: '分数低于60分，不能取得普通话等级证书',
   dateInvalid: '请按“年-月-日”格式填写真实的日期，例如2024-09-01',
   dateFuture: '日期不能晚于今天',
-  reportBrackets: '认证报告编号中不可使用小括号（），请按报告上的其他字符填写',
+  reportBrackets: (label: string) => `${label}中不可使用小括号（），请按报告上的其他字符填写`,
+  reportChars: (label: string) =>
+    `${label}只能包含汉字、数字、字母、“-”“/”和括号“〔〕”“[]”“【】”（不可使用小括号（））`,
+  diplomaChars: (label: string) => `${label}只能包含数字、字母和“-”“/”“[]”“【】”等字符`,
   certificatesSynced: '已同步教师资格证书信息',
   studentStatusSynced: '已同步学籍信息',
   studentStatusNone: '学籍库中没有与您的证件号码对应的学籍信息',

@@ -238,6 +238,30 @@ export async function deleteUses(trx: Db, application: { kind: string; id: numbe
 // ---------------------------------------------------------------------------------------------
 // Synced copies (学籍, 教师资格证书)
 
+/**
+ * Whether the certificate registry holds, for this number, a certificate or an earlier registration
+ * imported after `since` (an import or an approval that the applicant's copy has not seen yet).
+ */
+export async function registryCertificatesChangedSince(
+  db: Db,
+  docNumber: string,
+  since: Date,
+): Promise<boolean> {
+  const row = await db('registry_certificates as c')
+    .where('c.doc_number', docNumber.toUpperCase())
+    .where((q) =>
+      q
+        .where('c.imported_at', '>', since)
+        .orWhereExists(
+          db('registry_certificate_registrations as r')
+            .whereRaw('r.cert_number = c.cert_number')
+            .where('r.imported_at', '>', since),
+        ),
+    )
+    .first(db.raw('1 as hit'))
+  return !!row
+}
+
 export async function lastSync(db: Db, applicantId: number, what: 'certificates' | 'student_status') {
   const row = await db('info_syncs').where({ applicant_id: applicantId, what }).first('synced_at')
   return row?.synced_at as Date | undefined

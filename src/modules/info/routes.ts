@@ -12,6 +12,7 @@ import {
   DEGREE_NAMES,
   DEGREE_NOTE,
   EDUCATION_CATEGORY_LABELS,
+  educationFieldLabels,
   EDUCATION_LEVELS,
   EXAM_MISSING_NOTE,
   EXAM_NOTE,
@@ -51,6 +52,7 @@ import {
   decideInfoItem,
   deleteInfoItem,
   saveManualItem,
+  refreshCertificates,
   syncCertificates,
   syncStudentStatus,
   verifierScope,
@@ -133,8 +135,7 @@ export function itemRows(item: Pick<InfoItemRow, 'kind' | 'category' | 'cert_num
   ]
 }
 
-const certLabel = (category: string | null) =>
-  category === 'hmt' || category === 'foreign' ? '认证报告编号' : '毕业证书编号'
+const certLabel = (category: string | null) => educationFieldLabels(category).certNumber
 
 /** The form's values for an existing item (edit page defaults). */
 function itemValues(item: InfoItemRow): Record<string, unknown> {
@@ -160,7 +161,7 @@ export function infoRoutes(services: Services): Router {
     '/info',
     handler(async (req, res) => {
       const a = req.applicant!
-      if (!(await lastSync(db, a.id, 'certificates'))) await syncCertificates(services, person(req))
+      await refreshCertificates(services, person(req))
       const [counts, exams, certificates] = await Promise.all([
         countItems(db, a.id),
         examPassesOf(db, person(req)),
@@ -203,8 +204,7 @@ export function infoRoutes(services: Services): Router {
     '/info/certificates',
     handler(async (req, res) => {
       const who = person(req)
-      // Listed without asking the first time (the manual: 将列出); 同步 refreshes later.
-      if (!(await lastSync(db, who.id, 'certificates'))) await syncCertificates(services, who)
+      await refreshCertificates(services, who)
       const [certs, syncedAt, types, subjects] = await Promise.all([
         certificatesOf(db, who.id),
         lastSync(db, who.id, 'certificates'),
@@ -425,7 +425,7 @@ export function infoRoutes(services: Services): Router {
       title: TITLES[kind],
       action: withReturn(opts.action, opts.back),
       item: opts.item,
-      scan,
+      scan: scan && kind === 'education' ? { ...scan, label: educationFieldLabels(category).scan } : scan,
       category,
       categoryLabel: EDUCATION_CATEGORY_LABELS[category as keyof typeof EDUCATION_CATEGORY_LABELS] ?? '',
       certLabel: certLabel(category),

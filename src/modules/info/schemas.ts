@@ -1,7 +1,14 @@
 import Joi from 'joi'
 import { formatScore, gradeForTenths, parseScore } from '../../domain/mandarin'
 import { validate, type FieldErrors } from '../../web/forms'
-import { DEGREE_NAMES, EDUCATION_LEVELS, MESSAGES, NO_DEGREE, NO_DEGREE_NUMBER } from './messages'
+import {
+  DEGREE_NAMES,
+  EDUCATION_LEVELS,
+  educationFieldLabels,
+  MESSAGES,
+  NO_DEGREE,
+  NO_DEGREE_NUMBER,
+} from './messages'
 
 // One schema per form; dates are checked here against "today" (Asia/Shanghai) given by the caller.
 
@@ -77,28 +84,35 @@ export interface EducationInput {
   graduatedOn: string
 }
 
-const educationSchema = Joi.object({
-  category: Joi.string()
-    .valid(...MANUAL_EDUCATION_CATEGORIES)
-    .required()
-    .label('学历类型'),
-  // 认证报告编号 may carry letters, digits, slashes and brackets other than （）: checked below.
-  certNumber: Joi.string().trim().max(60).required().label('证书编号'),
-  school: text('毕业学校'),
-  major: text('所学专业'),
-  level: Joi.string()
-    .valid(...EDUCATION_LEVELS)
-    .required()
-    .label('学历层次'),
-  graduatedOn: date('毕业日期'),
-})
+const educationSchema = (certNumberLabel: string) =>
+  Joi.object({
+    category: Joi.string()
+      .valid(...MANUAL_EDUCATION_CATEGORIES)
+      .required()
+      .label('学历类型'),
+    // The characters allowed depend on the category: checked below.
+    certNumber: Joi.string().trim().max(60).required().label(certNumberLabel),
+    school: text('毕业学校'),
+    major: text('所学专业'),
+    level: Joi.string()
+      .valid(...EDUCATION_LEVELS)
+      .required()
+      .label('学历层次'),
+    graduatedOn: date('毕业日期'),
+  })
+
+// Real 学历认证报告 numbers read like 教留服认美〔2019〕123456号 or 教留服认英[2020]0456: Chinese
+// characters and square/hexagonal brackets. Only 小括号 （） are refused (manual 000 §3).
+const REPORT_NUMBER = /^[\p{Script=Han}0-9A-Za-z\-/［］[\]【】〔〕]+$/u
+const DIPLOMA_NUMBER = /^[0-9A-Za-z\-/［］[\]【】〔〕]+$/
 
 export function checkEducation(body: unknown, today: string): { value: EducationInput; errors: FieldErrors } {
-  const { value, errors } = validate<EducationInput>(educationSchema, body)
+  const labels = educationFieldLabels((body as Record<string, unknown> | undefined)?.category as string)
+  const { value, errors } = validate<EducationInput>(educationSchema(labels.certNumber), body)
   if (!errors.certNumber && value.certNumber) {
-    if (/[（）()]/.test(value.certNumber)) errors.certNumber = MESSAGES.reportBrackets
-    else if (!/^[0-9A-Za-z\-/［］[\]【】〔〕]+$/.test(value.certNumber))
-      errors.certNumber = '证书编号只能包含数字、字母和“-”“/”“[]”“【】”等字符'
+    if (/[（）()]/.test(value.certNumber)) errors.certNumber = MESSAGES.reportBrackets(labels.certNumber)
+    else if (!(labels.report ? REPORT_NUMBER : DIPLOMA_NUMBER).test(value.certNumber))
+      errors.certNumber = (labels.report ? MESSAGES.reportChars : MESSAGES.diplomaChars)(labels.certNumber)
   }
   checkDate(errors, 'graduatedOn', value.graduatedOn, today)
   return { value, errors }

@@ -15,9 +15,11 @@ import {
   insertItem,
   insertUses,
   isLocked,
+  lastSync,
   markSynced,
   ownedCount,
   registryCertificates,
+  registryCertificatesChangedSince,
   registryEducation,
   registryMandarin,
   registryStudentStatus,
@@ -227,6 +229,17 @@ export function certificateIsSynced(certNumber: string, issuedOn: string): boole
 }
 
 /** 同步: copies the registry's certificates (2008+, 广西 2012+) with their registration history. */
+/**
+ * The information centre's copy of the certificate registry, brought up to date before it is shown:
+ * listed without asking the first time (the manual: 将列出), and again whenever the registry took
+ * something for this number since, so a certificate imported later appears without 同步.
+ */
+export async function refreshCertificates(services: Services, who: Person): Promise<void> {
+  const synced = await lastSync(services.db, who.id, 'certificates')
+  if (!synced || (await registryCertificatesChangedSince(services.db, who.doc_number, synced)))
+    await syncCertificates(services, who)
+}
+
 export async function syncCertificates(
   services: Services,
   who: Person,

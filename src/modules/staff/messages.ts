@@ -6,6 +6,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'applicant.login_failed': '申请人登录失败',
   'applicant.logout': '申请人退出',
   'applicant.complete_profile': '完善个人信息',
+  'applicant.change_profile': '修改个人信息',
   'applicant.change_password': '修改密码',
   'applicant.change_phone': '修改手机号码',
   'applicant.change_email': '修改电子邮箱',
