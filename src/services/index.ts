@@ -12,12 +12,15 @@ import { createPdfService } from './pdf'
 import { postgresRateLimits } from './rateLimits'
 import { httpVerifier, registryVerifier, type Verifier } from './verifier'
 import { createJobs } from './jobs'
+import { createBureauReader, type BureauReader } from '../modules/bureau/reader'
 
 export interface ServiceOverrides {
   clock?: Clock
   captcha?: Captcha
   verifier?: Verifier
   transport?: Transport
+  /** The bureau set-up as the businesses read it; parts named here replace the real reader's. */
+  bureau?: Partial<BureauReader>
   /** Registry uploads up to this many bytes are imported during the request; larger ones by the job queue. */
   registryImportInlineMaxBytes?: number
   /** Where the log goes (stdout when absent): tests read what the app wrote. */
@@ -56,6 +59,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     outbox: createOutbox(db, clock),
     transport,
     audit: createAudit(clock),
+    bureau: { ...createBureauReader(clock), ...overrides.bureau } satisfies BureauReader,
     verifier:
       overrides.verifier ??
       (config.identityProviderUrl

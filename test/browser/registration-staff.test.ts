@@ -8,8 +8,7 @@ import {
   type BrowserApp,
 } from '../helpers/browser'
 import { createStaff } from '../helpers/factories'
-import { fakeBureau } from '../helpers/registrationFactories'
-import { bureau, type BureauPort } from '../../src/modules/registration/bureau'
+import { fakeBureau, swappable } from '../helpers/registrationFactories'
 import { applicantWithRegistration, bureauRows, twoAuthorities } from '../routes/registrationRecordsSupport'
 
 // 我的注册, its 详情, the staff queue and the staff detail in headless Chromium with JavaScript OFF
@@ -20,17 +19,17 @@ describeInBrowser('registration records and staff console in a browser without J
   let app: BrowserApp
   let t: TestApp
   let browser: Browser
-  const original: BureauPort = bureau.port
+  const bureau = swappable(fakeBureau([]))
   let registrationId = 0
   let applicant = { doc_number: '', password: '' }
   let clerk = { username: '', password: '' }
   let pending: Awaited<ReturnType<typeof applicantWithRegistration>>
 
   beforeAll(async () => {
-    app = await startBrowserApp()
+    app = await startBrowserApp({ bureau: { registration: bureau.port } })
     ;({ t, browser } = app)
     t.clock.set('2026-09-15T02:00:00Z')
-    bureau.port = fakeBureau(twoAuthorities())
+    bureau.use(fakeBureau(twoAuthorities()))
     await bureauRows(t, twoAuthorities())
     const made = await applicantWithRegistration(t, { status: 'confirmation_failed', name: '薛明' })
     await t
@@ -51,7 +50,6 @@ describeInBrowser('registration records and staff console in a browser without J
   }, 120_000)
 
   afterAll(async () => {
-    bureau.port = original
     await app?.close()
   })
 

@@ -65,6 +65,7 @@ export async function appWithAllRoutes(
     captcha: overrides.captcha ?? fixedCaptcha(TEST_CAPTCHA),
     verifier: overrides.verifier,
     transport: overrides.transport ?? {},
+    bureau: overrides.bureau,
     registryImportInlineMaxBytes: overrides.registryImportInlineMaxBytes,
     logDestination: overrides.logDestination,
   })

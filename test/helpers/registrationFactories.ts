@@ -53,6 +53,21 @@ export function fakeBureau(authorities: FakeAuthority[]): BureauPort {
   }
 }
 
+/**
+ * One port the app is built with (appWithAllRoutes({ bureau: { registration: port } })) that
+ * forwards to whichever fake the test last chose with `use`: tests change the bureau between cases.
+ */
+export function swappable<T extends object>(first: T): { port: T; use(next: T): void } {
+  let current = first
+  const port = new Proxy(first, { get: (_target, key) => Reflect.get(current, key) })
+  return {
+    port,
+    use: (next) => {
+      current = next
+    },
+  }
+}
+
 export const JIANGMEN = { province: '440000', city: '440700' }
 
 export function taishanBureau(): FakeAuthority {

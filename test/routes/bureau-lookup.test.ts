@@ -1,7 +1,6 @@
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { agent } from '../helpers/http'
 import { NANNING, makeAuthority, makePoint, makeSchool, makeWindow } from '../helpers/bureauFactories'
-import { bureau } from '../../src/modules/registration/bureau'
 import {
   openAuthorities,
   pointsFor,
@@ -253,18 +252,18 @@ describe('the service API the wizards use', () => {
     })
     await makeWindow(t.db, id, 'registration', START, END)
     const p = await makePoint(t.db, id, { free_schools: ['端口小学'] })
-    const info = await bureau.port.authority(t.db, id)
+    const info = await t.services.bureau.registration.authority(t.db, id)
     expect(info).toMatchObject({
       name: '端口测试局',
       reminder: '请带齐材料。',
       formDownloadEnd: '2026-12-31',
     })
-    expect((await bureau.port.pointsFor(t.db, id)).map((x) => x.id)).toEqual([p])
-    expect((await bureau.port.suggestPoint(t.db, id, '端口小学'))?.id).toBe(p)
+    expect((await t.services.bureau.registration.pointsFor(t.db, id)).map((x) => x.id)).toEqual([p])
+    expect((await t.services.bureau.registration.suggestPoint(t.db, id, '端口小学'))?.id).toBe(p)
     t.clock.set(END)
-    const w = await bureau.port.windowFor(t.db, id)
+    const w = await t.services.bureau.registration.windowFor(t.db, id)
     expect(w?.end.toISOString()).toBe(new Date(END).toISOString())
-    const open = await bureau.port.openAuthorities(t.db, {
+    const open = await t.services.bureau.registration.openAuthorities(t.db, {
       cityCode: NANNING.city,
       stage: '2',
       now: t.clock.now(),

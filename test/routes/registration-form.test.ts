@@ -4,8 +4,7 @@ import request from 'supertest'
 import type { Response } from 'superagent'
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { csrfFrom, type Agent } from '../helpers/http'
-import { bureau, type BureauPort } from '../../src/modules/registration/bureau'
-import { fakeBureau } from '../helpers/registrationFactories'
+import { fakeBureau, swappable } from '../helpers/registrationFactories'
 import {
   describeWithChromium,
   pdfImages,
@@ -28,7 +27,7 @@ import {
 
 const RECORDS = '/registration/records'
 const STAFF = '/staff/registrations'
-const original: BureauPort = bureau.port
+const bureau = swappable(fakeBureau([]))
 
 /** Collects a binary body (PDF) instead of superagent's text parsing. */
 const binary = (res: Response, done: (err: Error | null, body: Buffer) => void) => {
@@ -42,16 +41,16 @@ describeWithChromium('the printed registration form (申请表)', () => {
   let t: TestApp
   beforeAll(async () => {
     t = await appWithAllRoutes({
+      bureau: { registration: bureau.port },
       config: { rateLimits: { pdfPerUserPerMinute: 3, lookupPerIpPerMinute: 5 } },
     })
     await bureauRows(t, twoAuthorities())
   }, 60_000)
   afterAll(async () => {
-    bureau.port = original
     await t?.close()
   })
   beforeEach(() => {
-    bureau.port = fakeBureau(twoAuthorities())
+    bureau.use(fakeBureau(twoAuthorities()))
     t.clock.set('2026-09-15T02:00:00Z')
   })
 

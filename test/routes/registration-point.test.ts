@@ -1,11 +1,10 @@
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { makeAuthority, makePoint, makeWindow } from '../helpers/bureauFactories'
-import { bureau } from '../../src/modules/registration/bureau'
 import { pointsFor } from '../../src/modules/bureau/service'
 import { applicantWithRegistration, signedIn } from './registrationRecordsSupport'
 
 // The record keeps showing the point the applicant chose after the point's 确认结束时间, when the
-// point is no longer offered (bureau.port.pointsFor) — read through the bureau module's real port.
+// point is no longer offered (services.bureau.registration.pointsFor) — read through the real bureau reader.
 
 const RECORDS = '/registration/records'
 let t: TestApp
@@ -35,8 +34,11 @@ describe('the record’s confirmation point', () => {
     t.clock.set('2026-09-25T02:00:00Z')
     const a = await signedIn(t, applicant)
     expect((await pointsFor(t.db, authority, { at: t.clock.now() })).map((p) => p.id)).not.toContain(point)
-    expect(await bureau.port.point(t.db, point)).toMatchObject({ id: point, name: '青秀区教师发展中心' })
-    expect(await bureau.port.point(t.db, 987654321)).toBeUndefined()
+    expect(await t.services.bureau.registration.point(t.db, point)).toMatchObject({
+      id: point,
+      name: '青秀区教师发展中心',
+    })
+    expect(await t.services.bureau.registration.point(t.db, 987654321)).toBeUndefined()
 
     const record = await a.get(`${RECORDS}/${registration.id}`)
     expect(record.status).toBe(200)

@@ -2,8 +2,7 @@ import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { createApplicant } from '../helpers/factories'
 import { idPhoto, school } from '../helpers/registrationFactories'
 import { csrfFrom } from '../helpers/http'
-import { bureau, type BureauPort } from '../../src/modules/registration/bureau'
-import { fakeBureau } from '../helpers/registrationFactories'
+import { fakeBureau, swappable } from '../helpers/registrationFactories'
 import { maskDocNumber } from '../../src/domain/idNumber'
 import {
   INFORMATION,
@@ -17,19 +16,18 @@ import {
 
 const RECORDS = '/registration/records'
 let t: TestApp
-const original: BureauPort = bureau.port
+const bureau = swappable(fakeBureau([]))
 
 beforeAll(async () => {
-  t = await appWithAllRoutes()
+  t = await appWithAllRoutes({ bureau: { registration: bureau.port } })
   await school(t.db, '华南师范大学')
   await bureauRows(t, twoAuthorities())
 })
 afterAll(async () => {
-  bureau.port = original
   await t.close()
 })
 beforeEach(() => {
-  bureau.port = fakeBureau(twoAuthorities())
+  bureau.use(fakeBureau(twoAuthorities()))
   t.clock.set('2026-09-15T02:00:00Z')
 })
 
@@ -253,7 +251,7 @@ describe('修改', () => {
   it('closes at a 确认结束时间 that comes before the window ends, on GET and on POST', async () => {
     const authorities = twoAuthorities()
     authorities[0].points[0].confirmEnd = new Date('2026-09-20T09:00:00Z')
-    bureau.port = fakeBureau(authorities)
+    bureau.use(fakeBureau(authorities))
     const { applicant, registration } = await applicantWithRegistration(t, { pointId: 31 })
     const edit = `${RECORDS}/${registration.id}/edit`
     t.clock.set('2026-09-20T08:59:00Z')

@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs'
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { csrfFrom } from '../helpers/http'
-import { bureau, type BureauPort } from '../../src/modules/registration/bureau'
-import { fakeBureau } from '../helpers/registrationFactories'
+import { fakeBureau, swappable } from '../helpers/registrationFactories'
 import {
   applicantWithRegistration,
   bureauRows,
@@ -18,18 +17,17 @@ import { CONFIRMATION_MESSAGES } from '../../src/domain/confirmation'
 
 const STAFF = '/staff/registrations'
 let t: TestApp
-const original: BureauPort = bureau.port
+const bureau = swappable(fakeBureau([]))
 
 beforeAll(async () => {
-  t = await appWithAllRoutes()
+  t = await appWithAllRoutes({ bureau: { registration: bureau.port } })
   await bureauRows(t, twoAuthorities())
 })
 afterAll(async () => {
-  bureau.port = original
   await t.close()
 })
 beforeEach(() => {
-  bureau.port = fakeBureau(twoAuthorities())
+  bureau.use(fakeBureau(twoAuthorities()))
   t.clock.set('2026-09-15T02:00:00Z')
 })
 

@@ -2,11 +2,11 @@ import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { createApplicant } from '../helpers/factories'
 import { agent, csrfFrom, type Agent } from '../helpers/http'
 import { loginAs } from '../helpers/login'
-import { bureau, type BureauPort } from '../../src/modules/registration/bureau'
 import { maskDocNumber } from '../../src/domain/idNumber'
 import {
   JIANGMEN,
   fakeBureau,
+  swappable,
   goodInformation,
   idPhoto,
   registryCertificate,
@@ -18,19 +18,18 @@ import {
 const BASE = '/registration/apply'
 let t: TestApp
 let taishan: FakeAuthority
-const original: BureauPort = bureau.port
+const bureau = swappable(fakeBureau([]))
 
 beforeAll(async () => {
-  t = await appWithAllRoutes()
+  t = await appWithAllRoutes({ bureau: { registration: bureau.port } })
   await school(t.db, '华南师范大学')
 })
 afterAll(async () => {
-  bureau.port = original
   await t.close()
 })
 beforeEach(() => {
   taishan = taishanBureau()
-  bureau.port = fakeBureau([taishan])
+  bureau.use(fakeBureau([taishan]))
   t.clock.set('2026-09-15T02:00:00Z')
 })
 

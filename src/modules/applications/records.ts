@@ -108,7 +108,7 @@ export interface RecordPages<Row extends { id: number; number: string }, R exten
   formName: string
   /** the application with this id if it is the applicant's */
   mine: (db: Db, id: number, applicantId: number) => Promise<Row | undefined>
-  myRecords: (db: Db, applicantId: number, now: Date) => Promise<R[]>
+  myRecords: (services: Services, applicantId: number, now: Date) => Promise<R[]>
   recordActions: (r: R) => Link[]
   explanations: Record<string, string>
   /** the 详情 page's values besides its title and actions */
@@ -136,7 +136,7 @@ export function recordPages<Row extends { id: number; number: string }, R extend
     p.base,
     handler(async (req, res) => {
       noStore(res)
-      const records = await p.myRecords(db, Number(req.applicant!.id), clock.now())
+      const records = await p.myRecords(services, Number(req.applicant!.id), clock.now())
       res.render(`${p.views}/records.njk`, {
         pageTitle: p.listTitle,
         records: records.map((r) => ({ ...r, actions: p.recordActions(r) })),
@@ -151,7 +151,7 @@ export function recordPages<Row extends { id: number; number: string }, R extend
       const row = await mine(req)
       if (!row) return next()
       noStore(res)
-      const [record] = (await p.myRecords(db, Number(req.applicant!.id), clock.now())).filter(
+      const [record] = (await p.myRecords(services, Number(req.applicant!.id), clock.now())).filter(
         (r) => r.id === Number(row.id),
       )
       res.render(`${p.views}/record.njk`, {

@@ -15,12 +15,9 @@ import {
 } from '../../domain/windows'
 import { clientIp, handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
-import { ADMIN_NAV } from '../staff/routes'
-import { bureau } from '../registration/bureau'
 import * as repo from './repository'
 import {
   authoritiesFor,
-  createBureauPort,
   changePointSchools,
   pointsFor,
   removeWindow,
@@ -72,8 +69,6 @@ const pointView = (p: repo.PointRow) => ({
 export function bureauRoutes(services: Services): Router {
   const { db, clock } = services
   const deps = { db, audit: services.audit, clock }
-  // The registration wizard reads the bureau set-up through its port; this module is the adapter.
-  bureau.port = createBureauPort(clock)
 
   const router = Router()
 
@@ -180,7 +175,7 @@ export function bureauRoutes(services: Services): Router {
 
   const guard = requireStaff(...rolesFor('bureau.manage'))
   const render = (res: Response, page: string, data: Record<string, unknown>) =>
-    res.render(`pages/bureau/${page}.njk`, { adminNav: ADMIN_NAV, ...data })
+    res.render(`pages/bureau/${page}.njk`, data)
   const options = async () => ({
     stageOptions: await repo.codeOptions(db, 'teaching_stage'),
     typeOptions: await repo.codeOptions(db, 'qualification_type'),

@@ -3,7 +3,6 @@ import type { Services } from '../../services'
 import { certificationStatusLabel, qualificationTypeLabel } from '../../domain/certification'
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time'
 import { applicationDetail, str } from '../applications/detail'
-import * as bureau from './bureau'
 import * as m from './messages'
 import { STATUS_EXPLANATIONS } from './records'
 import type { ApplicationRow } from './repository'
@@ -17,7 +16,7 @@ import { certificationSteps, resumeRows } from './steps'
 const SKIPPED = ['agreement', 'resume', 'notices', 'commitment']
 
 export async function certificationDetail(req: Request, services: Services, row: ApplicationRow) {
-  const { db } = services
+  const { db, bureau } = services
   const point = await bureau.pointById(db, Number(row.point_id))
   const authority = await bureau.authorityById(db, Number(row.authority_id))
   return {

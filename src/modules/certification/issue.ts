@@ -10,7 +10,6 @@ import {
 } from '../../domain/certification'
 import { shanghaiDate } from '../../domain/time'
 import { syncCertificates } from '../info/service'
-import { pointById } from '../bureau/service'
 import { onSiteRefusal } from '../../domain/confirmation'
 import { allocateCertificateNumber } from './numbers'
 import type { ApplicationRow } from './repository'
@@ -127,7 +126,11 @@ async function decide(services: Services, input: TransitionInput): Promise<Trans
     if (!row) return { ok: false as const, reason: 'not_found' as const }
     const to = canTransition(row.status, input.name, input.actor.kind)
     if (!to) return { ok: false as const, reason: 'not_allowed' as const }
-    const early = onSiteRefusal(input.name, await pointById(trx, Number(row.point_id)), services.clock.now())
+    const early = onSiteRefusal(
+      input.name,
+      await services.bureau.pointById(trx, Number(row.point_id)),
+      services.clock.now(),
+    )
     if (early) return { ok: false as const, reason: 'too_early' as const, message: early }
     if (input.name === 'approve') {
       const code = await trx('authorities').where({ id: row.authority_id }).first('certificate_bureau_code')

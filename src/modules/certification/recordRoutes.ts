@@ -103,7 +103,7 @@ export function certificationRecordRoutes(services: Services): Router {
       const row = await mine(req)
       if (!row) return next()
       noStore(res)
-      const refusal = await editRefusal(db, row, clock.now())
+      const refusal = await editRefusal(services, row, clock.now())
       if (refusal) return backToRecord(req, res, RECORD_BASE, row.id, refusal)
       const form = takeForm(req, `certification:edit:${row.id}`, { ...row.data, version: row.version })
       res.render('pages/certification/record-edit.njk', {
@@ -125,7 +125,7 @@ export function certificationRecordRoutes(services: Services): Router {
       const body = (req.body ?? {}) as Record<string, unknown>
       const key = `certification:edit:${row.id}`
       const here = `${RECORD_BASE}/${row.id}/edit`
-      const refusal = await editRefusal(db, row, clock.now())
+      const refusal = await editRefusal(services, row, clock.now())
       if (refusal) return backToRecord(req, res, RECORD_BASE, row.id, refusal)
       const posted = Object.fromEntries(EDITABLE.map((k) => [k, str(body[k])]))
       const { value, errors } = validate<Values>(informationSchema, posted)

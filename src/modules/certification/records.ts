@@ -1,4 +1,3 @@
-import type { Db } from '../../db/knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { messageBox } from '../../services/applicationMessages'
@@ -11,13 +10,15 @@ import {
   type CertificationStatus,
 } from '../../domain/certification'
 import type { RecordRow } from '../platform/businesses'
-import * as bureau from './bureau'
+import { isWindowOpen } from '../../domain/windows'
 import { applicationOf, type ApplicationRow } from './repository'
 
 // 教师资格认定信息: the applicant's applications, what each 认定状态 means to them, whether 修改 is
 // open, the applicant's own changes (guarded by version like every staff decision) and 有留言.
 
 export const RECORD_BASE = '/certification/records'
+
+type BureauReading = Pick<Services, 'db' | 'bureau'>
 
 /** How the applicant reads each 认定状态 (manual 000 §3). */
 export const STATUS_EXPLANATIONS: Record<CertificationStatus, string> = {
@@ -44,12 +45,16 @@ export const certificationMessages = messageBox({
 })
 
 /** Why the applicant may not change the application now, or null (修改 open). */
-export async function editRefusal(db: Db, row: ApplicationRow, now: Date): Promise<string | null> {
+export async function editRefusal(
+  { db, bureau }: BureauReading,
+  row: ApplicationRow,
+  now: Date,
+): Promise<string | null> {
   if (!applicantMayEdit(row.status)) return EDIT_REFUSALS.status
   const point = await bureau.pointById(db, Number(row.point_id))
   if (point?.confirm_end && now.getTime() >= point.confirm_end.getTime()) return EDIT_REFUSALS.confirmEnded
-  const window = await bureau.windowFor(db, Number(row.authority_id), now)
-  if (!window || !bureau.isWindowOpen(window, now)) return EDIT_REFUSALS.windowClosed
+  const window = await bureau.certification.windowFor(db, Number(row.authority_id), now)
+  if (!window || !isWindowOpen(window, now)) return EDIT_REFUSALS.windowClosed
   return null
 }
 
@@ -70,7 +75,12 @@ export interface MyRecord {
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
 
 /** The applicant's applications, newest first, with what the applicant may do on each. */
-export async function myRecords(db: Db, applicantId: number, now: Date): Promise<MyRecord[]> {
+export async function myRecords(
+  services: BureauReading,
+  applicantId: number,
+  now: Date,
+): Promise<MyRecord[]> {
+  const { db, bureau } = services
   const rows: ApplicationRow[] = await db('certification_applications')
     .where({ applicant_id: applicantId })
     .orderBy([
@@ -95,7 +105,7 @@ export async function myRecords(db: Db, applicantId: number, now: Date): Promise
       statusText: certificationStatusLabel(r.status),
       explanation: STATUS_EXPLANATIONS[r.status],
       certificateNumber: r.certificate_number ?? '',
-      editable: (await editRefusal(db, r, now)) === null,
+      editable: (await editRefusal(services, r, now)) === null,
       messages: counts.get(Number(r.id)) ?? { all: 0, unread: 0 },
     })
   return out
@@ -105,8 +115,12 @@ export async function myRecords(db: Db, applicantId: number, now: Date): Promise
 export const recordActions = (r: RecordState): Link[] => recordLinks(RECORD_BASE, r)
 
 /** The 业务平台's 教师资格认定信息 rows: 报名号 · 申请资格种类 · 任教学科 · 认定机构 · 认定状态 · 证书号码 · 操作. */
-export async function certificationRecords(db: Db, applicantId: number, now: Date): Promise<RecordRow[]> {
-  return (await myRecords(db, applicantId, now)).map((r) => ({
+export async function certificationRecords(
+  services: BureauReading,
+  applicantId: number,
+  now: Date,
+): Promise<RecordRow[]> {
+  return (await myRecords(services, applicantId, now)).map((r) => ({
     cells: [r.number, r.type, r.subject, r.authorityName, r.statusText, r.certificateNumber],
     actions: recordActions(r),
   }))
@@ -117,7 +131,7 @@ export async function certificationRecords(db: Db, applicantId: number, now: Dat
  * and inside the window (src/modules/applications/edit.ts).
  */
 export const saveApplicantEdit = (
-  services: Pick<Services, 'db' | 'clock' | 'audit'>,
+  services: Pick<Services, 'db' | 'clock' | 'audit' | 'bureau'>,
   input: {
     applicationId: number
     applicantId: number
@@ -129,7 +143,7 @@ export const saveApplicantEdit = (
   saveEdit(services, {
     table: 'certification_applications',
     load: (trx) => applicationOf(trx, input.applicationId, input.applicantId),
-    refusal: (row, now) => editRefusal(services.db, row, now),
+    refusal: (row, now) => editRefusal(services, row, now),
     ...input,
     audit: { action: 'certification.edit', targetType: 'certification_application' },
     changedFirst: EDIT_REFUSALS.changedFirst,

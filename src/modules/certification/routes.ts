@@ -8,7 +8,6 @@ import { shanghaiDateTime } from '../../domain/time'
 import { clientIp, handler } from '../../web/async'
 import { createWizard, type WizardEngine } from '../../web/wizard/engine'
 import { progressSql } from '../../web/wizard/progressStore'
-import * as bureau from './bureau'
 import * as m from './messages'
 import * as repo from './repository'
 import { submitCertification } from './service'
@@ -45,7 +44,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
 /** 教师资格认定: the wizard (/certification/apply/...) and the 申报提醒 (the records: recordRoutes.ts). */
 export function certificationRoutes(services: Services): Router {
-  const { db, clock } = services
+  const { db, clock, bureau } = services
   const steps = certificationSteps(services)
   const titles = Object.fromEntries(steps.map((s) => [s.path, s.title]))
 
@@ -75,7 +74,8 @@ export function certificationRoutes(services: Services): Router {
       },
       // Every page re-checks the chosen authority's window once it is chosen.
       // (read with the progress, in one statement: engine `facts`)
-      facts: () => bureau.openWindowSql(db, progressSql('authority', 'authorityId'), clock.now()),
+      facts: () =>
+        bureau.certification.openWindowSql(db, progressSql('authority', 'authorityId'), clock.now()),
       guard: async (req) => {
         const progress = await engine.progress(req)
         const authorityId = Number(progress?.values.authority?.authorityId)
@@ -117,7 +117,9 @@ export function certificationRoutes(services: Services): Router {
     CLOSED,
     handler(async (req, res) => {
       const authority = await bureau.authorityById(db, Number(req.query.authority) || 0)
-      const window = authority ? await bureau.windowFor(db, authority.id, clock.now()) : undefined
+      const window = authority
+        ? await bureau.certification.windowFor(db, authority.id, clock.now())
+        : undefined
       res.render('pages/registration/closed.njk', {
         pageTitle: m.WINDOW_CLOSED,
         message: window ? m.WINDOW_CLOSED : m.NO_PLAN,

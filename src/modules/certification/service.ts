@@ -23,7 +23,8 @@ import type { FieldErrors } from '../../web/forms'
 import type { Values } from '../../web/wizard/types'
 import { lockInfoItems, type InfoItemRef } from '../info/service'
 import { contactSentence, getSettings } from '../staff/settings'
-import * as bureau from './bureau'
+import { isWindowOpen } from '../../domain/windows'
+import type { BureauReader } from '../bureau/reader'
 import * as m from './messages'
 import * as repo from './repository'
 
@@ -181,24 +182,31 @@ export async function checkConditions(
 
 /** Why the authority cannot take the application now (window, certifies the type), or null. */
 export async function authorityProblem(
-  db: Conn,
+  reading: BureauReading,
   authorityId: number,
   type: QualificationType,
   now: Date,
 ): Promise<string | null> {
-  return (await authorityCheck(db, authorityId, type, now)).problem
+  return (await authorityCheck(reading, authorityId, type, now)).problem
 }
 
+type BureauReading = { db: Conn; bureau: BureauReader }
+
 /** The authority, and why it cannot take the application now (or null). */
-async function authorityCheck(db: Conn, authorityId: number, type: QualificationType, now: Date) {
+async function authorityCheck(
+  { db, bureau }: BureauReading,
+  authorityId: number,
+  type: QualificationType,
+  now: Date,
+) {
   const authority = await bureau.authorityById(db, authorityId)
   const problem = await (async () => {
     if (!authority || !authority.enabled) return m.NO_AUTHORITY
     const refused = authorityRefusal(authority, type)
     if (refused) return refused
-    const window = await bureau.windowFor(db, authorityId, now)
+    const window = await bureau.certification.windowFor(db, authorityId, now)
     if (!window) return m.NO_PLAN
-    if (!bureau.isWindowOpen(window, now)) return m.WINDOW_CLOSED
+    if (!isWindowOpen(window, now)) return m.WINDOW_CLOSED
     return null
   })()
   return { authority, problem }
@@ -224,7 +232,7 @@ const refuse = (message: string): SubmitOutcome => ({ errors: { _form: message }
  */
 export async function submitCertification(
   trx: Knex.Transaction,
-  services: Pick<Services, 'clock' | 'audit'>,
+  services: Pick<Services, 'clock' | 'audit' | 'bureau'>,
   input: SubmitInput,
 ): Promise<SubmitOutcome> {
   const now = services.clock.now()
@@ -236,10 +244,15 @@ export async function submitCertification(
   if (!conditions) return refuse(Object.values(errors)[0] ?? m.CONDITION_ERRORS.examPass)
 
   const authorityId = Number(values.authorityId)
-  const { authority, problem } = await authorityCheck(trx, authorityId, conditions.type, now)
+  const { authority, problem } = await authorityCheck(
+    { db: trx, bureau: services.bureau },
+    authorityId,
+    conditions.type,
+    now,
+  )
   if (problem) return refuse(problem)
   const pointId = Number(values.pointId)
-  if (!(await bureau.pointsFor(trx, authorityId, now)).some((p) => p.id === pointId))
+  if (!(await services.bureau.certification.pointsFor(trx, authorityId, now)).some((p) => p.id === pointId))
     return refuse(m.SUBMIT_REFUSALS.pointGone)
   const collection = values.collection === 'post' && authority?.posts_certificates ? 'post' : 'on_site'
   if (values.collection === 'post' && collection !== 'post') return refuse(m.POST_NOT_OFFERED)

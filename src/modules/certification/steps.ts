@@ -11,7 +11,6 @@ import type { Step, Values } from '../../web/wizard/types'
 import { addPath, addedItem, type ReturnKey } from '../info/returns'
 import { syncStudentStatus } from '../info/service'
 import { getSettings, textOf } from '../staff/settings'
-import * as bureau from './bureau'
 import * as m from './messages'
 import * as repo from './repository'
 import {
@@ -124,7 +123,7 @@ const removeActions = Object.fromEntries(
 )
 
 export function certificationSteps(services: Services): Step[] {
-  const { db, clock } = services
+  const { db, clock, bureau } = services
   const ref = (kind: string) => () => repo.refOptions(db, kind)
 
   return [
@@ -530,7 +529,7 @@ async function conditionLists(services: Services, req: Request, shown: Values) {
 }
 
 async function authorityLists(services: Services, values: Values, shown: Values) {
-  const { db, clock } = services
+  const { db, clock, bureau } = services
   const now = clock.now()
   const type = str(values.qualificationType)
   const provinces = await repo.regionOptions(db, null)
@@ -539,16 +538,19 @@ async function authorityLists(services: Services, values: Values, shown: Values)
     : ''
   const cities = provinceCode ? await repo.regionOptions(db, provinceCode) : []
   const cityCode = cities.some((c) => c.value === str(shown.cityCode)) ? str(shown.cityCode) : ''
-  const all = cityCode ? await bureau.authoritiesFor(db, { cityCode, qualificationType: type }) : []
+  const all = cityCode
+    ? await bureau.certification.authoritiesFor(db, { cityCode, qualificationType: type })
+    : []
   const open = cityCode
-    ? await bureau.openAuthorities(db, { cityCode, qualificationType: type, at: now })
+    ? await bureau.certification.openAuthorities(db, { cityCode, qualificationType: type, at: now })
     : []
   let authorityId = str(shown.authorityId)
   // A sole authority is preselected.
   if (!all.some((a) => String(a.id) === authorityId)) authorityId = all.length === 1 ? String(all[0].id) : ''
-  const window = authorityId ? await bureau.windowFor(db, Number(authorityId), now) : undefined
+  const window = authorityId ? await bureau.certification.windowFor(db, Number(authorityId), now) : undefined
   const isOpen = open.some((a) => String(a.id) === authorityId)
-  const points = authorityId && isOpen ? await bureau.pointsFor(db, Number(authorityId), now) : []
+  const points =
+    authorityId && isOpen ? await bureau.certification.pointsFor(db, Number(authorityId), now) : []
   const pointId = points.some((p) => String(p.id) === str(shown.pointId))
     ? str(shown.pointId)
     : points.length === 1
@@ -583,7 +585,7 @@ async function authorityErrors(
   value: Values,
   values: Values,
 ): Promise<FieldErrors | null> {
-  const { db, clock } = services
+  const { db, clock, bureau } = services
   const now = clock.now()
   const provinces = await repo.regionOptions(db, null)
   const province = provinces.find((p) => p.value === value.provinceCode)
@@ -593,12 +595,12 @@ async function authorityErrors(
   const type = str(values.qualificationType)
   if (!isQualificationType(type)) return { authorityId: m.CONDITION_ERRORS.type }
   const authorityId = Number(value.authorityId)
-  const here = await bureau.authoritiesFor(db, { cityCode: city.value, qualificationType: '' })
+  const here = await bureau.certification.authoritiesFor(db, { cityCode: city.value, qualificationType: '' })
   const authority = here.find((a) => a.id === authorityId)
   if (!authority) return { authorityId: m.NO_AUTHORITY }
-  const problem = await authorityProblem(db, authorityId, type, now)
+  const problem = await authorityProblem(services, authorityId, type, now)
   if (problem) return { authorityId: problem }
-  const points = await bureau.pointsFor(db, authorityId, now)
+  const points = await bureau.certification.pointsFor(db, authorityId, now)
   if (!points.length) return { pointId: m.NO_POINT }
   const point = points.find((p) => p.id === Number(value.pointId))
   if (!point) return { pointId: '请选择确认点' }

@@ -42,8 +42,7 @@ export const BUSINESSES: Business[] = [
       { text: '确认点查询', href: '/certification/points' },
     ],
     recordsTitle: '教师资格认定信息',
-    loadRecords: (services, applicantId) =>
-      certificationRecords(services.db, applicantId, services.clock.now()),
+    loadRecords: (services, applicantId) => certificationRecords(services, applicantId, services.clock.now()),
     recordColumns: ['报名号', '申请资格种类', '任教学科', '认定机构', '认定状态', '证书号码', '操作'],
   },
   {
@@ -55,8 +54,7 @@ export const BUSINESSES: Business[] = [
       { text: '确认点查询', href: '/registration/points' },
     ],
     applyUrl: '/registration/start',
-    loadRecords: (services, applicantId) =>
-      registrationRecords(services.db, applicantId, services.clock.now()),
+    loadRecords: (services, applicantId) => registrationRecords(services, applicantId, services.clock.now()),
     mustRead: { title: MUST_READ_TITLE, field: 'registrationMustRead' },
     recordsTitle: `${REGISTRATION_NAME}信息`,
     recordColumns: ['注册报名号', '证书号码', '现任教学段', '现任教学科', '注册结论', '注册机构', '操作'],

@@ -2,8 +2,8 @@ import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
 
 // What the registration wizard needs of the bureau set-up (注册机构, 确认点, 网报时间): one small
-// port, so the wizard reads one shape whatever the bureau module's tables look like. `bureau.port`
-// is the module's own adapter (installBureau below); tests may replace it.
+// port, so the wizard reads one shape whatever the bureau module's tables look like. The bureau
+// module's adapter (createBureauPort) reaches the wizard as services.bureau.registration; tests pass a fake.
 
 export interface AuthorityInfo {
   id: number
@@ -54,19 +54,3 @@ export interface BureauPort {
 
 export const isWindowOpen = (w: OnlineWindow | undefined, now: Date): boolean =>
   !!w && w.start.getTime() <= now.getTime() && now.getTime() < w.end.getTime()
-
-const missing = (): never => {
-  throw new Error('bureau set-up (src/modules/bureau) is not installed')
-}
-
-export const bureau: { port: BureauPort } = {
-  port: {
-    openAuthorities: async () => missing(),
-    authority: async () => missing(),
-    pointsFor: async () => missing(),
-    point: async () => missing(),
-    suggestPoint: async () => missing(),
-    windowFor: async () => missing(),
-    openWindowSql: () => missing(),
-  },
-}

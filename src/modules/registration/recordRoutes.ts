@@ -17,7 +17,6 @@ import {
   registerFinder,
   type FormsOptions,
 } from '../applications/records'
-import { bureau } from './bureau'
 import {
   changeAuthority,
   editRefusal,
@@ -69,7 +68,7 @@ export async function registrationDetail(req: Request, services: Services, row: 
   const { db } = services
   const types = await refOptions(db, 'qualification_type')
   const cert = row.cert as Record<string, unknown>
-  const point = await bureau.port.point(db, Number(row.point_id))
+  const point = await services.bureau.registration.point(db, Number(row.point_id))
   return {
     ...(await applicationDetail(req, services, row, {
       steps: registrationSteps(services),
@@ -126,11 +125,11 @@ export function registrationRecordRoutes(services: Services): Router {
     recordActions,
     explanations: STATUS_EXPLANATIONS,
     detail: async (req, row) => {
-      const authority = await bureau.port.authority(db, Number(row.authority_id))
+      const authority = await services.bureau.registration.authority(db, Number(row.authority_id))
       const lastDay = authority?.formDownloadEnd ?? null
       return {
         ...(await registrationDetail(req, services, row)),
-        authorityChange: await authorityChangeOpen(db, row, clock.now()),
+        authorityChange: await authorityChangeOpen(services, row, clock.now()),
         formDownload: lastDay && {
           closed: formDownloadClosed(lastDay, clock.now()),
           text: formDownloadClosed(lastDay, clock.now()) ? DOWNLOAD_ENDS : downloadUntil(lastDay),
@@ -140,7 +139,7 @@ export function registrationRecordRoutes(services: Services): Router {
     sendForms: (req, res, rows, opts) => sendRegistrationForms(req, res, services, rows, opts),
     // after the authority's 申请表下载截止 both 申请表 links answer with the manual's sentence
     formRefusal: async (row, now) => {
-      const authority = await bureau.port.authority(db, Number(row.authority_id))
+      const authority = await services.bureau.registration.authority(db, Number(row.authority_id))
       return formDownloadClosed(authority?.formDownloadEnd ?? null, now) ? DOWNLOAD_ENDS : null
     },
     messages: registrationMessages,
@@ -154,7 +153,7 @@ export function registrationRecordRoutes(services: Services): Router {
       const row = await mine(req)
       if (!row) return next()
       noStore(res)
-      const refusal = await editRefusal(db, row, clock.now())
+      const refusal = await editRefusal(services, row, clock.now())
       if (refusal) return backToRecord(req, res, RECORD_BASE, row.id, refusal)
       const form = takeForm(req, `registration:edit:${row.id}`, { ...row.data, version: row.version })
       const fields = await editFields(services, informationStep)
@@ -179,7 +178,7 @@ export function registrationRecordRoutes(services: Services): Router {
       const body = (req.body ?? {}) as Record<string, unknown>
       const key = `registration:edit:${row.id}`
       const here = `${RECORD_BASE}/${row.id}/edit`
-      const refusal = await editRefusal(db, row, clock.now())
+      const refusal = await editRefusal(services, row, clock.now())
       if (refusal) return backToRecord(req, res, RECORD_BASE, row.id, refusal)
       // A school added in the wizard stays added: its 办学类型 comes from the snapshot.
       const posted = {
@@ -223,7 +222,7 @@ export function registrationRecordRoutes(services: Services): Router {
       const row = await mine(req)
       if (!row) return next()
       noStore(res)
-      if (!(await authorityChangeOpen(db, row, clock.now())))
+      if (!(await authorityChangeOpen(services, row, clock.now())))
         return backToRecord(
           req,
           res,

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex'
-import type { Db } from '../../db/knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import {
@@ -14,7 +13,7 @@ import { adoptDraft } from '../../services/uploads'
 import { messageBox, type MessageRow } from '../../services/applicationMessages'
 import { saveEdit, type EditOutcome } from '../applications/edit'
 import { recordLinks, type Link } from '../applications/records'
-import { bureau, isWindowOpen } from './bureau'
+import { isWindowOpen } from './bureau'
 import { identitySnapshot } from './service'
 import { refOptions, registrationOf, registrationsOf, type RegistrationRow } from './repository'
 
@@ -43,20 +42,30 @@ export const EDIT_REFUSALS = {
 
 export const RECORD_BASE = '/registration/records'
 
+type BureauReading = Pick<Services, 'db' | 'bureau'>
+
 /** Why the applicant may not change the application now, or null (修改 open). */
-export async function editRefusal(db: Db, row: RegistrationRow, now: Date): Promise<string | null> {
+export async function editRefusal(
+  { db, bureau }: BureauReading,
+  row: RegistrationRow,
+  now: Date,
+): Promise<string | null> {
   if (!applicantMayEdit(row.status)) return EDIT_REFUSALS.status
-  const point = await bureau.port.point(db, Number(row.point_id))
+  const point = await bureau.registration.point(db, Number(row.point_id))
   if (point?.confirmEnd && now.getTime() >= point.confirmEnd.getTime()) return EDIT_REFUSALS.confirmEnded
-  if (!isWindowOpen(await bureau.port.windowFor(db, Number(row.authority_id)), now))
+  if (!isWindowOpen(await bureau.registration.windowFor(db, Number(row.authority_id)), now))
     return EDIT_REFUSALS.windowClosed
   return null
 }
 
 /** 选错注册机构: the applicant may choose another authority until the window ends. */
-export async function authorityChangeOpen(db: Db, row: RegistrationRow, now: Date): Promise<boolean> {
+export async function authorityChangeOpen(
+  { db, bureau }: BureauReading,
+  row: RegistrationRow,
+  now: Date,
+): Promise<boolean> {
   if (row.status !== 'wrong_authority') return false
-  return isWindowOpen(await bureau.port.windowFor(db, Number(row.authority_id)), now)
+  return isWindowOpen(await bureau.registration.windowFor(db, Number(row.authority_id)), now)
 }
 
 /** 留言 of registrations (src/services/applicationMessages.ts). */
@@ -84,7 +93,12 @@ export interface MyRecord {
 }
 
 /** 我的注册: one row per application, newest first, with what the applicant may do on each. */
-export async function myRecords(db: Db, applicantId: number, now: Date): Promise<MyRecord[]> {
+export async function myRecords(
+  services: BureauReading,
+  applicantId: number,
+  now: Date,
+): Promise<MyRecord[]> {
+  const { db } = services
   const rows = await registrationsOf(db, applicantId)
   if (!rows.length) return []
   const stages = new Map((await refOptions(db, 'teaching_stage')).map((o) => [o.value, o.text]))
@@ -104,8 +118,8 @@ export async function myRecords(db: Db, applicantId: number, now: Date): Promise
       statusText: statusLabel(r.status),
       explanation: STATUS_EXPLANATIONS[r.status],
       authorityName: String(r.data.authorityName ?? ''),
-      editable: (await editRefusal(db, r, now)) === null,
-      authorityChange: await authorityChangeOpen(db, r, now),
+      editable: (await editRefusal(services, r, now)) === null,
+      authorityChange: await authorityChangeOpen(services, r, now),
       messages: counts.get(Number(r.id)) ?? { all: 0, unread: 0 },
     })),
   )
@@ -121,8 +135,12 @@ export function recordActions(r: MyRecord): Link[] {
 }
 
 /** The 业务平台's 定期注册信息 rows: 注册报名号 · 证书号码 · 现任教学段 · 现任教学科 · 注册结论 · 注册机构 · 操作. */
-export async function registrationRecords(db: Db, applicantId: number, now: Date): Promise<RecordRow[]> {
-  return (await myRecords(db, applicantId, now)).map((r) => ({
+export async function registrationRecords(
+  services: BureauReading,
+  applicantId: number,
+  now: Date,
+): Promise<RecordRow[]> {
+  return (await myRecords(services, applicantId, now)).map((r) => ({
     cells: [r.number, r.certNumber, r.stage, r.subject, r.statusText, r.authorityName],
     actions: recordActions(r),
   }))
@@ -152,7 +170,7 @@ async function guardedUpdate(
  * bureau sees them), and a new ID photo (a draft of the applicant's) replaces the old one.
  */
 export const saveApplicantEdit = (
-  services: Pick<Services, 'db' | 'clock' | 'audit'>,
+  services: Pick<Services, 'db' | 'clock' | 'audit' | 'bureau'>,
   input: {
     registrationId: number
     applicantId: number
@@ -166,7 +184,7 @@ export const saveApplicantEdit = (
   saveEdit(services, {
     table: 'registrations',
     load: (trx) => registrationOf(trx, input.registrationId, input.applicantId),
-    refusal: (row, now) => editRefusal(services.db, row, now),
+    refusal: (row, now) => editRefusal(services, row, now),
     version: input.version,
     changes: input.changes,
     actor: input.actor,
@@ -193,7 +211,7 @@ export const saveApplicantEdit = (
  * with the wizard's authority step), inside the old authority's window.
  */
 export async function changeAuthority(
-  services: Pick<Services, 'db' | 'clock' | 'audit'>,
+  services: Pick<Services, 'db' | 'clock' | 'audit' | 'bureau'>,
   input: {
     registrationId: number
     applicantId: number
@@ -207,7 +225,7 @@ export async function changeAuthority(
     const row = await registrationOf(trx, input.registrationId, input.applicantId)
     if (!row) return { ok: false as const, error: 'not_found' }
     const now = clock.now()
-    if (!(await authorityChangeOpen(db, row, now)))
+    if (!(await authorityChangeOpen(services, row, now)))
       return { ok: false as const, error: EDIT_REFUSALS.windowClosed }
     const to = canTransition(row.status, 'change_authority', 'applicant')
     if (!to) return { ok: false as const, error: EDIT_REFUSALS.status }

@@ -11,7 +11,6 @@ import { receiveUpload, uploadField } from '../../web/uploads'
 import { createWizard, type WizardEngine } from '../../web/wizard/engine'
 import { progressSql } from '../../web/wizard/progressStore'
 import type { Values } from '../../web/wizard/types'
-import { bureau } from './bureau'
 import * as m from './messages'
 import * as repo from './repository'
 import { addCertificateSchema } from './schemas'
@@ -73,7 +72,11 @@ export function registrationRoutes(services: Services): Router {
           db,
           req.applicant!.id,
           registrationCycle(clock.now()),
-          bureau.port.openWindowSql(db, progressSql('authority', 'authorityId'), clock.now()),
+          services.bureau.registration.openWindowSql(
+            db,
+            progressSql('authority', 'authorityId'),
+            clock.now(),
+          ),
         ),
       guard: async (req) => {
         const facts = (await engine.facts(req)) as repo.GuardFacts
@@ -122,8 +125,8 @@ export function registrationRoutes(services: Services): Router {
   router.get(
     CLOSED,
     handler(async (req, res) => {
-      const authority = await bureau.port.authority(db, Number(req.query.authority))
-      const window = authority ? await bureau.port.windowFor(db, authority.id) : undefined
+      const authority = await services.bureau.registration.authority(db, Number(req.query.authority))
+      const window = authority ? await services.bureau.registration.windowFor(db, authority.id) : undefined
       res.render('pages/registration/closed.njk', {
         pageTitle: m.WINDOW_CLOSED,
         message: m.WINDOW_CLOSED,
@@ -241,9 +244,9 @@ export function registrationRoutes(services: Services): Router {
   async function recordView(req: Request) {
     const row = await repo.registrationOf(db, Number(req.params.id), req.applicant!.id)
     if (!row) return undefined
-    const authority = await bureau.port.authority(db, Number(row.authority_id))
+    const authority = await services.bureau.registration.authority(db, Number(row.authority_id))
     // The chosen point even after its 确认结束时间 (pointsFor offers only the current ones).
-    const point = await bureau.port.point(db, Number(row.point_id))
+    const point = await services.bureau.registration.point(db, Number(row.point_id))
     const stages = await repo.refOptions(db, 'teaching_stage')
     const subjects = await repo.refOptions(db, 'subject')
     return {

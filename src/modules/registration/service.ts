@@ -4,7 +4,6 @@ import type { Actor } from '../../services/audit'
 import { insertSubmission } from '../../services/submissions'
 import { adoptDraft, takeFiles, type FileOwner } from '../../services/uploads'
 import { lockInfoItems } from '../info/service'
-import { pointById } from '../bureau/service'
 import { onSiteRefusal } from '../../domain/confirmation'
 import {
   addCertificateRefusal,
@@ -21,7 +20,6 @@ import {
 import { shanghaiDate } from '../../domain/time'
 import type { FieldErrors } from '../../web/forms'
 import type { Values } from '../../web/wizard/types'
-import { bureau } from './bureau'
 import * as m from './messages'
 import * as repo from './repository'
 
@@ -45,7 +43,7 @@ export type SubmitOutcome = { id: number; number: string; existing: boolean } | 
  */
 export async function submitRegistration(
   trx: Knex.Transaction,
-  services: Pick<Services, 'clock' | 'audit'>,
+  services: Pick<Services, 'clock' | 'audit' | 'bureau'>,
   input: SubmitInput,
 ): Promise<SubmitOutcome> {
   const now = services.clock.now()
@@ -59,7 +57,7 @@ export async function submitRegistration(
     applicant,
     String(values.certNumber ?? ''),
     cycle,
-    bureau.port.openWindowSql(trx, `'${authorityId}'`, now),
+    services.bureau.registration.openWindowSql(trx, `'${authorityId}'`, now),
   )
   if (facts.active) {
     const row = await repo.registrationById(trx, facts.active)
@@ -72,7 +70,7 @@ export async function submitRegistration(
   const approvedOn = facts.lastApproval
   if (approvedOn && tooSoonAfterApproval(approvedOn, shanghaiDate(now)))
     return { errors: { _form: m.SUBMIT_REFUSALS.tooSoon(nextRegistrationAllowedOn(approvedOn)) } }
-  const points = await bureau.port.pointsFor(trx, authorityId)
+  const points = await services.bureau.registration.pointsFor(trx, authorityId)
   if (!points.some((p) => p.id === Number(values.pointId)))
     return { errors: { _form: m.SUBMIT_REFUSALS.pointGone } }
 
@@ -157,7 +155,7 @@ export type TransitionOutcome =
  */
 export async function transitionRegistration(
   db: Db,
-  services: Pick<Services, 'clock' | 'audit'>,
+  services: Pick<Services, 'clock' | 'audit' | 'bureau'>,
   input: TransitionInput,
 ): Promise<TransitionOutcome> {
   const t = transitionNamed(input.name)
@@ -171,7 +169,7 @@ export async function transitionRegistration(
     const to = canTransition(row.status, input.name, input.actor.kind)
     if (!to) return { ok: false as const, reason: 'not_allowed' as const }
     const now = services.clock.now()
-    const early = onSiteRefusal(input.name, await pointById(trx, Number(row.point_id)), now)
+    const early = onSiteRefusal(input.name, await services.bureau.pointById(trx, Number(row.point_id)), now)
     if (early) return { ok: false as const, reason: 'too_early' as const, message: early }
     const staffDecision = input.actor.kind !== 'applicant'
     const n = await trx('registrations')

@@ -8,7 +8,7 @@ import type { FieldErrors } from '../../web/forms'
 import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
 import type { ReviewField, Step, Values } from '../../web/wizard/types'
 import { mandarinBands } from '../../../seeds/data/codes'
-import { bureau, type AuthorityInfo, type PointInfo } from './bureau'
+import type { AuthorityInfo, PointInfo } from './bureau'
 import * as m from './messages'
 import {
   certificatesOf,
@@ -331,6 +331,7 @@ async function informationErrors(db: Db, now: Date, value: Values): Promise<Fiel
 
 async function authorityLists(services: Services, req: Request, values: Values, shown: Values) {
   const { db, clock } = services
+  const bureau = services.bureau.registration
   const provinceCode = str(shown.provinceCode)
   const provinces = await regionOptions(db, null)
   const cities = provinces.some((p) => p.value === provinceCode) ? await regionOptions(db, provinceCode) : []
@@ -338,19 +339,19 @@ async function authorityLists(services: Services, req: Request, values: Values, 
   const stages = await refOptions(db, 'teaching_stage')
   const stage = stages.some((s) => s.value === str(shown.stage)) ? str(shown.stage) : ''
   const authorities: AuthorityInfo[] =
-    cityCode && stage ? await bureau.port.openAuthorities(db, { cityCode, stage, now: clock.now() }) : []
+    cityCode && stage ? await bureau.openAuthorities(db, { cityCode, stage, now: clock.now() }) : []
   let authorityId = str(shown.authorityId)
   // A sole authority is preselected.
   if (!authorities.some((a) => String(a.id) === authorityId))
     authorityId = authorities.length === 1 ? String(authorities[0].id) : ''
-  const points: PointInfo[] = authorityId ? await bureau.port.pointsFor(db, Number(authorityId)) : []
+  const points: PointInfo[] = authorityId ? await bureau.pointsFor(db, Number(authorityId)) : []
   const suggested = authorityId
-    ? await bureau.port.suggestPoint(db, Number(authorityId), str(values.currentSchool))
+    ? await bureau.suggestPoint(db, Number(authorityId), str(values.currentSchool))
     : undefined
   let pointId = str(shown.pointId)
   if (!points.some((p) => String(p.id) === pointId))
     pointId = suggested && points.some((p) => p.id === suggested.id) ? String(suggested.id) : ''
-  const window = authorityId ? await bureau.port.windowFor(db, Number(authorityId)) : undefined
+  const window = authorityId ? await bureau.windowFor(db, Number(authorityId)) : undefined
   return {
     provinces,
     cities,
@@ -373,6 +374,7 @@ async function authorityErrors(
   values: Values,
 ): Promise<FieldErrors> {
   const { db, clock } = services
+  const bureau = services.bureau.registration
   const errors: FieldErrors = {}
   const cities = await regionOptions(db, str(value.provinceCode))
   const city = cities.find((c) => c.value === value.cityCode)
@@ -382,14 +384,14 @@ async function authorityErrors(
   const stages = await refOptions(db, 'teaching_stage')
   if (!stages.some((s) => s.value === value.stage)) errors.stage = '请选择现任教学段'
   if (hasAny(errors)) return errors
-  const open = await bureau.port.openAuthorities(db, {
+  const open = await bureau.openAuthorities(db, {
     cityCode: str(value.cityCode),
     stage: str(value.stage),
     now: clock.now(),
   })
   const authority = open.find((a) => a.id === Number(value.authorityId))
   if (!authority) return { authorityId: open.length ? m.WINDOW_CLOSED : m.NO_AUTHORITY }
-  const points = await bureau.port.pointsFor(db, authority.id)
+  const points = await bureau.pointsFor(db, authority.id)
   if (!points.length) return { pointId: m.NO_POINT }
   const point = points.find((p) => p.id === Number(value.pointId))
   if (!point) return { pointId: '请选择确认点' }

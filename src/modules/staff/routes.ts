@@ -140,14 +140,6 @@ const CONSOLE_LINKS: { permission: Permission; href: string; title: string; text
   },
 ]
 
-export const ADMIN_NAV = [
-  { href: '/staff/admin/staff', text: '工作人员管理' },
-  { href: '/staff/admin/authorities', text: '机构与确认点' },
-  { href: '/staff/admin/holidays', text: '节假日设置' },
-  { href: '/staff/admin/settings', text: '系统设置' },
-  { href: '/staff/audit', text: '审计日志' },
-]
-
 function staffActor(req: Request): Actor {
   return {
     kind: 'staff',
@@ -167,7 +159,7 @@ export function staffRoutes(services: Services): Router {
   const deps = { db, audit, passwords: services.passwords, clock }
   const guard = (permission: Permission) => requireStaff(...rolesFor(permission))
   const render = (res: Response, page: string, data: Record<string, unknown>) =>
-    res.render(`pages/staff/${page}.njk`, { adminNav: ADMIN_NAV, ...data })
+    res.render(`pages/staff/${page}.njk`, data)
 
   router.get('/', requireStaff(), (req, res) => {
     const staff = req.staff!
