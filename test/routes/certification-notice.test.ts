@@ -4,7 +4,7 @@ import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { agent, type Agent } from '../helpers/http'
 import { createApplicant } from '../helpers/factories'
 import { loginAs } from '../helpers/login'
-import { describeWithChromium, pdfPagePng, pdfPages, pdfText, SCREENSHOTS } from '../services/pdfSupport'
+import { pdfPagePng, pdfPages, pdfText, SCREENSHOTS } from '../services/pdfSupport'
 
 const squash = (s: string) => s.replace(/\s+/g, '')
 
@@ -48,7 +48,7 @@ describe('GET /certification/notice (认定须知)', () => {
   })
 })
 
-describeWithChromium('GET /certification/commitment-template.pdf', () => {
+describe('GET /certification/commitment-template.pdf', () => {
   let t: TestApp
   beforeAll(async () => {
     t = await appWithAllRoutes({ config: { rateLimits: { pdfPerUserPerMinute: 2 } } })

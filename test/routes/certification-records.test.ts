@@ -4,14 +4,7 @@ import request from 'supertest'
 import type { Response } from 'superagent'
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import type { Agent } from '../helpers/http'
-import {
-  describeWithChromium,
-  pdfImages,
-  pdfPagePng,
-  pdfText,
-  qrOnPage,
-  SCREENSHOTS,
-} from '../services/pdfSupport'
+import { pdfImages, pdfPagePng, pdfText, qrOnPage, SCREENSHOTS } from '../services/pdfSupport'
 import {
   applicantWithApplication,
   certifyingBureau,
@@ -170,7 +163,7 @@ describe('the records', () => {
   })
 })
 
-describeWithChromium('the printed certification form (申请表)', () => {
+describe('the printed certification form (申请表)', () => {
   it('opens the form with name, number, photo, crop, CV and QR; bulk print puts many in one PDF', async () => {
     const { applicant, application } = await applicantWithApplication(t, bureau, { name: '覃丽华' })
     const a = await signedIn(t, applicant)
@@ -220,7 +213,7 @@ describeWithChromium('the printed certification form (申请表)', () => {
   }, 60_000)
 })
 
-describeWithChromium('/verify', () => {
+describe('/verify', () => {
   it('answers the form’s QR code (its 核验码) with the number, the masked name and the 认定状态; the number finds nothing', async () => {
     const { applicant, application } = await applicantWithApplication(t, bureau, { name: '覃丽' })
     const pdf = (await getPdf(await signedIn(t, applicant), `${RECORDS}/${application.id}/form`))

@@ -5,15 +5,7 @@ import type { Response } from 'superagent'
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { csrfFrom, type Agent } from '../helpers/http'
 import { fakeBureau, swappable } from '../helpers/registrationFactories'
-import {
-  describeWithChromium,
-  pdfImages,
-  pdfPagePng,
-  pdfPages,
-  pdfText,
-  qrOnPage,
-  SCREENSHOTS,
-} from '../services/pdfSupport'
+import { pdfImages, pdfPagePng, pdfPages, pdfText, qrOnPage, SCREENSHOTS } from '../services/pdfSupport'
 import {
   applicantWithRegistration,
   bureauRows,
@@ -37,7 +29,7 @@ const binary = (res: Response, done: (err: Error | null, body: Buffer) => void) 
 }
 const getPdf = (a: Agent, url: string) => a.get(url).buffer(true).parse(binary)
 
-describeWithChromium('the printed registration form (申请表)', () => {
+describe('the printed registration form (申请表)', () => {
   let t: TestApp
   beforeAll(async () => {
     t = await appWithAllRoutes({

@@ -1,10 +1,9 @@
-import puppeteer from 'puppeteer'
-import { CHROMIUM_ARGS } from '../../src/services/browser'
+import { launchChromium } from '../../src/services/browser'
 import { createPdfService, PDF_ORIGIN, type PdfService } from '../../src/services/pdf'
 import { fontCssFor, loadEmbeddedFont } from '../../src/services/pdfFonts'
 import { TestClock } from '../../src/services/clock'
 import { fakeRegistrationForm, PLAIN_NAME } from '../fixtures/pdfForms'
-import { chromium, describeWithChromium, fontconfigWithoutCjk, pdfFonts, pdfText } from './pdfSupport'
+import { fontconfigWithoutCjk, pdfFonts, pdfText } from './pdfSupport'
 
 // The embedded font, proven on a Chromium that cannot see a single CJK font of the machine: the
 // Chinese still comes out (pdftotext) and the PDF embeds Noto Sans SC from the package (pdffonts).
@@ -43,7 +42,7 @@ describe('the font rules a form gets', () => {
   })
 })
 
-describeWithChromium('PDF embedded CJK font', () => {
+describe('PDF embedded CJK font', () => {
   let pdf: PdfService
   let fonts: ReturnType<typeof fontconfigWithoutCjk>
 
@@ -53,13 +52,7 @@ describeWithChromium('PDF embedded CJK font', () => {
       pages: 1,
       publicUrl: 'http://localhost:3000',
       clock: new TestClock(),
-      launch: () =>
-        puppeteer.launch({
-          executablePath: chromium,
-          headless: true,
-          args: CHROMIUM_ARGS,
-          env: { ...process.env, FONTCONFIG_FILE: fonts.file },
-        }),
+      launch: () => launchChromium({ browserEnv: { FONTCONFIG_FILE: fonts.file } }),
     })
   })
   afterAll(async () => {

@@ -7,16 +7,7 @@ import { createPdfService, imageDataUrl, type PdfService } from '../../src/servi
 import { TestClock } from '../../src/services/clock'
 import { verifyUrl } from '../../src/services/qr'
 import { fakeCertificationForm, fakeRegistrationForm, PLAIN_NAME, RARE_NAME } from '../fixtures/pdfForms'
-import {
-  describeWithChromium,
-  pdfImageCount,
-  pdfImages,
-  pdfPagePng,
-  pdfPages,
-  pdfText,
-  qrOnPage,
-  SCREENSHOTS,
-} from './pdfSupport'
+import { pdfImageCount, pdfImages, pdfPagePng, pdfPages, pdfText, qrOnPage, SCREENSHOTS } from './pdfSupport'
 
 const PUBLIC_URL = 'https://jszg.example.gov.cn'
 const squash = (s: string) => s.replace(/\s+/g, '')
@@ -42,7 +33,7 @@ describe('image and QR helpers', () => {
   })
 })
 
-describeWithChromium('PDF service', () => {
+describe('PDF service', () => {
   let pdf: PdfService
   const clock = new TestClock('2026-09-15T02:00:00Z')
 

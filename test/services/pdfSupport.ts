@@ -4,30 +4,11 @@ import os from 'node:os'
 import path from 'node:path'
 import jsQR from 'jsqr'
 import sharp from 'sharp'
-import { ChromiumNotFound, findChromium } from '../../src/services/browser'
 
-// Shared by the PDF test files: Chromium or a clear failure in CI, and the poppler tools.
+// Shared by the PDF test files: the poppler tools. Chromium is the app's own choice (system, else
+// the packaged one; PDF_BROWSER=packaged in CI's second PDF run): a missing browser fails the tests.
 
-export const chromium = findChromium()
 export const SCREENSHOTS = path.resolve(__dirname, '../../screenshots')
-
-/**
- * `describe` when Chromium is here; otherwise a skip with a warning on a developer's machine, and a
- * failing test in CI (which installs Chromium), so a missing browser never passes silently.
- */
-export function describeWithChromium(name: string, fn: () => void): void {
-  if (chromium) return describe(name, fn)
-  if (process.env.CI) {
-    describe(name, () => {
-      test('Chromium is installed', () => {
-        throw new ChromiumNotFound()
-      })
-    })
-    return
-  }
-  console.warn(`${name}: SKIPPED, ${new ChromiumNotFound().message}`)
-  describe.skip(name, fn)
-}
 
 function tmpFile(pdf: Buffer): { file: string; done(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jszg-pdf-'))
