@@ -50,6 +50,15 @@ export function fakeBureau(authorities: FakeAuthority[]): BureauPort {
       db.raw(`coalesce((${authorityIdText}) = ANY(?::text[]), false)`, [
         authorities.filter((a) => open(a, now)).map((a) => String(a.id)),
       ]),
+    season: async (_db, now) => {
+      const windows = authorities.flatMap((a) => (a.window ? [a.window] : []))
+      const t = now.getTime()
+      return {
+        open: authorities.some((a) => open(a, now)),
+        next: windows.filter((w) => w.start.getTime() > t).sort((x, y) => +x.start - +y.start)[0],
+        last: windows.filter((w) => w.end.getTime() <= t).sort((x, y) => +y.end - +x.end)[0],
+      }
+    },
   }
 }
 

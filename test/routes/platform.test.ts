@@ -4,6 +4,7 @@ import { agent } from '../helpers/http'
 import { createApplicant } from '../helpers/factories'
 import { loginAs } from '../helpers/login'
 import { BUSINESSES } from '../../src/modules/platform/businesses'
+import { makeAuthority, makeWindow } from '../helpers/bureauFactories'
 
 describe('business platform (业务平台)', () => {
   let t: TestApp
@@ -21,6 +22,9 @@ describe('business platform (业务平台)', () => {
   })
 
   it('lists both businesses with 须知 and 报名, and both record tables empty', async () => {
+    // 定期注册's 报名 opens only while some authority's window is (registration-season.test.ts)
+    const open = await makeAuthority(t.db)
+    await makeWindow(t.db, open, 'registration', '2026-09-01T00:00:00Z', '2026-10-31T16:00:00Z')
     const a = agent(t.app)
     await loginAs(a, await createApplicant(t.db))
     const page = await a.get('/platform')

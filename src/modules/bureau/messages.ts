@@ -20,6 +20,27 @@ export const m = {
   BUSINESS_REQUIRED: '请至少选择定期注册或教师资格认定中的一项',
 } as const
 
+/**
+ * The window-closed page of both wizards: when the chosen authority's window was (or will be) and
+ * what to do now. `window` is the one relevantWindow gives; times already formatted.
+ */
+export function windowClosedLines(window: { start: string; end: string; over: boolean } | undefined) {
+  if (!window)
+    return {
+      when: m.NO_PLAN,
+      todo: '请联系该机构了解网报安排，或重新选择其他机构。您已填写的其他内容已保存。',
+    }
+  return window.over
+    ? {
+        when: `该机构的网报时间为 ${window.start} 至 ${window.end}，已经结束，本次不能再向该机构报名。`,
+        todo: '如有疑问，请联系该机构；如需向其他在网报时间内的机构报名，请重新选择。您已填写的其他内容已保存。',
+      }
+    : {
+        when: `该机构的网报时间为 ${window.start} 至 ${window.end}，尚未开始。`,
+        todo: `请在 ${window.start} 以后再继续办理，您已填写的内容已保存；也可重新选择其他在网报时间内的机构。`,
+      }
+}
+
 export const BUSINESS_LABELS: Record<Business, string> = {
   registration: '定期注册',
   certification: '教师资格认定',

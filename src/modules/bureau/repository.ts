@@ -422,6 +422,34 @@ export function openWindowSql(db: Conn, business: Business, authorityIdText: str
   )
 }
 
+/** Whether any window is open at an instant, the next one to open and the last one to close. */
+export interface Season {
+  open: boolean
+  next?: Window
+  last?: Window
+}
+
+/**
+ * The business's season across every enabled authority doing it (the platform's 报名 and the
+ * closed-season page): one statement, since the platform is the page every applicant opens first.
+ */
+export async function seasonOf(db: Conn, business: Business, at: Date): Promise<Season> {
+  const { rows } = await db.raw(
+    `WITH w AS (
+       SELECT w.starts_at, w.ends_at FROM online_windows w JOIN authorities a ON a.id = w.authority_id
+        WHERE w.business = ? AND a.enabled
+          AND CASE WHEN ? = 'registration' THEN a.registers ELSE a.certifies END)
+     SELECT EXISTS (SELECT 1 FROM w WHERE starts_at <= ? AND ? < ends_at) AS open,
+            (SELECT array[starts_at, ends_at] FROM w WHERE starts_at > ? ORDER BY starts_at LIMIT 1) AS next,
+            (SELECT array[starts_at, ends_at] FROM w WHERE ends_at <= ? ORDER BY ends_at DESC LIMIT 1) AS last`,
+    [business, business, at, at, at, at],
+  )
+  const window = (pair: Date[] | null): Window | undefined =>
+    pair ? { start: new Date(pair[0]), end: new Date(pair[1]) } : undefined
+  const row = rows[0] as { open: boolean; next: Date[] | null; last: Date[] | null }
+  return { open: row.open, next: window(row.next), last: window(row.last) }
+}
+
 export async function windowById(db: Conn, id: number): Promise<WindowRow | undefined> {
   const row = await db('online_windows').where({ id }).first()
   return row && toWindow(row)

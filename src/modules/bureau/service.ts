@@ -102,6 +102,9 @@ export async function windowFor(
 
 export const openWindowSql = repo.openWindowSql
 
+/** Whether any authority has the business's window open at `at`, and the nearest windows either side. */
+export const seasonOf = (db: Conn, business: Business, at: Date) => repo.seasonOf(db, business, at)
+
 /** The authority, enabled or not (records keep naming it after it is disabled). */
 export const authorityById = (db: Conn, id: number) => repo.authorityById(db, id)
 
@@ -165,6 +168,7 @@ export function createBureauPort(clock: Clock): BureauPort {
       return w && { start: w.start, end: w.end }
     },
     openWindowSql: (db, authorityIdText, now) => repo.openWindowSql(db, 'registration', authorityIdText, now),
+    season: (db, now) => repo.seasonOf(db, 'registration', now),
   }
 }
 

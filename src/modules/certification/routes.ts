@@ -5,6 +5,7 @@ import { requireApplicant, requireVerified } from '../../middleware/auth'
 import { certificationStatusLabel, qualificationTypeLabel } from '../../domain/certification'
 import { maskDocNumber } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
+import { windowClosedLines } from '../bureau/messages'
 import { clientIp, handler } from '../../web/async'
 import { createWizard, type WizardEngine } from '../../web/wizard/engine'
 import { progressSql } from '../../web/wizard/progressStore'
@@ -57,18 +58,16 @@ export function certificationRoutes(services: Services): Router {
       notice: m.NOTICE,
       steps,
       stepBar: STEP_BAR.map((s) => ({ label: titles[s], steps: [s] })),
-      load: (req) => {
+      prefill: (req) => {
         const q = req.query as Record<string, unknown>
         if (!PREFILL.some((k) => typeof q[k] === 'string')) return null
         return {
-          values: {
-            conditions: { examRoute: 'non_national', qualificationType: str(q.type) },
-            authority: {
-              provinceCode: str(q.province),
-              cityCode: str(q.city),
-              authorityId: str(q.authority),
-              pointId: str(q.point),
-            },
+          conditions: { examRoute: 'non_national', qualificationType: str(q.type) },
+          authority: {
+            provinceCode: str(q.province),
+            cityCode: str(q.city),
+            authorityId: str(q.authority),
+            pointId: str(q.point),
           },
         }
       },
@@ -77,6 +76,8 @@ export function certificationRoutes(services: Services): Router {
       facts: () =>
         bureau.certification.openWindowSql(db, progressSql('authority', 'authorityId'), clock.now()),
       guard: async (req) => {
+        // The authority step itself stays open: choosing another authority is the way on.
+        if (req.originalUrl.split('?')[0] === `${BASE}/authority`) return null
         const progress = await engine.progress(req)
         const authorityId = Number(progress?.values.authority?.authorityId)
         if (progress?.completed.includes('authority') && authorityId && (await engine.facts(req)) !== true)
@@ -116,15 +117,24 @@ export function certificationRoutes(services: Services): Router {
   router.get(
     CLOSED,
     handler(async (req, res) => {
+      const now = clock.now()
       const authority = await bureau.authorityById(db, Number(req.query.authority) || 0)
-      const window = authority
-        ? await bureau.certification.windowFor(db, authority.id, clock.now())
-        : undefined
+      const window = authority ? await bureau.certification.windowFor(db, authority.id, now) : undefined
+      const said = windowClosedLines(
+        window && {
+          start: shanghaiDateTime(window.start),
+          end: shanghaiDateTime(window.end),
+          over: window.end.getTime() <= now.getTime(),
+        },
+      )
       res.render('pages/registration/closed.njk', {
         pageTitle: m.WINDOW_CLOSED,
-        message: window ? m.WINDOW_CLOSED : m.NO_PLAN,
+        title: window ? m.WINDOW_CLOSED : m.NO_PLAN,
+        authorityLabel: '认定机构',
         authority,
-        window: window && { start: shanghaiDateTime(window.start), end: shanghaiDateTime(window.end) },
+        lines: window ? [said.when] : [],
+        todo: said.todo,
+        links: [{ text: '重新选择认定机构', href: `${BASE}/authority` }],
       })
     }),
   )

@@ -2,6 +2,7 @@ import type { Services } from '../../services'
 import { certificationRecords } from '../certification/records'
 import { BUSINESS_NAME as REGISTRATION_NAME, MUST_READ_TITLE } from '../registration/messages'
 import { registrationRecords } from '../registration/records'
+import { closedSeason } from '../registration/service'
 
 // The businesses the platform offers. A later module registers its pages by filling in `applyUrl`
 // (and `noticeUrl` when it has a page of its own) and setting `available`, and supplies
@@ -25,6 +26,11 @@ export interface Business {
   applyUrl?: string
   /** Public look-ups shown on the card (网报时间查询, 确认点查询). */
   lookups?: { text: string; href: string }[]
+  /**
+   * A business that opens only in its season: null while it is open, else what the disabled 报名
+   * says (须知 and the look-ups stay open).
+   */
+  season?: (services: Services) => Promise<{ lines: string[] } | null>
   recordsTitle: string
   recordColumns: string[]
   loadRecords?: (services: Services, applicantId: number) => Promise<RecordRow[]>
@@ -56,6 +62,7 @@ export const BUSINESSES: Business[] = [
     applyUrl: '/registration/start',
     loadRecords: (services, applicantId) => registrationRecords(services, applicantId, services.clock.now()),
     mustRead: { title: MUST_READ_TITLE, field: 'registrationMustRead' },
+    season: (services) => closedSeason(services),
     recordsTitle: `${REGISTRATION_NAME}信息`,
     recordColumns: ['注册报名号', '证书号码', '现任教学段', '现任教学科', '注册结论', '注册机构', '操作'],
   },

@@ -21,18 +21,23 @@ export function platformRoutes(services: Services): Router {
       // Most who open the platform have applied for nothing yet: no record queries for them.
       const none = preloadedHasApplications(req) === false
       const businesses = await Promise.all(
-        BUSINESSES.map(async (b) => ({
-          key: b.key,
-          name: b.name,
-          available: b.available,
-          noticeHref: b.noticeUrl ?? `/platform/${b.key}/notice`,
-          lookups: b.lookups ?? [],
-          // 报名 while unverified leads to 实名核验 first.
-          applyHref: b.available && b.applyUrl ? (verified ? b.applyUrl : '/identity/verify') : null,
-          recordsTitle: b.recordsTitle,
-          recordColumns: b.recordColumns,
-          records: b.loadRecords && !none ? await b.loadRecords(services, applicant.id) : [],
-        })),
+        BUSINESSES.map(async (b) => {
+          const closed = b.season ? await b.season(services) : null
+          return {
+            key: b.key,
+            name: b.name,
+            available: b.available,
+            noticeHref: b.noticeUrl ?? `/platform/${b.key}/notice`,
+            lookups: b.lookups ?? [],
+            closedLines: closed?.lines ?? [],
+            // 报名 while unverified leads to 实名核验 first.
+            applyHref:
+              b.available && b.applyUrl && !closed ? (verified ? b.applyUrl : '/identity/verify') : null,
+            recordsTitle: b.recordsTitle,
+            recordColumns: b.recordColumns,
+            records: b.loadRecords && !none ? await b.loadRecords(services, applicant.id) : [],
+          }
+        }),
       )
       res.render('pages/platform/index.njk', { businesses, verified })
     }),

@@ -50,6 +50,11 @@ export interface BureauPort {
    * registration window open at `now`: read alongside the wizard's progress (the guard's facts).
    */
   openWindowSql(db: Db, authorityIdText: string, now: Date): Knex.Raw
+  /**
+   * Across every registration authority: whether a window is open at `now`, the next to open and
+   * the last to close (outside them all the platform's 报名 is closed for the season).
+   */
+  season(db: Db, now: Date): Promise<{ open: boolean; next?: OnlineWindow; last?: OnlineWindow }>
 }
 
 export const isWindowOpen = (w: OnlineWindow | undefined, now: Date): boolean =>

@@ -152,6 +152,19 @@ export const NO_AUTHORITY =
   '该地区暂无在网报时间内的注册机构。请确认所选省、市和现任教学段，或联系当地教育局。'
 export const NO_POINT = '该机构未设置确认点，请联系所选的教育局。'
 export const WINDOW_CLOSED = '当前时间不在该机构的网报时间段内'
+
+/**
+ * Outside every registration window (manual 001 §1.1.1: 中小学教师定期注册业务于每年的下半年开展
+ * （上半年将不开放入口）); the half is 系统设置's 定期注册默认开放时段, so the manual's words for 下半年.
+ */
+export const closedSeason = (half: string) =>
+  `中小学教师定期注册业务于每年的${half}开展（${half === '下半年' ? '上半年' : '下半年'}将不开放入口）。`
+export const SEASON_TITLE = '定期注册网上报名未开放'
+export const nextWindow = (start: string, end: string) =>
+  `最近一次网报时间：${start} 至 ${end}（各注册机构的网报时间以【网报时间查询】为准）。`
+export const lastWindow = (start: string, end: string) => `上一次网报时间：${start} 至 ${end}，已结束。`
+export const SEASON_WHAT_TO_DO =
+  '网报时间内请从业务平台点击【报名】办理。报名前可先阅读【须知】，按“注册材料”准备齐全，并通过【网报时间查询】查询所在地注册机构的网报时间和确认点。'
 export const SUGGESTED_POINT = '根据您的现任教学校，建议选择此确认点'
 export const STAGE_CERT_MISMATCH =
   '所选证书的资格种类不能用于该现任教学段的定期注册，请选择与现任教学段、科目相一致的证书。'

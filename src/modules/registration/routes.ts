@@ -5,6 +5,7 @@ import { requireApplicant, requireVerified } from '../../middleware/auth'
 import { maskDocNumber } from '../../domain/idNumber'
 import { registrationCycle, statusLabel } from '../../domain/registration'
 import { shanghaiDateTime } from '../../domain/time'
+import { windowClosedLines } from '../bureau/messages'
 import { clientIp, handler } from '../../web/async'
 import { hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
 import { receiveUpload, uploadField } from '../../web/uploads'
@@ -14,7 +15,7 @@ import type { Values } from '../../web/wizard/types'
 import * as m from './messages'
 import * as repo from './repository'
 import { addCertificateSchema } from './schemas'
-import { addCertificate, submitRegistration } from './service'
+import { addCertificate, closedSeason, submitRegistration } from './service'
 import { BASE, STEP_BAR, registrationSteps } from './steps'
 
 export const RECORDS = '/registration/records'
@@ -50,18 +51,16 @@ export function registrationRoutes(services: Services): Router {
       steps: registrationSteps(services),
       stepBar: STEP_BAR,
       // The public 网报时间查询's choice (query parameters of 报名) pre-fills the authority step.
-      load: (req) => {
+      prefill: (req) => {
         const q = req.query as Record<string, unknown>
         if (!PREFILL.some((k) => typeof q[k] === 'string')) return null
         return {
-          values: {
-            authority: {
-              provinceCode: str(q.province),
-              cityCode: str(q.city),
-              stage: str(q.stage),
-              authorityId: str(q.authority),
-              pointId: str(q.point),
-            },
+          authority: {
+            provinceCode: str(q.province),
+            cityCode: str(q.city),
+            stage: str(q.stage),
+            authorityId: str(q.authority),
+            pointId: str(q.point),
           },
         }
       },
@@ -83,6 +82,8 @@ export function registrationRoutes(services: Services): Router {
         if (facts.active) return `${RECORDS}/${facts.active}`
         const progress = await engine.progress(req)
         const authorityId = Number(progress?.values.authority?.authorityId)
+        // The authority step itself stays open: choosing another authority is the way on.
+        if (req.originalUrl.split('?')[0] === `${BASE}/authority`) return null
         if (progress?.completed.includes('authority') && authorityId && !facts.windowOpen)
           return `${CLOSED}?authority=${authorityId}`
         return null
@@ -113,6 +114,7 @@ export function registrationRoutes(services: Services): Router {
     handler(async (req, res) => {
       const active = await activeNow(req)
       if (active) return res.redirect(303, `${RECORDS}/${active.id}`)
+      if (await closedSeason(services)) return res.redirect(303, CLOSED)
       engine.reset(req)
       const qs = new URLSearchParams()
       for (const k of PREFILL) if (typeof req.query[k] === 'string') qs.set(k, req.query[k] as string)
@@ -122,16 +124,44 @@ export function registrationRoutes(services: Services): Router {
 
   router.use(engine.router)
 
+  // Closed for the season (no authority chosen), or the chosen authority's window closed: when the
+  // window was and what to do.
   router.get(
     CLOSED,
     handler(async (req, res) => {
-      const authority = await services.bureau.registration.authority(db, Number(req.query.authority))
-      const window = authority ? await services.bureau.registration.windowFor(db, authority.id) : undefined
+      const now = clock.now()
+      const authority = req.query.authority
+        ? await services.bureau.registration.authority(db, Number(req.query.authority))
+        : undefined
+      if (!authority) {
+        const season = await closedSeason(services)
+        return res.render('pages/registration/closed.njk', {
+          pageTitle: m.SEASON_TITLE,
+          title: season ? m.SEASON_TITLE : m.WINDOW_CLOSED,
+          lines: season?.lines ?? [],
+          todo: m.SEASON_WHAT_TO_DO,
+          links: [
+            { text: '须知', href: '/platform/registration/notice' },
+            { text: '网报时间查询', href: '/registration/schedule' },
+          ],
+        })
+      }
+      const window = await services.bureau.registration.windowFor(db, authority.id)
+      const said = windowClosedLines(
+        window && {
+          start: shanghaiDateTime(window.start),
+          end: shanghaiDateTime(window.end),
+          over: window.end.getTime() <= now.getTime(),
+        },
+      )
       res.render('pages/registration/closed.njk', {
         pageTitle: m.WINDOW_CLOSED,
-        message: m.WINDOW_CLOSED,
+        title: m.WINDOW_CLOSED,
+        authorityLabel: '注册机构',
         authority,
-        window: window && { start: shanghaiDateTime(window.start), end: shanghaiDateTime(window.end) },
+        lines: [said.when],
+        todo: said.todo,
+        links: [{ text: '重新选择注册机构', href: `${BASE}/authority` }],
       })
     }),
   )

@@ -5,6 +5,7 @@ import { insertSubmission } from '../../services/submissions'
 import { adoptDraft, takeFiles, type FileOwner } from '../../services/uploads'
 import { lockInfoItems } from '../info/service'
 import { onSiteRefusal } from '../../domain/confirmation'
+import { getSettings, REGISTRATION_HALF_LABELS } from '../staff/settings'
 import {
   addCertificateRefusal,
   canTransition,
@@ -17,7 +18,7 @@ import {
   type TransitionActor,
   type TransitionName,
 } from '../../domain/registration'
-import { shanghaiDate } from '../../domain/time'
+import { shanghaiDate, shanghaiDateTime } from '../../domain/time'
 import type { FieldErrors } from '../../web/forms'
 import type { Values } from '../../web/wizard/types'
 import * as m from './messages'
@@ -118,6 +119,27 @@ export async function submitRegistration(
       id,
     })
   return { id, number, existing: false }
+}
+
+/**
+ * Outside every registration authority's window the business is closed for the season: what the
+ * platform and the closed-season page say (the manual's sentence, then the nearest windows), or
+ * null while some window is open.
+ */
+export async function closedSeason(
+  services: Pick<Services, 'db' | 'clock' | 'bureau'>,
+): Promise<{ lines: string[] } | null> {
+  const { db } = services
+  const now = services.clock.now()
+  const season = await services.bureau.registration.season(db, now)
+  if (season.open) return null
+  const { registrationHalf } = await getSettings(db)
+  const lines = [m.closedSeason(REGISTRATION_HALF_LABELS[registrationHalf])]
+  if (season.last)
+    lines.push(m.lastWindow(shanghaiDateTime(season.last.start), shanghaiDateTime(season.last.end)))
+  if (season.next)
+    lines.push(m.nextWindow(shanghaiDateTime(season.next.start), shanghaiDateTime(season.next.end)))
+  return { lines }
 }
 
 /** The applicant's identity as the application keeps it (姓名, 证件, 性别, 出生日期, 民族, 联系方式). */

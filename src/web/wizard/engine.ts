@@ -129,6 +129,19 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
   const factsOf = new WeakMap<Request, unknown>()
 
   async function load(req: Request): Promise<Progress | Done> {
+    const state = await loadRun(req)
+    const prefill = isDone(state) ? null : def.prefill?.(req)
+    if (!prefill) return state
+    const progress = state as Progress
+    progress.drafts = { ...progress.drafts }
+    for (const [step, values] of Object.entries(prefill))
+      if (byPath.has(step) && !progress.completed.includes(step))
+        progress.drafts[step] = jsonSafe({ ...progress.values[step], ...progress.drafts[step], ...values })
+    await persist(req, progress)
+    return progress
+  }
+
+  async function loadRun(req: Request): Promise<Progress | Done> {
     const inSession = slot(req)
     const owner = ownerOf(req)
     const facts = def.facts?.(req)

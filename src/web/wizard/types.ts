@@ -108,8 +108,14 @@ export interface WizardDefinition {
   stepBar?: { label: string; steps: string[] }[]
   /** A line shown on every page of the wizard. */
   notice?: string
-  /** Answers for a new run (e.g. a look-up's choice, or an application being changed). */
+  /** Answers for a new run (e.g. an application being changed). */
   load?: (req: Request) => MaybePromise<{ values?: Record<string, Values>; completed?: string[] } | null>
+  /**
+   * A choice the request carries from elsewhere (the public 网报时间查询's query parameters), per
+   * step: kept as those steps' drafts of the run, new or in progress, and saved at once, so it is
+   * there when the applicant reaches the step however many pages later. Never overrides an answer.
+   */
+  prefill?: (req: Request) => Record<string, Values> | null
   /** Runs before every GET and POST: a path to send the applicant to instead, or null. */
   guard?: (req: Request) => MaybePromise<string | null>
   /**
