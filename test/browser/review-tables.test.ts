@@ -9,7 +9,6 @@ import {
 } from '../helpers/browser'
 import { createStaff } from '../helpers/factories'
 import { fakeBureau } from '../helpers/registrationFactories'
-import { bureau, type BureauPort } from '../../src/modules/registration/bureau'
 import { applicantWithRegistration, bureauRows, twoAuthorities } from '../routes/registrationRecordsSupport'
 import { applicantWithApplication, certifyingBureau } from '../routes/certificationRecordsSupport'
 
@@ -53,15 +52,13 @@ const LONG_POINT = '江门市台山市教育局教师发展中心现场确认点
 describeInBrowser('staff review tables at 1024 px', () => {
   let app: BrowserApp
   let t: TestApp
-  const original: BureauPort = bureau.port
   let registrationClerk = { username: '', password: '' }
   let certificationClerk = { username: '', password: '' }
 
   beforeAll(async () => {
-    app = await startBrowserApp()
+    app = await startBrowserApp({ bureau: { registration: fakeBureau(twoAuthorities()) } })
     t = app.t
     t.clock.set('2026-09-15T02:00:00Z')
-    bureau.port = fakeBureau(twoAuthorities())
     await bureauRows(t, twoAuthorities())
     for (const name of ['欧阳娜娜', '司马相如', '王小明'])
       await applicantWithRegistration(t, {
@@ -86,10 +83,7 @@ describeInBrowser('staff review tables at 1024 px', () => {
     ])
   }, 120_000)
 
-  afterAll(async () => {
-    bureau.port = original
-    await app?.close()
-  })
+  afterAll(() => app?.close())
 
   it.each([
     ['registration', '/staff/registrations', () => registrationClerk],
