@@ -18,6 +18,18 @@ export default tseslint.config(
     },
   },
   {
+    // Demo data and the seeds' own lists are not the app's: what it needs at run time it owns (src/domain, the database).
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['**/seeds/**', '**/seeds'], message: 'Runtime code does not import seeds/.' }],
+        },
+      ],
+    },
+  },
+  {
     // CommonJS configuration and jest set-up files run directly in Node.
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {

@@ -9,6 +9,7 @@ import { halfYearCycle, shanghaiDate } from '../src/domain/time'
 import { addWorkingDays } from '../src/domain/workingDays'
 import {
   DEMO_APPLICANTS,
+  DEMO_LOGINS,
   DEMO_PASSWORD,
   DEMO_REGISTRY_ONLY,
   DEMO_STAFF,
@@ -235,3 +236,9 @@ async function seedApplicant(
     deadline: addWorkingDays(today, 7, holidays),
   })
 }
+
+/** Printed by the server once it listens (src/db/knex.ts runSeeds collects it). */
+export const startupNotes = (): string[] => [
+  `demo logins (password for all: ${DEMO_PASSWORD}):`,
+  ...DEMO_LOGINS.map((l) => `  ${l.role.padEnd(10)} ${l.entrance.padEnd(14)} ${l.login}`),
+]

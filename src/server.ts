@@ -6,7 +6,6 @@ import { createApp } from './app'
 import { startOutboxSender } from './services/outboxSender'
 import { startMaintenance } from './services/maintenance'
 import { startRegistryWorker } from './modules/registries/service'
-import { DEMO_LOGINS } from '../seeds/data/demoLogins'
 import { ChromiumNotFound, chooseBrowser, describeBrowser, unpackPackagedChromium } from './services/browser'
 
 async function main() {
@@ -14,7 +13,7 @@ async function main() {
   const loaded = loadConfig()
   for (const warning of configWarnings(loaded)) process.stderr.write(`配置警告：${warning}\n`)
   announceBrowser(log)
-  const { config, embedded } = await prepareDatabase(loaded, { seedDemo: loaded.seedDemo, log })
+  const { config, embedded, notes } = await prepareDatabase(loaded, { seedDemo: loaded.seedDemo, log })
   const services = buildServices(config)
   const app = createApp(services)
   const server = http.createServer(app)
@@ -24,8 +23,7 @@ async function main() {
   server.listen(config.port, config.host, () => {
     log(`教师资格网上申报系统 listening on ${config.publicUrl}`)
     if (config.env !== 'production') {
-      log('demo logins (password for all: Demo#2026):')
-      for (const l of DEMO_LOGINS) log(`  ${l.role.padEnd(10)} ${l.entrance.padEnd(14)} ${l.login}`)
+      for (const line of notes) log(line)
       if (!services.transport.email || !services.transport.sms)
         log(`outbox (SMS codes, e-mails): ${config.publicUrl}/dev/outbox`)
     }

@@ -275,19 +275,3 @@ export const codeLists: Record<string, CodeItem[]> = {
     { code: 'F', name: '女' },
   ],
 }
-
-export type MandarinBand = { name: string; min: number }
-
-/**
- * 普通话水平 grades, best first, with the lowest score of each band (a band runs up to the next one's
- * min, exclusive). Which grade a post requires (二级乙等 in general, 语文 二级甲等, 普通话语音 一级乙等,
- * provincial variations) is a rule kept in data elsewhere.
- */
-export const mandarinBands: MandarinBand[] = [
-  { name: '一级甲等', min: 97 },
-  { name: '一级乙等', min: 92 },
-  { name: '二级甲等', min: 87 },
-  { name: '二级乙等', min: 80 },
-  { name: '三级甲等', min: 70 },
-  { name: '三级乙等', min: 60 },
-]

@@ -1,7 +1,7 @@
 import { makeIdNumber, type DocType } from '../../src/domain/idNumber'
 
 // The demo accounts that 02_demo creates; the server prints DEMO_LOGINS at start-up outside
-// production. Every ID number is built with the GB 11643 checksum, so it passes registration's
+// production (02_demo's startupNotes). Every ID number is built with the GB 11643 checksum, so it passes registration's
 // checker. All names, numbers, phones and e-mails are invented.
 export const DEMO_PASSWORD = 'Demo#2026'
 

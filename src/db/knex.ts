@@ -65,14 +65,19 @@ export async function migrateRollbackAll(db: Db): Promise<void> {
   )
 }
 
-type SeedModule = { seed: (db: Db) => Promise<void> }
+/** A seed file; `startupNotes` is what the server prints at start about what it loaded (the demo logins). */
+type SeedModule = { seed: (db: Db) => Promise<void>; startupNotes?: () => string[] }
 
-export async function runSeeds(db: Db, opts: { demo: boolean }): Promise<void> {
+/** Runs the seeds in order (the demo seed only with `demo`); returns their start-up notes. */
+export async function runSeeds(db: Db, opts: { demo: boolean }): Promise<string[]> {
   const dir = path.join(codeRoot, 'seeds')
+  const notes: string[] = []
   for (const file of listModules(dir).filter((f) => /^\d\d_/.test(f))) {
     if (!opts.demo && file.startsWith('02_demo')) continue
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod: SeedModule = require(path.join(dir, file))
     await mod.seed(db)
+    notes.push(...(mod.startupNotes?.() ?? []))
   }
+  return notes
 }

@@ -22,7 +22,7 @@ import {
 export async function prepareDatabase(
   config: Config,
   opts: { seedDemo: boolean; log: (line: string) => void },
-): Promise<{ config: Config; embedded?: EmbeddedDatabase }> {
+): Promise<{ config: Config; embedded?: EmbeddedDatabase; notes: string[] }> {
   let embedded: EmbeddedDatabase | undefined
   let { databaseUrl: appUrl, databaseOwnerUrl: ownerUrl } = config
   if (!appUrl) {
@@ -37,14 +37,17 @@ export async function prepareDatabase(
     ;({ appUrl, ownerUrl } = await embeddedRoles(embedded, 'jszg'))
   }
   ownerUrl ??= appUrl
-  await prepareSchema(ownerUrl, appUrl, { seeds: true, demo: opts.seedDemo && config.env !== 'production' })
+  const notes = await prepareSchema(ownerUrl, appUrl, {
+    seeds: true,
+    demo: opts.seedDemo && config.env !== 'production',
+  })
   const app = createDb(appUrl, 1)
   try {
     if (await auditLogUnprotected(app)) opts.log(MESSAGES.auditUnprotected(await currentRole(app)))
   } finally {
     await app.destroy()
   }
-  return { config: { ...config, databaseUrl: appUrl, databaseOwnerUrl: ownerUrl }, embedded }
+  return { config: { ...config, databaseUrl: appUrl, databaseOwnerUrl: ownerUrl }, embedded, notes }
 }
 
 /**
@@ -80,21 +83,23 @@ export async function embeddedRoles(
 
 /**
  * As the owner: migrations, seeds (unless `seeds` is false), pg-boss's schema and queues, and the
- * app role's rights (none to grant when the app runs as the owner itself).
+ * app role's rights (none to grant when the app runs as the owner itself). Returns the seeds'
+ * start-up notes.
  */
 export async function prepareSchema(
   ownerUrl: string,
   appUrl: string,
   opts: { seeds: boolean; demo: boolean },
-): Promise<void> {
+): Promise<string[]> {
   const owner = createDb(ownerUrl, 2)
   const app = createDb(appUrl, 1)
   try {
     await migrateLatest(owner)
-    if (opts.seeds) await runSeeds(owner, { demo: opts.demo })
+    const notes = opts.seeds ? await runSeeds(owner, { demo: opts.demo }) : []
     await installJobs(ownerUrl)
     const [ownerRole, appRole] = [await currentRole(owner), await currentRole(app)]
     if (appRole !== ownerRole) await grantRuntimeRights(owner, appRole)
+    return notes
   } finally {
     await Promise.all([owner.destroy(), app.destroy()])
   }

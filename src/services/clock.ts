@@ -11,22 +11,3 @@ export function systemClock(fakeNow?: string): Clock {
   const offset = target - Date.now()
   return { now: () => new Date(Date.now() + offset) }
 }
-
-export class TestClock implements Clock {
-  private current: number
-  constructor(start: string | Date = '2026-09-15T02:00:00Z') {
-    this.current = new Date(start).getTime()
-  }
-  now(): Date {
-    return new Date(this.current)
-  }
-  set(to: string | Date): void {
-    this.current = new Date(to).getTime()
-  }
-  advance(ms: number): void {
-    this.current += ms
-  }
-  advanceMinutes(minutes: number): void {
-    this.advance(minutes * 60_000)
-  }
-}

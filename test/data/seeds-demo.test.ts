@@ -1,9 +1,9 @@
 import argon2 from 'argon2'
 import { createTestDatabase } from '../helpers/db'
-import { createDb, type Db } from '../../src/db/knex'
-import { TestClock } from '../../src/services/clock'
+import { createDb, runSeeds, type Db } from '../../src/db/knex'
+import { TestClock } from '../helpers/clock'
 import { checkDocNumber } from '../../src/domain/idNumber'
-import { seed } from '../../seeds/02_demo'
+import { seed, startupNotes } from '../../seeds/02_demo'
 import { openAuthorities, pointsFor, suggestPoint } from '../../src/modules/bureau/service'
 import { offeredPoints } from '../../src/modules/bureau/repository'
 import { TAISHAN_POINTS, TAISHAN_REMINDER } from '../../seeds/data/demoTaishan'
@@ -225,5 +225,13 @@ describe('demo seed (02_demo)', () => {
     expect(found.map((p) => p.name)).toEqual(['台山市新宁小学'])
     const sand = await offeredPoints(db, { business: 'registration', at: clock.now(), search: '沙栏幼儿园' })
     expect(sand.map((p) => p.name)).toEqual(['台山市海宴镇中心小学'])
+  })
+
+  it('hands the server its demo logins to print at start (only the demo seed has start-up notes)', async () => {
+    const notes = startupNotes()
+    expect(notes[0]).toContain(DEMO_PASSWORD)
+    for (const l of DEMO_LOGINS)
+      expect(notes.some((n) => n.includes(l.login) && n.includes(l.entrance))).toBe(true)
+    expect(await runSeeds(db, { demo: false })).toEqual([])
   })
 })

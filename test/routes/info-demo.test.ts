@@ -1,7 +1,7 @@
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { agent, csrfFrom } from '../helpers/http'
 import { loginAs, staffLoginAs } from '../helpers/login'
-import { TestClock } from '../../src/services/clock'
+import { TestClock } from '../helpers/clock'
 import { seed } from '../../seeds/02_demo'
 import { DEMO_APPLICANTS, DEMO_PASSWORD } from '../../seeds/data/demoLogins'
 

@@ -1,6 +1,6 @@
 import { createTestDatabase } from '../helpers/db'
 import { createDb, type Db } from '../../src/db/knex'
-import { TestClock } from '../../src/services/clock'
+import { TestClock } from '../helpers/clock'
 import { createAudit } from '../../src/services/audit'
 import { purgeExpiredAudit } from '../../src/modules/staff/auditLog'
 import { auditLogUnprotected } from '../../src/db/roles'

@@ -9,7 +9,7 @@ import {
   launchChromium,
 } from '../../src/services/browser'
 import { createPdfService, type PdfService } from '../../src/services/pdf'
-import { TestClock } from '../../src/services/clock'
+import { TestClock } from '../helpers/clock'
 import { fakeRegistrationForm, PLAIN_NAME } from '../fixtures/pdfForms'
 import { pdfFonts, pdfText } from './pdfSupport'
 

@@ -1,7 +1,7 @@
 import { launchChromium } from '../../src/services/browser'
 import { createPdfService, PDF_ORIGIN, type PdfService } from '../../src/services/pdf'
 import { fontCssFor, loadEmbeddedFont } from '../../src/services/pdfFonts'
-import { TestClock } from '../../src/services/clock'
+import { TestClock } from '../helpers/clock'
 import { fakeRegistrationForm, PLAIN_NAME } from '../fixtures/pdfForms'
 import { fontconfigWithoutCjk, pdfFonts, pdfText } from './pdfSupport'
 

@@ -1,13 +1,13 @@
 import type { Request } from 'express'
 import type { Services } from '../../services'
 import { DOC_TYPE_LABELS, checkDocNumber, type DocNumberViewer, type DocType } from '../../domain/idNumber'
+import { MANDARIN_GRADES } from '../../domain/mandarin'
 import { certCoversStage } from '../../domain/registration'
 import { shanghaiDate } from '../../domain/time'
 import { codeName } from '../../services/reference'
 import type { FieldErrors } from '../../web/forms'
 import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
 import type { ReviewField, Step, Values } from '../../web/wizard/types'
-import { mandarinBands } from '../../../seeds/data/codes'
 import type { AuthorityInfo, PointInfo } from './bureau'
 import * as m from './messages'
 import {
@@ -38,7 +38,7 @@ export const BASE = '/registration/apply'
 type Db = Services['db']
 
 export const MANDARIN_OPTIONS: Option[] = [
-  ...mandarinBands.map((b) => ({ value: b.name, text: b.name })),
+  ...MANDARIN_GRADES.map((g) => ({ value: g, text: g })),
   { value: 'none', text: '无' },
 ]
 
