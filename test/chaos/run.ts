@@ -1,7 +1,7 @@
 // npm run chaos — the project's fault suite: the app as `npm start` runs it (a child process on an
 // embedded PostgreSQL of the harness's own, in a temp directory), under a small load of real wizard
 // walks and submits of both businesses (定期注册, 教师资格认定; the bench's walks: bench/flow.ts), taken
-// through two bad days, all on 127.0.0.1:
+// through three bad days, all on 127.0.0.1:
 //
 //   kill:   the app is killed with SIGKILL while submits are in flight, and started again. Every
 //           application must be whole (its history row, audit entry and files in use), nothing of
@@ -11,6 +11,9 @@
 //           answer 503 with Retry-After and no new session cookie; afterwards every client is still
 //           signed in, the walks go on to their submits, and the first request after the restart
 //           is served (seconds to recover: from the server's start to the first page served).
+//   sweep:  the bad-input sweep (test/helpers/routeSweep.ts) over every route the app registers,
+//           as a visitor, an applicant and a staff member, against the running app: no 5xx, and
+//           each session still working after every route.
 //
 // Prints `chaos <name>: <figure>` lines and exits non-zero when a figure is bad (see FIGURES). The
 // whole run is bounded by LIMIT_SECONDS; every process and temp directory it made is removed, also
@@ -30,6 +33,7 @@ import { certificationFlow } from '../../bench/certification'
 import { appProcess, type AppProcess } from './app'
 import { Client, Recorder, submit, walk, walkToSubmit, type Answer } from './client'
 import { applicationsOf, checkIntegrity } from './integrity'
+import { sweepRunningApp } from './sweep'
 
 const LIMIT_SECONDS = 300
 const OUTAGE_SECONDS = 10
@@ -52,6 +56,8 @@ const FIGURES = {
   'sessions lost': (n: number) => n > 0,
   'walks not completed': (n: number) => n > 0,
   'seconds to recover': (s: number) => !(s <= 15),
+  '5xx in sweep': (n: number) => n > 0,
+  'sessions broken by sweep': (n: number) => n > 0,
 } as const
 type FigureName = keyof typeof FIGURES
 
@@ -101,7 +107,7 @@ async function sessionsLost(clients: Client[]): Promise<number> {
 
 // ---- kill: SIGKILL mid-submit --------------------------------------------------------------------
 
-async function killPhase(h: Harness): Promise<Client[]> {
+async function killPhase(h: Harness): Promise<{ c: Client; flow: WizardFlow }[]> {
   const clients: { c: Client; flow: WizardFlow; csrf: string }[] = []
   for (const flow of h.flows) {
     const signed = await signInAll(h, await h.applicants(flow, KILL_APPLICANTS))
@@ -176,7 +182,7 @@ async function killPhase(h: Harness): Promise<Client[]> {
     `  after the cut applicants tried again: ${clients.length - without} of ${clients.length} hold an application (${twice} hold more than one, ${notResubmitted} walks refused)`,
   )
   addFigure(h, 'submits lost', without + twice)
-  return clients.map((x) => x.c)
+  return clients
 }
 
 // ---- outage: PostgreSQL stopped under load ---------------------------------------------------------
@@ -343,14 +349,28 @@ async function main(): Promise<number> {
     log(`the app answers on 127.0.0.1:${app.port} (log: ${path.join(dir, 'app.log')} while it runs)`)
 
     const phases: [string, () => Promise<unknown>][] = []
-    let signedIn: Client[] = []
+    let signedIn: { c: Client; flow: WizardFlow }[] = []
     phases.push([
       'kill: SIGKILL of the app mid-submit, then a restart',
       async () => (signedIn = await killPhase(h)),
     ])
     phases.push([
       `outage: PostgreSQL stopped for ${OUTAGE_SECONDS} s under load`,
-      () => outagePhase(h, signedIn),
+      () =>
+        outagePhase(
+          h,
+          signedIn.map((x) => x.c),
+        ),
+    ])
+    phases.push([
+      'sweep: hostile input to every route the app registers',
+      async () => {
+        const applicant = signedIn.find((x) => x.flow.key === 'certification')?.c.person
+        if (!applicant) throw new Error('the kill phase left no applicant with an application to sweep as')
+        const s = await sweepRunningApp({ port: app.port, db, databaseUrl: appUrl, applicant, log })
+        addFigure(h, '5xx in sweep', s.serverErrors.length)
+        addFigure(h, 'sessions broken by sweep', s.broken.length)
+      },
     ])
     for (const [name, phase] of phases) {
       log()

@@ -1,5 +1,5 @@
 import type express from 'express'
-import type { Agent } from './http'
+import { csrfFrom, type Agent } from './http'
 
 // The bad-input sweep: every route the app registers, read from its router, answered with hostile
 // forms and query strings. Shared by test/routes/input-sweep.test.ts and the chaos script, so it
@@ -227,4 +227,86 @@ export async function sweepRoute(
       await timed('post', o.url, v.name, () => sendVariant(a, o.url, v))
   }
   return results
+}
+
+/** The records whose ids a sweep puts in the paths that name one (absent: 1, which is nobody's). */
+export type SweepIds = Partial<
+  Record<
+    | 'mandarin'
+    | 'education'
+    | 'degree'
+    | 'registration'
+    | 'certification'
+    | 'identityReview'
+    | 'authority'
+    | 'point'
+    | 'window'
+    | 'staff'
+    | 'file',
+    string | number
+  >
+>
+
+const PARAMS: Record<string, string> = {
+  key: 'mandarin',
+  step: 'agreement',
+  token: 'x'.repeat(43),
+}
+
+/** For fillPath: each `:id` the record of its path's kind, other parameters a value they take. */
+export function sweepResolver(ids: SweepIds): (param: string, path: string) => string {
+  const byPath: [RegExp, string | number | undefined][] = [
+    [/^\/info\/mandarin\//, ids.mandarin],
+    [/^\/info\/education\//, ids.education],
+    [/^\/info\/degrees\//, ids.degree],
+    [/^\/staff\/info-reviews\//, ids.education],
+    [/^\/(registration\/records|staff\/registrations)\//, ids.registration],
+    [/^\/(certification\/records|staff\/certifications)\//, ids.certification],
+    [/^\/staff\/identity-reviews\//, ids.identityReview],
+    [/^\/staff\/admin\/authorities\//, ids.authority],
+    [/^\/staff\/admin\/points\//, ids.point],
+    [/^\/staff\/admin\/windows\//, ids.window],
+    [/^\/staff\/admin\/staff\//, ids.staff],
+    [/^\/files\//, ids.file],
+  ]
+  return (param, path) => {
+    if (param === 'key' && path.startsWith('/platform/')) return 'registration'
+    if (param !== 'id') return PARAMS[param] ?? '1'
+    return String(byPath.find(([re]) => re.test(path))?.[1] ?? '1')
+  }
+}
+
+const isLogout = (r: RouteEntry) => /\/logout$/.test(r.path)
+
+/**
+ * Sweeps every route of `routes` as `a`, plus one form beyond the size limit, checking after each
+ * POST (and once after the GETs) that the session still answers `home` with its page. Logging out
+ * ends the session on purpose: those routes go last, after the session checks.
+ */
+export async function sweepAll(
+  a: Agent,
+  routes: RouteEntry[],
+  o: { csrfPage: string; home: string; resolve: (param: string, path: string) => string },
+): Promise<{ results: SweepResult[]; broken: string[] }> {
+  const csrf = csrfFrom((await a.get(o.csrfPage)).text)
+  const results: SweepResult[] = []
+  const broken: string[] = []
+  const check = async (after: string) => {
+    const res = await a.get(o.home)
+    if (res.status !== 200) broken.push(`${after} → ${o.home} ${res.status}`)
+  }
+  const tooLong = tooLarge(csrf)
+  results.push({
+    method: 'post',
+    url: '/login',
+    variant: tooLong.name,
+    status: await sendVariant(a, '/login', tooLong),
+    ms: 0,
+  })
+  for (const route of [...routes.filter((r) => !isLogout(r)), ...routes.filter(isLogout)]) {
+    results.push(...(await sweepRoute(a, route, { url: fillPath(route.path, o.resolve), csrf })))
+    if (route.method === 'post' && !isLogout(route)) await check(`POST ${route.path}`)
+    if (route === routes[routes.length - 1]) await check('the GETs')
+  }
+  return { results, broken }
 }

@@ -1,19 +1,16 @@
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { createStaff } from '../helpers/factories'
-import { agent, csrfFrom, type Agent } from '../helpers/http'
+import { agent, type Agent } from '../helpers/http'
 import { loginAs, staffLoginAs } from '../helpers/login'
 import { infoItem, registrationAtPoint } from '../helpers/infoFactories'
 import { makeWindow } from '../helpers/bureauFactories'
 import {
-  fillPath,
   hostileBodies,
   hostileQueries,
   listRoutes,
-  sendVariant,
-  sweepRoute,
-  tooLarge,
-  type RouteEntry,
-  type SweepResult,
+  sweepAll,
+  sweepResolver,
+  type SweepIds,
 } from '../helpers/routeSweep'
 import { applicantWithApplication, certifyingBureau } from './certificationRecordsSupport'
 
@@ -25,7 +22,7 @@ import { applicantWithApplication, certifyingBureau } from './certificationRecor
 jest.setTimeout(240_000)
 
 let t: TestApp
-const ids: [RegExp, string][] = []
+let ids: SweepIds = {}
 
 beforeAll(async () => {
   t = await appWithAllRoutes()
@@ -55,20 +52,19 @@ beforeAll(async () => {
       deadline: '2026-09-20',
     })
     .returning('id')
-  ids.push(
-    [/^\/info\/mandarin\//, String(mandarin.id)],
-    [/^\/info\/education\//, String(education.id)],
-    [/^\/info\/degrees\//, String(degree.id)],
-    [/^\/staff\/info-reviews\//, String(education.id)],
-    [/^\/(registration\/records|staff\/registrations)\//, String(registration)],
-    [/^\/(certification\/records|staff\/certifications)\//, String(application.id)],
-    [/^\/staff\/identity-reviews\//, String(review.id)],
-    [/^\/staff\/admin\/authorities\//, String(bureau.authorityId)],
-    [/^\/staff\/admin\/points\//, String(bureau.pointId)],
-    [/^\/staff\/admin\/windows\//, String(window)],
-    [/^\/staff\/admin\/staff\//, String(other.id)],
-    [/^\/files\//, files.photo],
-  )
+  ids = {
+    mandarin: mandarin.id,
+    education: education.id,
+    degree: degree.id,
+    registration,
+    certification: application.id,
+    identityReview: review.id,
+    authority: bureau.authorityId,
+    point: bureau.pointId,
+    window,
+    staff: other.id,
+    file: files.photo,
+  }
   people.applicant = applicant
   people.staff = await createStaff(t.db, [
     { role: 'admin' },
@@ -84,55 +80,19 @@ const people: {
   staff?: { username: string; password: string }
 } = {}
 
-const PARAMS: Record<string, string> = {
-  key: 'mandarin',
-  step: 'agreement',
-  token: 'x'.repeat(43),
-}
-
-function resolve(param: string, path: string): string {
-  if (param === 'key' && path.startsWith('/platform/')) return 'registration'
-  if (param !== 'id') return PARAMS[param] ?? '1'
-  return ids.find(([re]) => re.test(path))?.[1] ?? '1'
-}
-
-const isLogout = (r: RouteEntry) => /\/logout$/.test(r.path)
-
-/**
- * Sweeps every route as `a`, plus one form beyond the size limit, checking after each POST (and
- * once after the GETs) that the session still answers `home` with its page.
- */
+/** Sweeps every route as `a` (routeSweep.ts sweepAll): its server errors and broken sessions. */
 async function sweepAs(who: string, a: Agent, csrfPage: string, home: string) {
-  const csrf = csrfFrom((await a.get(csrfPage)).text)
   const routes = listRoutes(t.app)
-  const results: SweepResult[] = []
-  const broken: string[] = []
-  const check = async (after: string) => {
-    const res = await a.get(home)
-    if (res.status !== 200) broken.push(`${after} → ${home} ${res.status}`)
-  }
-  const tooLong = tooLarge(csrf)
-  results.push({
-    method: 'post',
-    url: '/login',
-    variant: tooLong.name,
-    status: await sendVariant(a, '/login', tooLong),
-    ms: 0,
-  })
-  // Logging out ends the session on purpose: those routes go last, after the session checks.
-  for (const route of [...routes.filter((r) => !isLogout(r)), ...routes.filter(isLogout)]) {
-    results.push(...(await sweepRoute(a, route, { url: fillPath(route.path, resolve), csrf })))
-    if (route.method === 'post' && !isLogout(route)) await check(`POST ${route.path}`)
-    if (route === routes[routes.length - 1]) await check('the GETs')
-  }
+  const { results, broken } = await sweepAll(a, routes, { csrfPage, home, resolve: sweepResolver(ids) })
   const gets = routes.filter((r) => r.method === 'get').length
   const posts = routes.filter((r) => r.method === 'post').length
   // Every route got every variant: the sweep is as wide as the router, not as a hand-made list.
   expect(results).toHaveLength(
-    1 + gets * hostileQueries(['q']).length + posts * hostileBodies(['q'], csrf).length,
+    1 + gets * hostileQueries(['q']).length + posts * hostileBodies(['q'], '').length,
   )
+  // There is always a Chromium (the system's, else the packaged one): a printed form answers too.
   const errors = results
-    .filter(serverError)
+    .filter((r) => r.status >= 500)
     .map((r) => `${r.method} ${r.url.slice(0, 100)} [${r.variant}] ${r.status}`)
   console.log(
     `input sweep as ${who}: ${routes.length} routes (${gets} GET, ${posts} POST) × their variants = ` +
@@ -140,9 +100,6 @@ async function sweepAs(who: string, a: Agent, csrfPage: string, home: string) {
   )
   return { errors, broken }
 }
-
-// There is always a Chromium (the system's, else the packaged one): a printed form answers too.
-const serverError = (r: SweepResult) => r.status >= 500
 
 describe('the bad-input sweep over every route', () => {
   it('answers a visitor without a server error, and the visitor’s session keeps working', async () => {
