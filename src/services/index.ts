@@ -13,6 +13,7 @@ import { postgresRateLimits } from './rateLimits'
 import { httpVerifier, registryVerifier, type Verifier } from './verifier'
 import { createJobs } from './jobs'
 import { createBureauReader, type BureauReader } from '../modules/bureau/reader'
+import { BUSINESS_FINDERS, type ApplicationFinder } from '../modules/verify/finders'
 
 export interface ServiceOverrides {
   clock?: Clock
@@ -21,6 +22,8 @@ export interface ServiceOverrides {
   transport?: Transport
   /** The bureau set-up as the businesses read it; parts named here replace the real reader's. */
   bureau?: Partial<BureauReader>
+  /** Who /verify asks about a 核验码 (every business's finder when absent). */
+  verifyFinders?: ApplicationFinder[]
   /** Registry uploads up to this many bytes are imported during the request; larger ones by the job queue. */
   registryImportInlineMaxBytes?: number
   /** Where the log goes (stdout when absent): tests read what the app wrote. */
@@ -60,6 +63,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     transport,
     audit: createAudit(clock),
     bureau: { ...createBureauReader(clock), ...overrides.bureau } satisfies BureauReader,
+    verifyFinders: overrides.verifyFinders ?? BUSINESS_FINDERS,
     verifier:
       overrides.verifier ??
       (config.identityProviderUrl

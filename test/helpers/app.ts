@@ -66,6 +66,7 @@ export async function appWithAllRoutes(
     verifier: overrides.verifier,
     transport: overrides.transport ?? {},
     bureau: overrides.bureau,
+    verifyFinders: overrides.verifyFinders,
     registryImportInlineMaxBytes: overrides.registryImportInlineMaxBytes,
     logDestination: overrides.logDestination,
   })

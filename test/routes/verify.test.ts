@@ -1,6 +1,6 @@
 import request from 'supertest'
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
-import { lookupApplicationByCode, registerApplicationFinder } from '../../src/modules/verify/finders'
+import { lookupApplicationByCode, type ApplicationFinder } from '../../src/modules/verify/finders'
 
 const CODE = 'k7qf2m5xw4hv3pazrt6nbydc5e'
 
@@ -21,8 +21,8 @@ describe('GET /verify (the QR code on the printed forms)', () => {
     expect(res.headers['cache-control']).toBe('no-store')
   })
 
-  test('an unknown code: not found (nothing is looked up until a business registers a finder)', async () => {
-    expect(await lookupApplicationByCode(t.db, CODE)).toBeNull()
+  test('an unknown code: not found by any business', async () => {
+    expect(await lookupApplicationByCode(t.services.verifyFinders, t.db, CODE)).toBeNull()
     const res = await request(t.app).get(`/verify?code=${CODE}`).expect(404)
     expect(res.text).toContain('未找到与该核验码对应的申请表')
   })
@@ -42,9 +42,9 @@ describe('GET /verify (the QR code on the printed forms)', () => {
     expect(res.text).toContain('报名号不能用于核验，请扫描申请表上的二维码，或输入申请表底部的核验码。')
   })
 
-  test('a registered finder: asked with the code as stored; number, masked name and status only', async () => {
+  test('a finder the app is given: asked with the code as stored; number, masked name and status only', async () => {
     const seen: string[] = []
-    const unregister = registerApplicationFinder('test', async (_db, code) => {
+    const finder: ApplicationFinder = async (_db, code) => {
       seen.push(code)
       return code === CODE
         ? {
@@ -54,10 +54,11 @@ describe('GET /verify (the QR code on the printed forms)', () => {
             status: '待注册审批',
           }
         : null
-    })
+    }
+    const own = await appWithAllRoutes({ verifyFinders: [finder] })
     try {
       // typed from the paper: upper case, in groups
-      const res = await request(t.app)
+      const res = await request(own.app)
         .get('/verify')
         .query({ code: 'K7QF 2M5X W4HV-3PAZ RT6N BYDC 5E' })
         .expect(200)
@@ -67,11 +68,10 @@ describe('GET /verify (the QR code on the printed forms)', () => {
       expect(res.text).toContain('待注册审批')
       expect(res.text).not.toContain('娜仁')
       const neighbour = `${CODE.slice(0, -1)}f`
-      await request(t.app).get(`/verify?code=${neighbour}`).expect(404)
+      await request(own.app).get(`/verify?code=${neighbour}`).expect(404)
       expect(seen).toEqual([CODE, neighbour])
     } finally {
-      unregister()
+      await own.close()
     }
-    await request(t.app).get(`/verify?code=${CODE}`).expect(404)
   })
 })

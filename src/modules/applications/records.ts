@@ -8,8 +8,6 @@ import { maskDocNumber, type DocNumberViewer } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
 import { clientIp, handler } from '../../web/async'
 import { flash } from '../../web/forms'
-import { registerApplicationFinder } from '../verify/finders'
-import { str } from './detail'
 
 // The applicant's records of a business (我的注册, 教师资格认定信息), the same for both: the list,
 // 详情, 申请表预览/下载 and 有留言, the actions of each record, the verify finder of its applications. Every
@@ -53,24 +51,6 @@ export function recordLinks(
         ]
       : []),
   ]
-}
-
-/** The printed form's QR code opens /verify?code=<核验码>: the number, business, masked name and status. */
-export function registerFinder(
-  key: string,
-  o: { table: string; business: string; statusLabel: (status: string) => string },
-): void {
-  registerApplicationFinder(key, async (db, code) => {
-    const row = await db(o.table).where({ verify_code: code }).first('number', 'status', 'data')
-    if (!row) return null
-    const identity = (row.data?.identity ?? {}) as Record<string, unknown>
-    return {
-      number: String(row.number),
-      business: o.business,
-      name: str(identity.name),
-      status: o.statusLabel(row.status),
-    }
-  })
 }
 
 export const applicantActor = (req: Request): Actor => ({

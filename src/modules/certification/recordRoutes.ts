@@ -1,7 +1,6 @@
 import type { Request, Response, Router } from 'express'
 import type { Services } from '../../services'
 import { sendPdfForms } from '../../services/forms'
-import { certificationStatusLabel } from '../../domain/certification'
 import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
 import type { Values } from '../../web/wizard/types'
@@ -11,7 +10,6 @@ import {
   backToRecord,
   noStore,
   recordPages,
-  registerFinder,
   type FormsOptions,
 } from '../applications/records'
 import { certificationDetail } from './detail'
@@ -31,12 +29,6 @@ import { INFO_LISTS, certificationSteps } from './steps'
 
 // 教师资格认定信息 and everything reached from it: 详情, 申请表 and 有留言 as every business has them
 // (src/modules/applications/records.ts), 修改 (认定信息, only while 网报待确认) here.
-
-registerFinder('certification', {
-  table: 'certification_applications',
-  business: '教师资格认定',
-  statusLabel: certificationStatusLabel,
-})
 
 /** One or many applications' 申请表 as one PDF (inline to preview, or as a download). */
 export const sendCertificationForms = (

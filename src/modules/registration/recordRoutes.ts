@@ -14,7 +14,6 @@ import {
   backToRecord,
   noStore,
   recordPages,
-  registerFinder,
   type FormsOptions,
 } from '../applications/records'
 import {
@@ -36,12 +35,6 @@ import { INFO_LISTS, MANDARIN_OPTIONS, registrationSteps } from './steps'
 
 // 我的注册 and everything reached from it: 详情, 申请表 and 有留言 as every business has them
 // (src/modules/applications/records.ts), 修改 and 重新选择注册机构 (选错注册机构) here.
-
-registerFinder('registration', {
-  table: 'registrations',
-  business: '教师资格定期注册',
-  statusLabel,
-})
 
 /**
  * Sends one or many registrations' 申请表 as one PDF (inline to preview, or as a download), after

@@ -1,16 +1,13 @@
 import type { Db } from '../../db/knex'
 import { maskName } from '../../domain/idNumber'
 import { normaliseVerifyCode } from '../../domain/verifyCode'
+import { statusLabel } from '../../domain/registration'
+import { certificationStatusLabel } from '../../domain/certification'
 
 // The public /verify page (the QR code on every printed form opens it) asks each business in turn
 // whether it knows an application's 核验码 (src/domain/verifyCode.ts). Never the 报名号: numbers
-// count up, so a page that answered them could be walked. A business plugs its finder in once, at
-// start-up:
-//
-//   registerApplicationFinder('registration', async (db, code) => {
-//     const row = await db('registrations').join(...).where({ verify_code: code }).first()
-//     return row ? { number: row.number, business: '教师资格定期注册', name: row.name, status: ... } : null
-//   })
+// count up, so a page that answered them could be walked. A business plugs its finder into
+// BUSINESS_FINDERS below; the app is given the list as services.verifyFinders (tests pass their own).
 //
 // The finder returns the applicant's full name; it is masked here, so the page never sees it.
 
@@ -34,24 +31,43 @@ export interface ApplicationSummary {
   status: string
 }
 
-const finders = new Map<string, ApplicationFinder>()
-
-/** Adds (or replaces) the finder of one business; returns a function that removes it again. */
-export function registerApplicationFinder(key: string, finder: ApplicationFinder): () => void {
-  finders.set(key, finder)
-  return () => {
-    if (finders.get(key) === finder) finders.delete(key)
+/** The finder of a business whose applications sit in `table` with their 核验码 and identity snapshot. */
+export const applicationFinder =
+  (o: { table: string; business: string; statusLabel: (status: string) => string }): ApplicationFinder =>
+  async (db, code) => {
+    const row = await db(o.table).where({ verify_code: code }).first('number', 'status', 'data')
+    if (!row) return null
+    const identity = (row.data?.identity ?? {}) as Record<string, unknown>
+    return {
+      number: String(row.number),
+      business: o.business,
+      name: typeof identity.name === 'string' ? identity.name : '',
+      status: o.statusLabel(row.status),
+    }
   }
-}
+
+/** Every business's finder, asked in this order. */
+export const BUSINESS_FINDERS: ApplicationFinder[] = [
+  applicationFinder({ table: 'registrations', business: '教师资格定期注册', statusLabel }),
+  applicationFinder({
+    table: 'certification_applications',
+    business: '教师资格认定',
+    statusLabel: certificationStatusLabel,
+  }),
+]
 
 /**
  * Number, masked name and status of the application with this 核验码 (as scanned or typed), or
  * null when it is not one or no business knows it.
  */
-export async function lookupApplicationByCode(db: Db, raw: string): Promise<ApplicationSummary | null> {
+export async function lookupApplicationByCode(
+  finders: ApplicationFinder[],
+  db: Db,
+  raw: string,
+): Promise<ApplicationSummary | null> {
   const code = normaliseVerifyCode(raw)
   if (!code) return null
-  for (const finder of finders.values()) {
+  for (const finder of finders) {
     const found = await finder(db, code)
     if (found)
       return {

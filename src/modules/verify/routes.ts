@@ -41,7 +41,7 @@ export function verifyRoutes(services: Services): Router {
       }
       if (!normaliseVerifyCode(raw))
         return res.status(400).render(VIEW, { pageTitle: TITLE, code: raw, error: VERIFY_MESSAGES.invalid })
-      const found = await lookupApplicationByCode(services.db, raw)
+      const found = await lookupApplicationByCode(services.verifyFinders, services.db, raw)
       res.status(found ? 200 : 404).render(VIEW, {
         pageTitle: TITLE,
         code: raw,
