@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
 import { makeIdNumber } from '../../src/domain/idNumber'
 import { registryByKey, type Refs } from '../../src/modules/registries/definitions'
-import { checkRows, collectRows } from '../../src/modules/registries/engine'
+import { checkRows, collectRows } from '../../src/modules/registries/importer'
 import { csvRows, CsvError, openSource, readSource } from '../../src/modules/registries/source'
 import { codeLists } from '../../seeds/data/codes'
 

@@ -12,7 +12,7 @@ import { MESSAGES } from './messages'
 
 // The registries as data: one definition per registry says its file's columns (Chinese header, how
 // a cell is checked and normalised, the example row of the template), its table and key, and the
-// checks that need more than one cell or the table. The engine (engine.ts) does the rest the same
+// checks that need more than one cell or the table. The importer (importer.ts) does the rest the same
 // way for all of them.
 
 /** Code lists and today's date, loaded once per import (repository.loadRefs). */

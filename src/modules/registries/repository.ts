@@ -3,7 +3,7 @@ import type { Actor } from '../../services/audit'
 import type { RegistryDef, Refs, SqlType } from './definitions'
 
 // The registries' SQL: the imports table (uploads, progress, outcomes), the code lists a check
-// needs, row counts and the export query. The bulk load itself (COPY) is in engine.ts.
+// needs, row counts and the export query. The bulk load itself (COPY) is in importer.ts.
 
 export type ImportMode = 'replace' | 'upsert'
 export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'failed'
