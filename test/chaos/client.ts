@@ -122,8 +122,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /**
  * Walks the client's applicant through the flow's wizard, step by step as a person would, until
  * the submit (`stopBeforeSubmit`: until the last page, returning its CSRF token instead). A 503 or
- * no answer is waited out (asked again after RETRY_MS) until `patienceMs` after the first refusal;
- * a step whose POST went unanswered is asked for again (the app may have taken it).
+ * no answer is waited out (asked again after RETRY_MS) until `patienceMs` after the first refusal:
+ * a page fetched again, a POST sent again as it was (the app may have taken the first one).
  */
 export async function walk(c: Client, flow: WizardFlow, opts: { patienceMs: number }): Promise<WalkEnd> {
   return walkSteps(c, flow, { ...opts, stopBeforeSubmit: false }) as Promise<WalkEnd>
@@ -170,16 +170,18 @@ async function walkSteps(
       if (!token) return { end: 'wrong', what: `GET ${url} answered ${page.status} ${page.location ?? ''}` }
       if (step.next === null && opts.stopBeforeSubmit) return { end: 'at submit', csrf: token }
       const post = stepBody(flow, step, { _csrf: token, ...fill(step.fields, c.person.vars, page.text) })
-      const r = await c.send('POST', url, { headers: post.headers, body: post.body })
+      // A POST refused by an outage is sent again as it was (the browser still shows the form; the
+      // page's one-time values, e.g. a preview's file ids, may be gone from a fresh GET).
+      let r = await c.send('POST', url, { headers: post.headers, body: post.body })
+      while (r.status === 0 || r.status === 503) {
+        const gaveUp = await wait(`POST ${url} answered ${r.status || r.error}`)
+        if (gaveUp) return { end: 'gave up', what: gaveUp }
+        r = await c.send('POST', url, { headers: post.headers, body: post.body })
+      }
       if (r.status === 303 && r.location === '/login') return { end: 'signed out' }
       if (step.next === null && r.status === 303 && finished(r.location))
         return { end: 'submitted', location: r.location! }
       if (r.status === 303 && leadsTo.test(r.location ?? '')) break
-      if (r.status === 0 || r.status === 503) {
-        const gaveUp = await wait(`POST ${url} answered ${r.status || r.error}`)
-        if (gaveUp) return { end: 'gave up', what: gaveUp }
-        continue
-      }
       const said = r.location === url ? ` (the page says: ${await refusal(c, url)})` : ''
       return {
         end: 'wrong',
