@@ -208,6 +208,7 @@ describeInBrowser('certification wizard in a browser without JavaScript', () => 
     await next()
     await expectStep('commitment')
     expect(await inspect(page, '15-commitment')).toEqual([])
+    await page.click('#consent')
     await next()
     expect(here()).toMatch(/^\/certification\/records\/\d+\/reminder$/)
     const row = await t.db('certification_applications').first()

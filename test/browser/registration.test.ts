@@ -273,6 +273,7 @@ describeInBrowser('registration wizard in a browser without JavaScript, against 
     await next()
     await expectStep('commitment')
     expect(await inspect(page, '13-commitment')).toEqual([])
+    await page.click('#consent')
     await next()
 
     expect(here()).toMatch(/^\/registration\/records\/\d+\/reminder$/)

@@ -79,6 +79,19 @@ describe('the records', () => {
     expect(platform.text).toContain(`${RECORDS}/${application.id}`)
   })
 
+  it('keeps the 申报提醒 reachable from the record and the platform, after confirmation too', async () => {
+    const { applicant, application } = await applicantWithApplication(t, bureau, {
+      status: 'awaiting_review',
+    })
+    const a = await signedIn(t, applicant)
+    const link = `href="${RECORDS}/${application.id}/reminder">申报提醒</a>`
+    expect((await a.get(`${RECORDS}/${application.id}`)).text).toContain(link)
+    expect((await a.get('/platform')).text).toContain(link)
+    const reminder = await a.get(`${RECORDS}/${application.id}/reminder`)
+    expect(reminder.status).toBe(200)
+    expect(reminder.text).toContain(application.number)
+  })
+
   it('shows 详情: every answer labelled, the CV, photo and crop, the history', async () => {
     const { applicant, application, files } = await applicantWithApplication(t, bureau, { name: '韦小宝' })
     const a = await signedIn(t, applicant)

@@ -167,7 +167,7 @@ async function walk(w: Who, to = county) {
   expect((await post(a, 'notices', {})).headers.location).toBe(`${BASE}/commitment`)
 }
 
-const submit = (a: Agent) => post(a, 'commitment', {})
+const submit = (a: Agent) => post(a, 'commitment', { consent: 'agree' })
 
 describe('certification wizard', () => {
   it('numbers each authority’s applications from 0000001 (another authority’s submits take none of its numbers)', async () => {
@@ -588,8 +588,9 @@ describe('certification wizard', () => {
     const res = await w.a
       .post(`${BASE}/commitment`)
       .type('form')
-      .send({ _action: 'abandon', _csrf: csrfFrom(form.text) })
+      .send({ consent: 'disagree', _csrf: csrfFrom(form.text) })
     expect(res.headers.location).toBe('/platform')
+    expect((await w.a.get('/platform')).text).toContain('已放弃本次教师资格认定报名')
     expect(
       await t.db('wizard_progress').where({ applicant_id: w.applicant.id, wizard_key: 'certification' }),
     ).toHaveLength(0)
@@ -603,7 +604,9 @@ describe('certification wizard', () => {
     const form = await page(w.a, 'commitment')
     const token = csrfFrom(form.text)
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => w.a.post(`${BASE}/commitment`).type('form').send({ _csrf: token })),
+      Array.from({ length: 20 }, () =>
+        w.a.post(`${BASE}/commitment`).type('form').send({ consent: 'agree', _csrf: token }),
+      ),
     )
     for (const r of answers) expect(r.status).toBe(303)
     const rows = await t.db('certification_applications').where({ applicant_id: w.applicant.id })

@@ -85,7 +85,7 @@ async function walk(a: Agent, certNumber: string, to = { authorityId: '3', point
 }
 
 async function submit(a: Agent) {
-  return post(a, 'commitment', {})
+  return post(a, 'commitment', { consent: 'agree' })
 }
 
 describe('registration wizard', () => {
@@ -299,7 +299,9 @@ describe('registration wizard', () => {
     const page = await a.get(`${BASE}/commitment`)
     const token = csrfFrom(page.text)
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => a.post(`${BASE}/commitment`).type('form').send({ _csrf: token })),
+      Array.from({ length: 20 }, () =>
+        a.post(`${BASE}/commitment`).type('form').send({ consent: 'agree', _csrf: token }),
+      ),
     )
     const rows = await t.db('registrations').where({ applicant_id: applicant.id })
     expect(rows).toHaveLength(1)
@@ -379,7 +381,9 @@ describe('registration wizard', () => {
       bureau.port = fakeBureau([taishan, authority(8)])
       const teachers = await ready(20, 8)
       const answers = await Promise.all(
-        teachers.map((w) => w.a.post(`${BASE}/commitment`).type('form').send({ _csrf: w.token })),
+        teachers.map((w) =>
+          w.a.post(`${BASE}/commitment`).type('form').send({ consent: 'agree', _csrf: w.token }),
+        ),
       )
       for (const r of answers) expect(r.status).toBe(303)
       const numbers = await Promise.all(teachers.map((w) => numberOf(w.applicant.id)))
@@ -406,13 +410,50 @@ describe('registration wizard', () => {
     expect(page.text).toContain('距上次定期注册合格未满54个月，2026-12-01以后方可再次申请定期注册。')
   })
 
-  it('不同意 abandons the run and returns to the platform', async () => {
+  it('asks 同意 or 不同意 then 【提交】, as the manual shows, and refuses a 提交 with neither chosen', async () => {
     const { a, applicant, certNumber } = await teacher()
     await walk(a, certNumber)
-    const res = await post(a, 'commitment', { _action: 'abandon' })
+    const page = await a.get(`${BASE}/commitment`)
+    expect(page.text).toContain('本人所填写信息及提交的注册材料真实可靠。')
+    expect(page.text).toMatch(/<input[^>]*name="consent"[^>]*value="agree"/)
+    expect(page.text).toMatch(/<input[^>]*name="consent"[^>]*value="disagree"/)
+    expect(page.text).toContain('<button type="submit" class="button">提交</button>')
+    expect(page.text).not.toContain('>同意</button>')
+    const neither = await post(a, 'commitment', {})
+    expect(neither.headers.location).toBe(`${BASE}/commitment`)
+    expect((await a.get(neither.headers.location)).text).toContain('请选择“同意”或“不同意”')
+    expect(await t.db('registrations').where({ applicant_id: applicant.id })).toHaveLength(0)
+  })
+
+  it('不同意 then 【提交】 abandons the run and says on the platform that the registration was given up', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    await walk(a, certNumber)
+    const res = await post(a, 'commitment', { consent: 'disagree' })
     expect(res.headers.location).toBe('/platform')
+    const platform = await a.get('/platform')
+    expect(platform.text).toContain('您在个人承诺中选择了“不同意”，视为放弃本次定期注册报名')
+    expect(platform.text).toContain('没有生成注册报名号')
     expect(await t.db('registrations').where({ applicant_id: applicant.id })).toHaveLength(0)
     expect((await a.get(BASE)).headers.location).toBe(`${BASE}/agreement`)
+  })
+
+  it('a second 报名 in the same cycle opens the record and says why', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    await walk(a, certNumber)
+    await submit(a)
+    const row = await t.db('registrations').where({ applicant_id: applicant.id }).first()
+    const again = await a.get('/registration/start')
+    expect(again.headers.location).toBe(`/registration/records/${row.id}`)
+    const record = await a.get(again.headers.location)
+    expect(record.text).toContain(
+      `您在2026年度已有一份定期注册申请（注册报名号：${row.number}，注册结论：网报待确认），同一批次只能申报一次，因此为您打开这份报名记录。`,
+    )
+    // its 注意事项 (manual 001 §3.2.1) opens the 申报提醒 with the 注意事项, whatever the state
+    expect(record.text).toContain(`href="/registration/records/${row.id}/reminder">注意事项</a>`)
+    const reminder = await a.get(`/registration/records/${row.id}/reminder`)
+    expect(reminder.text).toContain('申报提醒')
+    expect(reminder.text).toContain('<h2 id="notices-title">注意事项</h2>')
+    expect(reminder.text).toContain('3.只有注册结论为“网报待确认”时，才可以修改定期注册报名信息。')
   })
 
   it('shows a record only to its owner (another applicant gets 404)', async () => {

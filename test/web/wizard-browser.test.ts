@@ -76,6 +76,7 @@ describeInBrowser('the wizard pages in a browser without JavaScript', () => {
 
     expect(here()).toBe(`${BASE}/commitment`)
     problems.push(...(await axe('commitment')))
+    await check('#consent')
     await submit()
     expect(here()).toBe(RECORD)
 

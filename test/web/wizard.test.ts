@@ -296,11 +296,13 @@ describe('wizard engine: progress, completion and abandoning', () => {
     await fillIn(a)
     await post(a, 'review', {})
     const page = await a.get(`${BASE}/commitment`)
-    expect(page.text).toContain('>同意</button>')
+    expect(page.text).toContain('>提交</button>')
     const token = csrfFrom(page.text)
     const before = harness.calls.onComplete
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => a.post(`${BASE}/commitment`).type('form').send({ _csrf: token })),
+      Array.from({ length: 20 }, () =>
+        a.post(`${BASE}/commitment`).type('form').send({ consent: 'agree', _csrf: token }),
+      ),
     )
     for (const res of answers) {
       expect(res.status).toBe(303)
@@ -321,13 +323,13 @@ describe('wizard engine: progress, completion and abandoning', () => {
     await a
       .post(`${BASE}/commitment`)
       .type('form')
-      .send({ _csrf: csrfFrom(page.text) })
+      .send({ consent: 'agree', _csrf: csrfFrom(page.text) })
     for (const url of [BASE, `${BASE}/agreement`, `${BASE}/review`, `${BASE}/commitment`])
       expect((await a.get(url)).headers.location).toBe(RECORD)
     const again = await a
       .post(`${BASE}/commitment`)
       .type('form')
-      .send({ _csrf: csrfFrom(page.text) })
+      .send({ consent: 'agree', _csrf: csrfFrom(page.text) })
     expect(again.headers.location).toBe(RECORD)
     expect(await t.db('example_applications').where({ applicant_id: applicant.id })).toHaveLength(1)
   })
@@ -338,21 +340,21 @@ describe('wizard engine: progress, completion and abandoning', () => {
     await post(a, 'review', {})
     expect(await progressRow(applicant.id)).toBeDefined()
     const page = await a.get(`${BASE}/commitment`)
-    expect(page.text).toContain('name="_action" value="abandon"')
+    expect(page.text).toMatch(/name="consent"[^>]*value="disagree"/)
     const res = await a
       .post(`${BASE}/commitment`)
       .type('form')
-      .send({ _action: 'abandon', _csrf: csrfFrom(page.text) })
+      .send({ consent: 'disagree', _csrf: csrfFrom(page.text) })
     expect(res.headers.location).toBe('/platform')
     expect(await progressRow(applicant.id)).toBeUndefined()
     expect((await a.get(BASE)).headers.location).toBe(`${BASE}/agreement`)
     expect(await t.db('example_applications').where({ applicant_id: applicant.id })).toHaveLength(0)
   })
 
-  it('ignores _action=abandon on steps that do not offer it', async () => {
+  it('ignores consent=disagree on steps that do not offer it', async () => {
     const { a, applicant } = await signedIn()
     await post(a, 'agreement', { agree: 'yes' })
-    const res = await post(a, 'route', { examRoute: 'other', _action: 'abandon' })
+    const res = await post(a, 'route', { examRoute: 'other', consent: 'disagree' })
     expect(res.headers.location).toBe(`${BASE}/education`)
     expect(await progressRow(applicant.id)).toBeDefined()
   })

@@ -149,7 +149,11 @@ export const COMMITMENT_TEXT = [
   '本人遵守宪法和法律，热爱教育事业，具有良好的思想品德。',
   '若存在隐瞒、弄虚作假等行为，本人愿意承担由此产生的一切法律后果。',
 ]
-export const COMMITMENT_HINT = '选择【不同意】，您将放弃本次报名，返回业务平台；选择【同意】，完成报名。'
+export const COMMITMENT_HINT =
+  '如选择不同意，点击【提交】按钮后，您将放弃本次报名，返回业务平台；选择同意，点击【提交】按钮，将出现申报提醒页面，为报名成功。'
+export const COMMITMENT_REQUIRED = '请选择“同意”或“不同意”'
+export const COMMITMENT_ABANDONED =
+  '您在个人承诺中选择了“不同意”，已放弃本次教师资格认定报名：没有生成报名号，已填写的报名内容没有保存。如需报名，请在网报时间内重新点击【报名】。'
 
 export const REMINDER_DEFAULT = [
   '网上报名已成功。请牢记您的报名号，并在规定时间内按认定通知或公告要求携带各项需提交的材料进行现场确认。',

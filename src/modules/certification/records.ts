@@ -111,8 +111,9 @@ export async function myRecords(
   return out
 }
 
-/** The actions of one record, as links (src/modules/applications/records.ts). */
-export const recordActions = (r: RecordState): Link[] => recordLinks(RECORD_BASE, r)
+/** The actions of one record, as links (src/modules/applications/records.ts), with its 申报提醒. */
+export const recordActions = (r: RecordState): Link[] =>
+  recordLinks(RECORD_BASE, r, { first: [{ text: '申报提醒', href: `${RECORD_BASE}/${r.id}/reminder` }] })
 
 /** The 业务平台's 教师资格认定信息 rows: 报名号 · 申请资格种类 · 任教学科 · 认定机构 · 认定状态 · 证书号码 · 操作. */
 export async function certificationRecords(

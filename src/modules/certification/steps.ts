@@ -455,8 +455,8 @@ export function certificationSteps(services: Services): Step[] {
     {
       path: 'commitment',
       title: m.STEP_TITLES.commitment,
-      abandon: true,
-      submitLabel: '同意',
+      abandon: { required: m.COMMITMENT_REQUIRED, abandoned: m.COMMITMENT_ABANDONED },
+      submitLabel: '提交',
       beforeRender: () => ({ text: m.COMMITMENT_TEXT, hint: m.COMMITMENT_HINT }),
     },
   ]

@@ -185,6 +185,8 @@ export const COMMITMENT_TEXT =
 export const COMMITMENT_HINT =
   '选择不同意，点击【提交】按钮后，视为放弃本次报名并返回业务平台；选择同意，点击【提交】按钮完成报名。'
 export const COMMITMENT_REQUIRED = '请选择“同意”或“不同意”'
+export const COMMITMENT_ABANDONED =
+  '您在个人承诺中选择了“不同意”，视为放弃本次定期注册报名：没有生成注册报名号，已填写的报名内容没有保存。如需报名，请在网报时间内重新点击【报名】。'
 
 export const REMINDER_DEFAULT = [
   '网上报名已成功。请牢记您的注册报名号，并在规定时间内携带注册材料到所选确认点进行现场确认。',
@@ -196,6 +198,10 @@ export const downloadUntil = (lastDay: string) => {
   const [y, mo, d] = lastDay.split('-').map(Number)
   return `申请表下载截止日期：${y}年${mo}月${d}日。${DOWNLOAD_ENDS}`
 }
+
+/** 报名 again in a cycle that already has an application: why its record opens instead. */
+export const alreadyApplied = (number: string, year: number, status: string) =>
+  `您在${year}年度已有一份定期注册申请（注册报名号：${number}，注册结论：${status}），同一批次只能申报一次，因此为您打开这份报名记录。如需修改报名信息，请在“网报待确认”状态下点击【修改】。`
 
 export const SUBMIT_REFUSALS = {
   activeExists: '您在本批次已有定期注册申请，不能重复申报。',

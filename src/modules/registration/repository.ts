@@ -299,8 +299,12 @@ export async function activeRegistration(
   db: Conn,
   applicantId: number,
   cycle: number,
-): Promise<Pick<RegistrationRow, 'id' | 'status'> | undefined> {
-  return activeOnly(db('registrations').where({ applicant_id: applicantId, cycle })).first('id', 'status')
+): Promise<Pick<RegistrationRow, 'id' | 'status' | 'number'> | undefined> {
+  return activeOnly(db('registrations').where({ applicant_id: applicantId, cycle })).first(
+    'id',
+    'status',
+    'number',
+  )
 }
 
 /** What a submit writes of a registration (services/submissions adds the number). */

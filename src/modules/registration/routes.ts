@@ -7,7 +7,7 @@ import { registrationCycle, statusLabel } from '../../domain/registration'
 import { shanghaiDateTime } from '../../domain/time'
 import { windowClosedLines } from '../bureau/messages'
 import { clientIp, handler } from '../../web/async'
-import { hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
+import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
 import { receiveUpload, uploadField } from '../../web/uploads'
 import { createWizard, type WizardEngine } from '../../web/wizard/engine'
 import { progressSql } from '../../web/wizard/progressStore'
@@ -113,7 +113,14 @@ export function registrationRoutes(services: Services): Router {
     START,
     handler(async (req, res) => {
       const active = await activeNow(req)
-      if (active) return res.redirect(303, `${RECORDS}/${active.id}`)
+      if (active) {
+        flash(
+          req,
+          'info',
+          m.alreadyApplied(active.number, registrationCycle(clock.now()), statusLabel(active.status)),
+        )
+        return res.redirect(303, `${RECORDS}/${active.id}`)
+      }
       if (await closedSeason(services)) return res.redirect(303, CLOSED)
       engine.reset(req)
       const qs = new URLSearchParams()
@@ -314,6 +321,7 @@ export function registrationRoutes(services: Services): Router {
         reminder: view.authority?.reminder
           ? view.authority.reminder.split(/\r?\n/).filter(Boolean)
           : ((await repo.settingLines(db, 'registration_reminder')) ?? m.REMINDER_DEFAULT),
+        notices: (await repo.settingLines(db, 'registration_notices')) ?? m.NOTICES_DEFAULT,
         downloadEnds: view.authority?.formDownloadEnd ? m.downloadUntil(view.authority.formDownloadEnd) : '',
       })
     }),

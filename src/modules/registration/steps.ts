@@ -261,8 +261,9 @@ export function registrationSteps(services: Services): Step[] {
     {
       path: 'commitment',
       title: m.STEP_BAR_LABELS[5],
-      abandon: true,
-      submitLabel: '同意',
+      abandon: { required: m.COMMITMENT_REQUIRED, abandoned: m.COMMITMENT_ABANDONED },
+      submitLabel: '提交',
+      beforeRender: () => ({ text: m.COMMITMENT_TEXT, hint: m.COMMITMENT_HINT }),
     },
   ]
 }

@@ -4,7 +4,7 @@ import type { Knex } from 'knex'
 import type { Clock } from '../../services/clock'
 import { shanghaiDate } from '../../domain/time'
 import { handler } from '../async'
-import { hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../forms'
+import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../forms'
 import { knexProgressStore } from './progressStore'
 import { reviewSections } from './review'
 import type {
@@ -40,7 +40,7 @@ export interface WizardDeps {
 }
 
 const SUMMARY_TEMPLATE = 'partials/wizard/review-page.njk'
-const META_FIELDS = new Set(['_csrf', '_action'])
+const META_FIELDS = new Set(['_csrf', '_action', 'consent'])
 
 /** An onComplete that answered with errors: thrown to roll the submit's transaction back. */
 class Refused extends Error {
@@ -352,10 +352,13 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
       const here = stepUrl(step.path, edit)
       const action = typeof body._action === 'string' ? body._action : step.redisplayAction?.(body)
 
-      if (action === 'abandon' && step.abandon) {
+      if (step.abandon && body.consent === 'disagree') {
         await abandon(req)
+        flash(req, 'info', step.abandon.abandoned)
         return res.redirect(303, def.abandonRedirect ?? '/platform')
       }
+      if (step.abandon && body.consent !== 'agree')
+        return redirectWithErrors(req, res, formKey(step.path), { consent: step.abandon.required }, {}, here)
       const leave = action ? step.leave?.[action] : undefined
       if (leave) {
         progress.drafts = { ...progress.drafts, [step.path]: jsonSafe(posted) }

@@ -74,8 +74,12 @@ export interface Step {
    * step is opened, and redirects (303) to the path the named function returns.
    */
   leave?: Record<string, (posted: Values, req: Request) => string>
-  /** A POST with `_action=abandon` abandons the wizard (e.g. 不同意 on the commitment step). */
-  abandon?: true
+  /**
+   * The manuals' 个人承诺: the step asks 同意 / 不同意 (field `consent`) and has one 【提交】. 不同意
+   * abandons the wizard and the page it leads to says so (`abandoned`); neither chosen is refused
+   * with `required`; 同意 goes on as any other submit.
+   */
+  abandon?: { required: string; abandoned: string }
   /** May be opened whatever the other steps' state (e.g. a side page reached from a link). */
   entryPoint?: true
   /** Steps whose answers must be given again when this step's answers change. */
