@@ -14,6 +14,10 @@ export interface Config {
   publicUrl: string
   fakeNow: string | undefined
   captchaDisabled: boolean
+  /** Administrators give a TOTP code after their password (off only outside production). */
+  adminTotp: boolean
+  /** The key the administrators' TOTP secrets are encrypted with (SESSION_SECRET when unset). */
+  totpKey: string
   /** Load the demo accounts at start (never in production). */
   seedDemo: boolean
   smtpUrl: string | undefined
@@ -141,6 +145,8 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     fakeNow: read.date('FAKE_NOW'),
     captchaDisabled: read.bool('CAPTCHA_DISABLED'),
+    adminTotp: read.bool('ADMIN_TOTP', true),
+    totpKey: env.TOTP_KEY || env.SESSION_SECRET || (production ? '' : 'development-only-secret-change-me'),
     seedDemo: read.bool('SEED_DEMO', true),
     smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: env.MAIL_FROM || '教师资格网上申报系统 <noreply@localhost>',
@@ -177,6 +183,8 @@ export function validateConfig(config: Config): void {
   if (config.sessionSecret.length < 32) refusals.push('生产环境必须设置至少 32 个字符的 SESSION_SECRET')
   if (config.fakeNow) refusals.push('生产环境不允许 FAKE_NOW（移动系统时钟）')
   if (config.captchaDisabled) refusals.push('生产环境不允许 CAPTCHA_DISABLED')
+  if (!config.adminTotp) refusals.push('生产环境不允许关闭管理员动态口令（ADMIN_TOTP）')
+  if (config.totpKey.length < 32) refusals.push('生产环境的 TOTP_KEY（未设置时用 SESSION_SECRET）至少 32 个字符')
   if (config.argon2.memoryCost < 19456 || config.argon2.timeCost < 2 || config.argon2.parallelism < 1)
     refusals.push(
       'argon2 参数低于 OWASP 最低要求（ARGON2_MEMORY_KIB≥19456、ARGON2_TIME_COST≥2、ARGON2_PARALLELISM≥1）',

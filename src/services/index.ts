@@ -14,6 +14,7 @@ import { httpVerifier, registryVerifier, type Verifier } from './verifier'
 import { createJobs } from './jobs'
 import { createBureauReader, type BureauReader } from '../modules/bureau/reader'
 import { BUSINESS_FINDERS, type ApplicationFinder } from '../modules/verify/finders'
+import { createTotp } from './totp'
 
 export interface ServiceOverrides {
   clock?: Clock
@@ -59,6 +60,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     logger,
     captcha: overrides.captcha ?? svgCaptchaService(config.captchaDisabled),
     passwords: argon2Passwords(config.argon2),
+    totp: createTotp(config.totpKey, clock, '教师资格网上申报系统'),
     outbox: createOutbox(db, clock),
     transport,
     audit: createAudit(clock),

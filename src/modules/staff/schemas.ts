@@ -3,7 +3,7 @@ import { ROLE_CODES, ROLES, type Role, type RoleGrant, type ScopeType } from '..
 import { checkEmail, checkMobile, checkName, checkPassword } from '../../domain/password'
 import type { FieldErrors } from '../../web/forms'
 import { isIsoDay } from './holidays'
-import { REGISTRATION_HALVES } from './settings'
+import { DEFAULT_SETTINGS, REGISTRATION_HALVES } from './settings'
 
 export const INSTANCE_ROLES = ROLE_CODES.filter((r) => ROLES[r].scope === 'instance')
 export const SCOPED_ROLES = ROLE_CODES.filter((r) => ROLES[r].scope !== 'instance')
@@ -196,6 +196,18 @@ export const settingsSchema = Joi.object({
     .label('普通话免测')
     .messages({ 'boolean.base': '请选择是否允许普通话免测' }),
   mandarinExemptionNote: Joi.string().trim().allow('').max(1000).default('').label('普通话免测政策说明'),
+  staffPasswordMaxAgeDays: Joi.number()
+    .integer()
+    .min(0)
+    .max(3650)
+    .default(DEFAULT_SETTINGS.staffPasswordMaxAgeDays)
+    .label('密码有效期'),
+  staffPasswordHistory: Joi.number()
+    .integer()
+    .min(1)
+    .max(24)
+    .default(DEFAULT_SETTINGS.staffPasswordHistory)
+    .label('不得重复使用的密码个数'),
 })
 
 export const auditFilterSchema = Joi.object({

@@ -35,6 +35,10 @@ export interface InstanceSettings {
   mandarinExemptionAllowed: boolean
   /** the policy note shown beside 普通话免测; empty: manual 000's sentence */
   mandarinExemptionNote: string
+  /** a staff password older than this many days must be changed at the next login; 0: never */
+  staffPasswordMaxAgeDays: number
+  /** a new staff password may not be any of this many last ones (the current one included) */
+  staffPasswordHistory: number
 }
 
 export const DEFAULT_SETTINGS: InstanceSettings = {
@@ -50,6 +54,8 @@ export const DEFAULT_SETTINGS: InstanceSettings = {
   registrationMaterials: '',
   mandarinExemptionAllowed: false,
   mandarinExemptionNote: '',
+  staffPasswordMaxAgeDays: 90,
+  staffPasswordHistory: 5,
 }
 
 /**
@@ -114,6 +120,8 @@ const KEYS: Record<keyof InstanceSettings, string> = {
   registrationMaterials: 'registration_materials',
   mandarinExemptionAllowed: 'certification_mandarin_rule',
   mandarinExemptionNote: 'certification_mandarin_exemption_note',
+  staffPasswordMaxAgeDays: 'staff_password_max_age_days',
+  staffPasswordHistory: 'staff_password_history',
 }
 const PROPERTIES: Partial<Record<keyof InstanceSettings, string>> = {
   mandarinExemptionAllowed: 'exemptionAllowed',
