@@ -184,7 +184,8 @@ export function validateConfig(config: Config): void {
   if (config.fakeNow) refusals.push('生产环境不允许 FAKE_NOW（移动系统时钟）')
   if (config.captchaDisabled) refusals.push('生产环境不允许 CAPTCHA_DISABLED')
   if (!config.adminTotp) refusals.push('生产环境不允许关闭管理员动态口令（ADMIN_TOTP）')
-  if (config.totpKey.length < 32) refusals.push('生产环境的 TOTP_KEY（未设置时用 SESSION_SECRET）至少 32 个字符')
+  if (config.totpKey.length < 32)
+    refusals.push('生产环境的 TOTP_KEY（未设置时用 SESSION_SECRET）至少 32 个字符')
   if (config.argon2.memoryCost < 19456 || config.argon2.timeCost < 2 || config.argon2.parallelism < 1)
     refusals.push(
       'argon2 参数低于 OWASP 最低要求（ARGON2_MEMORY_KIB≥19456、ARGON2_TIME_COST≥2、ARGON2_PARALLELISM≥1）',

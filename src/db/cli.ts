@@ -1,6 +1,8 @@
 import { loadConfig } from '../config'
 import { checkPassword } from '../domain/password'
 import { createStaffAccount } from '../modules/staff/service'
+import { staffIdByUsername } from '../modules/staffSecurity/repository'
+import { resetSecondFactor } from '../modules/staffSecurity/service'
 import { createAudit } from '../services/audit'
 import { systemClock } from '../services/clock'
 import { argon2Passwords } from '../services/passwords'
@@ -9,6 +11,7 @@ import { prepareDatabase, prepareSchema } from './prepare'
 
 // npm run migrate | npm run seed [-- --demo] | tsx src/db/cli.ts rollback
 // ADMIN_PASSWORD=... npm run create-admin -- <username> <name>   (compiled: node dist/src/db/cli.js create-admin ...)
+// npm run reset-totp -- <username>   (an administrator's second factor, when no other administrator can reset it)
 async function main() {
   const [command, ...args] = process.argv.slice(2)
   const config = loadConfig()
@@ -24,7 +27,9 @@ async function main() {
     else if (command === 'rollback') await migrateRollbackAll(db)
     else if (command === 'seed') await runSeeds(db, { demo: args.includes('--demo') })
     else if (command === 'create-admin') await createAdmin(db, config, args)
-    else throw new Error(`unknown command ${command}; use migrate, rollback, seed or create-admin`)
+    else if (command === 'reset-totp') await resetTotp(db, args)
+    else
+      throw new Error(`unknown command ${command}; use migrate, rollback, seed, create-admin or reset-totp`)
     console.log(`${command}: done`)
   } finally {
     await db.destroy()
@@ -53,6 +58,20 @@ async function createAdmin(db: Db, config: ReturnType<typeof loadConfig>, args: 
     },
   )
   if (!outcome.ok) throw new Error(`${username}: ${outcome.message}`)
+}
+
+/** The last administrator lost their phone: their second factor goes, and they enrol again at the next login. */
+async function resetTotp(db: Db, args: string[]): Promise<void> {
+  const [username] = args
+  if (!username) throw new Error('usage: reset-totp <username>')
+  const id = await staffIdByUsername(db, username)
+  if (id === undefined) throw new Error(`${username}: no such staff account`)
+  const done = await resetSecondFactor(
+    { db, audit: createAudit(systemClock()) },
+    { kind: 'system', label: 'reset-totp' },
+    id,
+  )
+  if (!done) throw new Error(`${username}: no second factor to reset`)
 }
 
 main().catch((err) => {

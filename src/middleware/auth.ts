@@ -29,6 +29,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
+const PASSWORD_EXPIRED_OPEN = ['/staff/password', '/staff/logout']
+
 // Whoever is signed in, loaded once a request (for applicants, by the session store in the same
 // query as the session); pages read it from req and res.locals.
 export function loadCurrentUser(services: Services): RequestHandler {
@@ -55,6 +57,10 @@ export function loadCurrentUser(services: Services): RequestHandler {
           .where({ staff_id: row.id })
           .select('role', 'scope_type', 'scope_id')
         req.staff = res.locals.staff = row
+        // An expired password leaves one page open until it is changed (and signing out).
+        const path = req.originalUrl.split('?')[0]
+        if (s.passwordExpired && !PASSWORD_EXPIRED_OPEN.includes(path))
+          return res.redirect(303, '/staff/password')
       }
     }
     next()

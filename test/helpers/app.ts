@@ -58,7 +58,7 @@ export async function appWithAllRoutes(
     databaseUrl: database.url,
     argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     // Administrators sign in with the password alone unless a test names the second factor
-    // (test/routes/staff-second-factor.test.ts): a frozen test clock allows one code per login window.
+    // (test/routes/staff-security.test.ts): a frozen test clock allows one code per login window.
     adminTotp: false,
     ...overrides.config,
     rateLimits: { ...roomyLimits, ...overrides.config?.rateLimits },

@@ -8,33 +8,12 @@ import { MESSAGES } from './messages'
 import { applicantLogin, normaliseLoginNumber, staffLogin } from './schemas'
 import { logIn, recordLogout, recordRefusedLogin } from './service'
 import { profileRoutes } from './profile'
-import { keepSignedIn } from '../../middleware/session'
+import { finishStaffLogin, regenerate, safeReturnTo, startSession } from './sessions'
+import { staffSecurityRoutes } from '../staffSecurity/routes'
 
 const ENTRANCES: Record<Realm, { login: string; home: string; form: string; view: string }> = {
   applicant: { login: '/login', home: '/platform', form: 'login', view: 'pages/auth/login.njk' },
   staff: { login: '/staff/login', home: '/staff', form: 'staffLogin', view: 'pages/auth/staff-login.njk' },
-}
-
-/** Only a path on this site, and only inside the realm's own area, may be returned to after login. */
-function safeReturnTo(realm: Realm, to: unknown): string | undefined {
-  if (typeof to !== 'string' || !/^\/(?!\/)[^\\]*$/.test(to)) return undefined
-  const staffArea = to === '/staff' || to.startsWith('/staff/')
-  return (realm === 'staff') === staffArea ? to : undefined
-}
-
-function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())))
-}
-
-/** A fresh session id on every login (no session fixation), stamped with the clock for the timeouts. */
-async function startSession(services: Services, req: Request, realm: Realm, userId: number): Promise<void> {
-  await regenerate(req)
-  keepSignedIn(req)
-  const now = services.clock.now().getTime()
-  req.session.realm = realm
-  req.session.userId = userId
-  req.session.startedAt = now
-  req.session.lastSeenAt = now
 }
 
 export function authRoutes(services: Services): Router {
@@ -88,13 +67,21 @@ export function authRoutes(services: Services): Router {
       }
 
       const returnTo = safeReturnTo(realm, req.session.returnTo)
+      if (realm === 'staff') {
+        if (!outcome.secondFactor) return finishStaffLogin(services, req, res, outcome.userId, returnTo)
+        // Not signed in yet: a fresh session that only remembers who gave the password, and when.
+        await regenerate(req)
+        req.session.pendingStaff = { userId: outcome.userId, at: services.clock.now().getTime(), returnTo }
+        return res.redirect(
+          303,
+          outcome.secondFactor === 'enrol' ? '/staff/login/setup' : '/staff/login/code',
+        )
+      }
       await startSession(services, req, realm, outcome.userId)
-      if (realm === 'applicant') {
-        if (!outcome.profileCompleted) {
-          // The completion form comes first; afterwards the applicant goes where they were heading.
-          req.session.returnTo = returnTo
-          return res.redirect(303, '/account/complete')
-        }
+      if (!outcome.profileCompleted) {
+        // The completion form comes first; afterwards the applicant goes where they were heading.
+        req.session.returnTo = returnTo
+        return res.redirect(303, '/account/complete')
       }
       res.redirect(303, returnTo ?? entrance.home)
     })
@@ -128,5 +115,6 @@ export function authRoutes(services: Services): Router {
   router.post('/staff/logout', postLogout('staff'))
 
   router.use(profileRoutes(services))
+  router.use(staffSecurityRoutes(services))
   return router
 }

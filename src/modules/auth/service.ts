@@ -12,7 +12,13 @@ export interface LoginRequest {
 }
 
 export type LoginOutcome =
-  | { ok: true; userId: number; profileCompleted: boolean }
+  | {
+      ok: true
+      userId: number
+      profileCompleted: boolean
+      /** an administrator's second step before the session starts (ADMIN_TOTP): enrol or give a code */
+      secondFactor: 'enrol' | 'verify' | null
+    }
   | { ok: false; reason: 'locked' | 'bad_credentials' }
 
 interface RealmSpec {
@@ -71,6 +77,11 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
         realm,
         attempt.loginKey,
       ]),
+      db.raw(
+        realm === 'staff'
+          ? `EXISTS (SELECT 1 FROM staff_roles r WHERE r.staff_id = a.id AND r.role = 'admin') AS is_admin`
+          : 'false AS is_admin',
+      ),
     )
     .from(db.raw('(SELECT 1) AS one'))
     .leftJoin(`${spec.table} as a`, `a.${spec.keyColumn}`, db.raw('?', [attempt.loginKey]))
@@ -80,6 +91,7 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
         password_hash: string
         locked: boolean
         has_failures: boolean
+        is_admin: boolean
       }
     >()
   const row = found?.id != null ? (found as typeof found & { id: number }) : undefined
@@ -97,10 +109,17 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
 
   if (row && verified.ok && spec.usable(row)) {
     const newHash = verified.rehash ? await passwords.hash(attempt.password) : null
+    const secondFactor =
+      realm === 'staff' && services.config.adminTotp && row.is_admin
+        ? row.totp_enrolled_at
+          ? ('verify' as const)
+          : ('enrol' as const)
+        : null
     const entry = audit.row(
       { kind: realm, id: row.id, label: anonymous.label, ip: attempt.ip, userAgent: attempt.userAgent },
       {
-        action: `${realm}.login`,
+        // An administrator is signed in only once the second factor is given (staff.second_factor).
+        action: secondFactor ? `${realm}.login_password` : `${realm}.login`,
         targetType: realm,
         targetId: row.id,
         detail: newHash ? { rehashed: true } : {},
@@ -130,7 +149,7 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
         ...(Object.values(entry) as Knex.Value[]),
       ],
     )
-    return { ok: true, userId: Number(row.id), profileCompleted: !!row.profile_completed_at }
+    return { ok: true, userId: Number(row.id), profileCompleted: !!row.profile_completed_at, secondFactor }
   }
 
   const lockedNow = await db.transaction(async (trx) => {

@@ -3,10 +3,11 @@ import type { Actor, Audit } from '../../services/audit'
 import type { Clock } from '../../services/clock'
 import type { Passwords } from '../../services/passwords'
 import type { RoleGrant } from '../../domain/roles'
+import { endStaffSessions, replaceStaffPassword } from '../staffSecurity/service'
 
 // Staff accounts: create, edit, deactivate / reactivate, reset password. Accounts are never
-// deleted (the audit log names them); a deactivated account cannot sign in and its open
-// sessions stop working at once because loadCurrentUser only loads active accounts.
+// deleted (the audit log names them); a deactivated account cannot sign in, and deactivating it or
+// resetting its password ends its open sessions at once (a reactivated account starts signed out).
 
 export interface StaffDeps {
   db: Db
@@ -31,6 +32,8 @@ export interface StaffListRow {
   email: string | null
   active: boolean
   last_login_at: Date | null
+  /** when the administrator bound an authenticator app (the account page only) */
+  totp_enrolled_at?: Date | null
   grants: RoleGrant[]
 }
 
@@ -57,7 +60,7 @@ export async function listStaff(db: Db): Promise<StaffListRow[]> {
 export async function findStaff(db: Db, id: number): Promise<StaffListRow | undefined> {
   const u = await db('staff_users')
     .where({ id })
-    .first('id', 'username', 'name', 'phone', 'email', 'active', 'last_login_at')
+    .first('id', 'username', 'name', 'phone', 'email', 'active', 'last_login_at', 'totp_enrolled_at')
   if (!u) return undefined
   return { ...u, grants: (await grantsOf(db, [id])).get(id) ?? [] }
 }
@@ -114,6 +117,7 @@ export async function createStaffAccount(
           phone: input.phone || null,
           email: input.email || null,
           password_hash: hash,
+          password_changed_at: now,
           active: true,
           created_at: now,
           updated_at: now,
@@ -192,12 +196,16 @@ export async function setStaffActive(
       action: active ? 'staff.reactivate' : 'staff.deactivate',
       targetType: 'staff',
       targetId: id,
+      ...(active ? {} : { detail: { sessionsEnded: await endStaffSessions(trx, id) } }),
     })
     return { ok: true as const, id }
   })
 }
 
-/** Sets a new password chosen by the administrator and clears the account's failed-login count. */
+/**
+ * Sets a new password chosen by the administrator (kept in the password history, counting from now),
+ * clears the account's failed-login count and ends its sessions.
+ */
 export async function resetStaffPassword(
   deps: StaffDeps,
   actor: Actor,
@@ -206,14 +214,16 @@ export async function resetStaffPassword(
 ): Promise<Outcome> {
   const hash = await deps.passwords.hash(password)
   return deps.db.transaction(async (trx) => {
-    const [row] = await trx('staff_users')
-      .where({ id })
-      .update({ password_hash: hash, updated_at: deps.clock.now() })
-      .returning('username')
-    if (!row) return { ok: false as const, field: '_form', message: '该工作人员账号不存在' }
+    const username = await replaceStaffPassword(trx, id, hash, deps.clock.now())
+    if (!username) return { ok: false as const, field: '_form', message: '该工作人员账号不存在' }
     for (const table of ['login_failures', 'login_locks'])
-      await trx(table).where({ realm: 'staff' }).whereRaw('lower(login_key) = lower(?)', [row.username]).del()
-    await deps.audit.record(trx, actor, { action: 'staff.reset_password', targetType: 'staff', targetId: id })
+      await trx(table).where({ realm: 'staff' }).whereRaw('lower(login_key) = lower(?)', [username]).del()
+    await deps.audit.record(trx, actor, {
+      action: 'staff.reset_password',
+      targetType: 'staff',
+      targetId: id,
+      detail: { sessionsEnded: await endStaffSessions(trx, id) },
+    })
     return { ok: true as const, id }
   })
 }
