@@ -101,6 +101,8 @@ describe('holiday table and instance settings', () => {
       notice: '2026年下半年定期注册将于9月开放。',
       registrationHalf: 'H1',
       registrationNotices: '1.请于9月30日前到确认点现场确认。\r\n2.携带聘用合同原件。',
+      staffPasswordMaxAgeDays: '60',
+      staffPasswordHistory: '3',
     })
     expect(res.status).toBe(303)
     expect(await getSettings(t.db)).toEqual({
@@ -116,6 +118,8 @@ describe('holiday table and instance settings', () => {
       registrationMaterials: '',
       mandarinExemptionAllowed: false,
       mandarinExemptionNote: '',
+      staffPasswordMaxAgeDays: 60,
+      staffPasswordHistory: 3,
     })
     // the registration wizard's 注意事项 step reads them, one paragraph per line
     expect(await settingLines(t.db, 'registration_notices')).toEqual([
@@ -133,6 +137,8 @@ describe('holiday table and instance settings', () => {
         'contact_phone',
         'notice',
         'registration_half',
+        'staff_password_max_age_days',
+        'staff_password_history',
         'registration_notices',
       ]),
     )

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { TestClock } from '../../src/services/clock'
+import { TestClock } from '../helpers/clock'
 import { base32, createTotp } from '../../src/services/totp'
 
 // RFC 6238 appendix B: the SHA-1 secret is the ASCII of "12345678901234567890"; at T = 59 s the
