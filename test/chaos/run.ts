@@ -12,7 +12,7 @@
 //           signed in, the walks go on to their submits, and the first request after the restart
 //           is served (seconds to recover: from the server's start to the first page served).
 //   sweep:  the bad-input sweep (test/helpers/routeSweep.ts) over every route the app registers,
-//           as a visitor, an applicant and a staff member, against the running app: no 5xx, and
+//           as a visitor and an applicant, against the running app: no 5xx, and
 //           each session still working after every route.
 //
 // Prints `chaos <name>: <figure>` lines and exits non-zero when a figure is bad (see FIGURES). The
