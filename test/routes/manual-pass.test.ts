@@ -7,6 +7,7 @@ import {
   signedIn,
   twoAuthorities,
 } from './registrationRecordsSupport'
+import { applicantWithApplication, certifyingBureau } from './certificationRecordsSupport'
 
 // Issue 13, "your own line-by-line pass of the seeds": what the pages said differently from the
 // manuals beyond the issue's list (the findings are in the closing note).
@@ -58,5 +59,24 @@ describe('定期注册 records in the words of manual 001', () => {
       '“注册不合格”',
     ])
       expect(page).toContain(text)
+  })
+})
+
+describe('申报提醒 of both businesses', () => {
+  it('asks the applicant to read it and note what it says, as manuals 000 §3.2 (10) and 001 §3.1.2 7) do', async () => {
+    const sentence =
+      '页面展示申报提醒即为报名成功，请仔细阅读页面中的内容并做好相关信息记录，并按照要求完成后续工作。'
+    const reg = await applicantWithRegistration(t)
+    const regPage = await (
+      await signedIn(t, reg.applicant)
+    ).get(`/registration/records/${reg.registration.id}/reminder`)
+    expect(regPage.status).toBe(200)
+    expect(regPage.text).toContain(sentence)
+    const cert = await applicantWithApplication(t, await certifyingBureau(t))
+    const certPage = await (
+      await signedIn(t, cert.applicant)
+    ).get(`/certification/records/${cert.application.id}/reminder`)
+    expect(certPage.status).toBe(200)
+    expect(certPage.text).toContain(sentence)
   })
 })
