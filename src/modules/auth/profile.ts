@@ -1,13 +1,11 @@
-import { Router } from 'express'
 import Joi from 'joi'
 import type { Services } from '../../services'
-import { requireApplicant } from '../../middleware/auth'
-import { checkDocNumber, DOC_TYPE_LABELS, normaliseDocNumber, type DocType } from '../../domain/idNumber'
+import type { Actor } from '../../services/audit'
+import { checkDocNumber, DOC_TYPE_LABELS, normaliseDocNumber } from '../../domain/idNumber'
 import { shanghaiDate } from '../../domain/time'
-import { clientIp, handler } from '../../web/async'
 import type { Db } from '../../db/knex'
-import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
-import { MESSAGES } from './messages'
+import { hasErrors, validate, type FieldErrors } from '../../web/forms'
+import * as repo from './repository'
 
 // 首次登录完善个人信息 (manual 000 §2.2.1): 民族 for everyone; HK/Macau/Taiwan documents add 性别,
 // 出生日期 and the local ID number; a residence permit adds the local ID number and the matching pass
@@ -36,16 +34,6 @@ export const passLabel = (type: 'hk_macau_pass' | 'taiwan_pass') =>
 
 // Full-width characters, spaces and lower case mean the same number, as for the account itself.
 const compact = (s: string) => normaliseDocNumber('hk_macau_pass', s)
-
-interface ApplicantRow {
-  id: number
-  doc_type: DocType
-  doc_number: string
-  name: string
-  sex: string | null
-  birth_date: string | Date | null
-  profile_completed_at: Date | null
-}
 
 const choose = (label: string) => ({ 'string.empty': `请选择${label}`, 'any.required': `请选择${label}` })
 
@@ -105,11 +93,7 @@ export async function checkProfileFields(
     body,
   )
 
-  if (
-    !errors.ethnicity &&
-    !(await db('ref_codes').where({ kind: 'ethnicity', code: value.ethnicity }).first('code'))
-  )
-    errors.ethnicity = '请选择民族'
+  if (!errors.ethnicity && !(await repo.isEthnicity(db, value.ethnicity))) errors.ethnicity = '请选择民族'
   if (extras.includes('sexAndBirth') && !errors.birthDate && !isRealPastDate(value.birthDate, today))
     errors.birthDate = '出生日期不是有效的日期'
   const localId = value.localIdNumber ? compact(value.localIdNumber) : undefined
@@ -125,108 +109,74 @@ export async function checkProfileFields(
   return { value, errors, localId, passNumber }
 }
 
-export function profileRoutes(services: Services): Router {
-  const router = Router()
-  const { db } = services
+/** Sex and birth date read from a 身份证 or 居住证 number, for showing and for filling gaps. */
+function fromNumber(a: repo.ProfileApplicantRow, today: string): { sex?: string; birthDate?: string } {
+  if (a.doc_type !== 'id_card' && a.doc_type !== 'residence_permit') return {}
+  const checked = checkDocNumber(a.doc_type, a.doc_number, today)
+  return checked.ok ? { sex: checked.sex, birthDate: checked.birthDate } : {}
+}
 
-  const loadApplicant = (id: number) =>
-    db('applicants')
-      .where({ id })
-      .first<ApplicantRow>(
-        'id',
-        'doc_type',
-        'doc_number',
-        'name',
-        'sex',
-        'birth_date',
-        'profile_completed_at',
-      )
-
-  const ethnicities = () =>
-    db('ref_codes')
-      .where({ kind: 'ethnicity' })
-      .orderBy('sort')
-      .select<{ code: string; name: string }[]>('code', 'name')
-
-  /** Sex and birth date read from a 身份证 or 居住证 number, for showing and for filling gaps. */
-  function fromNumber(a: ApplicantRow): { sex?: string; birthDate?: string } {
-    if (a.doc_type !== 'id_card' && a.doc_type !== 'residence_permit') return {}
-    const checked = checkDocNumber(a.doc_type, a.doc_number, shanghaiDate(services.clock.now()))
-    return checked.ok ? { sex: checked.sex, birthDate: checked.birthDate } : {}
+/** What the 完善个人信息 page shows; undefined once the profile is complete (or the account is gone). */
+export async function completeProfilePage(services: Services, applicantId: number) {
+  const a = await repo.findProfileApplicant(services.db, applicantId)
+  if (!a || a.profile_completed_at) return undefined
+  const extras = PROFILE_EXTRAS[a.doc_type] ?? []
+  const derived = fromNumber(a, shanghaiDate(services.clock.now()))
+  return {
+    account: a,
+    docTypeLabel: DOC_TYPE_LABELS[a.doc_type] ?? a.doc_type,
+    derivedSex: SEX_OPTIONS.find((o) => o.value === (a.sex ?? derived.sex))?.text,
+    derivedBirthDate: a.birth_date ?? derived.birthDate,
+    ethnicityOptions: (await repo.ethnicities(services.db)).map((e) => ({ value: e.code, text: e.name })),
+    sexOptions: SEX_OPTIONS,
+    askSexAndBirth: extras.includes('sexAndBirth'),
+    askLocalId: extras.includes('localId'),
+    passLabel: extras.includes('passNumber') ? passLabel(passTypeFor(a.doc_number)) : null,
   }
+}
 
-  router.get(
-    '/account/complete',
-    requireApplicant,
-    handler(async (req, res) => {
-      const a = await loadApplicant(req.applicant!.id)
-      if (!a || a.profile_completed_at) return res.redirect(303, '/platform')
-      const extras = PROFILE_EXTRAS[a.doc_type] ?? []
-      const derived = fromNumber(a)
-      const form = takeForm(req, 'completeProfile')
-      res.render('pages/auth/complete-profile.njk', {
-        ...form,
-        account: a,
-        docTypeLabel: DOC_TYPE_LABELS[a.doc_type] ?? a.doc_type,
-        derivedSex: SEX_OPTIONS.find((o) => o.value === (a.sex ?? derived.sex))?.text,
-        derivedBirthDate: a.birth_date ?? derived.birthDate,
-        ethnicityOptions: (await ethnicities()).map((e) => ({ value: e.code, text: e.name })),
-        sexOptions: SEX_OPTIONS,
-        askSexAndBirth: extras.includes('sexAndBirth'),
-        askLocalId: extras.includes('localId'),
-        passLabel: extras.includes('passNumber') ? passLabel(passTypeFor(a.doc_number)) : null,
+export type CompleteProfileOutcome =
+  { kind: 'absent' } | { kind: 'invalid'; errors: FieldErrors } | { kind: 'done'; completed: boolean }
+
+/** 完善个人信息: checks the fields and completes the profile once, audited in the same transaction. */
+export async function completeProfile(
+  services: Services,
+  applicantId: number,
+  body: unknown,
+  actor: Actor,
+): Promise<CompleteProfileOutcome> {
+  const { db } = services
+  const a = await repo.findProfileApplicant(db, applicantId)
+  if (!a || a.profile_completed_at) return { kind: 'absent' }
+  const extras = PROFILE_EXTRAS[a.doc_type] ?? []
+  const today = shanghaiDate(services.clock.now())
+  const { value, errors, localId, passNumber } = await checkProfileFields(db, a, extras, body, today)
+  if (hasErrors(errors)) return { kind: 'invalid', errors }
+
+  const derived = fromNumber(a, today)
+  const completed = await db.transaction(async (trx) => {
+    const done = await repo.completeProfile(
+      trx,
+      a.id,
+      {
+        ethnicity: value.ethnicity,
+        sex: extras.includes('sexAndBirth') ? value.sex : (a.sex ?? derived.sex ?? null),
+        birth_date: extras.includes('sexAndBirth')
+          ? value.birthDate
+          : (a.birth_date ?? derived.birthDate ?? null),
+        ...(localId ? { local_id_number: localId } : {}),
+        ...(passNumber ? { pass_number: passNumber } : {}),
+      },
+      services.clock.now(),
+    )
+    if (done)
+      await services.audit.record(trx, actor, {
+        action: 'applicant.complete_profile',
+        targetType: 'applicant',
+        targetId: a.id,
+        detail: { fields: ['ethnicity', ...extras] },
       })
-    }),
-  )
-
-  router.post(
-    '/account/complete',
-    requireApplicant,
-    handler(async (req, res) => {
-      const a = await loadApplicant(req.applicant!.id)
-      if (!a || a.profile_completed_at) return res.redirect(303, '/platform')
-      const extras = PROFILE_EXTRAS[a.doc_type] ?? []
-      const today = shanghaiDate(services.clock.now())
-      const { value, errors, localId, passNumber } = await checkProfileFields(db, a, extras, req.body, today)
-      if (hasErrors(errors)) return redirectWithErrors(req, res, 'completeProfile', errors, req.body ?? {})
-
-      const derived = fromNumber(a)
-      const done = await db.transaction(async (trx) => {
-        const now = services.clock.now()
-        const updated = await trx('applicants')
-          .where({ id: a.id })
-          .whereNull('profile_completed_at')
-          .update({
-            ethnicity: value.ethnicity,
-            sex: extras.includes('sexAndBirth') ? value.sex : (a.sex ?? derived.sex ?? null),
-            birth_date: extras.includes('sexAndBirth')
-              ? value.birthDate
-              : (a.birth_date ?? derived.birthDate ?? null),
-            ...(localId ? { local_id_number: localId } : {}),
-            ...(passNumber ? { pass_number: passNumber } : {}),
-            profile_completed_at: now,
-            updated_at: now,
-            version: trx.raw('version + 1'),
-          })
-        if (updated)
-          await services.audit.record(
-            trx,
-            { kind: 'applicant', id: a.id, ip: clientIp(req), userAgent: req.get('user-agent') },
-            {
-              action: 'applicant.complete_profile',
-              targetType: 'applicant',
-              targetId: a.id,
-              detail: { fields: ['ethnicity', ...extras] },
-            },
-          )
-        return updated > 0
-      })
-      if (done) flash(req, 'success', MESSAGES.profileCompleted)
-      const returnTo = req.session.returnTo
-      delete req.session.returnTo
-      res.redirect(303, typeof returnTo === 'string' && /^\/(?!\/)/.test(returnTo) ? returnTo : '/platform')
-    }),
-  )
-
-  return router
+    return done
+  })
+  return { kind: 'done', completed }
 }

@@ -7,7 +7,7 @@ import type { Realm } from './lockout'
 import { MESSAGES } from './messages'
 import { applicantLogin, normaliseLoginNumber, staffLogin } from './schemas'
 import { logIn, recordLogout, recordRefusedLogin } from './service'
-import { profileRoutes } from './profile'
+import { profileRoutes } from './profileRoutes'
 import { finishStaffLogin, regenerate, safeReturnTo, startSession } from './sessions'
 import { staffSecurityRoutes } from '../staffSecurity/routes'
 
