@@ -205,3 +205,57 @@ export async function usePasswordReset(
     .returning<{ applicant_id: number }[]>('applicant_id')
   return row ? { applicantId: Number(row.applicant_id) } : undefined
 }
+
+/** Takes one of the phone's codes for the day; the count after taking it, or undefined when none is left. */
+export async function takeSmsQuota(
+  trx: Db,
+  phone: string,
+  day: string,
+  perDay: number,
+): Promise<number | undefined> {
+  const taken = await trx.raw<{ rows: { used: number }[] }>(
+    `INSERT INTO sms_quota (phone, day, used) VALUES (?, ?, 1)
+     ON CONFLICT (phone, day) DO UPDATE SET used = sms_quota.used + 1 WHERE sms_quota.used < ?
+     RETURNING used`,
+    [phone, day, perDay],
+  )
+  return taken.rows[0]?.used
+}
+
+export async function insertSmsCode(
+  trx: Db,
+  code: { phone: string; purpose: string; code_hash: string; expires_at: Date; created_at: Date },
+): Promise<void> {
+  await trx('sms_codes').insert(code)
+}
+
+export interface SmsCodeRow {
+  id: number
+  code_hash: string
+  expires_at: Date
+  used_at: Date | null
+  failed_tries: number
+}
+
+/** The newest code for a phone and purpose, locked until the transaction ends. */
+export function lockNewestSmsCode(trx: Db, phone: string, purpose: string): Promise<SmsCodeRow | undefined> {
+  return trx('sms_codes')
+    .where({ phone, purpose })
+    .orderBy('id', 'desc')
+    .forUpdate()
+    .first<SmsCodeRow | undefined>('id', 'code_hash', 'expires_at', 'used_at', 'failed_tries')
+}
+
+/** Counts a wrong guess; returns the count after it. */
+export async function countWrongSmsTry(trx: Db, id: number): Promise<number> {
+  const [{ failed_tries }] = await trx('sms_codes')
+    .where({ id })
+    .increment('failed_tries', 1)
+    .returning<{ failed_tries: number }[]>('failed_tries')
+  return failed_tries
+}
+
+/** Uses the code up; false when it had been used already. */
+export async function useSmsCode(trx: Db, id: number, now: Date): Promise<boolean> {
+  return (await trx('sms_codes').where({ id }).whereNull('used_at').update({ used_at: now })) > 0
+}

@@ -6,6 +6,7 @@ import { maskPhone } from '../../domain/idNumber'
 import { checkMobile } from '../../domain/password'
 import { shanghaiDate } from '../../domain/time'
 import { MESSAGES, SMS_TEXT } from './messages'
+import * as repo from './repository'
 
 // SMS verification codes (manual 000 §2.1.1 (6)): 6 digits, valid 5 minutes, at most 3 per phone
 // number per day. Any area may use them; `purpose` keeps a code for one thing from serving another.
@@ -47,15 +48,10 @@ export async function sendSmsCode(
   const now = services.clock.now()
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0')
   return services.db.transaction(async (trx) => {
-    const taken = await trx.raw<{ rows: { used: number }[] }>(
-      `INSERT INTO sms_quota (phone, day, used) VALUES (?, ?, 1)
-       ON CONFLICT (phone, day) DO UPDATE SET used = sms_quota.used + 1 WHERE sms_quota.used < ?
-       RETURNING used`,
-      [phone, shanghaiDate(now), SMS_RULES.perPhonePerDay],
-    )
-    if (taken.rows.length === 0) return { ok: false, reason: 'quota', message: MESSAGES.smsQuota } as const
+    const usedToday = await repo.takeSmsQuota(trx, phone, shanghaiDate(now), SMS_RULES.perPhonePerDay)
+    if (usedToday === undefined) return { ok: false, reason: 'quota', message: MESSAGES.smsQuota } as const
 
-    await trx('sms_codes').insert({
+    await repo.insertSmsCode(trx, {
       phone,
       purpose,
       code_hash: hashCode(services.config.sessionSecret, phone, purpose, code),
@@ -65,7 +61,7 @@ export async function sendSmsCode(
     await services.outbox.enqueue(trx, { channel: 'sms', recipient: phone, body: SMS_TEXT(code) })
     await services.audit.record(trx, request.actor ?? { kind: 'anonymous', ip }, {
       action: 'sms.send',
-      detail: { purpose, phone: maskPhone(phone), usedToday: taken.rows[0].used },
+      detail: { purpose, phone: maskPhone(phone), usedToday },
     })
     return { ok: true } as const
   })
@@ -84,11 +80,7 @@ export async function checkSmsCode(
 ): Promise<SmsCheckOutcome> {
   if (!trx) return services.db.transaction((t) => checkSmsCode(services, t, attempt))
   const now = services.clock.now()
-  const row = await trx('sms_codes')
-    .where({ phone: attempt.phone, purpose: attempt.purpose })
-    .orderBy('id', 'desc')
-    .forUpdate()
-    .first<{ id: number; code_hash: string; expires_at: Date; used_at: Date | null; failed_tries: number }>()
+  const row = await repo.lockNewestSmsCode(trx, attempt.phone, attempt.purpose)
 
   if (!row || row.used_at || row.expires_at.getTime() <= now.getTime())
     return { ok: false, reason: 'missing', message: MESSAGES.smsNoCode }
@@ -97,15 +89,12 @@ export async function checkSmsCode(
 
   const typed = hashCode(services.config.sessionSecret, attempt.phone, attempt.purpose, attempt.code)
   if (!sameHash(typed, row.code_hash)) {
-    const [{ failed_tries }] = await trx('sms_codes')
-      .where({ id: row.id })
-      .increment('failed_tries', 1)
-      .returning<{ failed_tries: number }[]>('failed_tries')
-    return failed_tries >= SMS_RULES.maxWrongTries
+    return (await repo.countWrongSmsTry(trx, row.id)) >= SMS_RULES.maxWrongTries
       ? { ok: false, reason: 'killed', message: MESSAGES.smsKilled }
       : { ok: false, reason: 'wrong', message: MESSAGES.smsWrong }
   }
 
-  const used = await trx('sms_codes').where({ id: row.id }).whereNull('used_at').update({ used_at: now })
-  return used ? { ok: true } : { ok: false, reason: 'missing', message: MESSAGES.smsNoCode }
+  return (await repo.useSmsCode(trx, row.id, now))
+    ? { ok: true }
+    : { ok: false, reason: 'missing', message: MESSAGES.smsNoCode }
 }
