@@ -12,6 +12,7 @@ import { shanghaiDate } from '../../domain/time'
 import { syncCertificates } from '../info/service'
 import { onSiteRefusal } from '../../domain/confirmation'
 import { allocateCertificateNumber } from './numbers'
+import * as repo from './repository'
 import type { ApplicationRow } from './repository'
 
 // Staff decisions on an application (the transitions table in src/domain/certification.ts), each a
@@ -45,11 +46,10 @@ export interface TransitionInput {
 type Trx = Parameters<Parameters<Services['db']['transaction']>[0]>[0]
 
 async function issueCertificate(trx: Trx, row: ApplicationRow, now: Date): Promise<string | null> {
-  const authority = await trx('authorities')
-    .where({ id: row.authority_id })
-    .first('name', 'region_code', 'certificate_bureau_code')
+  const authority = await repo.issuingAuthority(trx, row.authority_id)
   if (!authority?.certificate_bureau_code) return null
-  const applicant = await trx('applicants').where({ id: row.applicant_id }).first('name', 'doc_number', 'sex')
+  const bureauCode = authority.certificate_bureau_code
+  const applicant = await repo.certificateHolder(trx, row.applicant_id)
   const identity = (row.data.identity ?? {}) as Record<string, unknown>
   // The sex digit: the account's sex, else the snapshot's, else the ID number's 17th digit.
   const digit17 = Number(String(applicant?.doc_number ?? '').charAt(16))
@@ -61,28 +61,22 @@ async function issueCertificate(trx: Trx, row: ApplicationRow, now: Date): Promi
     const number = await allocateCertificateNumber(trx, {
       year: certificationYear(now),
       provinceCode: String(authority.region_code).slice(0, 2),
-      bureauCode: authority.certificate_bureau_code,
+      bureauCode,
       type: row.qualification_type,
       sex,
     })
-    const inserted = await trx('registry_certificates')
-      .insert({
-        cert_number: number,
-        holder_name: applicant.name,
-        doc_number: String(applicant.doc_number).toUpperCase(),
-        qualification_type: row.qualification_type,
-        subject: row.subject,
-        authority: authority.name,
-        issued_on: issuedOn,
-        imported_at: now,
-      })
-      .onConflict('cert_number')
-      .ignore()
-      .returning('cert_number')
-    if (!inserted.length) continue
-    await trx('certification_applications')
-      .where({ id: row.id })
-      .update({ certificate_number: number, certificate_issued_on: issuedOn })
+    const inserted = await repo.insertRegistryCertificate(trx, {
+      cert_number: number,
+      holder_name: applicant!.name,
+      doc_number: String(applicant!.doc_number).toUpperCase(),
+      qualification_type: row.qualification_type,
+      subject: row.subject,
+      authority: authority.name,
+      issued_on: issuedOn,
+      imported_at: now,
+    })
+    if (!inserted) continue
+    await repo.setCertificate(trx, row.id, number, issuedOn)
     return number
   }
 }
@@ -95,17 +89,11 @@ export async function transitionCertification(
   // The information centre's copy (教师资格证书) takes the new certificate at once, not at the
   // applicant's next 同步; a failure here leaves the registry row, which the next sync reads.
   if (outcome.ok && outcome.certificateNumber) {
-    const who = await services
-      .db('certification_applications as c')
-      .join('applicants as a', 'a.id', 'c.applicant_id')
-      .where('c.id', input.applicationId)
-      .first('a.id', 'a.name', 'a.doc_number')
+    const who = await repo.applicantOfApplication(services.db, input.applicationId)
     if (who)
-      await syncCertificates(services, {
-        id: Number(who.id),
-        name: who.name,
-        doc_number: who.doc_number,
-      }).catch((err: unknown) => services.logger.warn({ err }, 'certificate sync after approval failed'))
+      await syncCertificates(services, who).catch((err: unknown) =>
+        services.logger.warn({ err }, 'certificate sync after approval failed'),
+      )
   }
   return outcome
 }
@@ -120,9 +108,7 @@ async function decide(services: Services, input: TransitionInput): Promise<Trans
     ''
   if (t.reasonRequired && !reason) return { ok: false, reason: 'reason_required' }
   return services.db.transaction(async (trx) => {
-    const row: ApplicationRow | undefined = await trx('certification_applications')
-      .where({ id: input.applicationId })
-      .first()
+    const row = await repo.findApplication(trx, input.applicationId)
     if (!row) return { ok: false as const, reason: 'not_found' as const }
     const to = canTransition(row.status, input.name, input.actor.kind)
     if (!to) return { ok: false as const, reason: 'not_allowed' as const }
@@ -133,13 +119,15 @@ async function decide(services: Services, input: TransitionInput): Promise<Trans
     )
     if (early) return { ok: false as const, reason: 'too_early' as const, message: early }
     if (input.name === 'approve') {
-      const code = await trx('authorities').where({ id: row.authority_id }).first('certificate_bureau_code')
-      if (!code?.certificate_bureau_code) return { ok: false as const, reason: 'no_bureau_code' as const }
+      const authority = await repo.issuingAuthority(trx, row.authority_id)
+      if (!authority?.certificate_bureau_code)
+        return { ok: false as const, reason: 'no_bureau_code' as const }
     }
     const now = services.clock.now()
-    const n = await trx('certification_applications')
-      .where({ id: row.id, status: row.status, version: input.version })
-      .update({
+    const updated = await repo.updateDecision(
+      trx,
+      { id: row.id, status: row.status, version: input.version },
+      {
         status: to,
         version: input.version + 1,
         updated_at: now,
@@ -151,10 +139,11 @@ async function decide(services: Services, input: TransitionInput): Promise<Trans
             : null,
         decided_by: input.actor.id,
         decided_at: now,
-      })
-    if (n !== 1) return { ok: false as const, reason: 'changed_first' as const }
+      },
+    )
+    if (!updated) return { ok: false as const, reason: 'changed_first' as const }
     const certificateNumber = input.name === 'approve' ? await issueCertificate(trx, row, now) : null
-    await trx('certification_status_history').insert({
+    await repo.insertStatusChange(trx, {
       application_id: row.id,
       from_status: row.status,
       to_status: to,

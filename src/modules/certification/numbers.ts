@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import { buildCertificateNumber, type CertificateNumberInput } from '../../domain/certification'
+import { nextCertificateSequence } from './repository'
 
 /**
  * The next 17-digit certificate number of a bureau (province + bureau code) in a year. The counter
@@ -13,12 +14,10 @@ export async function allocateCertificateNumber(
   parts: Omit<CertificateNumberInput, 'sequence'>,
 ): Promise<string> {
   buildCertificateNumber({ ...parts, sequence: 1 })
-  const { rows } = await trx.raw(
-    `INSERT INTO certificate_number_counters (province_code, bureau_code, year, last_seq) VALUES (?, ?, ?, 1)
-     ON CONFLICT (province_code, bureau_code, year)
-     DO UPDATE SET last_seq = certificate_number_counters.last_seq + 1
-     RETURNING last_seq`,
-    [parts.provinceCode.slice(0, 2), parts.bureauCode, parts.year],
-  )
-  return buildCertificateNumber({ ...parts, sequence: Number(rows[0].last_seq) })
+  const sequence = await nextCertificateSequence(trx, {
+    provinceCode: parts.provinceCode.slice(0, 2),
+    bureauCode: parts.bureauCode,
+    year: parts.year,
+  })
+  return buildCertificateNumber({ ...parts, sequence })
 }

@@ -263,3 +263,113 @@ export async function latestApplication(db: Conn, applicantId: number): Promise<
     .first('id')
   return row ? { id: Number(row.id) } : undefined
 }
+
+// ---- decisions and certificates -------------------------------------------------------------------
+
+export async function findApplication(db: Conn, id: number): Promise<ApplicationRow | undefined> {
+  return db('certification_applications').where({ id }).first()
+}
+
+/** Writes a decision if the row still has the status and version the staff member saw; false if not. */
+export async function updateDecision(
+  trx: Conn,
+  seen: { id: number; status: CertificationStatus; version: number },
+  fields: Partial<Omit<ApplicationRow, 'correction'>> & { correction: string | null },
+): Promise<boolean> {
+  const n = await trx('certification_applications')
+    .where({ id: seen.id, status: seen.status, version: seen.version })
+    .update(fields)
+  return n === 1
+}
+
+export async function insertStatusChange(
+  trx: Conn,
+  row: {
+    application_id: number
+    from_status: CertificationStatus
+    to_status: CertificationStatus
+    actor_kind: 'staff'
+    actor_id: number
+    reason: string | null
+    at: Date
+  },
+): Promise<void> {
+  await trx('certification_status_history').insert(row)
+}
+
+export interface IssuingAuthority {
+  name: string
+  region_code: string
+  certificate_bureau_code: string | null
+}
+
+export function issuingAuthority(db: Conn, authorityId: number): Promise<IssuingAuthority | undefined> {
+  return db('authorities')
+    .where({ id: authorityId })
+    .first<IssuingAuthority | undefined>('name', 'region_code', 'certificate_bureau_code')
+}
+
+export function certificateHolder(
+  db: Conn,
+  applicantId: number,
+): Promise<{ name: string; doc_number: string; sex: 'M' | 'F' | null } | undefined> {
+  return db('applicants').where({ id: applicantId }).first('name', 'doc_number', 'sex')
+}
+
+/** The applicant of an application, as the information centre's certificate sync wants them. */
+export async function applicantOfApplication(
+  db: Conn,
+  applicationId: number,
+): Promise<{ id: number; name: string; doc_number: string } | undefined> {
+  const who = await db('certification_applications as c')
+    .join('applicants as a', 'a.id', 'c.applicant_id')
+    .where('c.id', applicationId)
+    .first('a.id', 'a.name', 'a.doc_number')
+  return who ? { id: Number(who.id), name: who.name, doc_number: who.doc_number } : undefined
+}
+
+/** Adds the certificate to the registry; false when the registry already holds its number. */
+export async function insertRegistryCertificate(
+  trx: Conn,
+  row: {
+    cert_number: string
+    holder_name: string
+    doc_number: string
+    qualification_type: string
+    subject: string
+    authority: string
+    issued_on: string
+    imported_at: Date
+  },
+): Promise<boolean> {
+  const inserted = await trx('registry_certificates')
+    .insert(row)
+    .onConflict('cert_number')
+    .ignore()
+    .returning('cert_number')
+  return inserted.length > 0
+}
+
+export async function setCertificate(trx: Conn, id: number, number: string, issuedOn: string): Promise<void> {
+  await trx('certification_applications')
+    .where({ id })
+    .update({ certificate_number: number, certificate_issued_on: issuedOn })
+}
+
+/**
+ * Bumps the bureau's counter for the year with one INSERT ... ON CONFLICT DO UPDATE in the caller's
+ * transaction and returns the new sequence.
+ */
+export async function nextCertificateSequence(
+  trx: Knex.Transaction,
+  counter: { provinceCode: string; bureauCode: string; year: number },
+): Promise<number> {
+  const { rows } = await trx.raw(
+    `INSERT INTO certificate_number_counters (province_code, bureau_code, year, last_seq) VALUES (?, ?, ?, 1)
+     ON CONFLICT (province_code, bureau_code, year)
+     DO UPDATE SET last_seq = certificate_number_counters.last_seq + 1
+     RETURNING last_seq`,
+    [counter.provinceCode, counter.bureauCode, counter.year],
+  )
+  return Number(rows[0].last_seq)
+}
