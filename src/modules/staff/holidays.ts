@@ -1,16 +1,12 @@
 import type { Db } from '../../db/knex'
 import type { Actor, Audit } from '../../services/audit'
+import * as repo from './repository'
 
 // The holiday table that working-day deadlines read: public holidays ('holiday') and the weekend
 // days China makes up as working days ('workday', 调休上班).
 
-export type HolidayKind = 'holiday' | 'workday'
-
-export interface HolidayRow {
-  day: string
-  kind: HolidayKind
-  name: string
-}
+export type HolidayRow = repo.HolidayDay
+export type HolidayKind = HolidayRow['kind']
 
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/
 
@@ -67,24 +63,19 @@ export function parseHolidayLines(text: string): {
   return { rows, errors }
 }
 
-export async function listHolidays(db: Db, year: number): Promise<HolidayRow[]> {
-  const rows = await db('holidays')
-    .whereBetween('day', [`${year}-01-01`, `${year}-12-31`])
-    .orderBy('day')
-    .select(db.raw(`to_char(day, 'YYYY-MM-DD') AS day`), 'kind', 'name')
-  return rows as HolidayRow[]
+export function listHolidays(db: Db, year: number): Promise<HolidayRow[]> {
+  return repo.holidaysOfYear(db, year)
 }
 
-export async function holidayYears(db: Db): Promise<number[]> {
-  const rows = await db('holidays').distinct(db.raw('extract(year from day)::int AS year')).orderBy('year')
-  return rows.map((r: { year: number }) => Number(r.year))
+export function holidayYears(db: Db): Promise<number[]> {
+  return repo.holidayYears(db)
 }
 
 /** Adds or replaces rows by date (one transaction, one audit entry). */
 export async function addHolidays(db: Db, audit: Audit, actor: Actor, rows: HolidayRow[]): Promise<void> {
   if (!rows.length) return
   await db.transaction(async (trx) => {
-    await trx('holidays').insert(rows).onConflict('day').merge(['kind', 'name'])
+    await repo.upsertHolidays(trx, rows)
     const days = rows.map((r) => r.day).sort()
     await audit.record(trx, actor, {
       action: 'holiday.add',
@@ -97,7 +88,7 @@ export async function addHolidays(db: Db, audit: Audit, actor: Actor, rows: Holi
 
 export async function deleteHoliday(db: Db, audit: Audit, actor: Actor, day: string): Promise<boolean> {
   return db.transaction(async (trx) => {
-    const [gone] = await trx('holidays').where({ day }).del().returning(['kind', 'name'])
+    const gone = await repo.deleteHoliday(trx, day)
     if (!gone) return false
     await audit.record(trx, actor, {
       action: 'holiday.delete',

@@ -3,6 +3,7 @@ import type { Actor, Audit } from '../../services/audit'
 import { linesOf } from '../../web/texts'
 import * as certification from '../certification/messages'
 import * as registration from '../registration/messages'
+import * as repo from './repository'
 
 // Instance settings the administrator edits without a deploy; other modules read them with
 // getSettings(db). Stored one key per row in `settings` (value jsonb); a flag may live inside a rule
@@ -131,9 +132,7 @@ const asObject = (v: unknown): Record<string, unknown> =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {}
 
 export async function getSettings(db: Db): Promise<InstanceSettings> {
-  const rows: { key: string; value: unknown }[] = await db('settings')
-    .whereIn('key', Object.values(KEYS))
-    .select('key', 'value')
+  const rows = await repo.settingsRows(db, Object.values(KEYS))
   const stored = new Map(rows.map((r) => [r.key, r.value]))
   const out = { ...DEFAULT_SETTINGS }
   for (const [field, key] of Object.entries(KEYS) as [keyof InstanceSettings, string][]) {
@@ -160,18 +159,9 @@ export async function saveSettings(
       const property = PROPERTIES[field]
       // A flag inside a rule object keeps the rule's other properties.
       const value = property
-        ? {
-            ...asObject(
-              (await trx('settings').where({ key: KEYS[field] }).forUpdate().first('value'))?.value,
-            ),
-            [property]: values[field],
-          }
+        ? { ...asObject(await repo.lockSetting(trx, KEYS[field])), [property]: values[field] }
         : values[field]
-      await trx.raw(
-        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?::jsonb, ?)
-         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-        [KEYS[field], JSON.stringify(value), deps.now],
-      )
+      await repo.saveSetting(trx, KEYS[field], value, deps.now)
     }
     if (changed.length)
       await deps.audit.record(trx, actor, {
