@@ -184,23 +184,17 @@ export const registryFromYear = (provinceCode: string): number =>
 
 export const isCertificateNumberShape = (n: string): boolean => /^(\d{15}|\d{17})$/.test(n)
 
-export type AddCertificateRefusal = 'too_recent' | 'bad_number' | 'holder_differs' | 'in_registry'
+export type AddCertificateRefusal = 'too_recent' | 'bad_number' | 'in_registry'
 
 /**
  * Why a certificate may not be added by hand, or null. `issuedOn` is 年-月-日; holder and document
  * number are compared with the account's (document numbers upper-cased, names with spaces removed).
  */
 export function addCertificateRefusal(
-  cert: { certNumber: string; issuedOn: string; provinceCode: string; holderName: string; docNumber: string },
-  account: { name: string; docNumber: string },
+  cert: { certNumber: string; issuedOn: string; provinceCode: string },
   inRegistry: boolean,
 ): AddCertificateRefusal | null {
   if (!isCertificateNumberShape(cert.certNumber)) return 'bad_number'
-  if (
-    cert.holderName.replace(/\s/g, '') !== account.name.replace(/\s/g, '') ||
-    cert.docNumber.trim().toUpperCase() !== account.docNumber.toUpperCase()
-  )
-    return 'holder_differs'
   if (inRegistry) return 'in_registry'
   if (Number(cert.issuedOn.slice(0, 4)) >= registryFromYear(cert.provinceCode)) return 'too_recent'
   return null

@@ -495,6 +495,16 @@ describe('certification wizard', () => {
     expect(await t.db('certification_applications').where({ applicant_id: w.applicant.id })).toHaveLength(0)
   })
 
+  it('carries the manual’s clarity warning on the 证件照 page and the 个人承诺书 page', async () => {
+    const w = await signedIn()
+    await toInformation(w)
+    const warning =
+      '注意：个人照片和个人承诺书上传后，请务必检查是否清晰完整，如不清晰不完整，请务必重新上传符合要求的个人照片和个人承诺书，否则会影响教师资格认定申请表的生成与打印，影响后续认定审核工作。'
+    expect((await w.a.get(`${BASE}/information`)).text).toContain(warning)
+    await upload(w.a, 'information', 'photo', await idPhoto(), goodInformation())
+    expect((await w.a.get(`${BASE}/commitment-scan`)).text).toContain(warning)
+  })
+
   it('crops the 个人承诺书 by two corner clicks, and refuses to go on without a crop', async () => {
     const w = await signedIn()
     await toInformation(w)

@@ -437,6 +437,19 @@ describe('registration wizard', () => {
     expect((await a.get(BASE)).headers.location).toBe(`${BASE}/agreement`)
   })
 
+  it('carries the manual’s clarity warning on the 证件照 page itself', async () => {
+    const { a, certNumber } = await teacher()
+    await a.get('/registration/start')
+    await post(a, 'agreement', { agree: 'yes' })
+    await post(a, 'certificate', { certNumber })
+    await post(a, 'information', goodInformation('华南师范大学'))
+    await post(a, 'conditions', { ethics: 'yes', appraisals: 'yes', training: 'yes', health: 'yes' })
+    const photo = await a.get(`${BASE}/photo`)
+    expect(photo.text).toContain(
+      '注意：个人照片上传后，请务必检查是否清晰完整，如不清晰不完整，请务必重新上传符合要求的个人照片',
+    )
+  })
+
   it('a second 报名 in the same cycle opens the record and says why', async () => {
     const { a, applicant, certNumber } = await teacher()
     await walk(a, certNumber)
@@ -507,20 +520,49 @@ describe('添加教师资格证书信息', () => {
 
   it('adds a pre-2008 certificate with its photo, listed for the registration', async () => {
     const { a, applicant } = await teacher()
-    const res = await addForm(a, cert({ holderName: applicant.name, docNumber: applicant.doc_number }))
+    const res = await addForm(a, cert({}))
     expect(res.headers.location).toBe(`${BASE}/certificate`)
     const row = await t.db('applicant_added_certificates').where({ applicant_id: applicant.id }).first()
     expect(row.cert_number).toBe('20054400021000123')
     expect(row.photo_file_ids).toHaveLength(1)
   })
 
+  it('fills 持证人 and 身份证件号码 from the account, not editable, whatever is posted', async () => {
+    const { a, applicant } = await teacher()
+    const page = await a.get('/registration/certificates/new')
+    expect(page.text).not.toMatch(/name="holderName"|name="docNumber"/)
+    expect(page.text).toContain(`<dt>持证人</dt><dd>${applicant.name}</dd>`)
+    expect(page.text).toMatch(/<dt>身份证件号码<\/dt><dd>[^<]+<\/dd>/)
+    // the page's text speaks of what is on it (one column: the fields, then the photo below them)
+    expect(page.text).toContain('补全下方教师资格证书信息并上传证书照片')
+    expect(page.text).not.toContain('左侧')
+    const res = await addForm(a, cert({ holderName: '李四', docNumber: '11010519491231002X' }))
+    expect(res.headers.location).toBe(`${BASE}/certificate`)
+    const row = await t.db('applicant_added_certificates').where({ applicant_id: applicant.id }).first()
+    expect(row.holder_name).toBe(applicant.name)
+    expect(row.doc_number).toBe(applicant.doc_number.toUpperCase())
+  })
+
+  it('offers 补充照片 as optional once the certificate photo is up', async () => {
+    const { a } = await teacher()
+    const before = await a.get('/registration/certificates/new')
+    expect(before.text).toMatch(/<label for="photo">上传证书照片<span class="required"/)
+    await a
+      .post('/registration/certificates/new')
+      .field('_csrf', csrfFrom(before.text))
+      .field('action', 'upload')
+      .attach('photo', await idPhoto(), { filename: 'cert.jpg', contentType: 'image/jpeg' })
+    const after = await a.get('/registration/certificates/new')
+    expect(after.text).toMatch(/<label for="photo">补充照片（选填）<\/label>/)
+    expect(after.text).not.toMatch(/<label for="photo">补充照片[^<]*<span class="required"/)
+  })
+
   it.each([
     ['issued 2008 or later', { issuedOn: '2008-03-01' }, '不允许添加证书'],
     ['a number of 16 digits', { certNumber: '2005440002100012' }, '证书号码不是15位或17位，请联系原发证机构'],
-    ['another holder', { holderName: '李四' }, '持证人、身份证件号码须与您的注册信息'],
   ])('refuses %s', async (_name, o, message) => {
     const { a, applicant } = await teacher()
-    const res = await addForm(a, cert({ holderName: applicant.name, docNumber: applicant.doc_number, ...o }))
+    const res = await addForm(a, cert(o))
     expect(res.headers.location).toBe('/registration/certificates/new')
     const page = await a.get(res.headers.location)
     expect(page.text).toContain(message)
@@ -528,18 +570,15 @@ describe('添加教师资格证书信息', () => {
   })
 
   it('refuses a certificate already in the registry', async () => {
-    const { a, applicant, certNumber } = await teacher()
-    const res = await addForm(
-      a,
-      cert({ holderName: applicant.name, docNumber: applicant.doc_number, certNumber }),
-    )
+    const { a, certNumber } = await teacher()
+    const res = await addForm(a, cert({ certNumber }))
     const page = await a.get(res.headers.location)
     expect(page.text).toContain('该证书已在教师资格证书库中')
   })
 
   it('refuses without a certificate photo', async () => {
-    const { a, applicant } = await teacher()
-    const res = await addForm(a, cert({ holderName: applicant.name, docNumber: applicant.doc_number }), false)
+    const { a } = await teacher()
+    const res = await addForm(a, cert({}), false)
     const page = await a.get(res.headers.location)
     expect(page.text).toContain('请上传证书照片')
   })

@@ -226,6 +226,8 @@ export function certificationSteps(services: Services): Step[] {
       schema: informationSchema,
       beforeRender: async (req, values, shown) => ({
         multipart: true,
+        photoHint: m.PHOTO_HINT,
+        clarity: m.CLARITY_WARNING,
         identity: await identityOf(db, req),
         known: {
           type: qualificationTypeLabel(str(values.qualificationType)),

@@ -86,16 +86,17 @@ export const ADD_CHECKS = [
   '需要变更证书信息的，如果进行过首次注册，还需要联系首次注册的注册机构变更首次注册的信息。',
 ]
 export const ADD_FIRST_REGISTRATION = '首次注册2008年之前的证书，请添加证书信息。'
+/** Manual 001's sentence, its 左侧 made 下方 (this page is one column: the photo is below the fields). */
 export const ADD_PHOTO_HINT =
-  '补全左侧教师资格证书信息并上传证书照片（图片大小小于190KB，格式为JPG），供后台人工核验。'
+  '补全下方教师资格证书信息并上传证书照片（图片大小小于190KB，格式为JPG），供后台人工核验。'
+export const ADD_HOLDER_HINT =
+  '持证人和身份证件号码即您的注册信息（姓名、证件号码），不能修改；证书上的持证人与此不一致的，请联系原发证机构进行证书信息的变更后再进行定期注册。'
 export const ADD_BRING_ORIGINAL = '请携带证书原件进行现场确认。'
 
 export const ADD_REFUSALS = {
   too_recent:
     '2008年及以后（广西2012年及以后）获得的教师资格证书，系统可以同步到证书信息，不允许添加证书。如未能同步到证书，请联系原发证机构。',
   bad_number: '证书号码不是15位或17位，请联系原发证机构进行证书信息的变更和证书号码规范后再进行定期注册。',
-  holder_differs:
-    '持证人、身份证件号码须与您的注册信息（姓名、身份证号码）完全一致。证书信息有误的，请联系原发证机构进行证书信息的变更后再进行定期注册。',
   in_registry: '该证书已在教师资格证书库中，系统可以同步到证书信息，不允许添加证书。',
   duplicate: '您已添加过该证书。',
 } as const
@@ -139,6 +140,12 @@ export const CONDITION_REFUSALS: Record<string, string> = {
 export const CONDITION_REQUIRED = '请选择“是”或“否”'
 
 export const PHOTO_HINT = '请上传近期本人1寸白色免冠正面证件照。'
+/**
+ * Manual 000 §3.2 (6)'s warning as it reads for this wizard's one image (manual 001 §3.2.2 and
+ * §3.2.4 ask the same check of the 个人照片 on 详情 and 申请表预览).
+ */
+export const PHOTO_CLARITY =
+  '注意：个人照片上传后，请务必检查是否清晰完整，如不清晰不完整，请务必重新上传符合要求的个人照片，否则会影响教师资格定期注册申请表的生成与打印，影响后续注册审核工作。'
 export const PHOTO_REQUIREMENTS = [
   '1.图片应为jpg格式，文件应小于190kb，并在此基础上尽量保证清晰。',
   '2.图片文件宽度（水平像素）设置在200到300之间，高度（垂直像素）应对应在408到418之间。',

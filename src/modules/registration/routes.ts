@@ -195,10 +195,7 @@ export function registrationRoutes(services: Services): Router {
     ADD_FORM,
     handler(async (req, res) => {
       const applicant = req.applicant!
-      const form = takeForm(req, 'registration:add-certificate', {
-        holderName: applicant.name,
-        docNumber: applicant.doc_number,
-      })
+      const form = takeForm(req, 'registration:add-certificate', {})
       const provinceCode = str(form.values.provinceCode)
       res.render('pages/registration/add-certificate.njk', {
         ...form,
@@ -221,6 +218,8 @@ export function registrationRoutes(services: Services): Router {
         ],
         photos: photoIdsOf(form.values),
         upload: await uploadField(db, { field: 'photo', kind: 'certificate_photo', owner: owner(req) }),
+        holder: { name: applicant.name, docNumber: applicant.doc_number },
+        holderHint: m.ADD_HOLDER_HINT,
         photoHint: m.ADD_PHOTO_HINT,
         bringOriginal: m.ADD_BRING_ORIGINAL,
         cancelHref: `${BASE}/certificate`,

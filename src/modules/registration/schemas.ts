@@ -103,8 +103,6 @@ export const authoritySchema = Joi.object({
 
 /** 添加教师资格证书信息 */
 export const addCertificateSchema = Joi.object({
-  holderName: text('持证人', 50),
-  docNumber: text('身份证件号码', 30),
   certNumber: Joi.string().trim().required().label('证书号码'),
   issuedOn: isoDate('证书签发日期'),
   provinceCode: code('所属省份'),

@@ -233,9 +233,8 @@ export async function transitionRegistration(
 export interface AddCertificateInput {
   applicant: { id: number; name: string; doc_number: string }
   actor: Actor
+  /** 持证人 and 身份证件号码 are the account's: the form shows them and never asks. */
   values: {
-    holderName: string
-    docNumber: string
     certNumber: string
     issuedOn: string
     provinceCode: string
@@ -256,14 +255,14 @@ export async function addCertificate(
   const v = input.values
   const refusal = addCertificateRefusal(
     { ...v, certNumber: v.certNumber.trim() },
-    { name: input.applicant.name, docNumber: input.applicant.doc_number },
     await repo.inRegistry(db, v.certNumber.trim()),
   )
-  if (refusal) {
-    const field =
-      refusal === 'too_recent' ? 'issuedOn' : refusal === 'holder_differs' ? 'holderName' : 'certNumber'
-    return { ok: false, field, error: m.ADD_REFUSALS[refusal] }
-  }
+  if (refusal)
+    return {
+      ok: false,
+      field: refusal === 'too_recent' ? 'issuedOn' : 'certNumber',
+      error: m.ADD_REFUSALS[refusal],
+    }
   if (await repo.addedCertificateExists(db, input.applicant.id, v.certNumber.trim()))
     return { ok: false, field: 'certNumber', error: m.ADD_REFUSALS.duplicate }
   return db.transaction(async (trx) => {
@@ -274,8 +273,8 @@ export async function addCertificate(
     const now = services.clock.now()
     const id = await repo.insertAddedCertificate(trx, {
       applicant_id: input.applicant.id,
-      holder_name: v.holderName,
-      doc_number: v.docNumber.toUpperCase(),
+      holder_name: input.applicant.name,
+      doc_number: input.applicant.doc_number.toUpperCase(),
       cert_number: v.certNumber.trim(),
       issued_on: v.issuedOn,
       province_code: v.provinceCode,

@@ -188,6 +188,7 @@ export function registrationSteps(services: Services): Step[] {
       title: '上传照片',
       schema: photoSchema,
       beforeRender: async (req, values, shown) => ({
+        clarity: m.PHOTO_CLARITY,
         multipart: true,
         upload: await uploadField(db, {
           field: 'photo',
