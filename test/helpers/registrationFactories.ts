@@ -66,7 +66,7 @@ export function fakeBureau(authorities: FakeAuthority[]): BureauPort {
  * One port the app is built with (appWithAllRoutes({ bureau: { registration: port } })) that
  * forwards to whichever fake the test last chose with `use`: tests change the bureau between cases.
  */
-export function swappable<T extends object>(first: T): { port: T; use(next: T): void } {
+export function swappable<T extends object>(first: T): { readonly port: T; use(next: T): void } {
   let current = first
   const port = new Proxy(first, { get: (_target, key) => Reflect.get(current, key) })
   return {

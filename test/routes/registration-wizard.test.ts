@@ -332,7 +332,7 @@ describe('registration wizard', () => {
         string | undefined
 
     it('numbers two authorities’ interleaved submits 1, 2, 3 each', async () => {
-      bureau.port = fakeBureau([taishan, authority(5), authority(6)])
+      bureau.use(fakeBureau([taishan, authority(5), authority(6)]))
       const five = await ready(3, 5)
       const six = await ready(3, 6)
       for (let i = 0; i < 3; i++)
@@ -350,7 +350,7 @@ describe('registration wizard', () => {
     })
 
     it('gives the number of a submit that fails after drawing it to the next submit', async () => {
-      bureau.port = fakeBureau([taishan, authority(7)])
+      bureau.use(fakeBureau([taishan, authority(7)]))
       const [first, doomed, next] = await ready(3, 7)
       expect((await submit(first.a)).status).toBe(303)
       // The database refuses the doomed submit's history row, written after its number was drawn.
@@ -378,7 +378,7 @@ describe('registration wizard', () => {
     })
 
     it('numbers 20 parallel submits to one authority 1 to 20', async () => {
-      bureau.port = fakeBureau([taishan, authority(8)])
+      bureau.use(fakeBureau([taishan, authority(8)]))
       const teachers = await ready(20, 8)
       const answers = await Promise.all(
         teachers.map((w) =>
