@@ -122,7 +122,7 @@ export async function certificationFlow(services: Pick<Services, 'db' | 'clock'>
     { path: 'resume', name: 'resume', fields: RESUME, next: 'review' },
     { path: 'review', name: 'review', fields: {}, next: 'notices' },
     { path: 'notices', name: 'notices', fields: {}, next: 'commitment' },
-    { path: 'commitment', name: 'commitment', fields: {}, next: null },
+    { path: 'commitment', name: 'commitment', fields: { consent: 'agree' }, next: null },
   ]
 
   const [photo, scan] = [await idPhoto(), await commitmentScan()]

@@ -62,7 +62,7 @@ export async function registrationFlow(services: Pick<Services, 'db' | 'clock'>)
     ],
     ['review', {}],
     ['notices', {}],
-    ['commitment', {}],
+    ['commitment', { consent: 'agree' }],
   ]
   let certs = 0
   const photo = await portrait({ width: 600, height: 800, grain: true })

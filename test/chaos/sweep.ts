@@ -60,8 +60,10 @@ export async function sweepRunningApp(o: {
     authority,
     point,
     window: await first('online_windows'),
-    file: (await db('certification_applications').where({ id: certification }).first('photo_file_id'))
-      ?.photo_file_id,
+    file: certification
+      ? (await db('certification_applications').where({ id: certification }).first('photo_file_id'))
+          ?.photo_file_id
+      : undefined,
   }
   const routes = await routesOf(o.databaseUrl)
   const url = `http://127.0.0.1:${o.port}`
