@@ -10,6 +10,7 @@ import { csrfErrorHandler, csrfProtection, csrfToken, parseMultipart } from './m
 import { loadCurrentUser } from './middleware/auth'
 import { locals } from './middleware/locals'
 import { errorHandler, notFound } from './middleware/errors'
+import { requestMetrics } from './middleware/metrics'
 import { healthRoutes } from './modules/health/routes'
 import { publicRoutes } from './modules/public/routes'
 import { authRoutes } from './modules/auth/routes'
@@ -30,6 +31,7 @@ import { staffRoutes } from './modules/staff/routes'
 import { registriesRoutes } from './modules/registries/routes'
 import { verifyRoutes } from './modules/verify/routes'
 import { devRoutes } from './modules/dev/routes'
+import { dashboardRoutes } from './modules/dashboard/routes'
 
 /** Builds the whole application from its config and services; never listens (server.ts does). */
 export function createApp(services: Services): express.Express {
@@ -40,6 +42,7 @@ export function createApp(services: Services): express.Express {
   // Flat query strings only, through the input boundary (middleware/input.ts).
   app.set('query parser', parseQuery)
   configureViews(app, { watch: config.env === 'development' })
+  app.use(requestMetrics(services.metrics))
 
   app.use(
     helmet({
@@ -90,6 +93,7 @@ export function createApp(services: Services): express.Express {
   app.use(certificationRoutes(services))
   app.use('/staff/certifications', certificationStaffRoutes(services))
   app.use('/staff/registrations', registrationStaffRoutes(services))
+  app.use('/staff/dashboard', dashboardRoutes(services))
   app.use('/staff', staffRoutes(services))
   if (config.env !== 'production') app.use('/dev', devRoutes(services))
 

@@ -1,5 +1,7 @@
 // Every environment variable is read here, once, and nowhere else.
 
+import { DEFAULT_METRICS_ALLOW, parseAllowEntry } from './domain/addressList'
+
 export interface Config {
   env: 'production' | 'development' | 'test'
   port: number
@@ -10,6 +12,8 @@ export interface Config {
   dataDir: string
   sessionSecret: string
   trustProxy: boolean
+  /** Addresses and networks (CIDR) that may read /metrics; everyone else gets 404. */
+  metricsAllow: string[]
   /** Without a trailing slash. */
   publicUrl: string
   fakeNow: string | undefined
@@ -115,6 +119,19 @@ function envReader(env: Env) {
       )
       return undefined
     },
+    /** A list of IP addresses and networks (10.0.0.0/8), separated by commas or spaces. */
+    addresses(name: string, fallback: string[]): string[] {
+      const raw = env[name]
+      if (!set(name)) return fallback
+      const entries = raw!.split(/[\s,]+/).filter(Boolean)
+      const bad = entries.filter((e) => !parseAllowEntry(e))
+      if (entries.length && !bad.length) return entries
+      const what = bad.length
+        ? `中 ${bad.map((b) => `“${b}”`).join('、')} 不是 IP 地址或网段`
+        : '没有列出任何地址'
+      problems.push(`${name}="${raw}" ${what}，应如 127.0.0.1,::1,10.0.0.0/8`)
+      return fallback
+    },
     date(name: string): string | undefined {
       const raw = env[name]
       if (!set(name)) return undefined
@@ -139,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: env.DATA_DIR || './data',
     sessionSecret: env.SESSION_SECRET || (production ? '' : 'development-only-secret-change-me'),
     trustProxy: read.bool('TRUST_PROXY'),
+    metricsAllow: read.addresses('METRICS_ALLOW', DEFAULT_METRICS_ALLOW),
     publicUrl: (read.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(
       /\/+$/,
       '',

@@ -28,6 +28,7 @@ export const PERMISSIONS = {
   'registries.manage': ['admin'],
   'info.verify': ['confirmation_clerk', 'admin'],
   'audit.read': ['admin'],
+  'dashboard.read': ['admin'],
   'settings.manage': ['admin'],
   'holidays.manage': ['admin'],
   'bureau.manage': ['admin'],

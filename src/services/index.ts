@@ -15,6 +15,7 @@ import { createJobs } from './jobs'
 import { createBureauReader, type BureauReader } from '../modules/bureau/reader'
 import { BUSINESS_FINDERS, type ApplicationFinder } from '../modules/verify/finders'
 import { createTotp } from './totp'
+import { createMetrics } from './metrics'
 
 export interface ServiceOverrides {
   clock?: Clock
@@ -48,6 +49,16 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
   })
   sessionPool.on('error', () => undefined)
   const clock = overrides.clock ?? systemClock(config.fakeNow)
+  const metrics = createMetrics()
+  // Printed forms: one Chromium, launched on the first print, a pool of PDF_PAGES pages.
+  const pdf = createPdfService({
+    pages: config.pdfPages,
+    publicUrl: config.publicUrl,
+    clock,
+    logger,
+    metrics,
+  })
+  metrics.watch({ db, sessionPool, pdf })
   const transport: Transport = overrides.transport ?? {
     email: config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : undefined,
     sms: config.smsGatewayUrl ? httpSmsTransport(config.smsGatewayUrl, config.smsGatewayToken) : undefined,
@@ -71,9 +82,9 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
       (config.identityProviderUrl
         ? httpVerifier(config.identityProviderUrl, config.identityProviderToken)
         : registryVerifier(db)),
-    rateLimits: postgresRateLimits(sessionPool, config.rateLimits),
-    // Printed forms: one Chromium, launched on the first print, a pool of PDF_PAGES pages.
-    pdf: createPdfService({ pages: config.pdfPages, publicUrl: config.publicUrl, clock, logger }),
+    rateLimits: postgresRateLimits(sessionPool, config.rateLimits, metrics),
+    pdf,
+    metrics,
     // pg-boss; started by server.ts (startRegistryWorker), not by tests unless they ask.
     jobs: createJobs(config.databaseUrl, logger),
     registryImports: { inlineMaxBytes: overrides.registryImportInlineMaxBytes ?? 256 * 1024 },

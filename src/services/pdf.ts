@@ -10,6 +10,7 @@ import type { Clock } from './clock'
 import { fontCssFor, loadEmbeddedFont, FONT_FAMILY, type EmbeddedFont } from './pdfFonts'
 import { groupVerifyCode } from '../domain/verifyCode'
 import { qrSvgDataUrl, verifyUrl } from './qr'
+import type { Metrics } from './metrics'
 
 // Printed forms (申请表, 个人承诺书): a Nunjucks template from views/pdf/ rendered to HTML, printed to
 // an A4 PDF by one warm Chromium.
@@ -39,6 +40,8 @@ export interface PdfServiceOptions {
   launch?: () => Promise<Browser>
   /** Template folders searched in order (default: views/). */
   viewDirs?: string[]
+  /** Counts each print, rendered or failed. */
+  metrics?: Pick<Metrics, 'pdf'>
 }
 
 export interface PdfStats {
@@ -48,6 +51,9 @@ export interface PdfStats {
   aborted: number
   abortedUrls: string[]
   pagesOpen: number
+  /** Prints under way, and prints waiting for a free page. */
+  busy: number
+  waiting: number
 }
 
 export interface PdfService {
@@ -231,6 +237,17 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
   }
 
   async function print(html: string): Promise<Buffer> {
+    try {
+      const pdf = await printOnPage(html)
+      opts.metrics?.pdf('rendered')
+      return pdf
+    } catch (err) {
+      opts.metrics?.pdf('failed')
+      throw err
+    }
+  }
+
+  async function printOnPage(html: string): Promise<Buffer> {
     return withPage(async (page) => {
       await page.setContent(html, { waitUntil: 'load', timeout: RENDER_TIMEOUT_MS })
       const pdf = await page.pdf({
@@ -276,7 +293,13 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
     },
     html,
     printHtml: print,
-    stats: () => ({ ...stats, abortedUrls: [...stats.abortedUrls], pagesOpen: open.size }),
+    stats: () => ({
+      ...stats,
+      abortedUrls: [...stats.abortedUrls],
+      pagesOpen: open.size,
+      busy,
+      waiting: waiters.length,
+    }),
     browserPid: () => current?.process()?.pid,
     async close() {
       closed = true

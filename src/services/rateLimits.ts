@@ -1,6 +1,7 @@
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Config } from '../config'
 import type { Pool } from 'pg'
+import type { Metrics } from './metrics'
 
 // Per-IP (and, for printed forms, per-account) limits kept in PostgreSQL so several app instances share them.
 export type LimitName = 'login' | 'sms' | 'verify' | 'forgot' | 'lookup' | 'pdf'
@@ -11,7 +12,11 @@ export interface RateLimits {
 
 // On the plain pg pool the sessions use: a limit is checked on every login, and knex's query
 // building around one upsert costs more than the upsert.
-export function postgresRateLimits(pool: Pool, limits: Config['rateLimits']): RateLimits {
+export function postgresRateLimits(
+  pool: Pool,
+  limits: Config['rateLimits'],
+  metrics: Pick<Metrics, 'rateLimited'>,
+): RateLimits {
   const make = (keyPrefix: string, points: number, duration: number) =>
     new RateLimiterPostgres({
       storeClient: pool,
@@ -36,8 +41,10 @@ export function postgresRateLimits(pool: Pool, limits: Config['rateLimits']): Ra
         await limiters[name].consume(key)
         return { ok: true }
       } catch (err) {
-        if (err instanceof RateLimiterRes)
+        if (err instanceof RateLimiterRes) {
+          metrics.rateLimited(name)
           return { ok: false, retryAfterSeconds: Math.ceil(err.msBeforeNext / 1000) }
+        }
         throw err
       }
     },

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex'
 import { prepared } from '../db/prepared'
+import { afterCommit } from '../db/knex'
+import type { Metrics } from './metrics'
 
 // A submitted application row, its first status-history row and its audit entry, written by one
 // statement, the same for every business. The 报名号 is the year and the authority's 4-digit number
@@ -36,11 +38,12 @@ export interface SubmissionInput {
 /**
  * Inserts the application unless the table's unique rules refuse it (ON CONFLICT DO NOTHING: then
  * undefined, and the caller must roll back, which gives the number it drew back), with its history
- * and audit rows.
+ * and audit rows; counted as submitted once the caller's transaction commits.
  */
 export async function insertSubmission(
   trx: Knex.Transaction,
   t: SubmissionTables,
+  metrics: Pick<Metrics, 'submitted'>,
   input: SubmissionInput,
 ): Promise<{ id: number; number: string } | undefined> {
   const row = Object.fromEntries(
@@ -105,5 +108,7 @@ export async function insertSubmission(
       ],
     ),
   )
-  return rows[0] ? { id: Number(rows[0].id), number: String(rows[0].number) } : undefined
+  if (!rows[0]) return undefined
+  afterCommit(trx, () => metrics.submitted(t.business))
+  return { id: Number(rows[0].id), number: String(rows[0].number) }
 }

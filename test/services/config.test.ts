@@ -42,6 +42,10 @@ describe('loadConfig refuses a value it cannot take, and says what was meant', (
     [{ RATE_PDF_PER_USER_PER_MINUTE: '1e3' }, /RATE_PDF_PER_USER_PER_MINUTE="1e3"/],
     [{ ARGON2_TIME_COST: 'two' }, /ARGON2_TIME_COST="two"/],
     [{ FAKE_NOW: 'tomorrow' }, /FAKE_NOW="tomorrow" 不是日期时间/],
+    [{ METRICS_ALLOW: '127.0.0.1,localhost' }, /METRICS_ALLOW=".*" 中 “localhost” 不是 IP 地址或网段/],
+    [{ METRICS_ALLOW: '10.0.0.0/33' }, /“10\.0\.0\.0\/33”/],
+    [{ METRICS_ALLOW: '10.0.0.0/8/8' }, /METRICS_ALLOW=/],
+    [{ METRICS_ALLOW: ' , ' }, /METRICS_ALLOW=" , " 没有列出任何地址/],
     [{ ...PRODUCTION, SESSION_SECRET: 'short' }, /SESSION_SECRET/],
     [{ ...PRODUCTION, FAKE_NOW: '2026-08-31T23:55:00+08:00' }, /FAKE_NOW/],
     [{ ...PRODUCTION, CAPTCHA_DISABLED: '1' }, /CAPTCHA_DISABLED/],
@@ -81,6 +85,11 @@ describe('loadConfig takes what it should', () => {
     [{ LOG_LEVEL: 'debug' }, { logLevel: 'debug' }],
     [{ PDF_PAGES: '16' }, { pdfPages: 16 }],
     [{ FAKE_NOW: '2026-08-31T23:55:00+08:00' }, { fakeNow: '2026-08-31T23:55:00+08:00' }],
+    [{}, { metricsAllow: ['127.0.0.0/8', '::1'] }],
+    [
+      { METRICS_ALLOW: '127.0.0.1, ::1 10.0.0.0/8,fd00::/8' },
+      { metricsAllow: ['127.0.0.1', '::1', '10.0.0.0/8', 'fd00::/8'] },
+    ],
   ]
   it.each(accepted)('%j', (env, expected) => {
     expect(loadConfig(env)).toMatchObject(expected)

@@ -218,7 +218,7 @@ async function checkOwnPassword(
   const verified = await services.passwords.verify(account.password_hash, plain)
   if (verified.ok) return { ok: true }
   const lockedNow = await db.transaction(async (trx) => {
-    const locked = await recordFailure(trx, clock, 'applicant', account.doc_number)
+    const locked = await recordFailure(trx, clock, services.metrics, 'applicant', account.doc_number)
     await services.audit.record(trx, actorOf(account, ctx), {
       action: 'applicant.password_check_failed',
       targetType: 'applicant',

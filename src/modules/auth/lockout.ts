@@ -1,5 +1,6 @@
-import type { Db } from '../../db/knex'
+import { afterCommit, type Db } from '../../db/knex'
 import type { Clock } from '../../services/clock'
+import type { Metrics } from '../../services/metrics'
 import * as repo from './repository'
 import type { Realm } from './repository'
 
@@ -14,10 +15,17 @@ export async function isLocked(db: Db, clock: Clock, realm: Realm, loginKey: str
 }
 
 /**
- * Records a failure; the fifth inside the window locks the key. Returns true when now locked.
- * Takes the caller's transaction (or the pool) so the failure and its audit entry commit together.
+ * Records a failure; the fifth inside the window locks the key (counted once committed). Returns true
+ * when now locked. Takes the caller's transaction (or the pool) so the failure and its audit entry
+ * commit together.
  */
-export async function recordFailure(db: Db, clock: Clock, realm: Realm, loginKey: string): Promise<boolean> {
+export async function recordFailure(
+  db: Db,
+  clock: Clock,
+  metrics: Pick<Metrics, 'lockout'>,
+  realm: Realm,
+  loginKey: string,
+): Promise<boolean> {
   const now = clock.now()
   return db.transaction(async (trx) => {
     // Serialise failures of one key so parallel wrong guesses cannot all slip under the count.
@@ -27,6 +35,7 @@ export async function recordFailure(db: Db, clock: Clock, realm: Realm, loginKey
     await repo.lockUntil(trx, realm, loginKey, new Date(now.getTime() + LOCKOUT.lockMinutes * 60_000))
     // A lock starts a fresh count: after it ends the next five failures lock again.
     await repo.deleteFailures(trx, realm, loginKey)
+    afterCommit(trx, () => metrics.lockout(realm))
     return true
   })
 }

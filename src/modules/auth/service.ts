@@ -54,7 +54,7 @@ const REALMS: Record<Realm, RealmSpec> = {
  * and the outcome says only "locked" or "bad credentials", never which part was wrong.
  */
 export async function logIn(services: Services, realm: Realm, attempt: LoginRequest): Promise<LoginOutcome> {
-  const { db, clock, passwords, audit } = services
+  const { db, clock, passwords, audit, metrics } = services
   const spec = REALMS[realm]
   const anonymous = {
     kind: 'anonymous' as const,
@@ -100,6 +100,7 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
 
   if (found?.locked) {
     await audit.record(db, anonymous, { action: failed, ...target, detail: { reason: 'locked' } })
+    metrics.login(realm, 'locked')
     return { ok: false, reason: 'locked' }
   }
 
@@ -149,11 +150,12 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
         ...(Object.values(entry) as Knex.Value[]),
       ],
     )
+    metrics.login(realm, 'success')
     return { ok: true, userId: Number(row.id), profileCompleted: !!row.profile_completed_at, secondFactor }
   }
 
   const lockedNow = await db.transaction(async (trx) => {
-    const locked = await recordFailure(trx, clock, realm, attempt.loginKey)
+    const locked = await recordFailure(trx, clock, metrics, realm, attempt.loginKey)
     await audit.record(trx, anonymous, {
       action: failed,
       ...target,
@@ -161,6 +163,7 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
     })
     return locked
   })
+  metrics.login(realm, 'bad_credentials')
   return { ok: false, reason: lockedNow ? 'locked' : 'bad_credentials' }
 }
 
@@ -177,6 +180,7 @@ export async function recordRefusedLogin(
     { kind: 'anonymous', label, ip: attempt.ip, userAgent: attempt.userAgent },
     { action: `${realm}.login_failed`, detail: { reason } },
   )
+  services.metrics.login(realm, reason)
 }
 
 export async function recordLogout(

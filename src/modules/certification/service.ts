@@ -232,7 +232,7 @@ const refuse = (message: string): SubmitOutcome => ({ errors: { _form: message }
  */
 export async function submitCertification(
   trx: Knex.Transaction,
-  services: Pick<Services, 'clock' | 'audit' | 'bureau'>,
+  services: Pick<Services, 'clock' | 'audit' | 'bureau' | 'metrics'>,
   input: SubmitInput,
 ): Promise<SubmitOutcome> {
   const now = services.clock.now()
@@ -266,7 +266,7 @@ export async function submitCertification(
   if (!(await takeFiles(trx, owner, files))) return refuse(m.SUBMIT_REFUSALS.filesMissing)
 
   const year = certificationYear(now)
-  const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, {
+  const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, services.metrics, {
     numbering: { authorityId, year, prefix: certificationNumber(year, authorityId, 1).slice(0, -7) },
     row: {
       applicant_id: applicant.id,

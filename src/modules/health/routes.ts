@@ -1,5 +1,17 @@
-import { Router } from 'express'
+import { Router, type Request } from 'express'
 import type { Services } from '../../services'
+import { addressAllowed, allowList } from '../../domain/addressList'
+import { handler } from '../../web/async'
+
+/**
+ * The address /metrics judges: the connection's own, or behind a trusted proxy (TRUST_PROXY) the
+ * address that proxy saw, which is the last X-Forwarded-For entry. req.ip would be the first entry,
+ * which the client writes itself and the proxy passes on.
+ */
+export function metricsRequester(req: Request, trustProxy: boolean): string | undefined {
+  const forwarded = trustProxy ? req.ips : []
+  return forwarded.length ? forwarded[forwarded.length - 1] : req.socket.remoteAddress
+}
 
 export function healthRoutes(services: Services): Router {
   const router = Router()
@@ -16,5 +28,16 @@ export function healthRoutes(services: Services): Router {
       res.status(503).json({ status: 'unavailable', database: 'unreachable' })
     }
   })
+  // Prometheus text for the addresses METRICS_ALLOW lists; to anyone else a page that is not there.
+  const allowed = allowList(services.config.metricsAllow)
+  const { registry } = services.metrics
+  router.get(
+    '/metrics',
+    handler(async (req, res, next) => {
+      if (!addressAllowed(allowed, metricsRequester(req, services.config.trustProxy))) return next()
+      res.set('Content-Type', registry.contentType).set('Cache-Control', 'no-store')
+      res.send(await registry.metrics())
+    }),
+  )
   return router
 }

@@ -44,7 +44,7 @@ export type SubmitOutcome = { id: number; number: string; existing: boolean } | 
  */
 export async function submitRegistration(
   trx: Knex.Transaction,
-  services: Pick<Services, 'clock' | 'audit' | 'bureau'>,
+  services: Pick<Services, 'clock' | 'audit' | 'bureau' | 'metrics'>,
   input: SubmitInput,
 ): Promise<SubmitOutcome> {
   const now = services.clock.now()
@@ -80,7 +80,7 @@ export async function submitRegistration(
   if (!(await takeFiles(trx, owner, [[photoId, 'id_photo']])))
     return { errors: { _form: m.SUBMIT_REFUSALS.photoMissing } }
 
-  const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, {
+  const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, services.metrics, {
     numbering: { authorityId, year: cycle, prefix: registrationNumber(cycle, authorityId, 0).slice(0, -6) },
     row: {
       applicant_id: applicant.id,

@@ -109,6 +109,12 @@ const CONSOLE_LINKS: { permission: Permission; href: string; title: string; text
     text: '考试合格证明、普通话、学历、学籍、教师资格证书及注册记录、学校名录的导入（CSV/Excel）和导出。',
   },
   {
+    permission: 'dashboard.read',
+    href: '/staff/dashboard',
+    title: '运行概况',
+    text: '今日各机构各状态的申请数、待处理事项和等待最久的一件，附图表。',
+  },
+  {
     permission: 'staff.manage',
     href: '/staff/admin/staff',
     title: '工作人员管理',

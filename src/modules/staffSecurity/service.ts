@@ -81,7 +81,7 @@ export async function checkSecondFactor(
     return { ok: true }
   }
   const locked = await db.transaction(async (trx) => {
-    const now = await recordFailure(trx, clock, 'staff', codeKey(row.username))
+    const now = await recordFailure(trx, clock, services.metrics, 'staff', codeKey(row.username))
     await audit.record(trx, who, {
       action: 'staff.second_factor_failed',
       ...target,
