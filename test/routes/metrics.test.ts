@@ -149,7 +149,7 @@ describe('/metrics from an address on the list (loopback by default)', () => {
         a
           .post(`${BASE}/commitment`)
           .type('form')
-          .send({ _csrf: csrfFrom(page.text) }),
+          .send({ consent: 'agree', _csrf: csrfFrom(page.text) }),
       ),
     )
     expect(posts.every((p) => p.status === 303)).toBe(true)
