@@ -41,8 +41,6 @@ export function appProcess(opts: {
     DATABASE_OWNER_URL: opts.databaseOwnerUrl,
     SEED_DEMO: '0',
     CAPTCHA_DISABLED: '1',
-    // the sweep's staff member is an administrator, signed in with the password alone
-    ADMIN_TOTP: '0',
     // every client signs in from 127.0.0.1
     RATE_LOGIN_PER_IP_PER_MINUTE: '100000',
     LOG_LEVEL: 'warn',
