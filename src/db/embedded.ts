@@ -125,6 +125,31 @@ export async function startEmbeddedPostgres(opts: {
   }
 }
 
+/**
+ * The embedded server already running on `dataDir` (the app's, while it runs), found by the pid
+ * file PostgreSQL keeps in its data directory: its process, and the superuser's URL of `database`
+ * through its socket (or its port). Undefined when none runs there.
+ */
+export function runningEmbeddedPostgres(
+  dataDir: string,
+  database: string,
+): { pid: number; adminUrl: string } | undefined {
+  const databaseDir = path.resolve(dataDir, 'pg')
+  let lines: string[]
+  try {
+    // pid, data directory, start time, port, socket directory, listen address, ...
+    lines = fs.readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')
+  } catch {
+    return undefined
+  }
+  const pid = Number(lines[0])
+  const info = Number.isInteger(pid) && pid > 0 ? processInfo(pid) : null
+  if (!info || !isPostmasterOf(info, databaseDir)) return undefined
+  const port = Number(lines[3])
+  const host = lines[4]?.trim() ? encodeURIComponent(lines[4].trim()) : '127.0.0.1'
+  return { pid, adminUrl: `postgres://${USER}:${PASSWORD}@${host}:${port}/${database}` }
+}
+
 // ---- a server left behind by a previous run -------------------------------------------------------
 // `kill -9` of the app leaves its PostgreSQL running, orphaned, with the data directory locked; a
 // power cut leaves only the pid file. Either must not keep the next start waiting or failing.

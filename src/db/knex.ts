@@ -70,6 +70,23 @@ export async function migrateLatest(db: Db): Promise<void> {
   })
 }
 
+/** Migrates up one at a time until `last` has run (a restore first rebuilds its backup's schema). */
+export async function migrateUpTo(db: Db, last: string): Promise<void> {
+  const config = { migrationSource: new DirectoryMigrationSource(path.join(codeRoot, 'migrations')) }
+  for (;;) {
+    const [done, pending] = (await db.migrate.list(config)) as [{ name: string }[], { file: string }[]]
+    if (done.some((m) => m.name === last)) return
+    if (!pending.length) throw new Error(`migration ${last} is not among this version's migrations`)
+    await db.migrate.up(config)
+  }
+}
+
+/** The names of the migrations this version of the code has, in order. */
+export async function migrationNames(): Promise<string[]> {
+  const source = new DirectoryMigrationSource(path.join(codeRoot, 'migrations'))
+  return (await source.getMigrations()).map((file) => source.getMigrationName(file))
+}
+
 export async function migrateRollbackAll(db: Db): Promise<void> {
   await db.migrate.rollback(
     { migrationSource: new DirectoryMigrationSource(path.join(codeRoot, 'migrations')) },

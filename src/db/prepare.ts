@@ -7,6 +7,7 @@ import { MESSAGES } from './messages'
 import {
   auditLogUnprotected,
   currentRole,
+  EMBEDDED_DATABASE,
   EMBEDDED_ROLES,
   ensureDatabase,
   ensureLoginRole,
@@ -34,7 +35,7 @@ export async function prepareDatabase(
       persistent: true,
       notice: opts.log,
     })
-    ;({ appUrl, ownerUrl } = await embeddedRoles(embedded, 'jszg'))
+    ;({ appUrl, ownerUrl } = await embeddedRoles(embedded, EMBEDDED_DATABASE))
   }
   ownerUrl ??= appUrl
   const notes = await prepareSchema(ownerUrl, appUrl, {

@@ -8,6 +8,8 @@ import type { Db } from './knex'
 
 /** The embedded server's two roles; a bureau's own server names its own. */
 export const EMBEDDED_ROLES = { owner: 'jszg_owner', app: 'jszg_app' } as const
+/** The embedded server's database of the app. */
+export const EMBEDDED_DATABASE = 'jszg'
 
 /** `url` with another login and/or database. */
 export function withLogin(

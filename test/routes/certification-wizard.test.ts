@@ -1,10 +1,21 @@
 import { appPerFile, type TestApp } from '../helpers/app'
+import {
+  authority as authorityOf,
+  commitmentStep,
+  conditions,
+  page,
+  post,
+  resume,
+  submit,
+  toInformation as toInformationOf,
+  upload,
+  walk as walkTo,
+} from '../helpers/certificationWizard'
 import { agent, csrfFrom, type Agent } from '../helpers/http'
 import { loginAs } from '../helpers/login'
 import { maskDocNumber } from '../../src/domain/idNumber'
 import { registryExamPassRow } from '../helpers/infoFactories'
 import {
-  NANNING,
   certificationApplicant,
   certifyingAuthority,
   commitmentScan,
@@ -24,33 +35,6 @@ appPerFile(async (app) => {
   county = await certifyingAuthority(t.db)
 })
 
-async function page(a: Agent, step: string) {
-  const res = await a.get(`${BASE}/${step}`)
-  expect(res.status).toBe(200)
-  return res
-}
-
-async function post(a: Agent, step: string, fields: Record<string, string | string[]>) {
-  const res = await page(a, step)
-  return a
-    .post(`${BASE}/${step}`)
-    .type('form')
-    .send({ ...fields, _csrf: csrfFrom(res.text) })
-}
-
-async function upload(
-  a: Agent,
-  step: string,
-  field: string,
-  file: Buffer,
-  fields: Record<string, string> = {},
-) {
-  const res = await page(a, step)
-  let req = a.post(`${BASE}/${step}`).field('_csrf', csrfFrom(res.text))
-  for (const [k, v] of Object.entries(fields)) req = req.field(k, v)
-  return req.attach(field, file, { filename: 'scan.jpg', contentType: 'image/jpeg' })
-}
-
 /** The page a refused POST lands on (the same step), with its messages. */
 async function refusedOn(a: Agent, res: { headers: Record<string, string> }, step: string) {
   expect(res.headers.location).toBe(`${BASE}/${step}`)
@@ -65,110 +49,9 @@ async function signedIn(o: Parameters<typeof certificationApplicant>[1] = {}) {
 }
 
 type Who = Awaited<ReturnType<typeof signedIn>>
-
-const conditions = (w: Who): Record<string, string> => ({
-  examRoute: 'national_exam',
-  examPass: w.pass.cert_number,
-  mandarin: String(w.mandarin.id),
-  freshGraduate: 'no',
-  education: String(w.education.id),
-  degree: String(w.degree.id),
-})
-
-const authority = (c: CertifyingAuthority = county) => ({
-  provinceCode: NANNING.province,
-  cityCode: NANNING.city,
-  authorityId: String(c.authorityId),
-  pointId: String(c.pointId),
-})
-
-const resume = {
-  rowStart: ['2014-09', '2018-07'],
-  rowEnd: ['2018-06', '2026-08'],
-  rowUnit: ['广西师范大学', '南宁市青秀区滨湖路小学'],
-  rowPost: ['学生', '教师'],
-  rowReferee: ['李老师', '王校长'],
-}
-
-/** The value of the page's input named `name` (hidden or not). */
-const hidden = (html: string, name: string) => {
-  const input = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0] ?? ''
-  return /value="([^"]*)"/.exec(input)?.[1] ?? ''
-}
-
-/** Step 5: upload and preview the scan, choose the dashed box (by numbers, or two corner clicks), save. */
-async function commitmentStep(a: Agent, how: 'numbers' | 'clicks' = 'numbers') {
-  const form = await page(a, 'commitment-scan')
-  const uploaded = await a
-    .post(`${BASE}/commitment-scan`)
-    .field('_csrf', csrfFrom(form.text))
-    .field('_action', 'preview')
-    .attach('commitment', await commitmentScan(), { filename: 'scan.jpg', contentType: 'image/jpeg' })
-  let shown = (await a.get(uploaded.headers.location)).text
-  const scan = hidden(shown, 'commitmentFileId')
-  expect(scan).toMatch(/^[0-9a-f-]{36}$/)
-  const send = (fields: Record<string, string>) =>
-    a
-      .post(`${BASE}/commitment-scan`)
-      .type('form')
-      .send({
-        commitmentFileId: scan,
-        cropSourceId: hidden(shown, 'cropSourceId'),
-        ...fields,
-        _csrf: csrfFrom(shown),
-      })
-  if (how === 'numbers') {
-    const cut = await send({
-      _action: 'crop',
-      cropLeft: '100',
-      cropTop: '80',
-      cropWidth: '900',
-      cropHeight: '700',
-    })
-    shown = (await a.get(cut.headers.location)).text
-  } else {
-    // The scan (1200 px) is drawn 600 px wide: clicks at (50, 40) and (500, 390) → 100,80 and 1000,780.
-    const first = await send({ 'corner.x': '50', 'corner.y': '40' })
-    shown = (await a.get(first.headers.location)).text
-    expect(shown).toContain('已选择第一个角')
-    const second = await send({ cropFirst: hidden(shown, 'cropFirst'), 'corner.x': '500', 'corner.y': '390' })
-    shown = (await a.get(second.headers.location)).text
-  }
-  expect(shown).toContain('裁剪后的个人承诺书预览')
-  return send({
-    cropFileId: hidden(shown, 'cropFileId'),
-    cropLeft: hidden(shown, 'cropLeft'),
-    cropTop: hidden(shown, 'cropTop'),
-    cropWidth: hidden(shown, 'cropWidth'),
-    cropHeight: hidden(shown, 'cropHeight'),
-  })
-}
-
-/** Steps 1–3, choosing the authority `to`. */
-async function toInformation(w: Who, to = county) {
-  const { a } = w
-  expect((await a.get('/certification/start')).headers.location).toBe(BASE)
-  expect((await post(a, 'agreement', { agree: 'yes' })).headers.location).toBe(`${BASE}/conditions`)
-  expect((await post(a, 'conditions', conditions(w))).headers.location).toBe(`${BASE}/authority`)
-  expect((await post(a, 'authority', authority(to))).headers.location).toBe(`${BASE}/information`)
-}
-
-/** Steps 1–9: to the 个人承诺 page. */
-async function walk(w: Who, to = county) {
-  const { a } = w
-  await toInformation(w, to)
-  expect((await upload(a, 'information', 'photo', await idPhoto(), goodInformation())).headers.location).toBe(
-    `${BASE}/commitment-scan`,
-  )
-  expect((await commitmentStep(a)).headers.location).toBe(`${BASE}/collection`)
-  expect((await post(a, 'collection', { collection: 'on_site' })).headers.location).toBe(`${BASE}/resume`)
-  expect((await post(a, 'resume', resume)).headers.location).toBe(`${BASE}/review`)
-  expect((await post(a, 'review', {})).headers.location).toBe(`${BASE}/notices`)
-  expect((await post(a, 'notices', {})).headers.location).toBe(`${BASE}/commitment`)
-}
-
-const submit = (a: Agent) => post(a, 'commitment', { consent: 'agree' })
-
+const authority = (c: CertifyingAuthority = county) => authorityOf(c)
+const toInformation = (w: Who, to = county) => toInformationOf(w, to)
+const walk = (w: Who, to = county) => walkTo(w, to)
 describe('certification wizard', () => {
   it('numbers each authority’s applications from 0000001 (another authority’s submits take none of its numbers)', async () => {
     const [other, city] = [await certifyingAuthority(t.db), await certifyingAuthority(t.db)]
