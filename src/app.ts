@@ -27,6 +27,7 @@ import { bureauRoutes } from './modules/bureau/routes'
 import { certificationPublicRoutes } from './modules/certification/publicRoutes'
 import { registrationRecordRoutes } from './modules/registration/recordRoutes'
 import { registrationStaffRoutes } from './modules/registration/staffRoutes'
+import { queueExportRoutes } from './modules/queueExports/routes'
 import { staffRoutes } from './modules/staff/routes'
 import { registriesRoutes } from './modules/registries/routes'
 import { verifyRoutes } from './modules/verify/routes'
@@ -94,6 +95,7 @@ export function createApp(services: Services): express.Express {
   app.use('/staff/certifications', certificationStaffRoutes(services))
   app.use('/staff/registrations', registrationStaffRoutes(services))
   app.use('/staff/dashboard', dashboardRoutes(services))
+  app.use(queueExportRoutes(services))
   app.use('/staff', staffRoutes(services))
   if (config.env !== 'production') app.use('/dev', devRoutes(services))
 

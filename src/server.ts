@@ -6,6 +6,7 @@ import { createApp } from './app'
 import { startOutboxSender } from './services/outboxSender'
 import { startMaintenance } from './services/maintenance'
 import { startRegistryWorker } from './modules/registries/service'
+import { startExportWorker } from './modules/queueExports/worker'
 import { ChromiumNotFound, chooseBrowser, describeBrowser, unpackPackagedChromium } from './services/browser'
 
 async function main() {
@@ -20,6 +21,7 @@ async function main() {
   const sender = startOutboxSender(services)
   const maintenance = startMaintenance(services)
   await startRegistryWorker(services)
+  await startExportWorker(services)
   server.listen(config.port, config.host, () => {
     log(`教师资格网上申报系统 listening on ${config.publicUrl}`)
     if (config.env !== 'production') {

@@ -28,6 +28,8 @@ export interface ServiceOverrides {
   verifyFinders?: ApplicationFinder[]
   /** Registry uploads up to this many bytes are imported during the request; larger ones by the job queue. */
   registryImportInlineMaxBytes?: number
+  /** Staff queue exports up to this many rows are written during the request; larger ones by the job queue. */
+  queueExportInlineMaxRows?: number
   /** Where the log goes (stdout when absent): tests read what the app wrote. */
   logDestination?: DestinationStream
 }
@@ -88,6 +90,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     // pg-boss; started by server.ts (startRegistryWorker), not by tests unless they ask.
     jobs: createJobs(config.databaseUrl, logger),
     registryImports: { inlineMaxBytes: overrides.registryImportInlineMaxBytes ?? 256 * 1024 },
+    queueExports: { inlineMaxRows: overrides.queueExportInlineMaxRows ?? 2000 },
   }
 }
 

@@ -9,7 +9,7 @@ import type { Logger } from './logger'
 // keep their own record of the work (e.g. registry_imports) and a starting worker sweeps it up.
 
 /** Every queue the app works; installJobs creates them as the owner. */
-export const JOB_QUEUES = { registryImport: 'registry-import' } as const
+export const JOB_QUEUES = { registryImport: 'registry-import', queueExport: 'queue-export' } as const
 
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>
 

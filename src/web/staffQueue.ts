@@ -1,4 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response, Router } from 'express'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import ExcelJS from 'exceljs'
 import type { Knex } from 'knex'
 import type { Services } from '../services'
@@ -182,21 +182,17 @@ export async function toXlsx(
   return Buffer.from(await book.xlsx.writeBuffer())
 }
 
-/** Sends an export as CSV or XLSX under `name` (without extension). */
-export async function sendExport(
-  res: Response,
-  format: 'csv' | 'xlsx',
-  file: { name: string; sheet: string; header: readonly string[]; rows: string[][] },
-): Promise<void> {
-  attachment(res, `${file.name}.${format}`)
+/** Sends a written export (toCsv, toXlsx) as `<name>.<format>`. */
+export function sendExport(res: Response, format: 'csv' | 'xlsx', name: string, body: Buffer | string): void {
+  attachment(res, `${name}.${format}`)
   res.set('Cache-Control', 'no-store')
-  if (format === 'csv') {
-    res.set('Content-Type', 'text/csv; charset=utf-8')
-    res.send(toCsv(file.header, file.rows))
-  } else {
-    res.set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    res.send(await toXlsx(file.sheet, file.header, file.rows))
-  }
+  res.set(
+    'Content-Type',
+    format === 'csv'
+      ? 'text/csv; charset=utf-8'
+      : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  )
+  res.send(body)
 }
 
 export const MESSAGE_TEXTS = {
@@ -377,42 +373,4 @@ export function staffPrintHandler<Row extends { number: string }>(
     })
     await o.send(req, res, rows)
   })
-}
-
-/**
- * GET /export.csv and /export.xlsx of a staff queue: every row of the filter, audited (format, row
- * count, filter), as `<name>-<time stamp>.<format>`.
- */
-export function addExportRoutes(
-  router: Router,
-  services: Pick<Services, 'db' | 'clock' | 'audit'>,
-  o: {
-    name: string
-    sheet: string
-    header: readonly string[]
-    audit: { action: string; targetType: string }
-    filterOf: (req: Request) => QueueFilter
-    /** the rows of the filter in the staff member's scope, as cells under `header` */
-    rows: (req: Request, filter: QueueFilter) => Promise<string[][]>
-  },
-): void {
-  for (const format of ['csv', 'xlsx'] as const)
-    router.get(
-      `/export.${format}`,
-      handler(async (req: Request, res: Response) => {
-        const filter = o.filterOf(req)
-        const rows = await o.rows(req, filter)
-        await services.audit.record(services.db, staffActor(req), {
-          action: o.audit.action,
-          targetType: o.audit.targetType,
-          detail: { format, rows: rows.length, filter },
-        })
-        await sendExport(res, format, {
-          name: `${o.name}-${fileStamp(services.clock.now())}`,
-          sheet: o.sheet,
-          header: o.header,
-          rows,
-        })
-      }),
-    )
 }

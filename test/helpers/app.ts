@@ -9,6 +9,7 @@ import { fixedCaptcha } from './captcha'
 import { createDb } from '../../src/db/knex'
 import { createTestDatabase } from './db'
 import { startRegistryWorker } from '../../src/modules/registries/service'
+import { startExportWorker } from '../../src/modules/queueExports/worker'
 
 export const TEST_CAPTCHA = 'abcd'
 
@@ -71,9 +72,13 @@ export async function appWithAllRoutes(
     bureau: overrides.bureau,
     verifyFinders: overrides.verifyFinders,
     registryImportInlineMaxBytes: overrides.registryImportInlineMaxBytes,
+    queueExportInlineMaxRows: overrides.queueExportInlineMaxRows,
     logDestination: overrides.logDestination,
   })
-  if (overrides.jobs) await startRegistryWorker(services)
+  if (overrides.jobs) {
+    await startRegistryWorker(services)
+    await startExportWorker(services)
+  }
   const app = createApp(services)
   if (overrides.routes) mountBeforeNotFound(app, overrides.routes(services))
   if (overrides.viewDirs) {

@@ -59,12 +59,28 @@ export interface ApplicationQueue<Row, QueueRow> {
   searchQueue(db: Db, scope: StaffScope, f: QueueFilter, page: number): Promise<QueuePage<QueueRow>>
   /** Every row of the filter (for the export), in queue order. */
   allInQueue(db: Db, scope: StaffScope, f: QueueFilter): Promise<QueueRow[]>
+  /** How many rows the filter holds (a large export goes to the job queue). */
+  countInQueue(db: Db, scope: StaffScope, f: QueueFilter): Promise<number>
+  /** The next `limit` rows of the filter in queue order after `after` (the last row of the batch before). */
+  batchInQueue(
+    db: Db,
+    scope: StaffScope,
+    f: QueueFilter,
+    after: QueuePosition | null,
+    limit: number,
+  ): Promise<(QueueRow & QueuePosition)[]>
   /** The application if it belongs to one of the staff member's points or authorities. */
   scopedApplication(db: Db, scope: StaffScope, id: number): Promise<Row | undefined>
   /** Those of `ids` the staff member may see. */
   scopedIds(db: Db, scope: StaffScope, ids: number[]): Promise<number[]>
   /** Whether an application in scope holds this file (of this kind): who may open the file. */
   holdsFile(db: Db, scope: StaffScope, file: { id: string; kind: string }): Promise<boolean>
+}
+
+/** Where a row stands in queue order. */
+export interface QueuePosition {
+  id: number
+  submitted_at: Date
 }
 
 const SHARED_COLUMNS = [
@@ -114,6 +130,16 @@ export function applicationQueue<Row extends ScopedRow, QueueRow>(
       queuePage<QueueRow>(() => scoped(db, scope, f), { page, size: QUEUE_PAGE_SIZE, order, columns }),
     async allInQueue(db, scope, f) {
       return (await scoped(db, scope, f).orderBy(order).select(columns)) as QueueRow[]
+    },
+    async countInQueue(db, scope, f) {
+      const [{ count }] = await scoped(db, scope, f).count<{ count: string }[]>('* as count')
+      return Number(count)
+    },
+    async batchInQueue(db, scope, f, after, limit) {
+      const q = scoped(db, scope, f)
+      if (after)
+        q.whereRaw('(??, ??) > (?, ?)', [col('submitted_at'), col('id'), after.submitted_at, after.id])
+      return (await q.orderBy(order).limit(limit).select(columns)) as (QueueRow & QueuePosition)[]
     },
     async scopedApplication(db, scope, id) {
       if (!Number.isSafeInteger(id)) return undefined

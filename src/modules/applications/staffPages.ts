@@ -8,7 +8,6 @@ import type { TransitionRule, TransitionTable } from '../../domain/transitions'
 import { handler } from '../../web/async'
 import {
   actorKindsFor,
-  addExportRoutes,
   fileStamp,
   pageOf,
   queueFilterOf,
@@ -16,11 +15,14 @@ import {
   staffDecisionHandler,
   staffMessageHandler,
   staffPrintHandler,
+  sendExport,
+  staffActor,
   type Decision,
   type DecisionOutcome,
   type QueueFilter,
   type StaffScope,
 } from '../../web/staffQueue'
+import { startQueueExport, type QueueExport } from '../queueExports/service'
 import type { ApplicationQueue, QueueRowBase } from './queue'
 import type { FormsOptions } from './records'
 
@@ -61,12 +63,7 @@ export interface StaffPages<
   queueColumns: () => Promise<(r: QueueRow) => Record<string, unknown>>
   /** audit entries are `${audit.prefix}.export` and `.print` on `audit.targetType` */
   audit: { prefix: string; targetType: string }
-  exportFile: {
-    name: string
-    sheet: string
-    header: readonly string[]
-    cells: () => Promise<(r: QueueRow) => string[]>
-  }
+  exportFile: QueueExport<QueueRow>
   /** the printed form's name, for its file names */
   formName: string
   sendForms: (req: Request, res: Response, rows: Row[], opts: FormsOptions) => Promise<void>
@@ -129,17 +126,25 @@ export function addStaffPages<
     }),
   )
 
-  addExportRoutes(router, services, {
-    name: p.exportFile.name,
-    sheet: p.exportFile.sheet,
-    header: p.exportFile.header,
-    audit: { action: `${p.audit.prefix}.export`, targetType: p.audit.targetType },
-    filterOf,
-    rows: async (req, filter) => {
-      const cells = await p.exportFile.cells()
-      return (await p.queue.allInQueue(db, scopeOf(req), filter)).map(cells)
-    },
-  })
+  // 导出 (CSV, XLSX): every row of the filter; a large export goes to the job queue and its progress page.
+  for (const format of ['csv', 'xlsx'] as const)
+    router.get(
+      `/export.${format}`,
+      handler(async (req, res) => {
+        const name = `${p.exportFile.name}-${fileStamp(services.clock.now())}`
+        const started = await startQueueExport(services, {
+          def: p.exportFile,
+          format,
+          scope: scopeOf(req),
+          filter: filterOf(req),
+          fileName: `${name}.${format}`,
+          actor: { ...staffActor(req), id: Number(req.staff!.id) },
+          audit: { action: `${p.audit.prefix}.export`, targetType: p.audit.targetType },
+        })
+        if (started.inline) return sendExport(res, format, name, started.body)
+        res.redirect(303, `/staff/exports/${started.id}`)
+      }),
+    )
 
   const printForms = (req: Request, res: Response, rows: Row[], filename: string) =>
     p.sendForms(req, res, rows, {

@@ -3,20 +3,18 @@ import type { Services } from '../../services'
 import { requireStaff } from '../../middleware/auth'
 import {
   CERTIFICATION_STATUSES,
-  certificationStatusLabel,
   qualificationTypeLabel,
   certificationTransitions,
 } from '../../domain/certification'
-import { shownDocNumber } from '../../domain/idNumber'
 import { rolesFor } from '../../domain/roles'
-import { shanghaiDateTime } from '../../domain/time'
 import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS, staffActor, str } from '../../web/staffQueue'
 import { addStaffPages } from '../applications/staffPages'
 import { certificationDetail } from './detail'
 import { transitionCertification } from './issue'
 import { sendCertificationForms } from './recordRoutes'
 import { certificationMessages } from './records'
-import { certificationQueue, scopeOf, type QueueRow } from './staffService'
+import { certificationExport } from './export'
+import { certificationQueue, scopeOf } from './staffService'
 
 // 教师资格认定 in the staff console, under /staff/certifications: the queue of the staff member's
 // points (现场确认) and authorities (认定审批), the detail page with its decisions, 留言, export and
@@ -61,33 +59,6 @@ export const STAFF_MESSAGES = {
   ...PRINT_TEXTS,
 } as const
 
-export const EXPORT_HEADER = [
-  '报名号',
-  '姓名',
-  '证件号码',
-  '申请资格种类',
-  '任教学科',
-  '认定状态',
-  '认定机构',
-  '确认点',
-  '证书号码',
-  '提交时间',
-] as const
-
-const exportCells = (r: QueueRow): string[] => [
-  r.number,
-  r.name,
-  // the export holds only the staff member's own queue
-  shownDocNumber(r.doc_number, 'scopedStaff'),
-  qualificationTypeLabel(r.qualification_type),
-  r.subject,
-  certificationStatusLabel(r.status),
-  str(r.data?.authorityName),
-  str(r.data?.pointName),
-  r.certificate_number ?? '',
-  shanghaiDateTime(r.submitted_at),
-]
-
 export function certificationStaffRoutes(services: Services): Router {
   const router = Router()
   router.use(requireStaff(...rolesFor('certification.approve'), ...rolesFor('confirmation.handle')))
@@ -106,12 +77,7 @@ export function certificationStaffRoutes(services: Services): Router {
       pointName: str(r.data.pointName),
     }),
     audit: { prefix: 'certification', targetType: 'certification_application' },
-    exportFile: {
-      name: 'certifications',
-      sheet: '教师资格认定',
-      header: EXPORT_HEADER,
-      cells: async () => exportCells,
-    },
+    exportFile: certificationExport,
     formName: '教师资格认定申请表',
     sendForms: (req, res, rows, opts) => sendCertificationForms(req, res, services, rows, opts),
     detail: (req, row) => certificationDetail(req, services, row),

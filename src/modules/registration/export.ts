@@ -1,9 +1,13 @@
 import { shownDocNumber } from '../../domain/idNumber'
 import { statusLabel } from '../../domain/registration'
 import { shanghaiDateTime } from '../../domain/time'
-import type { QueueRow } from './staffService'
+import type { Db } from '../../db/knex'
+import type { QueueExport } from '../queueExports/service'
+import { refOptions } from './repository'
+import { registrationQueue, type QueueRow } from './staffService'
 
 // The staff queue's columns for the CSV and XLSX export (src/web/staffQueue.ts writes the files).
+// The order is our own (no national import layout is published; README 报送导出 lists it).
 
 export const EXPORT_HEADER = [
   '注册报名号',
@@ -40,4 +44,23 @@ export function exportCells(r: QueueRow, lists: ExportLists): string[] {
     String(data.currentSchool ?? ''),
     shanghaiDateTime(r.submitted_at),
   ]
+}
+
+export async function exportLists(db: Db): Promise<ExportLists> {
+  return {
+    stages: new Map((await refOptions(db, 'teaching_stage')).map((o) => [o.value, o.text])),
+    subjects: new Map((await refOptions(db, 'subject')).map((o) => [o.value, o.text])),
+  }
+}
+
+export const registrationExport: QueueExport<QueueRow> = {
+  key: 'registrations',
+  name: 'registrations',
+  sheet: '定期注册',
+  header: EXPORT_HEADER,
+  queue: registrationQueue,
+  cells: async (db) => {
+    const lists = await exportLists(db)
+    return (r) => exportCells(r, lists)
+  },
 }

@@ -6,10 +6,9 @@ import { rolesFor } from '../../domain/roles'
 import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS, staffActor } from '../../web/staffQueue'
 import { addStaffPages } from '../applications/staffPages'
 import { getSettings, textOf } from '../staff/settings'
-import { EXPORT_HEADER, exportCells, type ExportLists } from './export'
+import { exportLists, registrationExport } from './export'
 import { registrationDetail, sendRegistrationForms } from './recordRoutes'
 import { registrationMessages } from './records'
-import { refOptions } from './repository'
 import { transitionRegistration } from './service'
 import { registrationQueue, scopeOf } from './staffService'
 import { registrationSteps } from './steps'
@@ -36,11 +35,6 @@ export function registrationStaffRoutes(services: Services): Router {
     .filter((s) => s.fields && !s.summary)
     .flatMap((s) => s.fields!.map((f) => ({ value: f.name, text: `${s.title}：${f.label}` })))
 
-  const lists = async (): Promise<ExportLists> => ({
-    stages: new Map((await refOptions(db, 'teaching_stage')).map((o) => [o.value, o.text])),
-    subjects: new Map((await refOptions(db, 'subject')).map((o) => [o.value, o.text])),
-  })
-
   addStaffPages(router, services, {
     base: BASE,
     title: '定期注册申请',
@@ -51,7 +45,7 @@ export function registrationStaffRoutes(services: Services): Router {
     scopeOf,
     queue: registrationQueue,
     queueColumns: async () => {
-      const l = await lists()
+      const l = await exportLists(db)
       return (r) => ({
         stageText: l.stages.get(r.stage) ?? r.stage,
         subjectText: l.subjects.get(r.subject) ?? r.subject,
@@ -60,15 +54,7 @@ export function registrationStaffRoutes(services: Services): Router {
       })
     },
     audit: { prefix: 'registration', targetType: 'registration' },
-    exportFile: {
-      name: 'registrations',
-      sheet: '定期注册',
-      header: EXPORT_HEADER,
-      cells: async () => {
-        const l = await lists()
-        return (r) => exportCells(r, l)
-      },
-    },
+    exportFile: registrationExport,
     formName: '教师资格定期注册申请表',
     sendForms: (req, res, rows, opts) => sendRegistrationForms(req, res, services, rows, opts),
     detail: (req, row) => registrationDetail(req, services, row),
