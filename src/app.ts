@@ -39,7 +39,10 @@ export function createApp(services: Services): express.Express {
   const { config } = services
   const app = express()
   app.disable('x-powered-by')
-  app.set('trust proxy', config.trustProxy)
+  // One hop: req.ip is the address the nearest proxy saw (the last X-Forwarded-For entry). Trusting
+  // every hop would make it the first entry, which the client writes itself: rate limits, the audit
+  // log and the /metrics allow-list could then be fooled by a forged header.
+  app.set('trust proxy', config.trustProxy ? 1 : false)
   // Flat query strings only, through the input boundary (middleware/input.ts).
   app.set('query parser', parseQuery)
   configureViews(app, { watch: config.env === 'development' })

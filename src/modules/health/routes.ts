@@ -1,17 +1,7 @@
-import { Router, type Request } from 'express'
+import { Router } from 'express'
 import type { Services } from '../../services'
 import { addressAllowed, allowList } from '../../domain/addressList'
 import { handler } from '../../web/async'
-
-/**
- * The address /metrics judges: the connection's own, or behind a trusted proxy (TRUST_PROXY) the
- * address that proxy saw, which is the last X-Forwarded-For entry. req.ip would be the first entry,
- * which the client writes itself and the proxy passes on.
- */
-export function metricsRequester(req: Request, trustProxy: boolean): string | undefined {
-  const forwarded = trustProxy ? req.ips : []
-  return forwarded.length ? forwarded[forwarded.length - 1] : req.socket.remoteAddress
-}
 
 export function healthRoutes(services: Services): Router {
   const router = Router()
@@ -34,7 +24,7 @@ export function healthRoutes(services: Services): Router {
   router.get(
     '/metrics',
     handler(async (req, res, next) => {
-      if (!addressAllowed(allowed, metricsRequester(req, services.config.trustProxy))) return next()
+      if (!addressAllowed(allowed, req.ip)) return next()
       res.set('Content-Type', registry.contentType).set('Cache-Control', 'no-store')
       res.send(await registry.metrics())
     }),
