@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { Services } from '../services'
-import { APPLICANT_COLUMNS, preloadedApplicant } from './session'
+import { preloadedApplicant } from './session'
+import { activeStaffById, applicantById } from './sessionRepository'
 
 export interface CurrentApplicant {
   id: number
@@ -38,24 +39,11 @@ export function loadCurrentUser(services: Services): RequestHandler {
     const s = req.session
     if (s.realm === 'applicant' && s.userId) {
       const preloaded = preloadedApplicant(req, s.userId)
-      const row =
-        preloaded !== undefined
-          ? preloaded
-          : await services
-              .db('applicants')
-              .where({ id: s.userId })
-              .first(...APPLICANT_COLUMNS)
+      const row = preloaded !== undefined ? preloaded : await applicantById(services.db, s.userId)
       if (row) req.applicant = res.locals.applicant = row as unknown as CurrentApplicant
     } else if (s.realm === 'staff' && s.userId) {
-      const row = await services
-        .db('staff_users')
-        .where({ id: s.userId, active: true })
-        .first('id', 'username', 'name', 'previous_login_at')
+      const row = await activeStaffById(services.db, s.userId)
       if (row) {
-        row.roles = await services
-          .db('staff_roles')
-          .where({ staff_id: row.id })
-          .select('role', 'scope_type', 'scope_id')
         req.staff = res.locals.staff = row
         // An expired password leaves one page open until it is changed (and signing out).
         const path = req.originalUrl.split('?')[0]

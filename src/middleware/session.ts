@@ -5,6 +5,7 @@ import type { Pool } from 'pg'
 import type { Services } from '../services'
 import { shanghaiTime } from '../domain/time'
 import { DatabaseUnavailableError, isDatabaseDown } from './errors'
+import { sessionWithApplicant } from './sessionRepository'
 
 declare module 'express-session' {
   interface SessionData {
@@ -33,19 +34,6 @@ export const ANONYMOUS_MINUTES = 30
 export function keepSignedIn(req: Request): void {
   req.session.cookie.maxAge = ABSOLUTE_HOURS * 3600_000
 }
-
-/** The columns every applicant page reads (header, access checks); see loadCurrentUser. */
-export const APPLICANT_COLUMNS = [
-  'id',
-  'doc_type',
-  'doc_number',
-  'name',
-  'phone',
-  'email',
-  'identity_status',
-  'profile_completed_at',
-  'previous_login_at',
-] as const
 
 const PRELOADED = Symbol('preloaded applicant')
 
@@ -97,19 +85,15 @@ class SessionStore extends PgStore {
   }
 
   get(sid: string, fn: (err: unknown, sess?: session.SessionData | null) => void): void {
-    this.pool
-      .query(GET_SESSION_AND_APPLICANT, [sid])
-      .then(({ rows: [data] }) => {
+    sessionWithApplicant(this.pool, sid)
+      .then((data) => {
         if (!data) return fn(null)
         const sess = (typeof data.sess === 'string' ? JSON.parse(data.sess) : data.sess) as WithPreloaded
         if (sess.realm === 'applicant' && sess.userId)
           sess[PRELOADED] = {
             applicantId: Number(sess.userId),
-            row:
-              data.a_id == null
-                ? null
-                : Object.fromEntries(APPLICANT_COLUMNS.map((c) => [c, data[`a_${c}`]])),
-            hasApplications: data.a_id == null ? undefined : Boolean(data.has_applications),
+            row: data.applicant,
+            hasApplications: data.applicant === null ? undefined : data.hasApplications,
           }
         fn(null, sess)
       })
@@ -143,16 +127,6 @@ class SessionStore extends PgStore {
 }
 
 type WithPreloaded = session.SessionData & { [PRELOADED]?: Preloaded }
-
-const GET_SESSION_AND_APPLICANT = {
-  name: 'session-and-applicant',
-  text: `SELECT s.sess, ${APPLICANT_COLUMNS.map((c) => `a.${c} AS "a_${c}"`).join(', ')},
-      a.id IS NOT NULL AND (EXISTS (SELECT 1 FROM registrations r WHERE r.applicant_id = a.id)
-        OR EXISTS (SELECT 1 FROM certification_applications c WHERE c.applicant_id = a.id)) AS has_applications
-    FROM session s
-    LEFT JOIN applicants a ON s.sess->>'realm' = 'applicant' AND a.id = (s.sess->>'userId')::bigint
-    WHERE s.sid = $1 AND s.expire >= now()`,
-}
 
 export function sessionMiddleware(services: Services): RequestHandler {
   const store = new SessionStore(services.sessionPool, {

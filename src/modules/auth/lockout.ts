@@ -45,3 +45,8 @@ export async function clearFailures(db: Db, realm: Realm, loginKey: string): Pro
   await repo.deleteFailures(db, realm, loginKey)
   await repo.deleteLock(db, realm, loginKey)
 }
+
+/** clearFailures for a name whose typed capitalisation is unknown (an administrator's password reset). */
+export async function clearFailuresAnyCase(db: Db, realm: Realm, loginKey: string): Promise<void> {
+  await repo.deleteFailuresAnyCase(db, realm, loginKey)
+}

@@ -106,3 +106,9 @@ export async function completeProfile(
     .update({ ...fields, profile_completed_at: now, updated_at: now, version: trx.raw('version + 1') })
   return updated > 0
 }
+
+/** Forgets failures and any lock of a login name however it was capitalised when typed. */
+export async function deleteFailuresAnyCase(trx: Db, realm: Realm, loginKey: string): Promise<void> {
+  for (const table of ['login_failures', 'login_locks'])
+    await trx(table).where({ realm }).whereRaw('lower(login_key) = lower(?)', [loginKey]).del()
+}

@@ -1,9 +1,13 @@
-import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
 import type { Clock } from '../../services/clock'
 import { createAudit } from '../../services/audit'
-import { shanghaiDateTime, shanghaiDateToUtc } from '../../domain/time'
+import { shanghaiDateTime } from '../../domain/time'
 import { actionLabel, ACTOR_KIND_LABELS } from './messages'
+import * as repo from './auditRepository'
+import type { AuditFilter, AuditRow } from './auditRepository'
+
+export type { AuditFilter, AuditRow }
+export { distinctActions } from './auditRepository'
 
 // Searching, exporting and purging the audit log. The app's role may only read and append to it
 // (src/db/roles.ts); under that, the table itself refuses UPDATE and TRUNCATE, and DELETE of anything
@@ -11,80 +15,19 @@ import { actionLabel, ACTOR_KIND_LABELS } from './messages'
 
 export const AUDIT_PAGE_SIZE = 50
 
-export interface AuditFilter {
-  from?: string
-  to?: string
-  actorKind?: string
-  action?: string
-  q?: string
-  ip?: string
-}
-
-export interface AuditRow {
-  id: number
-  at: Date
-  actor_kind: string
-  actor_id: number | null
-  actor_label: string | null
-  action: string
-  target_type: string | null
-  target_id: string | null
-  detail: Record<string, unknown>
-  ip: string | null
-}
-
-const nextDay = (d: Date) => new Date(d.getTime() + 24 * 3600_000)
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
-
-function applyFilter(query: Knex.QueryBuilder, f: AuditFilter): Knex.QueryBuilder {
-  if (f.from) query.where('at', '>=', shanghaiDateToUtc(f.from))
-  if (f.to) query.where('at', '<', nextDay(shanghaiDateToUtc(f.to)))
-  if (f.actorKind) query.where('actor_kind', f.actorKind)
-  if (f.action) query.where('action', f.action)
-  if (f.q) {
-    const pattern = `%${likeEscape(f.q)}%`
-    query.where((w) => w.whereILike('actor_label', pattern).orWhereILike('target_id', pattern))
-  }
-  if (f.ip) query.whereLike('ip', `${likeEscape(f.ip)}%`)
-  return query
-}
-
-const COLUMNS = [
-  'id',
-  'at',
-  'actor_kind',
-  'actor_id',
-  'actor_label',
-  'action',
-  'target_type',
-  'target_id',
-  'detail',
-  'ip',
-]
-
 export async function searchAudit(
   db: Db,
   filter: AuditFilter,
   page: number,
 ): Promise<{ rows: AuditRow[]; total: number; page: number; pages: number }> {
-  const [{ count }] = await applyFilter(db('audit_log'), filter).count<{ count: string }[]>('* as count')
-  const total = Number(count)
+  const total = await repo.countAudit(db, filter)
   const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE))
   const current = Math.min(Math.max(1, page), pages)
-  const rows = await applyFilter(db('audit_log'), filter)
-    .orderBy([
-      { column: 'at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ])
-    .limit(AUDIT_PAGE_SIZE)
-    .offset((current - 1) * AUDIT_PAGE_SIZE)
-    .select(COLUMNS)
+  const rows = await repo.auditRows(db, filter, {
+    limit: AUDIT_PAGE_SIZE,
+    offset: (current - 1) * AUDIT_PAGE_SIZE,
+  })
   return { rows, total, page: current, pages }
-}
-
-export async function distinctActions(db: Db): Promise<string[]> {
-  const rows = await db('audit_log').distinct('action').orderBy('action')
-  return rows.map((r: { action: string }) => r.action)
 }
 
 /** One line of the detail JSON for the table: short, never the whole object when it is long. */
@@ -122,20 +65,10 @@ export async function auditCsv(db: Db, filter: AuditFilter): Promise<{ csv: stri
   let after: { at: Date; id: number } | undefined
   // Keyset pages keep memory flat on a long log.
   while (count < AUDIT_EXPORT_LIMIT) {
-    const query = applyFilter(db('audit_log'), filter)
-    if (after) {
-      const { at, id } = after
-      query.where((w) =>
-        w.where('at', '<', at).orWhere((x) => x.where('at', '=', at).andWhere('id', '<', id)),
-      )
-    }
-    const batch: AuditRow[] = await query
-      .orderBy([
-        { column: 'at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(Math.min(5000, AUDIT_EXPORT_LIMIT - count))
-      .select(COLUMNS)
+    const batch = await repo.auditRows(db, filter, {
+      limit: Math.min(5000, AUDIT_EXPORT_LIMIT - count),
+      after,
+    })
     for (const r of batch)
       lines.push(
         [
@@ -167,8 +100,7 @@ export async function auditCsv(db: Db, filter: AuditFilter): Promise<{ csv: stri
  */
 export async function purgeExpiredAudit(db: Db, clock: Clock): Promise<number> {
   return db.transaction(async (trx) => {
-    const { rows } = await trx.raw(`SELECT purge_audit_log(?::timestamptz) AS purged`, [clock.now()])
-    const purged = Number(rows[0].purged)
+    const purged = await repo.purgeAuditOlderThanRetention(trx, clock.now())
     if (purged)
       await createAudit(clock).record(
         trx,

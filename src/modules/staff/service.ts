@@ -4,6 +4,8 @@ import type { Clock } from '../../services/clock'
 import type { Passwords } from '../../services/passwords'
 import type { RoleGrant } from '../../domain/roles'
 import { endStaffSessions, replaceStaffPassword } from '../staffSecurity/service'
+import { clearFailuresAnyCase } from '../auth/lockout'
+import * as repo from './repository'
 
 // Staff accounts: create, edit, deactivate / reactivate, reset password. Accounts are never
 // deleted (the audit log names them); a deactivated account cannot sign in, and deactivating it or
@@ -42,15 +44,13 @@ export type Outcome = { ok: true; id: number } | { ok: false; field: string; mes
 const UNIQUE_VIOLATION = '23505'
 export const USERNAME_TAKEN = '该用户名已被使用，请换一个'
 
-export async function usernameTaken(db: Db, username: string): Promise<boolean> {
-  return !!(await db('staff_users').where({ username }).first('id'))
+export function usernameTaken(db: Db, username: string): Promise<boolean> {
+  return repo.usernameExists(db, username)
 }
 
 export async function listStaff(db: Db): Promise<StaffListRow[]> {
-  const users = await db('staff_users')
-    .orderBy([{ column: 'active', order: 'desc' }, 'username'])
-    .select('id', 'username', 'name', 'phone', 'email', 'active', 'last_login_at')
-  const grants = await grantsOf(
+  const users = await repo.staffUsers(db)
+  const grants = await repo.grantsOf(
     db,
     users.map((u) => u.id),
   )
@@ -58,47 +58,16 @@ export async function listStaff(db: Db): Promise<StaffListRow[]> {
 }
 
 export async function findStaff(db: Db, id: number): Promise<StaffListRow | undefined> {
-  const u = await db('staff_users')
-    .where({ id })
-    .first('id', 'username', 'name', 'phone', 'email', 'active', 'last_login_at', 'totp_enrolled_at')
+  const u = await repo.staffUser(db, id)
   if (!u) return undefined
-  return { ...u, grants: (await grantsOf(db, [id])).get(id) ?? [] }
-}
-
-async function grantsOf(db: Db, ids: number[]): Promise<Map<number, RoleGrant[]>> {
-  const out = new Map<number, RoleGrant[]>()
-  if (!ids.length) return out
-  const rows = await db('staff_roles')
-    .whereIn('staff_id', ids)
-    .orderBy(['staff_id', 'role', 'scope_type', 'scope_id'])
-    .select('staff_id', 'role', 'scope_type', 'scope_id')
-  for (const r of rows) {
-    const list = out.get(Number(r.staff_id)) ?? []
-    list.push({
-      role: r.role,
-      scope_type: r.scope_type,
-      scope_id: r.scope_id === null ? null : Number(r.scope_id),
-    })
-    out.set(Number(r.staff_id), list)
-  }
-  return out
+  return { ...u, grants: (await repo.grantsOf(db, [id])).get(id) ?? [] }
 }
 
 const grantKey = (g: RoleGrant) => `${g.role}@${g.scope_type}:${g.scope_id ?? ''}`
 const describe = (grants: RoleGrant[]) => grants.map(grantKey).sort()
 
-async function writeGrants(trx: Db, staffId: number, grants: RoleGrant[]): Promise<void> {
-  await trx('staff_roles').where({ staff_id: staffId }).del()
-  const unique = new Map(grants.map((g) => [grantKey(g), g]))
-  if (unique.size)
-    await trx('staff_roles').insert(
-      [...unique.values()].map((g) => ({
-        staff_id: staffId,
-        role: g.role,
-        scope_type: g.scope_type,
-        scope_id: g.scope_id,
-      })),
-    )
+function writeGrants(trx: Db, staffId: number, grants: RoleGrant[]): Promise<void> {
+  return repo.replaceGrants(trx, staffId, [...new Map(grants.map((g) => [grantKey(g), g])).values()])
 }
 
 export async function createStaffAccount(
@@ -110,20 +79,14 @@ export async function createStaffAccount(
   const now = deps.clock.now()
   try {
     return await deps.db.transaction(async (trx) => {
-      const [row] = await trx('staff_users')
-        .insert({
-          username: input.username,
-          name: input.name,
-          phone: input.phone || null,
-          email: input.email || null,
-          password_hash: hash,
-          password_changed_at: now,
-          active: true,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-      const id = Number(row.id)
+      const id = await repo.insertStaffUser(trx, {
+        username: input.username,
+        name: input.name,
+        phone: input.phone || null,
+        email: input.email || null,
+        password_hash: hash,
+        now,
+      })
       await writeGrants(trx, id, input.grants)
       await deps.audit.record(trx, actor, {
         action: 'staff.create',
@@ -147,9 +110,9 @@ export async function updateStaffAccount(
   input: Omit<StaffDetails, 'username'>,
 ): Promise<Outcome> {
   return deps.db.transaction(async (trx) => {
-    const before = await trx('staff_users').where({ id }).forUpdate().first('id', 'name', 'phone', 'email')
+    const before = await repo.lockStaffDetails(trx, id)
     if (!before) return { ok: false as const, field: '_form', message: '该工作人员账号不存在' }
-    const beforeGrants = describe((await grantsOf(trx, [id])).get(id) ?? [])
+    const beforeGrants = describe((await repo.grantsOf(trx, [id])).get(id) ?? [])
     // An administrator cannot take the administrator role away from themselves and lock everyone out.
     if (
       actor.id === id &&
@@ -157,14 +120,12 @@ export async function updateStaffAccount(
       !input.grants.some((g) => g.role === 'admin')
     )
       return { ok: false as const, field: 'roles', message: '不能取消自己的系统管理员角色' }
-    await trx('staff_users')
-      .where({ id })
-      .update({
-        name: input.name,
-        phone: input.phone || null,
-        email: input.email || null,
-        updated_at: deps.clock.now(),
-      })
+    await repo.updateStaffDetails(trx, id, {
+      name: input.name,
+      phone: input.phone || null,
+      email: input.email || null,
+      updated_at: deps.clock.now(),
+    })
     await writeGrants(trx, id, input.grants)
     const afterGrants = describe(input.grants)
     const changed = (['name', 'phone', 'email'] as const).filter(
@@ -187,10 +148,7 @@ export async function setStaffActive(
 ): Promise<Outcome> {
   if (!active && actor.id === id) return { ok: false, field: '_form', message: '不能停用自己的账号' }
   return deps.db.transaction(async (trx) => {
-    const n = await trx('staff_users')
-      .where({ id, active: !active })
-      .update({ active, updated_at: deps.clock.now() })
-    if (!n)
+    if (!(await repo.setActive(trx, id, active, deps.clock.now())))
       return { ok: false as const, field: '_form', message: active ? '该账号已是启用状态' : '该账号已停用' }
     await deps.audit.record(trx, actor, {
       action: active ? 'staff.reactivate' : 'staff.deactivate',
@@ -216,8 +174,7 @@ export async function resetStaffPassword(
   return deps.db.transaction(async (trx) => {
     const username = await replaceStaffPassword(trx, id, hash, deps.clock.now())
     if (!username) return { ok: false as const, field: '_form', message: '该工作人员账号不存在' }
-    for (const table of ['login_failures', 'login_locks'])
-      await trx(table).where({ realm: 'staff' }).whereRaw('lower(login_key) = lower(?)', [username]).del()
+    await clearFailuresAnyCase(trx, 'staff', username)
     await deps.audit.record(trx, actor, {
       action: 'staff.reset_password',
       targetType: 'staff',
