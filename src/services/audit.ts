@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex'
+import { appendAudit } from './auditRepository'
 import type { Clock } from './clock'
 
 export interface Actor {
@@ -38,7 +39,7 @@ export function createAudit(clock: Clock): Audit {
   return {
     row,
     async record(trx, actor, entry) {
-      await trx('audit_log').insert(row(actor, entry))
+      await appendAudit(trx, row(actor, entry))
     },
   }
 }

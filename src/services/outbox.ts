@@ -2,6 +2,7 @@ import nodemailer from 'nodemailer'
 import type { Db } from '../db/knex'
 import type { Clock } from './clock'
 import type { Logger } from './logger'
+import * as repo from './outboxRepository'
 
 export interface OutboxMessage {
   channel: 'sms' | 'email'
@@ -29,16 +30,10 @@ export interface Outbox {
 export function createOutbox(db: Db, clock: Clock): Outbox {
   return {
     async enqueue(trx, m) {
-      await trx('outbox').insert({
-        channel: m.channel,
-        recipient: m.recipient,
-        subject: m.subject ?? null,
-        body: m.body,
-        created_at: clock.now(),
-      })
+      await repo.insertMessage(trx, m, clock.now())
     },
     async recent(limit = 100) {
-      return db('outbox').orderBy('id', 'desc').limit(limit)
+      return repo.recentMessages(db, limit)
     },
   }
 }
@@ -78,31 +73,25 @@ export async function deliverPending(
   let sent = 0
   for (;;) {
     const done = await db.transaction(async (trx) => {
-      const row: OutboxRow | undefined = await trx('outbox')
-        .where({ status: 'pending' })
-        .whereIn('channel', [transport.email ? 'email' : '', transport.sms ? 'sms' : ''])
-        .orderBy('id')
-        .forUpdate()
-        .skipLocked()
-        .first()
+      const row = await repo.claimPending(trx, [transport.email ? 'email' : '', transport.sms ? 'sms' : ''])
       if (!row) return false
       try {
         if (row.channel === 'email') await transport.email!(row.recipient, row.subject ?? '', row.body)
         else await transport.sms!(row.recipient, row.body)
-        await trx('outbox')
-          .where({ id: row.id })
-          .update({ status: 'sent', sent_at: clock.now(), attempts: row.attempts + 1 })
+        await repo.updateMessage(trx, row.id, {
+          status: 'sent',
+          sent_at: clock.now(),
+          attempts: row.attempts + 1,
+        })
         sent++
       } catch (err) {
         const attempts = row.attempts + 1
         log.warn({ outboxId: row.id, err: String(err) }, 'outbox delivery failed')
-        await trx('outbox')
-          .where({ id: row.id })
-          .update({
-            attempts,
-            last_error: String(err).slice(0, 500),
-            status: attempts >= 5 ? 'failed' : 'pending',
-          })
+        await repo.updateMessage(trx, row.id, {
+          attempts,
+          last_error: String(err).slice(0, 500),
+          status: attempts >= 5 ? 'failed' : 'pending',
+        })
         return false
       }
       return true

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../db/knex'
+import * as repo from './referenceRepository'
 
 // The code tables (ref_codes) and the regions (ref_regions) as select options, for every module.
 // They change only with the seeds (a deploy), and every wizard page shows several of them: each
@@ -35,10 +36,7 @@ function cached(db: Conn, key: string, read: () => Promise<Option[]>): Promise<O
 /** ref_codes of one kind, in their order (group → optgroup). */
 export function refOptions(db: Conn, kind: string): Promise<Option[]> {
   return cached(db, `code:${kind}`, async () => {
-    const rows: { code: string; name: string; grp: string | null }[] = await db('ref_codes')
-      .where({ kind })
-      .orderBy('sort')
-      .select('code', 'name', 'grp')
+    const rows = await repo.refCodes(db, kind)
     return rows.map((r) => ({ value: r.code, text: r.name, ...(r.grp ? { group: r.grp } : {}) }))
   })
 }
@@ -51,10 +49,7 @@ export async function codeName(db: Conn, kind: string, code: string): Promise<st
 /** The provinces (no parent), or the cities of a province. */
 export function regionOptions(db: Conn, parent: string | null): Promise<Option[]> {
   return cached(db, `region:${parent ?? ''}`, async () => {
-    const q = db('ref_regions').orderBy('code').select('code', 'name')
-    const rows: { code: string; name: string }[] = parent
-      ? await q.where({ parent_code: parent, level: 2 })
-      : await q.where({ level: 1 })
+    const rows = await repo.regions(db, parent)
     return rows.map((r) => ({ value: r.code.trim(), text: r.name }))
   })
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex'
+import { identityRegistryHas } from '../modules/registries/repository'
 
 export interface IdentityClaim {
   docType: string
@@ -15,10 +16,7 @@ export interface Verifier {
 export function registryVerifier(db: Db): Verifier {
   return {
     async verify(claim) {
-      const row = await db('identity_registry')
-        .where({ doc_type: claim.docType, doc_number: claim.docNumber, name: claim.name })
-        .first('id')
-      return { ok: !!row }
+      return { ok: await identityRegistryHas(db, claim) }
     },
   }
 }

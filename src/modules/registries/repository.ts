@@ -217,3 +217,13 @@ export async function exportRows(db: Db, def: RegistryDef): Promise<string[][]> 
   const result = await db.raw(`SELECT ${select} FROM ${def.table} ORDER BY ${order}`)
   return (result.rows as Record<string, string>[]).map((r) => def.columns.map((c) => r[c.field] ?? ''))
 }
+
+/** Whether the imported identity registry holds this person with this document (real-name verification). */
+export async function identityRegistryHas(
+  db: Db,
+  claim: { docType: string; docNumber: string; name: string },
+): Promise<boolean> {
+  return !!(await db('identity_registry')
+    .where({ doc_type: claim.docType, doc_number: claim.docNumber, name: claim.name })
+    .first('id'))
+}

@@ -3,11 +3,11 @@ import type { Clock } from '../../services/clock'
 import { createAudit } from '../../services/audit'
 import { shanghaiDateTime } from '../../domain/time'
 import { actionLabel, ACTOR_KIND_LABELS } from './messages'
-import * as repo from './auditRepository'
-import type { AuditFilter, AuditRow } from './auditRepository'
+import * as repo from '../../services/auditRepository'
+import type { AuditFilter, AuditRow } from '../../services/auditRepository'
 
 export type { AuditFilter, AuditRow }
-export { distinctActions } from './auditRepository'
+export { distinctActions } from '../../services/auditRepository'
 
 // Searching, exporting and purging the audit log. The app's role may only read and append to it
 // (src/db/roles.ts); under that, the table itself refuses UPDATE and TRUNCATE, and DELETE of anything

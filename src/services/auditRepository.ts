@@ -1,9 +1,13 @@
 import type { Knex } from 'knex'
-import type { Db } from '../../db/knex'
-import { shanghaiDateToUtc } from '../../domain/time'
+import type { Db } from '../db/knex'
+import { shanghaiDateToUtc } from '../domain/time'
 
-// The audit log's queries: search, export batches, purge. The app's role may only read and append to
-// it (src/db/roles.ts); see auditLog.ts.
+// The audit log's queries: append (services/audit.ts), search, export batches and purge
+// (modules/staff/auditLog.ts). The app's role may only read and append to it (src/db/roles.ts).
+
+export async function appendAudit(trx: Db, row: Record<string, unknown>): Promise<void> {
+  await trx('audit_log').insert(row)
+}
 
 export interface AuditFilter {
   from?: string
