@@ -15,6 +15,7 @@ import { healthRoutes } from './modules/health/routes'
 import { publicRoutes } from './modules/public/routes'
 import { authRoutes } from './modules/auth/routes'
 import { accountRoutes } from './modules/accounts/routes'
+import { consultationRoutes } from './modules/consultation/routes'
 import { identityRoutes } from './modules/identity/routes'
 import { infoRoutes } from './modules/info/routes'
 import { filesRoutes } from './modules/files/routes'
@@ -84,6 +85,7 @@ export function createApp(services: Services): express.Express {
   app.use(verifyRoutes(services))
   app.use(authRoutes(services))
   app.use(accountRoutes(services))
+  app.use(consultationRoutes(services))
   app.use(identityRoutes(services))
   app.use(registriesRoutes(services))
   app.use(infoRoutes(services))

@@ -109,6 +109,7 @@ describe('holiday table and instance settings', () => {
       bureauName: '青秀区教育局',
       contactPhone: '0771-5551234',
       contactEmail: 'jyj@example.gov.cn',
+      contactHours: '',
       notice: '2026年下半年定期注册将于9月开放。',
       registrationHalf: 'H1',
       registrationNotices: '1.请于9月30日前到确认点现场确认。\r\n2.携带聘用合同原件。',
@@ -118,6 +119,10 @@ describe('holiday table and instance settings', () => {
       registrationMaterials: '',
       mandarinExemptionAllowed: false,
       mandarinExemptionNote: '',
+      consultationFaq: '',
+      consultationEmail: '',
+      consultationContacts: '',
+      consultationManuals: '',
       staffPasswordMaxAgeDays: 60,
       staffPasswordHistory: 3,
     })

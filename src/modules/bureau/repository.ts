@@ -97,6 +97,16 @@ export async function listAuthorities(db: Conn): Promise<AuthorityRow[]> {
   return (await authorityQuery(db).orderBy([{ column: 'a.level', order: 'desc' }, 'a.name'])).map(toAuthority)
 }
 
+/** Enabled authorities doing either business, for the public list of their telephones and addresses. */
+export async function contactAuthorities(db: Conn): Promise<AuthorityRow[]> {
+  return (
+    await authorityQuery(db)
+      .where('a.enabled', true)
+      .where((q) => q.where('a.registers', true).orWhere('a.certifies', true))
+      .orderBy(['a.name'])
+  ).map(toAuthority)
+}
+
 export async function authorityById(db: Conn, id: number): Promise<AuthorityRow | undefined> {
   if (!Number.isSafeInteger(id)) return undefined
   const row = await prepared(authorityQuery(db).where('a.id', id).first())

@@ -57,6 +57,11 @@ export function authoritiesFor(
   return repo.findAuthorities(db, q)
 }
 
+/** 咨询服务's 各省份认定工作联系方式: every enabled authority of either business, by name. */
+export function contactAuthorities(db: Conn): Promise<AuthorityRow[]> {
+  return repo.contactAuthorities(db)
+}
+
 /**
  * The confirmation points an applicant may choose at `at`: enabled, staffed (an active staff member
  * holds 现场确认 on it), of an enabled authority, and not past their 现场确认结束时间.

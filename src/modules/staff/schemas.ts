@@ -179,6 +179,7 @@ export const settingsSchema = Joi.object({
     .label('联系电话')
     .messages({ 'string.pattern.base': '联系电话只能包含数字、减号、括号和“转”，例如0771-1234567' }),
   contactEmail: Joi.string().trim().allow('').max(100).default('').label('咨询邮箱'),
+  contactHours: Joi.string().trim().allow('').max(100).default('').label('电话接听时间'),
   notice: Joi.string().trim().allow('').max(4000).default('').label('平台公告'),
   registrationNotices: Joi.string().trim().allow('').max(4000).default('').label('定期注册注意事项'),
   registrationReminder: Joi.string().trim().allow('').max(4000).default('').label('定期注册申报提醒'),
@@ -196,6 +197,10 @@ export const settingsSchema = Joi.object({
     .label('普通话免测')
     .messages({ 'boolean.base': '请选择是否允许普通话免测' }),
   mandarinExemptionNote: Joi.string().trim().allow('').max(1000).default('').label('普通话免测政策说明'),
+  consultationFaq: Joi.string().trim().allow('').max(2000).default('').label('咨询服务：常见问题'),
+  consultationEmail: Joi.string().trim().allow('').max(2000).default('').label('咨询服务：邮件咨询'),
+  consultationContacts: Joi.string().trim().allow('').max(2000).default('').label('咨询服务：联系方式'),
+  consultationManuals: Joi.string().trim().allow('').max(2000).default('').label('咨询服务：操作手册'),
   staffPasswordMaxAgeDays: Joi.number()
     .integer()
     .min(0)

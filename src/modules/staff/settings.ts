@@ -2,6 +2,7 @@ import type { Db } from '../../db/knex'
 import type { Actor, Audit } from '../../services/audit'
 import { linesOf } from '../../web/texts'
 import * as certification from '../certification/messages'
+import * as consultation from '../consultation/messages'
 import * as registration from '../registration/messages'
 import * as repo from './repository'
 
@@ -20,6 +21,8 @@ export interface InstanceSettings {
   bureauName: string
   contactPhone: string
   contactEmail: string
+  /** when the telephone is answered, shown under 电话咨询 */
+  contactHours: string
   notice: string
   registrationHalf: RegistrationHalf
   /** 定期注册 注意事项 (the wizard's notices step), one paragraph per line; empty: the manual's text */
@@ -36,6 +39,11 @@ export interface InstanceSettings {
   mandarinExemptionAllowed: boolean
   /** the policy note shown beside 普通话免测; empty: manual 000's sentence */
   mandarinExemptionNote: string
+  /** 咨询服务's sections (manual 001 §4), one paragraph per line; empty: the defaults */
+  consultationFaq: string
+  consultationEmail: string
+  consultationContacts: string
+  consultationManuals: string
   /** a staff password older than this many days must be changed at the next login; 0: never */
   staffPasswordMaxAgeDays: number
   /** a new staff password may not be any of this many last ones (the current one included) */
@@ -46,6 +54,7 @@ export const DEFAULT_SETTINGS: InstanceSettings = {
   bureauName: '县（区）教育局',
   contactPhone: '',
   contactEmail: '',
+  contactHours: '',
   notice: '',
   registrationHalf: 'H2',
   registrationNotices: '',
@@ -55,6 +64,10 @@ export const DEFAULT_SETTINGS: InstanceSettings = {
   registrationMaterials: '',
   mandarinExemptionAllowed: false,
   mandarinExemptionNote: '',
+  consultationFaq: '',
+  consultationEmail: '',
+  consultationContacts: '',
+  consultationManuals: '',
   staffPasswordMaxAgeDays: 90,
   staffPasswordHistory: 5,
 }
@@ -68,6 +81,10 @@ export const TEXT_DEFAULTS = {
   certificationMustRead: certification.MUST_READ_DEFAULT,
   registrationMaterials: registration.MATERIALS_DEFAULT,
   mandarinExemptionNote: [certification.MANDARIN_EXEMPTION_NOTE_DEFAULT],
+  consultationFaq: consultation.FAQ_DEFAULT,
+  consultationEmail: consultation.EMAIL_DEFAULT,
+  consultationContacts: consultation.CONTACTS_DEFAULT,
+  consultationManuals: consultation.MANUALS_DEFAULT,
 } as const satisfies Partial<Record<keyof InstanceSettings, readonly string[]>>
 
 type TextField = keyof typeof TEXT_DEFAULTS
@@ -112,6 +129,7 @@ const KEYS: Record<keyof InstanceSettings, string> = {
   bureauName: 'bureau_name',
   contactPhone: 'contact_phone',
   contactEmail: 'contact_email',
+  contactHours: 'contact_hours',
   notice: 'notice',
   registrationHalf: 'registration_half',
   registrationNotices: 'registration_notices',
@@ -121,6 +139,10 @@ const KEYS: Record<keyof InstanceSettings, string> = {
   registrationMaterials: 'registration_materials',
   mandarinExemptionAllowed: 'certification_mandarin_rule',
   mandarinExemptionNote: 'certification_mandarin_exemption_note',
+  consultationFaq: 'consultation_faq',
+  consultationEmail: 'consultation_email',
+  consultationContacts: 'consultation_contacts',
+  consultationManuals: 'consultation_manuals',
   staffPasswordMaxAgeDays: 'staff_password_max_age_days',
   staffPasswordHistory: 'staff_password_history',
 }
