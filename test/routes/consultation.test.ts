@@ -74,7 +74,12 @@ async function saveSettings(s: Agent, over: Record<string, string>) {
   expect(res.headers.location).toBe(SETTINGS)
 }
 const unescape = (s: string) =>
-  s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
 
 describe('咨询服务 (manual 001 §4)', () => {
   it('/consultation is manual 001 §4’s 咨询服务: 常见问题, 邮件咨询 with the subject rule, 电话咨询, each authority’s contacts and 操作手册', async () => {
@@ -97,7 +102,9 @@ describe('咨询服务 (manual 001 §4)', () => {
     expect(html).toContain('<a href="mailto:jszg@taishan.example.cn">jszg@taishan.example.cn</a>')
     expect(html).toContain('为及时有效地解决您的问题，请按以下格式发送邮件：')
     expect(html).toContain('邮件主题：真实姓名+问题关键词')
-    expect(html).toContain('邮件正文：详细、准确地描述问题，并提供证件号码、联系电话。必要时将问题截图作为附件。')
+    expect(html).toContain(
+      '邮件正文：详细、准确地描述问题，并提供证件号码、联系电话。必要时将问题截图作为附件。',
+    )
     expect(html).not.toContain('jszgwb@163.com')
     // 电话咨询: the bureau's number and hours
     expect(html).toMatch(/<dt>联系电话<\/dt> ?<dd>0750-5550000<\/dd>/)
@@ -119,14 +126,21 @@ describe('咨询服务 (manual 001 §4)', () => {
     const a = agent(t.app)
     await loginAs(a, who)
     for (const page of [(await agent(t.app).get('/login')).text, (await a.get('/platform')).text]) {
-      expect(page).toMatch(/<nav aria-label="主导航"[\s\S]*?<a href="\/consultation"[^>]*>咨询服务<\/a>[\s\S]*?<\/nav>/)
+      expect(page).toMatch(
+        /<nav aria-label="主导航"[\s\S]*?<a href="\/consultation"[^>]*>咨询服务<\/a>[\s\S]*?<\/nav>/,
+      )
       expect(page).toMatch(/<footer[\s\S]*<a href="\/consultation">咨询服务<\/a>[\s\S]*<\/footer>/)
     }
   })
 
   it('says what to do when the bureau has set no e-mail or telephone, instead of an empty line', async () => {
     const s = await admin()
-    await saveSettings(s, { bureauName: '江门市台山市教育局', contactEmail: '', contactPhone: '', contactHours: '' })
+    await saveSettings(s, {
+      bureauName: '江门市台山市教育局',
+      contactEmail: '',
+      contactPhone: '',
+      contactHours: '',
+    })
     const html = squash((await agent(t.app).get('/consultation')).text)
     expect(html).not.toContain('mailto:')
     expect(html).toContain('本教育局暂未公布咨询邮箱，请按“电话咨询”或各认定机构的联系方式咨询。')
@@ -136,7 +150,10 @@ describe('咨询服务 (manual 001 §4)', () => {
   it('shows the administrator’s own 咨询服务 texts once 系统设置 changes them, and the manual’s again once cleared', async () => {
     const s = await admin()
     const own = '邮件主题请写：姓名+业务+问题'
-    await saveSettings(s, { consultationEmail: own, consultationManuals: '本局编写的《网上申报操作指南》请到大厅领取。' })
+    await saveSettings(s, {
+      consultationEmail: own,
+      consultationManuals: '本局编写的《网上申报操作指南》请到大厅领取。',
+    })
     let html = squash((await agent(t.app).get('/consultation')).text)
     expect(html).toContain(`<p>${own}</p>`)
     expect(html).not.toContain('邮件主题：真实姓名+问题关键词')
