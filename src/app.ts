@@ -16,6 +16,7 @@ import { publicRoutes } from './modules/public/routes'
 import { authRoutes } from './modules/auth/routes'
 import { accountRoutes } from './modules/accounts/routes'
 import { consultationRoutes } from './modules/consultation/routes'
+import { privacyRoutes } from './modules/privacy/routes'
 import { identityRoutes } from './modules/identity/routes'
 import { infoRoutes } from './modules/info/routes'
 import { filesRoutes } from './modules/files/routes'
@@ -86,6 +87,7 @@ export function createApp(services: Services): express.Express {
   app.use(authRoutes(services))
   app.use(accountRoutes(services))
   app.use(consultationRoutes(services))
+  app.use(privacyRoutes(services))
   app.use(identityRoutes(services))
   app.use(registriesRoutes(services))
   app.use(infoRoutes(services))

@@ -4,9 +4,9 @@ import { prepareDatabase } from './db/prepare'
 import { buildServices, closeServices } from './services'
 import { createApp } from './app'
 import { startOutboxSender } from './services/outboxSender'
-import { startMaintenance } from './services/maintenance'
 import { startRegistryWorker } from './modules/registries/service'
 import { startExportWorker } from './modules/queueExports/worker'
+import { startRetentionJobs } from './modules/privacy/retention'
 import { ChromiumNotFound, chooseBrowser, describeBrowser, unpackPackagedChromium } from './services/browser'
 
 async function main() {
@@ -19,9 +19,9 @@ async function main() {
   const app = createApp(services)
   const server = http.createServer(app)
   const sender = startOutboxSender(services)
-  const maintenance = startMaintenance(services)
   await startRegistryWorker(services)
   await startExportWorker(services)
+  await startRetentionJobs(services)
   server.listen(config.port, config.host, () => {
     log(`教师资格网上申报系统 listening on ${config.publicUrl}`)
     if (config.env !== 'production') {
@@ -37,7 +37,6 @@ async function main() {
     stopping = true
     log(`${signal}: finishing requests and shutting down`)
     sender.stop()
-    maintenance.stop()
     server.close(async () => {
       await closeServices(services)
       if (embedded) await embedded.stop()

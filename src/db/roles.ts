@@ -4,7 +4,8 @@ import type { Db } from './knex'
 // Two database roles: the owner (owns the database and its tables, runs migrations and seeds) and
 // the app's own login role, which may read and write the rows it works with but may not change the
 // schema, switch triggers off, or rewrite the audit log (SELECT and INSERT only; entries past the
-// retention period go through purge_audit_log, which runs as the owner and deletes nothing younger).
+// retention period go through retire_audit_log, which runs as the owner, touches nothing younger and
+// moves what it takes into audit_log_archive, which the app may only read).
 
 /** The embedded server's two roles; a bureau's own server names its own. */
 export const EMBEDDED_ROLES = { owner: 'jszg_owner', app: 'jszg_app' } as const
@@ -113,7 +114,7 @@ export async function currentRole(db: Db): Promise<string> {
 
 /**
  * As the owner, after every migration: what the app's role may do. Ordinary tables: read and write
- * rows; the audit log: read and append; the migration bookkeeping: nothing. Tables the owner creates
+ * rows; the audit log: read and append (its archive: read); the migration bookkeeping: nothing. Tables the owner creates
  * later get the same by default privileges. Run again at every start, so it always matches the schema.
  */
 export async function grantRuntimeRights(owner: Db, appRole: string): Promise<void> {
@@ -125,9 +126,10 @@ export async function grantRuntimeRights(owner: Db, appRole: string): Promise<vo
     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public, pgboss TO ${app};
     ALTER DEFAULT PRIVILEGES IN SCHEMA public, pgboss GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${app};
     ALTER DEFAULT PRIVILEGES IN SCHEMA public, pgboss GRANT USAGE, SELECT ON SEQUENCES TO ${app};
-    REVOKE ALL ON audit_log, knex_migrations, knex_migrations_lock FROM ${app};
+    REVOKE ALL ON audit_log, audit_log_archive, knex_migrations, knex_migrations_lock FROM ${app};
     GRANT SELECT, INSERT ON audit_log TO ${app};
-    GRANT EXECUTE ON FUNCTION purge_audit_log(timestamptz) TO ${app};
+    GRANT SELECT ON audit_log_archive TO ${app};
+    GRANT EXECUTE ON FUNCTION retire_audit_log(timestamptz, integer, integer) TO ${app};
   `)
 }
 

@@ -55,8 +55,11 @@ export function loadCurrentUser(services: Services): RequestHandler {
   }
 }
 
-// Until the first-login form is complete nothing else is reachable.
-const PROFILE_EXEMPT = ['/account/complete', '/logout', '/agreement']
+// A changed 用户账号注册协议 found at login (agreementDue in the session) must be agreed to first; then,
+// until the first-login form is complete, nothing else is reachable.
+const AGREEMENT_EXEMPT = ['/account/agreement', '/logout']
+const PROFILE_EXEMPT = ['/account/complete', ...AGREEMENT_EXEMPT]
+const exempt = (url: string, paths: string[]) => paths.some((p) => url === p || url.startsWith(`${p}/`))
 
 export const requireApplicant: RequestHandler = (req, res, next) => {
   if (!req.applicant) {
@@ -64,10 +67,9 @@ export const requireApplicant: RequestHandler = (req, res, next) => {
     return res.redirect(303, '/login')
   }
   const url = req.originalUrl.split('?')[0]
-  if (
-    !req.applicant.profile_completed_at &&
-    !PROFILE_EXEMPT.some((p) => url === p || url.startsWith(`${p}/`))
-  )
+  if (req.session.agreementDue !== undefined && !exempt(url, AGREEMENT_EXEMPT))
+    return res.redirect(303, '/account/agreement')
+  if (!req.applicant.profile_completed_at && !exempt(url, PROFILE_EXEMPT))
     return res.redirect(303, '/account/complete')
   next()
 }

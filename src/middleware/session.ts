@@ -15,6 +15,8 @@ declare module 'express-session' {
     lastSeenAt: number
     captcha: string
     returnTo: string | undefined
+    /** the agreement version the applicant must agree to before going on (found at login) */
+    agreementDue: number
     flash: { kind: 'info' | 'success' | 'error'; text: string }[]
     forms: Record<string, { errors: Record<string, string>; values: Record<string, unknown> }>
     wizards: Record<string, unknown>

@@ -2,8 +2,8 @@ import type { Knex } from 'knex'
 import type { Db } from '../db/knex'
 import { shanghaiDateToUtc } from '../domain/time'
 
-// The audit log's queries: append (services/audit.ts), search, export batches and purge
-// (modules/staff/auditLog.ts). The app's role may only read and append to it (src/db/roles.ts).
+// The audit log's queries: append (services/audit.ts), search and export batches
+// (modules/staff/auditLog.ts), and retirement into the archive (modules/privacy/retention.ts). The app's role may only read and append to it (src/db/roles.ts).
 
 export async function appendAudit(trx: Db, row: Record<string, unknown>): Promise<void> {
   await trx('audit_log').insert(row)
@@ -95,8 +95,19 @@ export async function distinctActions(db: Db): Promise<string[]> {
   return rows.map((r: { action: string }) => r.action)
 }
 
-/** Runs the owner's purge_audit_log (the app's role may not DELETE from the log); how many went. */
-export async function purgeAuditOlderThanRetention(trx: Db, now: Date): Promise<number> {
-  const { rows } = await trx.raw(`SELECT purge_audit_log(?::timestamptz) AS purged`, [now])
-  return Number(rows[0].purged)
+/**
+ * The owner's retire_audit_log (the app's role may not DELETE from the log or its archive): entries
+ * past `onlineMonths` into the archive, archived ones past `archiveYears` deleted.
+ */
+export async function retireAudit(
+  trx: Db,
+  appNow: Date,
+  onlineMonths: number,
+  archiveYears: number,
+): Promise<{ archived: number; deleted: number }> {
+  const { rows } = await trx.raw(
+    `SELECT archived, deleted FROM retire_audit_log(?::timestamptz, ?::integer, ?::integer)`,
+    [appNow, onlineMonths, archiveYears],
+  )
+  return { archived: Number(rows[0].archived), deleted: Number(rows[0].deleted) }
 }

@@ -9,7 +9,17 @@ import type { Logger } from './logger'
 // keep their own record of the work (e.g. registry_imports) and a starting worker sweeps it up.
 
 /** Every queue the app works; installJobs creates them as the owner. */
-export const JOB_QUEUES = { registryImport: 'registry-import', queueExport: 'queue-export' } as const
+export const JOB_QUEUES = {
+  registryImport: 'registry-import',
+  queueExport: 'queue-export',
+  retentionDrafts: 'retention-drafts',
+  retentionAccounts: 'retention-accounts',
+  retentionAudit: 'retention-audit',
+} as const
+
+// pg-boss's own queue through which its clock sends scheduled jobs (timekeeper.js); the app's role
+// could not create it when it first starts a schedule.
+const SCHEDULE_QUEUE = '__pgboss__send-it'
 
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>
 
@@ -19,6 +29,8 @@ export interface Jobs {
   start(workers: Record<string, JobHandler>): Promise<void>
   /** Queues a job; false when the queue is not running in this process. */
   send(queue: string, data: Record<string, unknown>): Promise<boolean>
+  /** Sends an empty job to a running queue on a cron schedule (kept in pgboss.schedule). */
+  schedule(queue: string, cron: string, tz: string): Promise<void>
   /** Lets running jobs finish (up to `timeoutMs`), then disconnects. */
   stop(timeoutMs?: number): Promise<void>
 }
@@ -36,7 +48,6 @@ export function createJobs(databaseUrl: string, logger: Logger): Jobs {
           connectionString: databaseUrl,
           max: 3,
           application_name: 'jszg-jobs',
-          schedule: false,
           migrate: false,
         })
         b.on('error', (err) => logger.error({ err }, 'job queue'))
@@ -59,6 +70,10 @@ export function createJobs(databaseUrl: string, logger: Logger): Jobs {
       await boss.send(queue, data, { retryLimit: 2, retryDelay: 5, expireInMinutes: 30 })
       return true
     },
+    async schedule(queue, cron, tz) {
+      if (!boss || !queues.has(queue)) throw new Error(`queue ${queue} is not running`)
+      await boss.schedule(queue, cron, {}, { tz })
+    },
     async stop(timeoutMs = 15_000) {
       const b = boss
       boss = null
@@ -79,7 +94,7 @@ export async function installJobs(ownerUrl: string): Promise<void> {
   })
   await boss.start()
   try {
-    for (const queue of Object.values(JOB_QUEUES)) await boss.createQueue(queue)
+    for (const queue of [...Object.values(JOB_QUEUES), SCHEDULE_QUEUE]) await boss.createQueue(queue)
   } finally {
     await boss.stop({ graceful: false, wait: true })
   }

@@ -326,8 +326,3 @@ export async function cropStoredImage(
   if (!prepared.ok) return prepared
   return { ok: true, file: await storeImage(db, prepared.image, owner, { now: input.now, draft: true }) }
 }
-
-/** Drafts nobody submitted; for the daily maintenance pass. */
-export async function purgeDrafts(db: Db, createdBefore: Date): Promise<number> {
-  return db('files').where('draft', true).andWhere('created_at', '<', createdBefore).delete()
-}

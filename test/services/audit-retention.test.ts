@@ -2,7 +2,7 @@ import { createTestDatabase } from '../helpers/db'
 import { createDb, type Db } from '../../src/db/knex'
 import { TestClock } from '../helpers/clock'
 import { createAudit } from '../../src/services/audit'
-import { purgeExpiredAudit } from '../../src/modules/staff/auditLog'
+import { retireAuditLog } from '../../src/modules/privacy/retention'
 import { auditLogUnprotected } from '../../src/db/roles'
 import { prepareDatabase } from '../../src/db/prepare'
 import { loadConfig } from '../../src/config'
@@ -24,6 +24,8 @@ describe('audit log retention and append-only guard', () => {
     await Promise.all([db.destroy(), owner.destroy()])
     await database.drop()
   })
+
+  const retire = (clock: TestClock) => retireAuditLog({ db, clock, audit: createAudit(clock) })
 
   async function insertAged(age: string, action: string): Promise<number> {
     const { rows } = await db.raw(
@@ -71,26 +73,49 @@ describe('audit log retention and append-only guard', () => {
   it('refuses to delete a five-month-old entry even by hand', async () => {
     const id = await insertAged('5 months', 'test.five_months')
     await expect(owner('audit_log').where({ id }).del()).rejects.toThrow(/append-only/)
-    await expect(db.raw(`SELECT purge_audit_log(now() + interval '1 year')`)).resolves.toBeTruthy()
+    await expect(
+      db.raw(`SELECT * FROM retire_audit_log(now() + interval '1 year', 0, 0)`),
+    ).resolves.toBeTruthy()
     expect(await db('audit_log').where({ id }).first()).toBeTruthy()
+    expect(await db('audit_log_archive').where({ id }).first()).toBeUndefined()
   })
 
-  it('purges entries older than six months and keeps the younger ones, recording the purge', async () => {
+  it('moves entries older than six months to the archive, keeps the younger ones online, and records it', async () => {
     const old = await insertAged('7 months', 'test.seven_months')
     const young = await insertAged('5 months 20 days', 'test.young')
-    const purged = await purgeExpiredAudit(db, new TestClock(new Date(Date.now())))
-    expect(purged).toBeGreaterThanOrEqual(1)
+    const done = await retire(new TestClock(new Date(Date.now())))
+    expect(done.archived).toBeGreaterThanOrEqual(1)
     expect(await db('audit_log').where({ id: old }).first()).toBeUndefined()
+    expect(await db('audit_log_archive').where({ id: old }).first()).toMatchObject({
+      action: 'test.seven_months',
+    })
     expect(await db('audit_log').where({ id: young }).first()).toBeTruthy()
-    const record = await db('audit_log').where({ action: 'audit.purge' }).first()
-    expect(record.detail).toEqual({ purged })
+    const record = await db('audit_log').where({ action: 'retention.audit' }).orderBy('id', 'desc').first()
+    expect(record.detail).toEqual({ ...done, months: 6, archiveYears: 3 })
   })
 
-  it('never deletes a young entry when the application clock runs ahead of the database', async () => {
+  it('never retires a young entry when the application clock runs ahead of the database', async () => {
     const young = await insertAged('1 month', 'test.clock_ahead')
     const ahead = new TestClock(new Date(Date.now() + 365 * 24 * 3600_000))
-    await expect(purgeExpiredAudit(db, ahead)).resolves.toBe(0)
+    await expect(retire(ahead)).resolves.toEqual({ archived: 0, deleted: 0 })
     expect(await db('audit_log').where({ id: young }).first()).toBeTruthy()
+  })
+
+  it('keeps archived entries from the app and the owner alike, until the archive period ends', async () => {
+    const aged = await insertAged('4 years', 'test.four_years')
+    const archived = await insertAged('2 years', 'test.two_years')
+    await retire(new TestClock(new Date(Date.now())))
+    expect(await db('audit_log_archive').where({ id: aged }).first()).toBeUndefined()
+    expect(await db('audit_log_archive').where({ id: archived }).first()).toBeTruthy()
+    for (const sql of [
+      `DELETE FROM audit_log_archive WHERE id = ${archived}`,
+      `UPDATE audit_log_archive SET action = 'x' WHERE id = ${archived}`,
+      `INSERT INTO audit_log_archive (id, at, actor_kind, action, archived_at) VALUES (-1, now(), 'system', 'x', now())`,
+    ])
+      await expect(db.raw(sql)).rejects.toThrow(/permission denied/)
+    await expect(owner('audit_log_archive').where({ id: archived }).update({ action: 'x' })).rejects.toThrow(
+      /append-only/,
+    )
   })
 
   it('warns at start, in Chinese and English, when the app connects as the owner', async () => {

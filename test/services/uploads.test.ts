@@ -8,12 +8,12 @@ import {
   cropStoredImage,
   findDraft,
   prepareImage,
-  purgeDrafts,
   storeImage,
   takeFiles,
   type PreparedImage,
 } from '../../src/services/uploads'
 import { fileForViewer } from '../../src/modules/files/service'
+import { DEFAULT_RETENTION, purgeDrafts } from '../../src/modules/privacy/retention'
 import { checkDimensions, fitSize, IMAGE_MESSAGES, IMAGE_RULES } from '../../src/domain/imageRules'
 
 const KIND = 'identity_review_photo'
@@ -181,7 +181,7 @@ describe('stored files', () => {
     expect(await fileForViewer(t.db, stored.id, { staff: other })).toBeUndefined()
   })
 
-  it('adopts a draft only for its owner, once, and purges drafts nobody submitted', async () => {
+  it('adopts a draft only for its owner, once, and the retention purge removes drafts nobody submitted', async () => {
     const a = await createApplicant(t.db)
     const b = await createApplicant(t.db)
     const image = await prepared(await smallPng())
@@ -195,8 +195,8 @@ describe('stored files', () => {
     expect(await adoptDraft(t.db, draft.id, { kind: 'applicant', id: a.id }, KIND)).toBe(false)
 
     const stale = await storeImage(t.db, image, { kind: 'applicant', id: a.id }, { now, draft: true })
-    const later = new Date(now.getTime() + 25 * 3600_000)
-    expect(await purgeDrafts(t.db, new Date(later.getTime() - 24 * 3600_000))).toBeGreaterThanOrEqual(1)
+    t.clock.advance((DEFAULT_RETENTION.draftDays + 1) * 24 * 3600_000)
+    expect((await purgeDrafts(t.services)).uploads).toBeGreaterThanOrEqual(1)
     expect(await t.db('files').where({ id: stale.id }).first('id')).toBeUndefined()
     expect(await t.db('files').where({ id: draft.id }).first('id')).toBeDefined()
   })

@@ -33,6 +33,8 @@ import {
   type RequestContext,
 } from './service'
 import { sendSmsCode, type SmsPurpose } from './sms'
+import { currentAgreement } from '../privacy/agreement'
+import { textBlocks } from '../../web/texts'
 
 const VIEWS = 'pages/accounts'
 
@@ -115,7 +117,13 @@ export function accountRoutes(services: Services): Router {
   // ---------------------------------------------------------------------------------------------
   // 实名注册
 
-  router.get('/register/agreement', (_req, res) => res.render(`${VIEWS}/agreement.njk`))
+  /** The agreement in force (the bureau may have published a new version). */
+  const agreementText = async () => ({ blocks: textBlocks((await currentAgreement(db)).lines) })
+
+  router.get(
+    '/register/agreement',
+    handler(async (_req, res) => res.render(`${VIEWS}/agreement.njk`, await agreementText())),
+  )
 
   router.get('/help', (_req, res) => res.render(`${VIEWS}/help.njk`))
 
@@ -145,11 +153,14 @@ export function accountRoutes(services: Services): Router {
    * agreement page holds what was typed in hidden fields (not the session), and its 同意 / 返回
    * buttons bring the same form back filled, so there is never a second, empty form.
    */
-  const showAgreement = (req: Request, res: Response) => {
+  const showAgreement = async (req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store')
-    res.render(`${VIEWS}/agreement.njk`, { carried: Object.entries(typedValues(req, true)) })
+    res.render(`${VIEWS}/agreement.njk`, {
+      ...(await agreementText()),
+      carried: Object.entries(typedValues(req, true)),
+    })
   }
-  router.post('/register/agreement', showAgreement)
+  router.post('/register/agreement', handler(showAgreement))
 
   router.post('/register/resume', (req, res) => {
     const form = typedForm(req, res, {}, true)

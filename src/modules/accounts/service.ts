@@ -22,6 +22,7 @@ import {
 } from './repository'
 import type { Registration } from './schemas'
 import { checkSmsCode } from './sms'
+import { currentAgreement, recordConsent } from '../privacy/agreement'
 
 export interface RequestContext {
   ip: string
@@ -78,12 +79,15 @@ export async function registerApplicant(
       )
       // Registered by someone else a moment ago: roll back so the SMS code stays usable.
       if (!id) throw new DuplicateDocNumber()
-      await services.audit.record(trx, actorOf({ id, doc_number: reg.docNumber }, ctx), {
+      const actor = actorOf({ id, doc_number: reg.docNumber }, ctx)
+      await services.audit.record(trx, actor, {
         action: 'applicant.register',
         targetType: 'applicant',
         targetId: id,
         detail: { docType: reg.docType },
       })
+      // The form cannot be sent without ticking 我已阅读并同意《用户账号注册协议》.
+      await recordConsent(trx, services, { ...actor, id }, (await currentAgreement(trx)).version)
       return { ok: true, id } as const
     })
   } catch (err) {

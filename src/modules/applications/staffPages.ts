@@ -25,17 +25,20 @@ import {
 import { startQueueExport, type QueueExport } from '../queueExports/service'
 import type { ApplicationQueue, QueueRowBase } from './queue'
 import type { FormsOptions } from './records'
+import { recordStaffView } from '../privacy/recordViews'
 
 // A business's applications in the staff console (/staff/registrations, /staff/certifications), the
 // same for both: the queue of the staff member's points (现场确认) and authorities (审批) with its
 // filter, export and bulk print; one application's detail page with its decisions, 申请表 and 留言.
-// An application outside the staff member's scope does not exist for them (404). The business says
-// what its rows show, how it decides, and its words.
+// An application outside the staff member's scope does not exist for them (404); opening one in scope
+// is audited for the applicant's 查阅记录. The business says what its rows show, how it decides, and
+// its words.
 
 const ID = /^\d{1,15}$/
 
 interface StaffRow<S extends string> {
   id: number
+  applicant_id: number
   number: string
   status: S
   version: number
@@ -61,6 +64,8 @@ export interface StaffPages<
   queue: ApplicationQueue<Row, QueueRow>
   /** the business's columns of a queue row on the page, besides 状态 and 提交时间 */
   queueColumns: () => Promise<(r: QueueRow) => Record<string, unknown>>
+  /** how the applicant's 查阅记录 names this business's detail page (and `${record}_form` its form) */
+  record: 'registration' | 'certification'
   /** audit entries are `${audit.prefix}.export` and `.print` on `audit.targetType` */
   audit: { prefix: string; targetType: string }
   exportFile: QueueExport<QueueRow>
@@ -182,6 +187,11 @@ export function addStaffPages<
     handler(async (req, res, next) => {
       const row = await load(req)
       if (!row) return next()
+      await recordStaffView(services, req, {
+        applicantId: row.applicant_id,
+        what: `${p.record}_form`,
+        record: row.number,
+      })
       await printForms(req, res, [row], `${p.formName}-${row.number}.pdf`)
     }),
   )
@@ -191,6 +201,11 @@ export function addStaffPages<
     handler(async (req, res, next) => {
       const row = await load(req)
       if (!row) return next()
+      await recordStaffView(services, req, {
+        applicantId: row.applicant_id,
+        what: p.record,
+        record: row.number,
+      })
       const actions = new Map<string, TransitionRule<S, N>>()
       for (const k of actorKindsFor(scopeOf(req), row))
         for (const t of p.transitions.transitionsFrom(row.status, k)) actions.set(t.name, t)

@@ -10,6 +10,7 @@ import { logIn, recordLogout, recordRefusedLogin } from './service'
 import { profileRoutes } from './profileRoutes'
 import { finishStaffLogin, regenerate, safeReturnTo, startSession } from './sessions'
 import { staffSecurityRoutes } from '../staffSecurity/routes'
+import { agreementDue } from '../privacy/agreement'
 
 const ENTRANCES: Record<Realm, { login: string; home: string; form: string; view: string }> = {
   applicant: { login: '/login', home: '/platform', form: 'login', view: 'pages/auth/login.njk' },
@@ -78,6 +79,13 @@ export function authRoutes(services: Services): Router {
         )
       }
       await startSession(services, req, realm, outcome.userId)
+      const due = await agreementDue(services.db, outcome.userId)
+      if (due !== null) {
+        // A changed 用户账号注册协议 comes first, then the completion form, then where they were heading.
+        req.session.agreementDue = due
+        req.session.returnTo = returnTo
+        return res.redirect(303, '/account/agreement')
+      }
       if (!outcome.profileCompleted) {
         // The completion form comes first; afterwards the applicant goes where they were heading.
         req.session.returnTo = returnTo

@@ -76,6 +76,7 @@ export function certificationStaffRoutes(services: Services): Router {
       typeText: qualificationTypeLabel(r.qualification_type),
       pointName: str(r.data.pointName),
     }),
+    record: 'certification',
     audit: { prefix: 'certification', targetType: 'certification_application' },
     exportFile: certificationExport,
     formName: '教师资格认定申请表',

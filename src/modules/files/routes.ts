@@ -2,9 +2,11 @@ import { Router } from 'express'
 import type { Services } from '../../services'
 import { fileForViewer } from './service'
 import { handler } from '../../web/async'
+import { recordStaffView } from '../privacy/recordViews'
 
 // GET /files/:id serves stored uploads to their owner and to staff in the scope of a record holding
-// the file (service.ts, never a draft). Anyone who may not open a file is told it does not exist.
+// the file (service.ts, never a draft); a staff member's every opening is audited for the applicant's
+// 查阅记录. Anyone who may not open a file is told it does not exist.
 
 export function filesRoutes(services: Services): Router {
   const router = Router()
@@ -16,6 +18,12 @@ export function filesRoutes(services: Services): Router {
         staff: req.staff,
       })
       if (!file) return next()
+      if (file.staffViewOf !== undefined)
+        await recordStaffView(services, req, {
+          applicantId: file.staffViewOf,
+          what: 'file',
+          record: file.kind,
+        })
       res.set({
         'Content-Type': file.mime,
         'Content-Length': String(file.content.length),

@@ -42,6 +42,8 @@ export interface ServedFile {
   filename: string
   size: number
   content: Buffer
+  /** when a staff member opens an applicant's file: the applicant (for their 查阅记录) */
+  staffViewOf?: number
 }
 
 async function staffMayOpen(db: Db, file: { id: string; kind: string }, staff: StaffViewer) {
@@ -67,5 +69,8 @@ export async function fileForViewer(db: Db, id: string, viewer: FileViewer): Pro
     !isOwner && !row.draft && !!viewer.staff && (await staffMayOpen(db, row, viewer.staff))
   if (!isOwner && !isStaffViewer) return undefined
   const { id: fileId, kind, mime, filename, size, content } = row
-  return { id: fileId, kind, mime, filename, size, content }
+  const served = { id: fileId, kind, mime, filename, size, content }
+  return isStaffViewer && row.owner_kind === 'applicant'
+    ? { ...served, staffViewOf: Number(row.owner_id) }
+    : served
 }

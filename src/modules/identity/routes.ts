@@ -27,6 +27,7 @@ import {
   searchReviews,
 } from './repository'
 import { checkDecisionForm, checkQueueQuery, checkReviewForm, checkVerifyForm } from './schemas'
+import { recordStaffView } from '../privacy/recordViews'
 import { decideReview, reviewRefusal, submitReview, verifyIdentity, type RequestContext } from './service'
 
 // 实名核验 and 人工审核 for applicants (/identity/...), the reviewers' queue and the administrators'
@@ -280,6 +281,7 @@ export function identityRoutes(services: Services): Router {
       const id = idParam(req)
       const review = id === null ? undefined : await findReview(db, id)
       if (!review) return next()
+      await recordStaffView(services, req, { applicantId: review.applicant_id, what: 'identity_review' })
       const history = (await reviewsOf(db, review.applicant_id)).filter((r) => r.id !== review.id)
       res.render(`${VIEWS}/staff-review.njk`, {
         ...takeForm(req, DECISION_FORM, { version: review.version }),

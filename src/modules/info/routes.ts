@@ -61,6 +61,7 @@ import {
   type RequestContext,
 } from './service'
 import { shanghaiDate } from '../../domain/time'
+import { recordStaffView } from '../privacy/recordViews'
 import { returnKeyOf, returnLabel, returnPath, withReturn, type ReturnKey } from './returns'
 
 // 个人信息中心 (/info/...) for verified applicants, and the confirmation staff's 信息核验 queue
@@ -610,6 +611,7 @@ export function infoRoutes(services: Services): Router {
       const id = idParam(req)
       const item = id === null ? undefined : await findQueueItem(db, id, scopeOf(req))
       if (!item) return next()
+      await recordStaffView(services, req, { applicantId: item.applicant_id, what: 'info_item' })
       res.render(`${VIEWS}/staff-item.njk`, {
         ...takeForm(req, DECISION_FORM),
         docViewer: 'scopedStaff' satisfies DocNumberViewer,

@@ -53,6 +53,7 @@ export function registrationStaffRoutes(services: Services): Router {
         pointName: String(r.data.pointName ?? ''),
       })
     },
+    record: 'registration',
     audit: { prefix: 'registration', targetType: 'registration' },
     exportFile: registrationExport,
     formName: '教师资格定期注册申请表',

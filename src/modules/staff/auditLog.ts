@@ -1,6 +1,4 @@
 import type { Db } from '../../db/knex'
-import type { Clock } from '../../services/clock'
-import { createAudit } from '../../services/audit'
 import { shanghaiDateTime } from '../../domain/time'
 import { actionLabel, ACTOR_KIND_LABELS } from './messages'
 import * as repo from '../../services/auditRepository'
@@ -9,9 +7,10 @@ import type { AuditFilter, AuditRow } from '../../services/auditRepository'
 export type { AuditFilter, AuditRow }
 export { distinctActions } from '../../services/auditRepository'
 
-// Searching, exporting and purging the audit log. The app's role may only read and append to it
+// Searching and exporting the audit log. The app's role may only read and append to it
 // (src/db/roles.ts); under that, the table itself refuses UPDATE and TRUNCATE, and DELETE of anything
 // younger than the 6-month retention period, even to its owner (trigger in the core migration).
+// Older entries move to the archive (src/modules/privacy/retention.ts).
 
 export const AUDIT_PAGE_SIZE = 50
 
@@ -91,22 +90,4 @@ export async function auditCsv(db: Db, filter: AuditFilter): Promise<{ csv: stri
     after = { at: batch[batch.length - 1].at, id: batch[batch.length - 1].id }
   }
   return { csv: `\uFEFF${lines.join('\r\n')}\r\n`, rows: count }
-}
-
-/**
- * Deletes entries older than the retention period. The app's role may not DELETE from the log; the
- * owner's purge_audit_log does it, judging age by the earlier of the clock's and the database's time
- * (the trigger refuses the whole statement if a single row is too young).
- */
-export async function purgeExpiredAudit(db: Db, clock: Clock): Promise<number> {
-  return db.transaction(async (trx) => {
-    const purged = await repo.purgeAuditOlderThanRetention(trx, clock.now())
-    if (purged)
-      await createAudit(clock).record(
-        trx,
-        { kind: 'system', label: 'retention' },
-        { action: 'audit.purge', detail: { purged } },
-      )
-    return purged
-  })
 }

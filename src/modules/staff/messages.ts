@@ -1,3 +1,5 @@
+import { ACTION_LABELS as PRIVACY_ACTIONS } from '../privacy/messages'
+
 // What the staff console shows for codes stored in the audit log and the holiday table.
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -46,6 +48,7 @@ export const ACTION_LABELS: Record<string, string> = {
   'settings.update': '修改系统设置',
   'audit.export': '导出审计日志',
   'audit.purge': '清理过期审计日志',
+  ...PRIVACY_ACTIONS,
 }
 
 export const actionLabel = (code: string): string => ACTION_LABELS[code] ?? code
