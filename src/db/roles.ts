@@ -114,8 +114,9 @@ export async function currentRole(db: Db): Promise<string> {
 
 /**
  * As the owner, after every migration: what the app's role may do. Ordinary tables: read and write
- * rows; the audit log: read and append (its archive: read); the migration bookkeeping: nothing. Tables the owner creates
- * later get the same by default privileges. Run again at every start, so it always matches the schema.
+ * rows; the audit log: read and append; its archive: read; the migration bookkeeping: nothing. Tables
+ * the owner creates later get the same by default privileges. Run again at every start, so it always
+ * matches the schema.
  */
 export async function grantRuntimeRights(owner: Db, appRole: string): Promise<void> {
   const app = ident(appRole)

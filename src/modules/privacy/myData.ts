@@ -62,8 +62,17 @@ export async function myDataZip(
   const files = data.files.map((f) => {
     const path = `files/${f.id}${EXTENSIONS[f.mime] ?? ''}`
     zip.file(path, f.content, { date: f.created_at })
-    const { content: _content, ...meta } = f
-    return { ...meta, path }
+    return {
+      id: f.id,
+      kind: f.kind,
+      mime: f.mime,
+      filename: f.filename,
+      size: f.size,
+      sha256: f.sha256,
+      draft: f.draft,
+      created_at: f.created_at,
+      path,
+    }
   })
   const document = {
     说明: SECTIONS,
