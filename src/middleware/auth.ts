@@ -58,7 +58,7 @@ export function loadCurrentUser(services: Services): RequestHandler {
 // A changed 用户账号注册协议 found at login (agreementDue in the session) must be agreed to first; then,
 // until the first-login form is complete, nothing else is reachable.
 const AGREEMENT_EXEMPT = ['/account/agreement', '/logout']
-const PROFILE_EXEMPT = ['/account/complete', ...AGREEMENT_EXEMPT]
+const PROFILE_EXEMPT = ['/account/complete', '/logout']
 const exempt = (url: string, paths: string[]) => paths.some((p) => url === p || url.startsWith(`${p}/`))
 
 export const requireApplicant: RequestHandler = (req, res, next) => {
@@ -67,8 +67,8 @@ export const requireApplicant: RequestHandler = (req, res, next) => {
     return res.redirect(303, '/login')
   }
   const url = req.originalUrl.split('?')[0]
-  if (req.session.agreementDue !== undefined && !exempt(url, AGREEMENT_EXEMPT))
-    return res.redirect(303, '/account/agreement')
+  if (req.session.agreementDue !== undefined)
+    return exempt(url, AGREEMENT_EXEMPT) ? next() : res.redirect(303, '/account/agreement')
   if (!req.applicant.profile_completed_at && !exempt(url, PROFILE_EXEMPT))
     return res.redirect(303, '/account/complete')
   next()

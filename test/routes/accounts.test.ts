@@ -170,6 +170,11 @@ describe('实名注册', () => {
       target_id: String(row.id),
     })
     expect(JSON.stringify(audit)).not.toContain(docNumber)
+    // registering is consent to the 用户账号注册协议 in force, recorded with its version and time
+    const latest = Number((await t.db('agreement_versions').max('version as v').first())!.v)
+    expect(await t.db('agreement_consents').where({ applicant_id: row.id })).toEqual([
+      expect.objectContaining({ version: latest, at: t.clock.now(), ip: expect.any(String) }),
+    ])
 
     const login = await follow(a, res)
     expect(login.text).toContain(MESSAGES.registered)

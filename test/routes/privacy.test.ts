@@ -256,6 +256,27 @@ describe('用户账号注册协议', () => {
     }
   })
 
+  it('asks for the agreement before the first-login completion form, and that form after it', async () => {
+    const me = await createApplicant(t.db, { profile_completed_at: null })
+    await t.db('agreement_versions').insert({ version: 92, body: '第九十二版', published_at: t.clock.now() })
+    try {
+      const a = agent(t.app)
+      expect((await loginAs(a, me)).headers.location).toBe('/account/agreement')
+      expect((await a.get('/account/complete')).headers.location).toBe('/account/agreement')
+      const page = await a.get('/account/agreement')
+      const agreed = await a
+        .post('/account/agreement')
+        .type('form')
+        .send({ version: '92', _csrf: csrfFrom(page.text) })
+      expect(agreed.headers.location).toBe('/account/complete')
+      expect((await a.get('/account/complete')).status).toBe(200)
+      expect((await a.get('/account/agreement')).headers.location).toBe('/account/complete')
+    } finally {
+      await t.ownerDb('agreement_consents').where({ version: 92 }).delete()
+      await t.ownerDb('agreement_versions').where({ version: 92 }).delete()
+    }
+  })
+
   it('shows the registration form’s agreement as the bureau last published it', async () => {
     await t.db('agreement_versions').insert({
       version: 91,
