@@ -11,7 +11,8 @@ import { findDraft, prepareImage, storeImage, type FileOwner, type StoredFileInf
 //                         (views/macros/upload.njk) shows the image, its pixels and its bytes, with
 //                         the id in a hidden field `<field>FileId`, so the file is not chosen again;
 //   the final submit   -> adoptDraft() inside the caller's transaction takes the draft into use.
-// Drafts never adopted are purged by the daily maintenance pass and are never shown to staff.
+// Drafts never adopted are purged by the retention job (src/modules/privacy/retention.ts) and are never
+// shown to staff.
 
 export interface UploadFieldOptions {
   /** The file input's name; the previewed draft travels in `<field>FileId`, the choice in `<field>Normalise`. */
