@@ -4,6 +4,7 @@ import { DOC_TYPE_LABELS, type DocType } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
 import { answerSections } from '../../web/wizard/review'
 import type { Step, Values } from '../../web/wizard/types'
+import { statusHistory } from './repository'
 
 // What the detail of an application shows in every business, for the applicant's 详情 and the staff
 // detail page: the identity snapshot, every wizard answer labelled as the review page labels it
@@ -45,14 +46,7 @@ export async function applicationDetail<Row extends DetailedRow>(
     highlighted: row.correction?.fields,
     skip: d.skip,
   })
-  const history = await services
-    .db(d.history.table)
-    .where({ [d.history.key]: row.id })
-    .orderBy([
-      { column: 'at', order: 'asc' },
-      { column: 'id', order: 'asc' },
-    ])
-    .select('from_status', 'to_status', 'actor_kind', 'reason', 'at')
+  const history = await statusHistory(services.db, d.history, row.id)
   return {
     row,
     statusText: d.statusLabel(row.status),

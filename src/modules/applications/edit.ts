@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
+import { updatePendingApplication } from './repository'
 
 // 修改, the applicant's change of a submitted application, the same in every business: in one
 // transaction the applicant's own application (else not_found), refused when the business says so
@@ -47,16 +48,18 @@ export async function saveEdit<Row extends { id: number; data: Record<string, un
     const changed = Object.keys(o.changes).filter(
       (k) => JSON.stringify(row.data[k] ?? '') !== JSON.stringify(o.changes[k] ?? ''),
     )
-    const n = await trx(o.table)
-      .where({ id: row.id, status: 'pending_confirmation', version: o.version })
-      .update({
+    const updated = await updatePendingApplication(
+      trx,
+      o.table,
+      { id: row.id, version: o.version },
+      {
         data: JSON.stringify({ ...row.data, ...o.changes, ...extra.data }),
         ...extra.columns,
         correction: null,
         updated_at: now,
-        version: o.version + 1,
-      })
-    if (n !== 1) return { ok: false as const, error: o.changedFirst }
+      },
+    )
+    if (!updated) return { ok: false as const, error: o.changedFirst }
     await audit.record(trx, o.actor, {
       ...o.audit,
       targetId: row.id,

@@ -23,7 +23,7 @@ import {
   type StaffScope,
 } from '../../web/staffQueue'
 import { startQueueExport, type QueueExport } from '../queueExports/service'
-import type { ApplicationQueue, QueueRowBase } from './queue'
+import type { ApplicationQueue, QueueRowBase } from './repository'
 import type { FormsOptions } from './records'
 import { recordStaffView } from '../privacy/recordViews'
 

@@ -3,7 +3,7 @@ import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { JOB_QUEUES } from '../../services/jobs'
 import { toCsv, toXlsx, type QueueFilter, type StaffScope } from '../../web/staffQueue'
-import type { ApplicationQueue } from '../applications/queue'
+import type { ApplicationQueue } from '../applications/repository'
 import * as repo from './repository'
 import type { ExportFormat, ExportRow } from './repository'
 

@@ -2,14 +2,14 @@ import type { Db } from '../../db/knex'
 import { scopesFor, type RoleGrant } from '../../domain/roles'
 import { isRegistrationStatus, type RegistrationStatus } from '../../domain/registration'
 import { actorKindsFor, type QueueFilter, type StaffScope } from '../../web/staffQueue'
-import { applicationQueue, type QueueRowBase } from '../applications/queue'
+import { applicationQueue, type QueueRowBase } from '../applications/repository'
 import type { RegistrationRow } from './repository'
 
 // The staff side of registration: whose applications a staff member sees (their points as 现场确认,
 // their authorities as 注册审批), the filtered queue (src/modules/applications/queue.ts) and the
 // files they may open.
 
-export { QUEUE_PAGE_SIZE } from '../applications/queue'
+export { QUEUE_PAGE_SIZE } from '../applications/repository'
 export type { StaffScope, QueueFilter }
 export { actorKindsFor }
 

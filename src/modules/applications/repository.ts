@@ -12,7 +12,7 @@ import {
   type StaffScope,
 } from '../../web/staffQueue'
 
-// The staff side's reads of a business's applications (定期注册, 教师资格认定), the same for both:
+// The applications of both businesses as the kernel reads them: the staff side's reads (定期注册, 教师资格认定), the same for both:
 // whose applications a staff member sees (their points as 现场确认, their authorities as 审批), the
 // filtered queue and its export, one application or a selection in scope. Each business names its
 // table and its own columns (src/modules/<business>/staffService.ts).
@@ -163,4 +163,42 @@ export function applicationQueue<Row extends ScopedRow, QueueRow>(
       return !!(await q.first(col('id')))
     },
   }
+}
+
+// ---- one application ------------------------------------------------------------------------------
+
+export interface HistoryEntry {
+  from_status: string | null
+  to_status: string
+  actor_kind: string
+  reason: string | null
+  at: Date
+}
+
+/** An application's status history, oldest first. */
+export function statusHistory(
+  db: Db,
+  history: { table: string; key: string },
+  applicationId: number,
+): Promise<HistoryEntry[]> {
+  return db(history.table)
+    .where({ [history.key]: applicationId })
+    .orderBy([
+      { column: 'at', order: 'asc' },
+      { column: 'id', order: 'asc' },
+    ])
+    .select('from_status', 'to_status', 'actor_kind', 'reason', 'at')
+}
+
+/** Writes an applicant's 修改 if the application still waits for confirmation at the version they saw. */
+export async function updatePendingApplication(
+  trx: Db,
+  table: string,
+  seen: { id: number; version: number },
+  fields: Record<string, unknown>,
+): Promise<boolean> {
+  const n = await trx(table)
+    .where({ id: seen.id, status: 'pending_confirmation', version: seen.version })
+    .update({ ...fields, version: seen.version + 1 })
+  return n === 1
 }
