@@ -5,6 +5,8 @@ import type { CertificationFormData } from '../../services/pdfForms'
 import { certificationDetail } from './detail'
 import * as m from './messages'
 import type { ApplicationRow } from './repository'
+import * as files from '../files/repository'
+import { mandarinIssuer } from '../info/repository'
 
 // 教师资格认定申请表: an application as the printed form takes it (labels, not codes), with the photo,
 // the cropped 个人承诺书 and the CV rows. Rendered on demand from the row, so the form is there the
@@ -14,11 +16,8 @@ export const FORM_TEMPLATE = 'certification-form'
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
 
-async function fileContent(services: Services, id: string | null | undefined): Promise<Buffer | undefined> {
-  if (!id) return undefined
-  const row = await services.db('files').where({ id }).first('content')
-  return row?.content as Buffer | undefined
-}
+const fileContent = (services: Services, id: string | null | undefined) =>
+  id ? files.fileContent(services.db, id) : Promise.resolve(undefined)
 
 export async function certificationFormData(
   req: Request,
@@ -32,14 +31,7 @@ export async function certificationFormData(
   const data = row.data
   // 普通话: "二级甲等（证书编号 …）" as chosen, the issuer from the applicant's info centre item.
   const mandarin = /^(.+?)（证书编号 (.+)）$/.exec(str(data.mandarinText || data.mandarin))
-  const issuer = mandarin
-    ? ((
-        await services
-          .db('info_items')
-          .where({ applicant_id: row.applicant_id, kind: 'mandarin', cert_number: mandarin[2] })
-          .first('details')
-      )?.details?.issuer ?? '')
-    : ''
+  const issuer = mandarin ? await mandarinIssuer(services.db, row.applicant_id, mandarin[2]) : ''
   return {
     number: row.number,
     verifyCode: row.verify_code,

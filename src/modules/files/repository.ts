@@ -17,3 +17,9 @@ export async function findFile(db: Db, id: string): Promise<FileRow | undefined>
     .where({ id })
     .first('id', 'kind', 'mime', 'filename', 'size', 'content', 'owner_kind', 'owner_id', 'draft')
 }
+
+/** A stored file's bytes (the printed forms embed photos and scans). */
+export async function fileContent(db: Db, id: string): Promise<Buffer | undefined> {
+  const row = await db('files').where({ id }).first('content')
+  return row?.content as Buffer | undefined
+}

@@ -414,3 +414,16 @@ export async function refNames(db: Db, kind: string): Promise<Map<string, string
   const rows: { code: string; name: string }[] = await db('ref_codes').where({ kind }).select('code', 'name')
   return new Map(rows.map((r) => [r.code, r.name]))
 }
+
+/** Locks an item's row until the transaction ends (a concurrent submit's lockInfoItems waits, or wins). */
+export async function lockItemRow(trx: Db, id: number): Promise<void> {
+  await trx('info_items').where({ id }).forUpdate().first('id')
+}
+
+/** The issuer an applicant's 普通话 certificate item names, or '' when there is none. */
+export async function mandarinIssuer(db: Db, applicantId: number, certNumber: string): Promise<string> {
+  const row = await db('info_items')
+    .where({ applicant_id: applicantId, kind: 'mandarin', cert_number: certNumber })
+    .first('details')
+  return row?.details?.issuer ?? ''
+}

@@ -30,6 +30,7 @@ import {
   type LockableKind,
   type Person,
   type QueueScope,
+  lockItemRow,
 } from './repository'
 import type { Decision } from './schemas'
 
@@ -150,7 +151,7 @@ export async function saveManualItem(
       if (!existing) return { ok: false, error: 'not_found' } as const
       if (await isLocked(trx, item.kind, itemId)) return { ok: false, error: MESSAGES.locked } as const
       if (existing.source !== 'manual') return { ok: false, error: MESSAGES.notEditable } as const
-      await trx('info_items').where({ id: itemId }).forUpdate().first('id')
+      await lockItemRow(trx, itemId)
     }
     if (await certNumberTaken(trx, who.id, item.kind, item.certNumber, itemId))
       return { ok: false, error: MESSAGES.duplicate, field: 'certNumber' } as const
@@ -209,7 +210,7 @@ export async function deleteInfoItem(
     const existing = await findItem(trx, who.id, kind, id)
     if (!existing) return { ok: false, error: 'not_found' } as const
     // Lock the row, then check the uses: lockInfoItems in a concurrent submit waits for us or wins.
-    await trx('info_items').where({ id }).forUpdate().first('id')
+    await lockItemRow(trx, id)
     if (await isLocked(trx, kind, id)) return { ok: false, error: MESSAGES.locked } as const
     await deleteItem(trx, who.id, kind, id)
     await services.audit.record(trx, applicantActor(who, ctx), {

@@ -4,7 +4,8 @@ import type { Services } from '../../services'
 import type { RegistrationFormData } from '../../services/pdfForms'
 import { codeName } from '../../services/reference'
 import { registrationDetail } from './recordRoutes'
-import type { RegistrationRow } from './repository'
+import { registryRegistrationCount, type RegistrationRow } from './repository'
+import * as files from '../files/repository'
 import * as m from './messages'
 
 // 申请表: a registration as the printed form takes it (labels, not codes). Rendered on demand from
@@ -12,21 +13,8 @@ import * as m from './messages'
 
 export const FORM_TEMPLATE = 'registration-form'
 
-async function fileContent(services: Services, id: string | null | undefined): Promise<Buffer | undefined> {
-  if (!id) return undefined
-  const row = await services.db('files').where({ id }).first('content')
-  return row?.content as Buffer | undefined
-}
-
-/** 第 N 次注册: the registrations the registry knows for this certificate, plus this one. */
-async function registrationCount(services: Services, certNumber: string): Promise<number> {
-  const row = await services
-    .db('registry_certificate_registrations')
-    .where({ cert_number: certNumber })
-    .count<{ n: string }[]>('* as n')
-    .first()
-  return Number(row?.n ?? 0) + 1
-}
+const fileContent = (services: Services, id: string | null | undefined) =>
+  id ? files.fileContent(services.db, id) : Promise.resolve(undefined)
 
 export async function registrationFormData(
   req: Request,
@@ -45,7 +33,8 @@ export async function registrationFormData(
   return {
     number: row.number,
     verifyCode: row.verify_code,
-    registrationCount: await registrationCount(services, row.cert_number),
+    // 第 N 次注册: the registrations the registry knows for this certificate, plus this one.
+    registrationCount: (await registryRegistrationCount(services.db, row.cert_number)) + 1,
     docType: detail.identity.docType,
     docNumber: shownDocNumber(detail.identity.docNumber, viewer),
     certNumber: detail.cert.number,

@@ -373,3 +373,12 @@ export async function settingLines(db: Conn, key: string): Promise<string[] | un
     .map((l) => l.trim())
     .filter(Boolean)
 }
+
+/** How many registrations the registry knows for a certificate. */
+export async function registryRegistrationCount(db: Conn, certNumber: string): Promise<number> {
+  const row = await db('registry_certificate_registrations')
+    .where({ cert_number: certNumber })
+    .count<{ n: string }[]>('* as n')
+    .first()
+  return Number(row?.n ?? 0)
+}
