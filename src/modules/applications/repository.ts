@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
 import type { ImageKind } from '../../domain/imageRules'
-import { shanghaiDateToUtc } from '../../domain/time'
+import { shanghaiDate, shanghaiDateToUtc } from '../../domain/time'
 import {
   actorKindsFor,
   inScope,
@@ -201,4 +201,12 @@ export async function updatePendingApplication(
     .where({ id: seen.id, status: 'pending_confirmation', version: seen.version })
     .update({ ...fields, version: seen.version + 1 })
   return n === 1
+}
+
+/** The applicant's identity as an application keeps it (姓名, 证件, 性别, 出生日期, 民族, 联系方式). */
+export async function identitySnapshot(trx: Db, applicantId: number) {
+  const a = await trx('applicants')
+    .where({ id: applicantId })
+    .first('name', 'doc_type', 'doc_number', 'sex', 'birth_date', 'ethnicity', 'phone', 'email')
+  return { ...a, birth_date: a?.birth_date ? shanghaiDate(new Date(a.birth_date)) : null }
 }

@@ -11,7 +11,7 @@ import {
 } from '../../domain/certification'
 import type { RecordRow } from '../platform/businesses'
 import { isWindowOpen } from '../../domain/windows'
-import { applicationOf, type ApplicationRow } from './repository'
+import { applicationOf, applicationsOf, type ApplicationRow } from './repository'
 
 // 教师资格认定信息: the applicant's applications, what each 认定状态 means to them, whether 修改 is
 // open, the applicant's own changes (guarded by version like every staff decision) and 有留言.
@@ -81,13 +81,7 @@ export async function myRecords(
   now: Date,
 ): Promise<MyRecord[]> {
   const { db, bureau } = services
-  const rows: ApplicationRow[] = await db('certification_applications')
-    .where({ applicant_id: applicantId })
-    .orderBy([
-      { column: 'submitted_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ])
-    .select('*')
+  const rows = await applicationsOf(db, applicantId)
   const counts = await certificationMessages.unreadCounts(
     db,
     rows.map((r) => Number(r.id)),

@@ -373,3 +373,14 @@ export async function nextCertificateSequence(
   )
   return Number(rows[0].last_seq)
 }
+
+/** The applicant's applications, newest first. */
+export function applicationsOf(db: Conn, applicantId: number): Promise<ApplicationRow[]> {
+  return db('certification_applications')
+    .where({ applicant_id: applicantId })
+    .orderBy([
+      { column: 'submitted_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .select('*')
+}

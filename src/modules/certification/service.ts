@@ -27,6 +27,7 @@ import { isWindowOpen } from '../../domain/windows'
 import type { BureauReader } from '../bureau/reader'
 import * as m from './messages'
 import * as repo from './repository'
+import { identitySnapshot } from '../applications/repository'
 
 type Conn = Db | Knex.Transaction
 
@@ -298,11 +299,4 @@ export async function submitCertification(
   if (!submitted) return refuse(m.SUBMIT_REFUSALS.changedFirst)
   await lockInfoItems(trx, applicant.id, conditions.items, { kind: 'certification', id: submitted.id })
   return submitted
-}
-
-async function identitySnapshot(trx: Knex.Transaction, applicantId: number) {
-  const a = await trx('applicants')
-    .where({ id: applicantId })
-    .first('name', 'doc_type', 'doc_number', 'sex', 'birth_date', 'ethnicity', 'phone', 'email')
-  return { ...a, birth_date: a?.birth_date ? shanghaiDate(new Date(a.birth_date)) : null }
 }

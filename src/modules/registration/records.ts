@@ -1,4 +1,3 @@
-import type { Knex } from 'knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import {
@@ -14,8 +13,9 @@ import { messageBox, type MessageRow } from '../../services/applicationMessages'
 import { saveEdit, type EditOutcome } from '../applications/edit'
 import { recordLinks, type Link } from '../applications/records'
 import { isWindowOpen } from './bureau'
-import { identitySnapshot } from './service'
+import { identitySnapshot } from '../applications/repository'
 import { refOptions, registrationOf, registrationsOf, type RegistrationRow } from './repository'
+import * as repo from './repository'
 
 // 我的注册: the applicant's records, what each status means to them, whether 修改 is open, the
 // applicant's own changes (guarded by version like every staff decision) and 有留言.
@@ -150,19 +150,6 @@ export async function registrationRecords(
 
 type Outcome = EditOutcome
 
-async function guardedUpdate(
-  trx: Knex.Transaction,
-  row: RegistrationRow,
-  version: number,
-  from: RegistrationStatus,
-  patch: Record<string, unknown>,
-): Promise<boolean> {
-  const n = await trx('registrations')
-    .where({ id: row.id, status: from, version })
-    .update({ ...patch, version: version + 1 })
-  return n === 1
-}
-
 /**
  * 修改: saves changed answers over the snapshot while 网报待确认, before the point's 确认结束时间 and
  * inside the window (src/modules/applications/edit.ts). The identity snapshot is taken again
@@ -230,18 +217,22 @@ export async function changeAuthority(
     const to = canTransition(row.status, 'change_authority', 'applicant')
     if (!to) return { ok: false as const, error: EDIT_REFUSALS.status }
     const c = input.choice
-    const ok = await guardedUpdate(trx, row, input.version, row.status, {
-      status: to,
-      authority_id: Number(c.authorityId),
-      point_id: Number(c.pointId),
-      stage: String(c.stage),
-      subject: String(c.subject),
-      data: JSON.stringify({ ...row.data, ...c }),
-      reason: null,
-      updated_at: now,
-    })
+    const ok = await repo.updateRegistrationGuarded(
+      trx,
+      { id: row.id, status: row.status, version: input.version },
+      {
+        status: to,
+        authority_id: Number(c.authorityId),
+        point_id: Number(c.pointId),
+        stage: String(c.stage),
+        subject: String(c.subject),
+        data: JSON.stringify({ ...row.data, ...c }),
+        reason: null,
+        updated_at: now,
+      },
+    )
     if (!ok) return { ok: false as const, error: EDIT_REFUSALS.changedFirst }
-    await trx('registration_status_history').insert({
+    await repo.insertHistory(trx, {
       registration_id: row.id,
       from_status: row.status,
       to_status: to,

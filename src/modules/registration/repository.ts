@@ -382,3 +382,15 @@ export async function registryRegistrationCount(db: Conn, certNumber: string): P
     .first()
   return Number(row?.n ?? 0)
 }
+
+/** Writes a change if the registration still has the status and version that were seen; false if not. */
+export async function updateRegistrationGuarded(
+  trx: Conn,
+  seen: { id: number; status: RegistrationStatus; version: number },
+  patch: Record<string, unknown>,
+): Promise<boolean> {
+  const n = await trx('registrations')
+    .where({ id: seen.id, status: seen.status, version: seen.version })
+    .update({ ...patch, version: seen.version + 1 })
+  return n === 1
+}

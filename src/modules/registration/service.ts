@@ -142,14 +142,6 @@ export async function closedSeason(
   return { lines }
 }
 
-/** The applicant's identity as the application keeps it (姓名, 证件, 性别, 出生日期, 民族, 联系方式). */
-export async function identitySnapshot(trx: Knex.Transaction, applicantId: number) {
-  const a = await trx('applicants')
-    .where({ id: applicantId })
-    .first('name', 'doc_type', 'doc_number', 'sex', 'birth_date', 'ethnicity', 'phone', 'email')
-  return { ...a, birth_date: a?.birth_date ? shanghaiDate(new Date(a.birth_date)) : null }
-}
-
 // ---- status changes (for the records and staff pages) ---------------------------------------------
 
 export interface TransitionInput {
@@ -194,11 +186,11 @@ export async function transitionRegistration(
     const early = onSiteRefusal(input.name, await services.bureau.pointById(trx, Number(row.point_id)), now)
     if (early) return { ok: false as const, reason: 'too_early' as const, message: early }
     const staffDecision = input.actor.kind !== 'applicant'
-    const n = await trx('registrations')
-      .where({ id: row.id, status: row.status, version: input.version })
-      .update({
+    const updated = await repo.updateRegistrationGuarded(
+      trx,
+      { id: row.id, status: row.status, version: input.version },
+      {
         status: to,
-        version: input.version + 1,
         updated_at: now,
         reason: reason || null,
         missing_materials: input.name === 'fail_confirmation' ? (input.missingMaterials ?? [reason]) : null,
@@ -207,8 +199,9 @@ export async function transitionRegistration(
             ? JSON.stringify(input.correction ?? { fields: [], note: reason })
             : null,
         ...(staffDecision ? { decided_by: input.actor.id, decided_at: now } : {}),
-      })
-    if (n !== 1) return { ok: false as const, reason: 'changed_first' as const }
+      },
+    )
+    if (!updated) return { ok: false as const, reason: 'changed_first' as const }
     await repo.insertHistory(trx, {
       registration_id: row.id,
       from_status: row.status,
