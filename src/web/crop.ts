@@ -1,5 +1,6 @@
 import type { Request } from 'express'
 import type { Db } from '../db/knex'
+import { ownedFileInfo } from '../modules/files/repository'
 import { IMAGE_RULES, type ImageKind, type Rect } from '../domain/imageRules'
 import { cropStoredImage, type FileOwner, type StoredFileInfo } from '../services/uploads'
 import type { FieldErrors } from './forms'
@@ -113,9 +114,7 @@ async function ownedImage(
   kind: ImageKind,
 ): Promise<StoredFileInfo | undefined> {
   if (typeof id !== 'string' || !UUID.test(id)) return undefined
-  return db('files')
-    .where({ id, owner_kind: owner.kind, owner_id: owner.id, kind })
-    .first('id', 'kind', 'size', 'width', 'height', 'draft')
+  return ownedFileInfo(db, id, owner, kind)
 }
 
 function geometry(file: StoredFileInfo): Geometry | null {

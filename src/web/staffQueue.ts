@@ -8,6 +8,7 @@ import { shanghaiDateTime } from '../domain/time'
 import type { TransitionActor, TransitionRule } from '../domain/transitions'
 import { clientIp, handler } from './async'
 import { flash } from './forms'
+import { applicationsByIds } from './staffQueueRepository'
 
 // What every business's staff queue shares (定期注册 and 教师资格认定): reading the filter from the
 // query and writing it back into links, the request's staff actor, the export files (CSV with a BOM
@@ -365,7 +366,7 @@ export function staffPrintHandler<Row extends { number: string }>(
         back: o.base,
         backText: `返回${o.queueTitle}`,
       })
-    const rows = (await services.db(o.table).whereIn('id', ids).orderBy('number', 'asc').select('*')) as Row[]
+    const rows = await applicationsByIds<Row>(services.db, o.table, ids)
     await services.audit.record(services.db, staffActor(req), {
       action: o.audit.action,
       targetType: o.audit.targetType,

@@ -210,3 +210,14 @@ export async function identitySnapshot(trx: Db, applicantId: number) {
     .first('name', 'doc_type', 'doc_number', 'sex', 'birth_date', 'ethnicity', 'phone', 'email')
   return { ...a, birth_date: a?.birth_date ? shanghaiDate(new Date(a.birth_date)) : null }
 }
+
+/** What /verify shows of the application with this 核验码: its number, status and identity snapshot. */
+export function applicationByVerifyCode(
+  db: Db,
+  table: string,
+  code: string,
+): Promise<
+  { number: string; status: string; data: { identity?: Record<string, unknown> } | null } | undefined
+> {
+  return db(table).where({ verify_code: code }).first('number', 'status', 'data')
+}

@@ -23,3 +23,17 @@ export async function fileContent(db: Db, id: string): Promise<Buffer | undefine
   const row = await db('files').where({ id }).first('content')
   return row?.content as Buffer | undefined
 }
+
+/** A file of this kind held by this owner: its size and pixel dimensions. */
+export function ownedFileInfo(
+  db: Db,
+  id: string,
+  owner: { kind: string; id: string | number },
+  kind: string,
+): Promise<
+  { id: string; kind: string; size: number; width: number; height: number; draft: boolean } | undefined
+> {
+  return db('files')
+    .where({ id, owner_kind: owner.kind, owner_id: owner.id, kind })
+    .first('id', 'kind', 'size', 'width', 'height', 'draft')
+}

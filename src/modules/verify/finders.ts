@@ -1,4 +1,5 @@
 import type { Db } from '../../db/knex'
+import { applicationByVerifyCode } from '../applications/repository'
 import { maskName } from '../../domain/idNumber'
 import { normaliseVerifyCode } from '../../domain/verifyCode'
 import { statusLabel } from '../../domain/registration'
@@ -35,7 +36,7 @@ export interface ApplicationSummary {
 export const applicationFinder =
   (o: { table: string; business: string; statusLabel: (status: string) => string }): ApplicationFinder =>
   async (db, code) => {
-    const row = await db(o.table).where({ verify_code: code }).first('number', 'status', 'data')
+    const row = await applicationByVerifyCode(db, o.table, code)
     if (!row) return null
     const identity = (row.data?.identity ?? {}) as Record<string, unknown>
     return {
