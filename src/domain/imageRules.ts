@@ -136,6 +136,10 @@ export const IMAGE_MESSAGES = {
   jpgOnly: '图片应为JPG格式，请转换后重新上传，或选择由系统自动处理',
 } as const
 
+/** A previewed file the retention purge removed before the application was submitted. */
+export const draftExpired = (label: string) =>
+  `${label}已失效（预览后未提交的文件已过保存期限被清除），请重新上传。`
+
 /** 文件过大，请上传不超过10MB的图片 */
 export const fileTooLarge = (maxInputBytes: number) =>
   `文件过大，请上传不超过${formatBytes(maxInputBytes)}的图片`

@@ -301,6 +301,28 @@ export async function takeFiles(
 }
 
 /**
+ * Which of `files` a submit could no longer take (takeFiles' rule, read without adopting): gone
+ * (a preview the daily pass purged), not the owner's, or of another kind. For the review step, so
+ * that an applicant learns it before 同意 rather than at the final submit.
+ */
+export async function filesGone(
+  db: Db,
+  owner: FileOwner,
+  files: readonly (readonly [id: string, kind: ImageKind])[],
+): Promise<Set<string>> {
+  const ids = files.map(([id]) => id).filter((id) => UUID.test(id))
+  const present: { id: string; kind: string }[] = ids.length
+    ? await db('files')
+        .whereIn('id', ids)
+        .andWhere({ owner_kind: owner.kind, owner_id: owner.id })
+        .select('id', 'kind')
+    : []
+  return new Set(
+    files.filter(([id, kind]) => !present.some((f) => f.id === id && f.kind === kind)).map(([id]) => id),
+  )
+}
+
+/**
  * Crops one of the owner's stored images (e.g. the commitment_scan) and stores the cut-out under
  * `kind` (e.g. commitment_crop) as a draft, for a preview before it is adopted.
  */

@@ -1,7 +1,21 @@
 import type { Request } from 'express'
 import type { Db } from '../db/knex'
-import { formatBytes, IMAGE_MESSAGES, IMAGE_RULES, ruleText, type ImageKind } from '../domain/imageRules'
-import { findDraft, prepareImage, storeImage, type FileOwner, type StoredFileInfo } from '../services/uploads'
+import {
+  draftExpired,
+  formatBytes,
+  IMAGE_MESSAGES,
+  IMAGE_RULES,
+  ruleText,
+  type ImageKind,
+} from '../domain/imageRules'
+import {
+  filesGone,
+  findDraft,
+  prepareImage,
+  storeImage,
+  type FileOwner,
+  type StoredFileInfo,
+} from '../services/uploads'
 
 // The upload-and-preview flow every form with a document shares (manual review photo, 普通话 and
 // 学历 scans, the wizards' ID photo, certificate photo and 个人承诺书), without JavaScript:
@@ -10,6 +24,7 @@ import { findDraft, prepareImage, storeImage, type FileOwner, type StoredFileInf
 //   the page again     -> uploadField() finds the draft by the id posted back and the template macro
 //                         (views/macros/upload.njk) shows the image, its pixels and its bytes, with
 //                         the id in a hidden field `<field>FileId`, so the file is not chosen again;
+//   the review step    -> fileStillThere() (a ReviewField check) says when the draft is gone;
 //   the final submit   -> adoptDraft() inside the caller's transaction takes the draft into use.
 // Drafts never adopted are purged by the retention job (src/modules/privacy/retention.ts) and are never
 // shown to staff.
@@ -128,3 +143,15 @@ export async function uploadField(
     normalise: wantsNormalise(opts.values, opts.field),
   }
 }
+
+/**
+ * A review row's check (ReviewField.check) for an upload answer: the file the submit will take is
+ * still the owner's, i.e. a preview was not purged while the applicant was away.
+ */
+export const fileStillThere =
+  (db: Db, kind: ImageKind, owner: (req: Request) => FileOwner) =>
+  async (value: unknown, _values: unknown, req: Request): Promise<string | null> => {
+    if (typeof value !== 'string' || !value) return null
+    const gone = await filesGone(db, owner(req), [[value, kind]])
+    return gone.size ? draftExpired(IMAGE_RULES[kind].label) : null
+  }

@@ -14,6 +14,7 @@ import {
 import { agent, csrfFrom, type Agent } from '../helpers/http'
 import { loginAs } from '../helpers/login'
 import { maskDocNumber } from '../../src/domain/idNumber'
+import { purgeDrafts } from '../../src/modules/privacy/retention'
 import { registryExamPassRow } from '../helpers/infoFactories'
 import {
   certificationApplicant,
@@ -386,6 +387,46 @@ describe('certification wizard', () => {
     expect((await w.a.get(`${BASE}/information`)).text).toContain(warning)
     await upload(w.a, 'information', 'photo', await idPhoto(), goodInformation())
     expect((await w.a.get(`${BASE}/commitment-scan`)).text).toContain(warning)
+  })
+
+  it('catches previewed files that expired before 同意 at the review step, with links back to their steps', async () => {
+    const w = await signedIn()
+    const { a } = w
+    await toInformation(w)
+    await upload(a, 'information', 'photo', await idPhoto(), goodInformation())
+    await commitmentStep(a)
+    await post(a, 'collection', { collection: 'on_site' })
+    expect((await post(a, 'resume', resume)).headers.location).toBe(`${BASE}/review`)
+    expect((await page(a, 'review')).text).not.toContain('已失效')
+    // the applicant comes back after 20 days and changes an answer (the run is kept as touched), then
+    // is away again past the 30 days the previews are kept: the nightly purge removes them
+    t.clock.advance(20 * 24 * 3600_000)
+    expect((await a.get(`${BASE}/review`)).headers.location).toBe('/login')
+    await loginAs(a, w.applicant)
+    await post(a, 'collection', { collection: 'on_site' })
+    t.clock.advance(11 * 24 * 3600_000)
+    await purgeDrafts(t.services)
+    expect((await a.get(`${BASE}/review`)).headers.location).toBe('/login')
+    await loginAs(a, w.applicant)
+    const review = (await page(a, 'review')).text
+    for (const label of ['证件照', '个人承诺书扫描件', '个人承诺书（裁剪）'])
+      expect(review).toContain(`${label}已失效（预览后未提交的文件已过保存期限被清除），请重新上传。`)
+    expect(review).toContain(`<a href="${BASE}/information?edit=review">返回“认定信息”</a>`)
+    expect(review).toContain(`<a href="${BASE}/commitment-scan?edit=review">返回“个人承诺书”</a>`)
+    expect((await post(a, 'review', {})).headers.location).toBe(`${BASE}/review`)
+    expect((await a.get(`${BASE}/commitment`)).headers.location).toBe(`${BASE}/review`)
+    // a new photo from the linked step: its row is clear, the commitment's are not yet
+    const form = await page(a, 'information?edit=review')
+    let again = a.post(`${BASE}/information?edit=review`).field('_csrf', csrfFrom(form.text))
+    for (const [k, v] of Object.entries(goodInformation())) again = again.field(k, v)
+    const saved = await again.attach('photo', await idPhoto(), {
+      filename: 'me.jpg',
+      contentType: 'image/jpeg',
+    })
+    expect(saved.headers.location).toBe(`${BASE}/review`)
+    const after = (await page(a, 'review')).text
+    expect(after).not.toContain('证件照已失效')
+    expect(after).toContain('个人承诺书扫描件已失效')
   })
 
   it('crops the 个人承诺书 by two corner clicks, and refuses to go on without a crop', async () => {

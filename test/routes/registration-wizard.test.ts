@@ -3,6 +3,7 @@ import { createApplicant } from '../helpers/factories'
 import { agent, csrfFrom, type Agent } from '../helpers/http'
 import { loginAs } from '../helpers/login'
 import { maskDocNumber } from '../../src/domain/idNumber'
+import { purgeDrafts } from '../../src/modules/privacy/retention'
 import {
   JIANGMEN,
   fakeBureau,
@@ -61,6 +62,13 @@ async function teacher(o: Parameters<typeof registryCertificate>[2] = {}) {
 
 /** Walks to the commitment page, choosing the authority and point `to`. */
 async function walk(a: Agent, certNumber: string, to = { authorityId: '3', pointId: '32' }) {
+  await walkToReview(a, certNumber, to)
+  expect((await post(a, 'review', {})).headers.location).toBe(`${BASE}/notices`)
+  expect((await post(a, 'notices', {})).headers.location).toBe(`${BASE}/commitment`)
+}
+
+/** Walks to 确认申报信息, the photo previewed on the way. */
+async function walkToReview(a: Agent, certNumber: string, to = { authorityId: '3', pointId: '32' }) {
   expect((await a.get('/registration/start')).headers.location).toBe(BASE)
   expect((await post(a, 'agreement', { agree: 'yes' })).headers.location).toBe(`${BASE}/certificate`)
   // the identity, read-only, with the account's 民族 code (01) by its name
@@ -80,8 +88,6 @@ async function walk(a: Agent, certNumber: string, to = { authorityId: '3', point
     ...to,
   }
   expect((await post(a, 'authority', authority)).headers.location).toBe(`${BASE}/review`)
-  expect((await post(a, 'review', {})).headers.location).toBe(`${BASE}/notices`)
-  expect((await post(a, 'notices', {})).headers.location).toBe(`${BASE}/commitment`)
 }
 
 async function submit(a: Agent) {
@@ -448,6 +454,40 @@ describe('registration wizard', () => {
     expect(photo.text).toContain(
       '注意：个人照片上传后，请务必检查是否清晰完整，如不清晰不完整，请务必重新上传符合要求的个人照片',
     )
+  })
+
+  it('catches a previewed photo that expired before 同意 at 确认申报信息, with a link back to the photo step', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    await walkToReview(a, certNumber)
+    expect((await a.get(`${BASE}/review`)).text).not.toContain('已失效')
+    // the applicant comes back after 20 days and changes an answer (the run is kept as touched), then
+    // is away again past the 30 days the previews are kept: the nightly purge removes them
+    t.clock.advance(20 * 24 * 3600_000)
+    expect((await a.get(`${BASE}/review`)).headers.location).toBe('/login')
+    await loginAs(a, applicant)
+    await post(a, 'conditions', { ethics: 'yes', appraisals: 'yes', training: 'yes', health: 'yes' })
+    t.clock.advance(11 * 24 * 3600_000)
+    await purgeDrafts(t.services)
+    expect((await a.get(`${BASE}/review`)).headers.location).toBe('/login')
+    await loginAs(a, applicant)
+    const review = await a.get(`${BASE}/review`)
+    expect(review.status).toBe(200)
+    expect(review.text).toContain('证件照已失效（预览后未提交的文件已过保存期限被清除），请重新上传。')
+    expect(review.text).toContain(`<a href="${BASE}/photo?edit=review">返回“上传照片”</a>`)
+    // the review cannot be passed on to 注意事项 and 个人承诺 while the photo is gone
+    expect((await post(a, 'review', {})).headers.location).toBe(`${BASE}/review`)
+    expect((await a.get(`${BASE}/commitment`)).headers.location).toBe(`${BASE}/review`)
+    // a new photo from the linked step, and the run goes on to a submit
+    const photo = await a.get(`${BASE}/photo?edit=review`)
+    const again = await a
+      .post(`${BASE}/photo?edit=review`)
+      .field('_csrf', csrfFrom(photo.text))
+      .attach('photo', await idPhoto(), { filename: 'me.jpg', contentType: 'image/jpeg' })
+    expect(again.headers.location).toBe(`${BASE}/review`)
+    expect((await a.get(`${BASE}/review`)).text).not.toContain('已失效')
+    expect((await post(a, 'review', {})).headers.location).toBe(`${BASE}/notices`)
+    await post(a, 'notices', {})
+    expect((await submit(a)).headers.location).toMatch(/\/reminder$/)
   })
 
   it('a second 报名 in the same cycle opens the record and says why', async () => {

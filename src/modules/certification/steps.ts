@@ -6,7 +6,7 @@ import { shanghaiDate } from '../../domain/time'
 import { clientIp } from '../../web/async'
 import { cropActionOf, cropErrors, cropField, cropRedisplay, type CropOptions } from '../../web/crop'
 import type { FieldErrors } from '../../web/forms'
-import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
+import { fileStillThere, receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
 import type { Step, Values } from '../../web/wizard/types'
 import { addPath, addedItem, type ReturnKey } from '../info/returns'
 import { syncStudentStatus } from '../info/service'
@@ -297,7 +297,12 @@ export function certificationSteps(services: Services): Step[] {
         { name: 'postcode', label: '邮编' },
         { name: 'telephone', label: '联系电话' },
         { name: 'mobile', label: '手机' },
-        { name: 'photoFileId', label: '证件照', format: (v) => (v ? '已上传' : '') },
+        {
+          name: 'photoFileId',
+          label: '证件照',
+          format: (v) => (v ? '已上传' : ''),
+          check: fileStillThere(db, 'id_photo', owner),
+        },
       ],
     },
     {
@@ -356,9 +361,15 @@ export function certificationSteps(services: Services): Step[] {
       },
       next: 'collection',
       fields: [
-        { name: 'commitmentFileId', label: '个人承诺书', format: (v) => (v ? '已上传' : '') },
+        {
+          name: 'commitmentFileId',
+          label: '个人承诺书',
+          format: (v) => (v ? '已上传' : ''),
+          check: fileStillThere(db, 'commitment_scan', owner),
+        },
         {
           name: 'cropFileId',
+          check: fileStillThere(db, 'commitment_crop', owner),
           label: '个人承诺书（裁剪）',
           format: (_v, v) =>
             v.cropFileId

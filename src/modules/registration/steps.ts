@@ -6,7 +6,7 @@ import { certCoversStage } from '../../domain/registration'
 import { shanghaiDate } from '../../domain/time'
 import { codeName } from '../../services/reference'
 import type { FieldErrors } from '../../web/forms'
-import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
+import { fileStillThere, receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
 import type { ReviewField, Step, Values } from '../../web/wizard/types'
 import type { AuthorityInfo, PointInfo } from './bureau'
 import * as m from './messages'
@@ -221,7 +221,14 @@ export function registrationSteps(services: Services): Step[] {
         return null
       },
       next: 'authority',
-      fields: [{ name: 'photoFileId', label: '证件照', format: (v) => (v ? '已上传' : '') }],
+      fields: [
+        {
+          name: 'photoFileId',
+          label: '证件照',
+          format: (v) => (v ? '已上传' : ''),
+          check: fileStillThere(db, 'id_photo', owner),
+        },
+      ],
     },
     {
       path: 'authority',

@@ -6,7 +6,7 @@ import { shanghaiDate } from '../../domain/time'
 import { handler } from '../async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../forms'
 import { knexProgressStore } from './progressStore'
-import { reviewSections } from './review'
+import { reviewErrors, reviewSections } from './review'
 import type {
   CompleteContext,
   NextRule,
@@ -306,19 +306,19 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
         progress.drafts?.[step.path] ?? progress.values[step.path] ?? {},
       )
       const extra = (await step.beforeRender?.(req, values, form.values)) ?? {}
-      const summary = step.summary
-        ? await reviewSections(
-            req,
-            reachable(progress, req)
-              .map((s) => byPath.get(s)!)
-              .filter((s) => def.steps.indexOf(s) < def.steps.indexOf(step)),
-            progress.values,
-            values,
-            (s) => stepUrl(s, step.path),
-          )
-        : undefined
+      const summary = step.summary ? await summaryOf(req, progress, step) : undefined
+      const found = summary ? reviewErrors(summary) : {}
       res.render(step.template ?? (step.summary ? SUMMARY_TEMPLATE : `pages/${def.key}/${step.path}.njk`), {
         ...form,
+        ...(Object.keys(found).length
+          ? {
+              errors: { ...form.errors, ...found },
+              errorList: [
+                ...form.errorList,
+                ...Object.entries(found).map(([field, text]) => ({ field, text })),
+              ],
+            }
+          : {}),
         answers: values,
         sections: summary,
         pageTitle: `${step.title} - ${def.title}`,
@@ -369,6 +369,10 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
       if (redisplay)
         return redirectWithErrors(req, res, formKey(step.path), {}, await redisplay(posted, req), here)
 
+      // What the review page shows as a problem (a photo gone since) keeps the applicant there.
+      if (step.summary && Object.keys(reviewErrors(await summaryOf(req, progress, step))).length)
+        return res.redirect(303, here)
+
       const values = allValues(progress)
       const schema = typeof step.schema === 'function' ? step.schema(values, req) : step.schema
       let value: Values = {}
@@ -400,6 +404,19 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
       res.redirect(303, to)
     }),
   )
+
+  /** The review step's sections: the steps before it the answers lead through. */
+  function summaryOf(req: Request, progress: Progress, step: Step) {
+    return reviewSections(
+      req,
+      reachable(progress, req)
+        .map((s) => byPath.get(s)!)
+        .filter((s) => def.steps.indexOf(s) < def.steps.indexOf(step)),
+      progress.values,
+      allValues(progress),
+      (s) => stepUrl(s, step.path),
+    )
+  }
 
   async function persist(req: Request, progress: Progress) {
     const owner = ownerOf(req)

@@ -3,8 +3,12 @@ import { shanghaiDate } from '../../domain/time'
 import type { OptionList, ReviewField, Step, Values } from './types'
 
 export interface ReviewRow {
+  /** The answer's name: the row's anchor for the error summary. */
+  name: string
   label: string
   value: string
+  /** What ReviewField.check found, if anything. */
+  error?: string
 }
 
 export interface ReviewSection {
@@ -65,12 +69,22 @@ export async function reviewSections(
     const rows: ReviewRow[] = []
     for (const field of step.fields) {
       if (field.showIf && !field.showIf(values)) continue
-      rows.push({ label: field.label, value: await displayValue(field, answers[field.name], values, req) })
+      const error = (await field.check?.(answers[field.name], values, req)) || undefined
+      rows.push({
+        name: field.name,
+        label: field.label,
+        value: await displayValue(field, answers[field.name], values, req),
+        error,
+      })
     }
     sections.push({ step: step.path, title: step.title, href: editHref(step.path), rows })
   }
   return sections
 }
+
+/** The review page's problems as field errors (the error summary's links go to the rows). */
+export const reviewErrors = (sections: ReviewSection[]): Record<string, string> =>
+  Object.fromEntries(sections.flatMap((s) => s.rows.filter((r) => r.error).map((r) => [r.name, r.error!])))
 
 export interface AnswerRow {
   name: string

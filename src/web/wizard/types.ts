@@ -26,6 +26,12 @@ export interface ReviewField {
   format?: (value: unknown, values: Values) => string
   /** Leave the row out when this says so (e.g. postal fields when collecting on site). */
   showIf?: (values: Values) => boolean
+  /**
+   * What the review page finds wrong with the answer now, though it was accepted when given (a
+   * previewed photo purged since): shown beside the row with a link to the step, and the review
+   * step cannot be passed while it stands.
+   */
+  check?: (value: unknown, values: Values, req: Request) => MaybePromise<string | null | undefined>
 }
 
 export interface Step {
