@@ -23,6 +23,7 @@ import {
   resumeSchema,
 } from './schemas'
 import { authorityProblem, checkConditions, type Applicant } from './service'
+import { applicantIdentity } from '../applications/repository'
 
 // The certification wizard as a step table (STYLE.md "Wizards are data"), in manual 000 §3.2's
 // order and with its labels: ten steps, then the 申报提醒 page (routes.ts).
@@ -477,9 +478,7 @@ export function certificationSteps(services: Services): Step[] {
 
 /** The account's identity as the form prints it (read only here). */
 export async function identityOf(db: Db, req: Request) {
-  const a = await db('applicants')
-    .where({ id: owner(req).id })
-    .first('name', 'doc_type', 'doc_number', 'sex', 'birth_date', 'phone')
+  const a = await applicantIdentity(db, owner(req).id)
   const fromNumber =
     a?.doc_type === 'id_card' && a.doc_number ? checkDocNumber('id_card', a.doc_number, '9999-12-31') : null
   const derived = fromNumber?.ok ? fromNumber : { sex: undefined, birthDate: undefined }

@@ -28,6 +28,7 @@ import {
   informationSchema,
   photoSchema,
 } from './schemas'
+import { applicantIdentity } from '../applications/repository'
 
 // The registration wizard as a step table (STYLE.md "Wizards are data"). The manual's step 2
 // (填写注册信息) is four pages here — certificate, information, conditions, photo — so that each
@@ -288,9 +289,7 @@ export const STEP_BAR = [
 
 /** 填写身份信息 (read-only): as the account holds it. */
 export async function identityOf(db: Db, req: Request) {
-  const a = await db('applicants')
-    .where({ id: applicantOf(req).id })
-    .first('name', 'doc_type', 'doc_number', 'ethnicity', 'sex', 'birth_date')
+  const a = await applicantIdentity(db, applicantOf(req).id)
   const ethnicity = a?.ethnicity ? await codeName(db, 'ethnicity', a.ethnicity) : ''
   // An identity card says the sex and the birth date itself when the account does not hold them.
   // (A far 'today': the number is only read here, not judged.)
