@@ -75,10 +75,11 @@ export async function seed(knex: Knex): Promise<void> {
       name: item.name,
       sort: i + 1,
       grp: item.group ?? null,
+      scope: item.scope ?? null,
     })),
   )
   await knex.transaction(async (trx) => {
     await upsert(trx, 'ref_regions', ['code'], ['name', 'parent_code', 'level'], regions)
-    await upsert(trx, 'ref_codes', ['kind', 'code'], ['name', 'sort', 'grp'], codes)
+    await upsert(trx, 'ref_codes', ['kind', 'code'], ['name', 'sort', 'grp', 'scope'], codes)
   })
 }

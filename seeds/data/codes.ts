@@ -2,7 +2,7 @@
 // Sources: /work/shared/REFERENCE.md and the manuals (seed 004). Lists marked "unconfirmed" there are
 // kept here as data so a bureau can change them. Codes are stable: never renumber, only append.
 
-export type CodeItem = { code: string; name: string; group?: string }
+export type CodeItem = { code: string; name: string; group?: string; scope?: string[] }
 
 /** Title series (教师职务（职称）optgroups); 中职 and 高校 series can be added by a bureau. */
 const titleSeries = (group: string, prefix: string): CodeItem[] => [
@@ -162,28 +162,32 @@ export const codeLists: Record<string, CodeItem[]> = {
     { code: 'C17', name: '劳动技术' },
   ],
 
-  // Current 任教学科 names (unconfirmed as a code list; administrators edit it)
+  // Current 任教学科 names (unconfirmed as a code list; administrators edit it). scope = the
+  // 资格种类 (qualification_type codes) a subject is offered for in the certification wizard, after
+  // the subjects of the national exam's 学科知识与教学能力 papers: 小学 has no 思想政治/物理/化学/生物/
+  // 历史/地理 (it teaches 道德与法治 and 科学), 高中 no 道德与法治/科学/历史与社会, 初中 no 通用技术;
+  // 中职, 实习指导 and 高校 (whose subjects are their own) take every name. 幼儿园 has none.
   subject: [
-    { code: 'morality_law', name: '道德与法治' },
-    { code: 'politics', name: '思想政治' },
-    { code: 'chinese', name: '语文' },
-    { code: 'math', name: '数学' },
-    { code: 'english', name: '英语' },
-    { code: 'japanese', name: '日语' },
-    { code: 'russian', name: '俄语' },
-    { code: 'physics', name: '物理' },
-    { code: 'chemistry', name: '化学' },
-    { code: 'biology', name: '生物' },
-    { code: 'science', name: '科学' },
-    { code: 'history', name: '历史' },
-    { code: 'geography', name: '地理' },
-    { code: 'history_society', name: '历史与社会' },
-    { code: 'music', name: '音乐' },
-    { code: 'pe_health', name: '体育与健康' },
-    { code: 'art', name: '美术' },
-    { code: 'it', name: '信息技术' },
-    { code: 'general_tech', name: '通用技术' },
-    { code: 'mental_health', name: '心理健康教育' },
+    { code: 'morality_law', name: '道德与法治', scope: ['2', '3', '5', '6', '7'] },
+    { code: 'politics', name: '思想政治', scope: ['3', '4', '5', '6', '7'] },
+    { code: 'chinese', name: '语文', scope: ['2', '3', '4', '5', '6', '7'] },
+    { code: 'math', name: '数学', scope: ['2', '3', '4', '5', '6', '7'] },
+    { code: 'english', name: '英语', scope: ['2', '3', '4', '5', '6', '7'] },
+    { code: 'japanese', name: '日语', scope: ['3', '4', '5', '6', '7'] },
+    { code: 'russian', name: '俄语', scope: ['3', '4', '5', '6', '7'] },
+    { code: 'physics', name: '物理', scope: ['3', '4', '5', '6', '7'] },
+    { code: 'chemistry', name: '化学', scope: ['3', '4', '5', '6', '7'] },
+    { code: 'biology', name: '生物', scope: ['3', '4', '5', '6', '7'] },
+    { code: 'science', name: '科学', scope: ['2', '3', '5', '6', '7'] },
+    { code: 'history', name: '历史', scope: ['3', '4', '5', '6', '7'] },
+    { code: 'geography', name: '地理', scope: ['3', '4', '5', '6', '7'] },
+    { code: 'history_society', name: '历史与社会', scope: ['3', '5', '6', '7'] },
+    { code: 'music', name: '音乐', scope: ['2', '3', '4', '5', '6', '7'] },
+    { code: 'pe_health', name: '体育与健康', scope: ['2', '3', '4', '5', '6', '7'] },
+    { code: 'art', name: '美术', scope: ['2', '3', '4', '5', '6', '7'] },
+    { code: 'it', name: '信息技术', scope: ['2', '3', '4', '5', '6', '7'] },
+    { code: 'general_tech', name: '通用技术', scope: ['4', '5', '6', '7'] },
+    { code: 'mental_health', name: '心理健康教育', scope: ['2', '3', '4', '5', '6', '7'] },
   ],
 
   // 学习形式 (unconfirmed)

@@ -13,6 +13,8 @@ export interface Option {
   value: string
   text: string
   group?: string
+  /** The codes of another list this one applies under (ref_codes.scope); absent: all. */
+  scope?: string[]
 }
 
 const TTL_MS = 60_000
@@ -37,8 +39,18 @@ function cached(db: Conn, key: string, read: () => Promise<Option[]>): Promise<O
 export function refOptions(db: Conn, kind: string): Promise<Option[]> {
   return cached(db, `code:${kind}`, async () => {
     const rows = await repo.refCodes(db, kind)
-    return rows.map((r) => ({ value: r.code, text: r.name, ...(r.grp ? { group: r.grp } : {}) }))
+    return rows.map((r) => ({
+      value: r.code,
+      text: r.name,
+      ...(r.grp ? { group: r.grp } : {}),
+      ...(r.scope ? { scope: r.scope } : {}),
+    }))
   })
+}
+
+/** ref_codes of one kind that apply under `under` (a code of the list their scope names). */
+export async function refOptionsUnder(db: Conn, kind: string, under: string): Promise<Option[]> {
+  return (await refOptions(db, kind)).filter((o) => !o.scope || o.scope.includes(under))
 }
 
 /** The name of one code of a ref_codes kind, or '' when there is none. */

@@ -8,8 +8,8 @@ type Conn = Db | Knex.Transaction
 export function refCodes(
   db: Conn,
   kind: string,
-): Promise<{ code: string; name: string; grp: string | null }[]> {
-  return db('ref_codes').where({ kind }).orderBy('sort').select('code', 'name', 'grp')
+): Promise<{ code: string; name: string; grp: string | null; scope: string[] | null }[]> {
+  return db('ref_codes').where({ kind }).orderBy('sort').select('code', 'name', 'grp', 'scope')
 }
 
 /** The provinces (no parent), or the cities of a province. */

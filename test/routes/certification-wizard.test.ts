@@ -389,6 +389,40 @@ describe('certification wizard', () => {
     expect((await w.a.get(`${BASE}/commitment-scan`)).text).toContain(warning)
   })
 
+  it('任教学科 follows the chosen 资格种类: 更新任教学科 brings the page back with that type’s subjects only', async () => {
+    const w = await signedIn()
+    const { a } = w
+    await post(a, 'agreement', { agree: 'yes' })
+    const subjectsAfter = async (qualificationType: string) => {
+      const res = await post(a, 'conditions', {
+        examRoute: 'non_national',
+        qualificationType,
+        _action: 'refresh',
+      })
+      const html = await refusedOn(a, res, 'conditions')
+      const select = /<select[^>]*name="subject"[\s\S]*?<\/select>/.exec(html)?.[0] ?? ''
+      return [...select.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1])
+    }
+    const primary = await subjectsAfter('2')
+    expect(primary).toEqual(expect.arrayContaining(['语文', '道德与法治', '科学']))
+    expect(primary).not.toContain('物理')
+    expect(primary).not.toContain('思想政治')
+    const senior = await subjectsAfter('4')
+    expect(senior).toEqual(expect.arrayContaining(['物理', '思想政治', '通用技术']))
+    expect(senior).not.toContain('道德与法治')
+    expect(new Set(senior).size).toBe(senior.length)
+    expect(await subjectsAfter('1')).toEqual([])
+    // a subject of another type is refused on saving
+    const refused = await post(a, 'conditions', {
+      ...conditions(w),
+      examRoute: 'non_national',
+      examPass: '',
+      qualificationType: '2',
+      subject: '物理',
+    })
+    expect(await refusedOn(a, refused, 'conditions')).toContain('请选择任教学科')
+  })
+
   it('catches previewed files that expired before 同意 at the review step, with links back to their steps', async () => {
     const w = await signedIn()
     const { a } = w

@@ -558,6 +558,22 @@ describe('添加教师资格证书信息', () => {
     expect(page.text).toContain('确认要添加教师资格证')
   })
 
+  it('lists each 任教学科 once (a coded subject by its code, named with it), and refuses one not listed', async () => {
+    const { a } = await teacher()
+    const page = await a.get('/registration/certificates/new')
+    const select = /<select[^>]*name="subject"[\s\S]*?<\/select>/.exec(page.text)![0]
+    const texts = [...select.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)]
+      .filter(([, value]) => value)
+      .map(([, , text]) => text.replace(/（C\d\d）$/, ''))
+    expect(texts.length).toBeGreaterThan(20)
+    expect(texts.filter((t, i) => texts.indexOf(t) !== i)).toEqual([])
+    expect(select).toContain('<option value="C03">语文（C03）</option>')
+    expect(select).toContain('<option value="心理健康教育">心理健康教育</option>')
+    const res = await addForm(a, cert({ subject: '语文2' }))
+    expect(res.headers.location).toBe('/registration/certificates/new')
+    expect((await a.get(res.headers.location)).text).toContain('请从列表中选择任教学科')
+  })
+
   it('adds a pre-2008 certificate with its photo, listed for the registration', async () => {
     const { a, applicant } = await teacher()
     const res = await addForm(a, cert({}))

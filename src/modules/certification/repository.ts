@@ -19,7 +19,7 @@ import {
 
 type Conn = Db | Knex.Transaction
 
-export { refOptions, regionOptions, type Option } from '../../services/reference'
+export { refOptions, refOptionsUnder, regionOptions, type Option } from '../../services/reference'
 
 // ---- the applicant's records ----------------------------------------------------------------------
 

@@ -86,7 +86,7 @@ export async function checkConditions(
       type = v.qualificationType
       if (!typeHasSubject(type)) subject = '无'
       else {
-        const names = (await repo.refOptions(db, 'subject')).map((o) => o.text)
+        const names = (await repo.refOptionsUnder(db, 'subject', type)).map((o) => o.text)
         if (names.includes(str(v.subject))) subject = str(v.subject)
         else errors.subject = m.CONDITION_ERRORS.subject
       }

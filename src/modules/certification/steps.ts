@@ -1,7 +1,12 @@
 import type { Request } from 'express'
 import type { Services } from '../../services'
 import { DOC_TYPE_LABELS, checkDocNumber, type DocNumberViewer, type DocType } from '../../domain/idNumber'
-import { QUALIFICATION_TYPES, isQualificationType, qualificationTypeLabel } from '../../domain/certification'
+import {
+  QUALIFICATION_TYPES,
+  isQualificationType,
+  qualificationTypeLabel,
+  typeHasSubject,
+} from '../../domain/certification'
 import { shanghaiDate } from '../../domain/time'
 import { clientIp } from '../../web/async'
 import { cropActionOf, cropErrors, cropField, cropRedisplay, type CropOptions } from '../../web/crop'
@@ -522,8 +527,16 @@ async function conditionLists(services: Services, req: Request, shown: Values) {
   return {
     passes,
     types: Object.entries(QUALIFICATION_TYPES).map(([value, text]) => ({ value, text })),
-    subjects: (await repo.refOptions(db, 'subject')).map((o) => ({ value: o.text, text: o.text })),
-    typeHasSubject: isQualificationType(shown.qualificationType) ? shown.qualificationType !== '1' : true,
+    // 任教学科 follows the chosen 资格种类 (ref_codes.scope); without JavaScript the choice of type is
+    // posted with 【更新任教学科】 and the page comes back with that type's subjects.
+    subjects: isQualificationType(shown.qualificationType)
+      ? (await repo.refOptionsUnder(db, 'subject', shown.qualificationType)).map((o) => ({
+          value: o.text,
+          text: o.text,
+        }))
+      : [],
+    typeChosen: isQualificationType(shown.qualificationType),
+    typeHasSubject: isQualificationType(shown.qualificationType) && typeHasSubject(shown.qualificationType),
     mandarins: items.mandarin,
     exemptionAllowed: rule.exemptionAllowed,
     exemptionNote: rule.exemptionAllowed

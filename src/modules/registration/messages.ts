@@ -217,3 +217,6 @@ export const SUBMIT_REFUSALS = {
   photoMissing: '证件照已失效，请重新上传照片。',
   pointGone: '所选确认点已不可用，请重新选择。',
 }
+
+/** 添加证书: a 任教学科 not in the list (a hand-made request). */
+export const ADD_SUBJECT_UNKNOWN = '请从列表中选择任教学科'

@@ -2,7 +2,7 @@ import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
 import { shanghaiDate } from '../../domain/time'
 import { prepared } from '../../db/prepared'
-import { refOptions } from '../../services/reference'
+import { refOptions, type Option } from '../../services/reference'
 import type { SubmissionTables } from '../../services/submissions'
 import { INACTIVE_STATUSES, type RegistrationStatus } from '../../domain/registration'
 
@@ -25,6 +25,22 @@ export { refOptions, regionOptions, type Option } from '../../services/reference
 export async function subjectNames(db: Conn): Promise<(subject: string) => string> {
   const names = new Map((await refOptions(db, 'subject_code')).map((o) => [o.value, o.text]))
   return (subject) => names.get(subject) ?? subject
+}
+
+/**
+ * 添加证书's 任教学科, one option per subject: a subject older certificates print as a code (C03 语文)
+ * is chosen by that code, named with it; a current name without a code by the name; then 无.
+ */
+export async function certificateSubjectOptions(db: Conn): Promise<Option[]> {
+  const coded = await refOptions(db, 'subject_code')
+  const codedNames = new Set(coded.map((o) => o.text))
+  return [
+    ...coded.map((o) => ({ value: o.value, text: `${o.text}（${o.value}）` })),
+    ...(await refOptions(db, 'subject'))
+      .filter((o) => !codedNames.has(o.text))
+      .map((o) => ({ value: o.text, text: o.text })),
+    { value: '无', text: '无' },
+  ]
 }
 
 export async function regionName(db: Conn, code: string): Promise<string | undefined> {

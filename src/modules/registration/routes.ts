@@ -203,19 +203,7 @@ export function registrationRoutes(services: Services): Router {
         provinces: await repo.regionOptions(db, null),
         cities: provinceCode ? await repo.regionOptions(db, provinceCode) : [],
         types: await repo.refOptions(db, 'qualification_type'),
-        subjects: [
-          ...(await repo.refOptions(db, 'subject_code')).map((o) => ({
-            value: o.value,
-            text: `${o.text}—${o.value}`,
-            group: '学科代码（C01–C17）',
-          })),
-          ...(await repo.refOptions(db, 'subject')).map((o) => ({
-            value: o.text,
-            text: o.text,
-            group: '学科名称',
-          })),
-          { value: '无', text: '无' },
-        ],
+        subjects: await repo.certificateSubjectOptions(db),
         photos: photoIdsOf(form.values),
         upload: await uploadField(db, { field: 'photo', kind: 'certificate_photo', owner: owner(req) }),
         holder: { name: applicant.name, docNumber: applicant.doc_number },
@@ -253,6 +241,11 @@ export function registrationRoutes(services: Services): Router {
         return redirectWithErrors(req, res, key, errors, { ...body, photoIds: photos }, ADD_FORM)
       }
       const { value, errors } = validate(addCertificateSchema, body)
+      if (
+        !errors.subject &&
+        !(await repo.certificateSubjectOptions(db)).some((o) => o.value === value.subject)
+      )
+        errors.subject = m.ADD_SUBJECT_UNKNOWN
       if (!photos.length) errors.photo = '请上传证书照片（图片大小小于190KB，格式为JPG）'
       if (hasErrors(errors))
         return redirectWithErrors(req, res, key, errors, { ...body, photoIds: photos }, ADD_FORM)
