@@ -2,6 +2,8 @@
 // Sources: /work/shared/REFERENCE.md and the manuals (seed 004). Lists marked "unconfirmed" there are
 // kept here as data so a bureau can change them. Codes are stable: never renumber, only append.
 
+import { MAJOR_CATALOGUE, MAJOR_LEAVES } from './majorCatalogue'
+
 export type CodeItem = { code: string; name: string; group?: string; scope?: string[] }
 
 /** Title series (教师职务（职称）optgroups); 中职 and 高校 series can be added by a bureau. */
@@ -13,11 +15,18 @@ const titleSeries = (group: string, prefix: string): CodeItem[] => [
   { code: `${prefix}_sj`, name: '三级教师', group },
 ]
 
-/** One 所学专业 category: its leaves, then the category itself (codes are the names, stable). */
-const majorGroup = (group: string, leaves: string[]): CodeItem[] => [
-  ...leaves.map((name) => ({ code: name, name, group })),
-  { code: group, name: `${group}（其他专业）`, group },
-]
+/**
+ * 所学专业, grouped by 学科门类 (an optgroup each): every 专业类 of the undergraduate catalogue, after
+ * the leaf majors the app has for it, as 「…类（其他专业）」 for a major without a leaf of its own.
+ * Codes are the names (stable: answers already given keep their meaning).
+ */
+const majors = (): CodeItem[] =>
+  MAJOR_CATALOGUE.flatMap((d) =>
+    d.classes.flatMap(([, cls]) => [
+      ...(MAJOR_LEAVES[cls] ?? []).map((name) => ({ code: name, name, group: `${d.code} ${d.name}` })),
+      { code: cls, name: `${cls}（其他专业）`, group: `${d.code} ${d.name}` },
+    ]),
+  )
 
 export const codeLists: Record<string, CodeItem[]> = {
   // 证件类型 (labels as in the manuals)
@@ -242,26 +251,9 @@ export const codeLists: Record<string, CodeItem[]> = {
     { code: 'non_normal', name: '非师范教育类' },
   ],
 
-  // 所学专业 for the registration form (manual 004: the leaf, else a near one, else the parent category).
-  // A small starter list: group = the parent category (an optgroup), each group ending with the
-  // category itself; administrators extend it. 无 for 高中毕业及以下.
-  major: [
-    ...majorGroup('教育学类', ['教育学', '学前教育', '小学教育', '特殊教育', '教育技术学', '心理学']),
-    ...majorGroup('中国语言文学类', ['汉语言文学', '汉语言', '汉语国际教育']),
-    ...majorGroup('外国语言文学类', ['英语', '日语', '俄语']),
-    ...majorGroup('数学类', ['数学与应用数学', '信息与计算科学']),
-    ...majorGroup('物理学类', ['物理学', '应用物理学']),
-    ...majorGroup('化学类', ['化学', '应用化学']),
-    ...majorGroup('生物科学类', ['生物科学', '生物技术']),
-    ...majorGroup('历史学类', ['历史学']),
-    ...majorGroup('地理科学类', ['地理科学', '人文地理与城乡规划']),
-    ...majorGroup('政治学类', ['思想政治教育', '政治学与行政学']),
-    ...majorGroup('体育学类', ['体育教育', '运动训练']),
-    ...majorGroup('音乐与舞蹈学类', ['音乐学', '舞蹈学']),
-    ...majorGroup('美术学类', ['美术学', '绘画']),
-    ...majorGroup('计算机类', ['计算机科学与技术', '软件工程']),
-    { code: 'none', name: '无' },
-  ],
+  // 所学专业 for the registration form (manual 004: the leaf, else a near one, else the parent
+  // category): seeds/data/majorCatalogue.ts. 无 for 高中毕业及以下.
+  major: [...majors(), { code: 'none', name: '无' }],
 
   // 办学类型 of a 毕业学校 added by an applicant (manual 001 新增学校)
   school_type: [

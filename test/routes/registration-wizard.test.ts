@@ -490,6 +490,59 @@ describe('registration wizard', () => {
     expect((await submit(a)).headers.location).toMatch(/\/reminder$/)
   })
 
+  it('所学专业 offers every 专业类 of the undergraduate catalogue under its 学科门类, and takes a class for a major without a leaf', async () => {
+    const { a, applicant, certNumber } = await teacher()
+    await a.get('/registration/start')
+    await post(a, 'agreement', { agree: 'yes' })
+    await post(a, 'certificate', { certNumber })
+    const page = await a.get(`${BASE}/information`)
+    const select = /<select[^>]*name="major"[\s\S]*?<\/select>/.exec(page.text)![0]
+    const groups = [...select.matchAll(/<optgroup label="([^"]+)">/g)].map((m) => m[1])
+    expect(groups).toEqual([
+      '01 哲学',
+      '02 经济学',
+      '03 法学',
+      '04 教育学',
+      '05 文学',
+      '06 历史学',
+      '07 理学',
+      '08 工学',
+      '09 农学',
+      '10 医学',
+      '12 管理学',
+      '13 艺术学',
+      '14 交叉学科',
+    ])
+    const classes = [...select.matchAll(/<option value="([^"]+类)">\1（其他专业）<\/option>/g)].map(
+      (m) => m[1],
+    )
+    expect(classes).toHaveLength(95)
+    for (const cls of [
+      '哲学类',
+      '经济与贸易类',
+      '公安学类',
+      '体育学类',
+      '交叉工程类',
+      '护理学类',
+      '旅游管理类',
+      '设计学类',
+    ])
+      expect(classes).toContain(cls)
+    // leaves sit with their own class: 思想政治教育 under 法学 (马克思主义理论类), 心理学 under 理学
+    const law = select.slice(select.indexOf('label="03 法学"'), select.indexOf('label="04 教育学"'))
+    expect(law).toContain('<option value="思想政治教育">思想政治教育</option>')
+    const science = select.slice(select.indexOf('label="07 理学"'), select.indexOf('label="08 工学"'))
+    expect(science).toContain('<option value="心理学">心理学</option>')
+    // a nurse-trained teacher: no leaf, the parent class
+    const saved = await post(a, 'information', { ...goodInformation('华南师范大学'), major: '护理学类' })
+    expect(saved.headers.location).toBe(`${BASE}/conditions`)
+    const row = await t
+      .db('wizard_progress')
+      .where({ applicant_id: applicant.id, wizard_key: 'registration' })
+      .first()
+    expect(row.data.values.information.major).toBe('护理学类')
+  })
+
   it('a second 报名 in the same cycle opens the record and says why', async () => {
     const { a, applicant, certNumber } = await teacher()
     await walk(a, certNumber)
