@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
+import type { AuditRow } from '../../services/auditRepository'
 
 // The agreement's versions and consents, the audit entries an applicant may read about themselves
 // (online and archived), everything the instance holds about one applicant, and the retention purges
@@ -65,17 +66,7 @@ export async function insertConsent(
 
 // ---- the audit log about one applicant ----------------------------------------------------------
 
-export interface AuditAboutRow {
-  at: Date
-  actor_kind: string
-  actor_id: number | null
-  actor_label: string | null
-  action: string
-  target_type: string | null
-  target_id: string | null
-  detail: Record<string, unknown>
-  ip: string | null
-}
+export type AuditAboutRow = Omit<AuditRow, 'id'>
 
 const AUDIT_COLUMNS = 'at, actor_kind, actor_id, actor_label, action, target_type, target_id, detail, ip'
 

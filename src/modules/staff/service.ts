@@ -26,18 +26,8 @@ export interface StaffDetails {
   grants: RoleGrant[]
 }
 
-export interface StaffListRow {
-  id: number
-  username: string
-  name: string
-  phone: string | null
-  email: string | null
-  active: boolean
-  last_login_at: Date | null
-  /** when the administrator bound an authenticator app (the account page only) */
-  totp_enrolled_at?: Date | null
-  grants: RoleGrant[]
-}
+/** A staff account with its grants (totp_enrolled_at: the account page only). */
+export type StaffListRow = repo.StaffUserRow & { grants: RoleGrant[] }
 
 export type Outcome = { ok: true; id: number } | { ok: false; field: string; message: string }
 
