@@ -6,7 +6,7 @@ import { reviewPhotoInScope } from '../identity/service'
 import { scanFileInScope } from '../info/service'
 import { registrationFileInScope } from '../registration/staffService'
 import { UUID } from '../../services/uploads'
-import { findFile } from './repository'
+import { findFile, type FileRow } from './repository'
 
 // Who may open a stored file. Its owner always; staff only through the record the file belongs to:
 // each kind names the records that hold it, and each record's check is the very scope query of its
@@ -35,13 +35,7 @@ export interface FileViewer {
   staff?: StaffViewer | null
 }
 
-export interface ServedFile {
-  id: string
-  kind: string
-  mime: string
-  filename: string
-  size: number
-  content: Buffer
+export type ServedFile = Pick<FileRow, 'id' | 'kind' | 'mime' | 'filename' | 'size' | 'content'> & {
   /** when a staff member opens an applicant's file: the applicant (for their 查阅记录) */
   staffViewOf?: number
 }
