@@ -16,6 +16,7 @@ import { createBureauReader, type BureauReader } from '../modules/bureau/reader'
 import { BUSINESS_FINDERS, type ApplicationFinder } from '../modules/verify/finders'
 import { createTotp } from './totp'
 import { createMetrics } from './metrics'
+import { createPerMinute } from './perMinute'
 
 export interface ServiceOverrides {
   clock?: Clock
@@ -70,6 +71,8 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     db,
     sessionPool,
     clock,
+    // the registration season and the like: read once a minute (services/perMinute.ts)
+    perMinute: createPerMinute(clock),
     logger,
     captcha: overrides.captcha ?? svgCaptchaService(config.captchaDisabled),
     passwords: argon2Passwords(config.argon2),

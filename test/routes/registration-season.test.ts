@@ -1,8 +1,8 @@
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { makeAuthority, makePoint, makeWindow, NANNING } from '../helpers/bureauFactories'
-import { createApplicant } from '../helpers/factories'
-import { agent, csrfFrom, type Agent } from '../helpers/http'
-import { loginAs } from '../helpers/login'
+import { createApplicant, createStaff } from '../helpers/factories'
+import { agent, csrfFrom, submitForm, type Agent } from '../helpers/http'
+import { loginAs, staffLoginAs } from '../helpers/login'
 import { goodInformation, idPhoto, registryCertificate, school } from '../helpers/registrationFactories'
 
 // Seasons and windows (issue 13): the platform's 定期注册 报名 outside every window, the public
@@ -171,5 +171,51 @@ describe('定期注册 seasons and windows', () => {
     expect(closed.text).toContain(`href="${BASE}/authority">重新选择注册机构`)
     // the authority step itself still opens, to choose another
     expect((await a.get(`${BASE}/authority`)).status).toBe(200)
+  })
+
+  it('reads the season once a minute, and at once again after an administrator edits a window', async () => {
+    // 20 April, outside every window (a minute no other test uses)
+    t.clock.set('2026-04-20T02:00:00Z')
+    const { applicant } = await teacher()
+    const a = agent(t.app)
+    await loginAs(a, applicant)
+    const isOpen = async () => {
+      const text = (await a.get('/platform')).text
+      expect(text.includes(CLOSED_SEASON)).toBe(!text.includes('href="/registration/start"'))
+      return !text.includes(CLOSED_SEASON)
+    }
+    expect(await isOpen()).toBe(false)
+    const spring = await makeAuthority(t.db, { name: '春季注册局' })
+    // written straight to the database, as another instance's administrator would: seen within the minute
+    const windowId = await makeWindow(
+      t.db,
+      spring,
+      'registration',
+      '2026-04-01T00:00:00Z',
+      '2026-05-01T00:00:00Z',
+    )
+    expect(await isOpen()).toBe(false)
+    t.clock.advance(59_000)
+    expect(await isOpen()).toBe(false)
+    t.clock.advance(1_000)
+    expect(await isOpen()).toBe(true)
+    // the administrator's own edits through the app: at once
+    const admin = agent(t.app)
+    await staffLoginAs(admin, await createStaff(t.db, [{ role: 'admin' }]))
+    const edit = await admin.get(`/staff/admin/windows/${windowId}`)
+    const removed = await admin
+      .post(`/staff/admin/windows/${windowId}/delete`)
+      .type('form')
+      .send({ _csrf: csrfFrom(edit.text) })
+    expect(removed.status).toBe(303)
+    expect(await isOpen()).toBe(false)
+    const made = await submitForm(admin, `/staff/admin/authorities/${spring}/windows/new`, {
+      business: 'registration',
+      start: '2026-04-01 00:00',
+      end: '2026-05-01 00:00',
+    })
+    expect(made.headers.location).toBe(`/staff/admin/authorities/${spring}`)
+    expect(await isOpen()).toBe(true)
+    await t.db('online_windows').where({ authority_id: spring }).delete()
   })
 })

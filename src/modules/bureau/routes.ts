@@ -68,7 +68,7 @@ const pointView = (p: repo.PointRow) => ({
 
 export function bureauRoutes(services: Services): Router {
   const { db, clock } = services
-  const deps = { db, audit: services.audit, clock }
+  const deps = { db, audit: services.audit, clock, perMinute: services.perMinute }
 
   const router = Router()
 

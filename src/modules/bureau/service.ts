@@ -1,5 +1,6 @@
 import type { Db } from '../../db/knex'
 import type { Actor, Audit } from '../../services/audit'
+import type { PerMinute } from '../../services/perMinute'
 import type { Clock } from '../../services/clock'
 import type { Role } from '../../domain/roles'
 import {
@@ -183,7 +184,13 @@ export interface AdminDeps {
   db: Db
   audit: Audit
   clock: Clock
+  /** What pages keep for a minute (the registration season): forgotten after each edit of authorities and windows. */
+  perMinute: PerMinute
 }
+
+/** `edit`'s outcome, once what the pages kept from before it is forgotten. */
+const forgetting = <T>(deps: AdminDeps, edit: Promise<T>): Promise<T> =>
+  edit.finally(() => deps.perMinute.forget())
 
 export type Outcome = { ok: true; id: number } | { ok: false; field: string; message: string }
 
@@ -194,26 +201,29 @@ export async function saveAuthority(
   fields: AuthorityFields,
 ): Promise<Outcome> {
   const now = deps.clock.now()
-  return deps.db.transaction(async (trx) => {
-    if (await repo.authorityNameTaken(trx, fields.name, id ?? undefined))
-      return { ok: false, field: 'name', message: m.AUTHORITY_NAME_TAKEN }
-    if (
-      fields.certificate_bureau_code &&
-      (await repo.bureauCodeTaken(trx, fields.region_code, fields.certificate_bureau_code, id ?? undefined))
-    )
-      return { ok: false, field: 'certificateBureauCode', message: m.BUREAU_CODE_TAKEN }
-    let savedId = id
-    if (id === null) savedId = await repo.insertAuthority(trx, fields, now)
-    else if (!(await repo.updateAuthority(trx, id, fields, now)))
-      return { ok: false, field: '_form', message: m.NOT_FOUND }
-    await deps.audit.record(trx, actor, {
-      action: id === null ? 'bureau.authority.create' : 'bureau.authority.update',
-      targetType: 'authority',
-      targetId: savedId!,
-      detail: { ...fields },
-    })
-    return { ok: true, id: savedId! }
-  })
+  return forgetting(
+    deps,
+    deps.db.transaction(async (trx) => {
+      if (await repo.authorityNameTaken(trx, fields.name, id ?? undefined))
+        return { ok: false, field: 'name', message: m.AUTHORITY_NAME_TAKEN }
+      if (
+        fields.certificate_bureau_code &&
+        (await repo.bureauCodeTaken(trx, fields.region_code, fields.certificate_bureau_code, id ?? undefined))
+      )
+        return { ok: false, field: 'certificateBureauCode', message: m.BUREAU_CODE_TAKEN }
+      let savedId = id
+      if (id === null) savedId = await repo.insertAuthority(trx, fields, now)
+      else if (!(await repo.updateAuthority(trx, id, fields, now)))
+        return { ok: false, field: '_form', message: m.NOT_FOUND }
+      await deps.audit.record(trx, actor, {
+        action: id === null ? 'bureau.authority.create' : 'bureau.authority.update',
+        targetType: 'authority',
+        targetId: savedId!,
+        detail: { ...fields },
+      })
+      return { ok: true, id: savedId! }
+    }),
+  )
 }
 
 export async function savePoint(
@@ -277,24 +287,27 @@ export async function saveWindow(
 ): Promise<Outcome> {
   const now = deps.clock.now()
   try {
-    return await deps.db.transaction(async (trx) => {
-      let savedId = id
-      if (id === null) savedId = await repo.insertWindow(trx, w, now)
-      else if (!(await repo.updateWindow(trx, id, w)))
-        return { ok: false, field: '_form', message: m.NOT_FOUND }
-      await deps.audit.record(trx, actor, {
-        action: id === null ? 'bureau.window.create' : 'bureau.window.update',
-        targetType: 'online_window',
-        targetId: savedId!,
-        detail: {
-          authorityId: w.authorityId,
-          business: w.business,
-          start: w.start.toISOString(),
-          end: w.end.toISOString(),
-        },
-      })
-      return { ok: true as const, id: savedId! }
-    })
+    return await forgetting(
+      deps,
+      deps.db.transaction(async (trx) => {
+        let savedId = id
+        if (id === null) savedId = await repo.insertWindow(trx, w, now)
+        else if (!(await repo.updateWindow(trx, id, w)))
+          return { ok: false, field: '_form', message: m.NOT_FOUND }
+        await deps.audit.record(trx, actor, {
+          action: id === null ? 'bureau.window.create' : 'bureau.window.update',
+          targetType: 'online_window',
+          targetId: savedId!,
+          detail: {
+            authorityId: w.authorityId,
+            business: w.business,
+            start: w.start.toISOString(),
+            end: w.end.toISOString(),
+          },
+        })
+        return { ok: true as const, id: savedId! }
+      }),
+    )
   } catch (err) {
     if (repo.isOverlap(err)) return { ok: false, field: 'start', message: m.WINDOW_OVERLAP }
     throw err
@@ -302,22 +315,25 @@ export async function saveWindow(
 }
 
 export async function removeWindow(deps: AdminDeps, actor: Actor, id: number): Promise<boolean> {
-  return deps.db.transaction(async (trx) => {
-    const w = await repo.windowById(trx, id)
-    if (!w || !(await repo.deleteWindow(trx, id))) return false
-    await deps.audit.record(trx, actor, {
-      action: 'bureau.window.delete',
-      targetType: 'online_window',
-      targetId: id,
-      detail: {
-        authorityId: w.authority_id,
-        business: w.business,
-        start: w.start.toISOString(),
-        end: w.end.toISOString(),
-      },
-    })
-    return true
-  })
+  return forgetting(
+    deps,
+    deps.db.transaction(async (trx) => {
+      const w = await repo.windowById(trx, id)
+      if (!w || !(await repo.deleteWindow(trx, id))) return false
+      await deps.audit.record(trx, actor, {
+        action: 'bureau.window.delete',
+        targetType: 'online_window',
+        targetId: id,
+        detail: {
+          authorityId: w.authority_id,
+          business: w.business,
+          start: w.start.toISOString(),
+          end: w.end.toISOString(),
+        },
+      })
+      return true
+    }),
+  )
 }
 
 // ---- Staff roles scoped to authorities and points --------------------------------------------------

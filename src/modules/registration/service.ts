@@ -124,23 +124,28 @@ export async function submitRegistration(
 /**
  * Outside every registration authority's window the business is closed for the season: what the
  * platform and the closed-season page say (the manual's sentence, then the nearest windows), or
- * null while some window is open.
+ * null while some window is open. Every 业务平台 view asks: it is read once a minute (the bureau's
+ * window and authority edits and 系统设置 forget it at once).
  */
-export async function closedSeason(
-  services: Pick<Services, 'db' | 'clock' | 'bureau'>,
+export function closedSeason(
+  services: Pick<Services, 'db' | 'clock' | 'bureau' | 'perMinute'>,
 ): Promise<{ lines: string[] } | null> {
-  const { db } = services
-  const now = services.clock.now()
-  const season = await services.bureau.registration.season(db, now)
-  if (season.open) return null
-  const { registrationHalf } = await getSettings(db)
-  const lines = [m.closedSeason(REGISTRATION_HALF_LABELS[registrationHalf])]
-  if (season.last)
-    lines.push(m.lastWindow(shanghaiDateTime(season.last.start), shanghaiDateTime(season.last.end)))
-  if (season.next)
-    lines.push(m.nextWindow(shanghaiDateTime(season.next.start), shanghaiDateTime(season.next.end)))
-  return { lines }
+  return services.perMinute.get(CLOSED_SEASON, async () => {
+    const { db } = services
+    const now = services.clock.now()
+    const season = await services.bureau.registration.season(db, now)
+    if (season.open) return null
+    const { registrationHalf } = await getSettings(db)
+    const lines = [m.closedSeason(REGISTRATION_HALF_LABELS[registrationHalf])]
+    if (season.last)
+      lines.push(m.lastWindow(shanghaiDateTime(season.last.start), shanghaiDateTime(season.last.end)))
+    if (season.next)
+      lines.push(m.nextWindow(shanghaiDateTime(season.next.start), shanghaiDateTime(season.next.end)))
+    return { lines }
+  })
 }
+
+const CLOSED_SEASON = 'registration.closedSeason'
 
 // ---- status changes (for the records and staff pages) ---------------------------------------------
 

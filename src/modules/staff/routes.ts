@@ -438,6 +438,8 @@ export function staffRoutes(services: Services): Router {
         staffActor(req),
         withoutDefaults(value),
       )
+      // the registration season's sentence names the half of the year set here
+      services.perMinute.forget()
       flash(req, 'success', changed.length ? '系统设置已保存。' : '没有修改任何设置。')
       res.redirect(303, '/staff/admin/settings')
     }),
