@@ -22,8 +22,23 @@ export function progressSql(step: string, field: string): string {
   return `(p.data #>> '{values,${step},${field}}')`
 }
 
+/**
+ * The facts of a run whose progress lives in the session only (no owner): the definition's SQL
+ * expression read against that progress as `p.data`, as `load` reads it against the table's row.
+ */
+export async function sessionFacts(db: Knex, facts: Knex.Raw, progress: unknown): Promise<unknown> {
+  const data = progress === undefined ? null : JSON.stringify(progress)
+  const { rows } = await db.raw('SELECT (?) AS facts FROM (SELECT ?::jsonb AS data) p', [facts, data])
+  return rows[0]?.facts
+}
+
+/** The submit of a run without an owner: `fn` in a transaction of its own (nothing to lock). */
+export function inTransaction<T>(db: Knex, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(fn)
+}
+
 /** wizard_progress: one row per applicant and wizard (migrations/20261127000200_wizard_progress.ts). */
-export function knexProgressStore(db: Knex, clock: Clock): ProgressStore {
+export function progressRepository(db: Knex, clock: Clock): ProgressStore {
   const row = (ownerId: number, key: string) => ({ applicant_id: ownerId, wizard_key: key })
 
   return {
