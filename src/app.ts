@@ -26,6 +26,7 @@ import { certificationRoutes } from './modules/certification/routes'
 import { certificationRecordRoutes } from './modules/certification/recordRoutes'
 import { certificationStaffRoutes } from './modules/certification/staffRoutes'
 import { bureauRoutes } from './modules/bureau/routes'
+import { bookingRoutes } from './modules/booking/routes'
 import { certificationPublicRoutes } from './modules/certification/publicRoutes'
 import { registrationRecordRoutes } from './modules/registration/recordRoutes'
 import { registrationStaffRoutes } from './modules/registration/staffRoutes'
@@ -95,6 +96,7 @@ export function createApp(services: Services): express.Express {
   app.use(platformRoutes(services))
   app.use(registrationRecordRoutes(services))
   app.use(bureauRoutes(services))
+  app.use(bookingRoutes(services))
   app.use(certificationPublicRoutes(services))
   app.use(registrationRoutes(services))
   app.use(certificationRecordRoutes(services))
