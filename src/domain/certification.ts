@@ -408,7 +408,7 @@ export function repeatRefusal(
 
 /**
  * 认定报名号: the year, the authority's 4-digit number and a 7-digit sequence number (the
- * authority's own series of the year, from 0000001 without gaps: src/services/submissions.ts). 15
+ * authority's own series of the year, from 0000001 without gaps: src/modules/applications/repository.ts). 15
  * digits, so it is never mistaken for a 14-digit 注册报名号.
  */
 export function certificationNumber(year: number, authorityId: number, seq: number): string {

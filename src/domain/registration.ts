@@ -164,7 +164,7 @@ export const tooSoonAfterApproval = (approvedOn: string, today: string): boolean
 
 /**
  * 注册报名号: the batch year, the authority's 4-digit number and a 6-digit sequence number
- * (the authority's own series of the year, from 000001 without gaps: src/services/submissions.ts),
+ * (the authority's own series of the year, from 000001 without gaps: src/modules/applications/repository.ts),
  * e.g. 2026 0003 000042 → 20260003000042.
  */
 export function registrationNumber(year: number, authorityId: number, seq: number): string {

@@ -6,7 +6,7 @@ import { SUBMISSION_TABLES as CERTIFICATION } from '../../src/modules/certificat
 // app was killed: each application with its first status-history row, its audit entry and its
 // files taken into use; nothing of a submit without its application.
 
-/** The wizards that submit, with what their submit writes (src/services/submissions.ts). */
+/** The wizards that submit, with what their submit writes (src/modules/applications/repository.ts). */
 export const BUSINESSES = [
   { wizard: 'registration', tables: REGISTRATION, audit: 'registration.submit' },
   { wizard: 'certification', tables: CERTIFICATION, audit: 'certification.submit' },

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express'
 import type { Db } from '../../db/knex'
 import type { Services } from '../../services'
-import type { MessageBox } from '../../services/applicationMessages'
+import type { MessageBox } from './inbox'
 import type { Actor } from '../../services/audit'
 import { requireApplicant, requireVerified } from '../../middleware/auth'
 import { maskDocNumber, type DocNumberViewer } from '../../domain/idNumber'

@@ -1,171 +1,11 @@
 import type { Knex } from 'knex'
-import type { Db } from '../../db/knex'
-import type { ImageKind } from '../../domain/imageRules'
-import { shanghaiDate, shanghaiDateToUtc } from '../../domain/time'
-import {
-  actorKindsFor,
-  inScope,
-  likeEscape,
-  queuePage,
-  type QueueFilter,
-  type QueuePage,
-  type StaffScope,
-} from '../../web/staffQueue'
+import { afterCommit, type Db } from '../../db/knex'
+import { prepared } from '../../db/prepared'
+import { shanghaiDate } from '../../domain/time'
 
-// The applications of both businesses as the kernel reads them: the staff side's reads (定期注册, 教师资格认定), the same for both:
-// whose applications a staff member sees (their points as 现场确认, their authorities as 审批), the
-// filtered queue and its export, one application or a selection in scope. Each business names its
-// table and its own columns (src/modules/<business>/staffService.ts).
-
-export const QUEUE_PAGE_SIZE = 50
-
-export interface QueueTable {
-  /** the applications table (its columns are qualified by its name: the queue joins applicants as `a`) */
-  table: string
-  isStatus: (s: string) => boolean
-  /** the certificate number a search term matches exactly, besides 报名号, name and 证件号码 */
-  certificateColumn: string
-  /** the business's own columns of a queue row, besides those every queue shows */
-  columns: readonly string[]
-  /** the stored files an application holds, by kind: a uuid column, or a uuid[] column (`many`) */
-  files: Partial<Record<ImageKind, { column: string; many?: boolean }>>
-}
-
-/** The columns every queue row has; a business adds its own (QueueTable.columns). */
-export interface QueueRowBase<Status extends string> {
-  id: number
-  number: string
-  name: string
-  doc_number: string
-  subject: string
-  status: Status
-  authority_id: number
-  point_id: number
-  data: Record<string, unknown>
-  submitted_at: Date
-  version: number
-}
-
-interface ScopedRow {
-  point_id: number | string
-  authority_id: number | string
-}
-
-export interface ApplicationQueue<Row, QueueRow> {
-  table: string
-  /** The applications in scope under the filter, joined to their applicants (`a`). */
-  scoped(db: Db, scope: StaffScope, f: QueueFilter): Knex.QueryBuilder
-  /** One page of the queue, oldest submission first (the order people arrive at the point). */
-  searchQueue(db: Db, scope: StaffScope, f: QueueFilter, page: number): Promise<QueuePage<QueueRow>>
-  /** Every row of the filter (for the export), in queue order. */
-  allInQueue(db: Db, scope: StaffScope, f: QueueFilter): Promise<QueueRow[]>
-  /** How many rows the filter holds (a large export goes to the job queue). */
-  countInQueue(db: Db, scope: StaffScope, f: QueueFilter): Promise<number>
-  /** The next `limit` rows of the filter in queue order after `after` (the last row of the batch before). */
-  batchInQueue(
-    db: Db,
-    scope: StaffScope,
-    f: QueueFilter,
-    after: QueuePosition | null,
-    limit: number,
-  ): Promise<(QueueRow & QueuePosition)[]>
-  /** The application if it belongs to one of the staff member's points or authorities. */
-  scopedApplication(db: Db, scope: StaffScope, id: number): Promise<Row | undefined>
-  /** Those of `ids` the staff member may see. */
-  scopedIds(db: Db, scope: StaffScope, ids: number[]): Promise<number[]>
-  /** Whether an application in scope holds this file (of this kind): who may open the file. */
-  holdsFile(db: Db, scope: StaffScope, file: { id: string; kind: string }): Promise<boolean>
-}
-
-/** Where a row stands in queue order. */
-export interface QueuePosition {
-  id: number
-  submitted_at: Date
-}
-
-const SHARED_COLUMNS = [
-  'id',
-  'number',
-  'subject',
-  'status',
-  'authority_id',
-  'point_id',
-  'data',
-  'submitted_at',
-  'version',
-]
-
-export function applicationQueue<Row extends ScopedRow, QueueRow>(
-  t: QueueTable,
-): ApplicationQueue<Row, QueueRow> {
-  const col = (name: string) => `${t.table}.${name}`
-  const columns = ['a.name', 'a.doc_number', ...[...SHARED_COLUMNS, ...t.columns].map(col)]
-  const order = [
-    { column: col('submitted_at'), order: 'asc' as const },
-    { column: col('id'), order: 'asc' as const },
-  ]
-
-  function scoped(db: Db, scope: StaffScope, f: QueueFilter): Knex.QueryBuilder {
-    const q = db(t.table).join('applicants as a', 'a.id', col('applicant_id')).where(inScope(scope, t.table))
-    if (f.status && t.isStatus(f.status)) q.where(col('status'), f.status)
-    if (f.from) q.where(col('submitted_at'), '>=', shanghaiDateToUtc(f.from))
-    if (f.to) q.where(col('submitted_at'), '<', new Date(shanghaiDateToUtc(f.to).getTime() + 24 * 3600_000))
-    const term = f.q?.trim()
-    if (term) {
-      const like = `%${likeEscape(term)}%`
-      q.where((w) => {
-        w.where(col('number'), term)
-          .orWhereILike('a.name', like)
-          .orWhere('a.doc_number', term.toUpperCase())
-          .orWhere(col(t.certificateColumn), term)
-      })
-    }
-    return q
-  }
-
-  return {
-    table: t.table,
-    scoped,
-    searchQueue: (db, scope, f, page) =>
-      queuePage<QueueRow>(() => scoped(db, scope, f), { page, size: QUEUE_PAGE_SIZE, order, columns }),
-    async allInQueue(db, scope, f) {
-      return (await scoped(db, scope, f).orderBy(order).select(columns)) as QueueRow[]
-    },
-    async countInQueue(db, scope, f) {
-      const [{ count }] = await scoped(db, scope, f).count<{ count: string }[]>('* as count')
-      return Number(count)
-    },
-    async batchInQueue(db, scope, f, after, limit) {
-      const q = scoped(db, scope, f)
-      if (after)
-        q.whereRaw('(??, ??) > (?, ?)', [col('submitted_at'), col('id'), after.submitted_at, after.id])
-      return (await q.orderBy(order).limit(limit).select(columns)) as (QueueRow & QueuePosition)[]
-    },
-    async scopedApplication(db, scope, id) {
-      if (!Number.isSafeInteger(id)) return undefined
-      const row: Row | undefined = await db(t.table).where({ id }).first()
-      return row && actorKindsFor(scope, row).length ? row : undefined
-    },
-    async scopedIds(db, scope, ids) {
-      const safe = ids.filter((n) => Number.isSafeInteger(n))
-      if (!safe.length) return []
-      const rows = await scoped(db, scope, {}).whereIn(col('id'), safe).select(col('id'))
-      return rows.map((r: { id: string }) => Number(r.id))
-    },
-    async holdsFile(db, scope, file) {
-      const held = Object.prototype.hasOwnProperty.call(t.files, file.kind)
-        ? t.files[file.kind as ImageKind]
-        : undefined
-      if (!held) return false
-      const q = scoped(db, scope, {})
-      if (held.many) q.whereRaw('?::uuid = ANY (??)', [file.id, col(held.column)])
-      else q.where(col(held.column), file.id)
-      return !!(await q.first(col('id')))
-    },
-  }
-}
-
-// ---- one application ------------------------------------------------------------------------------
+// One application as the kernel reads and writes it, the same for every business: its status
+// history, the guarded writes of 修改, the identity snapshot, /verify's look-up, 留言, the submit's
+// one statement. The staff queue's reads are queueRepository.ts.
 
 export interface HistoryEntry {
   from_status: string | null
@@ -241,4 +81,175 @@ export function applicantIdentity(
   return db('applicants')
     .where({ id: applicantId })
     .first('name', 'doc_type', 'doc_number', 'ethnicity', 'sex', 'birth_date', 'phone')
+}
+
+// ---- 留言 ------------------------------------------------------------------------------------------
+
+/** Where a business keeps its 留言: its table and the column naming the application. */
+export interface MessageTable {
+  table: string
+  key: string
+}
+
+export interface MessageRow {
+  id: number
+  body: string
+  created_at: Date
+  read_at: Date | null
+  staff_name: string | null
+}
+
+/** How many messages each application has, and how many of them are unread. */
+export async function messageCounts(
+  db: Db,
+  t: MessageTable,
+  ids: number[],
+): Promise<Map<number, { all: number; unread: number }>> {
+  if (!ids.length) return new Map()
+  const rows: Record<string, string>[] = await db(t.table)
+    .whereIn(t.key, ids)
+    .groupBy(t.key)
+    .select(t.key, db.raw('count(*) AS "all"'), db.raw('count(*) FILTER (WHERE read_at IS NULL) AS unread'))
+  return new Map(rows.map((r) => [Number(r[t.key]), { all: Number(r.all), unread: Number(r.unread) }]))
+}
+
+/** The messages of one application, oldest first, with the names of the staff who wrote them. */
+export function messagesOf(db: Db, t: MessageTable, applicationId: number): Promise<MessageRow[]> {
+  return db(`${t.table} as m`)
+    .leftJoin('staff_users as s', 's.id', 'm.staff_id')
+    .where(`m.${t.key}`, applicationId)
+    .orderBy([
+      { column: 'm.created_at', order: 'asc' },
+      { column: 'm.id', order: 'asc' },
+    ])
+    .select('m.id', 'm.body', 'm.created_at', 'm.read_at', 's.name as staff_name')
+}
+
+export async function markMessagesRead(db: Db, t: MessageTable, applicationId: number, now: Date) {
+  await db(t.table).where(t.key, applicationId).whereNull('read_at').update({ read_at: now })
+}
+
+/** Writes a message to the applicant; its id. */
+export async function insertMessage(
+  trx: Db,
+  t: MessageTable,
+  m: { applicationId: number; staffId: number; body: string; at: Date },
+): Promise<number> {
+  const [row] = await trx(t.table)
+    .insert({ [t.key]: m.applicationId, staff_id: m.staffId, body: m.body, created_at: m.at })
+    .returning('id')
+  return Number(row.id)
+}
+
+// ---- 提交 ------------------------------------------------------------------------------------------
+
+// A submitted application row, its first status-history row and its audit entry, written by one
+// statement, the same for every business. The 报名号 is the year and the authority's 4-digit number
+// (`prefix`) followed by the next value of the counter row of the business, authority and year
+// (application_number_counters, bumped in that statement): numbers start at 1 and have no gaps, since
+// a submit that rolls back rolls its number back too. The bump locks the counter row until COMMIT,
+// so the submits of one authority take their numbers one after the other; submits to other
+// authorities never wait. Call this after every check and as late as the writes allow: the lock is
+// held from here to COMMIT.
+
+export interface SubmissionTables {
+  /** e.g. registrations */
+  table: string
+  /** e.g. registration_status_history */
+  historyTable: string
+  /** the history table's column naming the application */
+  historyKey: string
+  /** the counter rows' business (migrations/20261207000200_gapless_numbers.ts) */
+  business: 'registration' | 'certification'
+  /** how many digits the sequence takes at the end of the number */
+  digits: number
+}
+
+export interface SubmissionInput {
+  /** the application's columns, without `number` (objects are stored as JSON) */
+  row: Record<string, unknown>
+  /** whose series the number is in; `prefix` is the number's leading digits made of them */
+  numbering: { authorityId: number; year: number; prefix: string }
+  history: { to_status: string; actor_kind: string; actor_id: number | null; at: Date }
+  /** services.audit.row(...): its target_id is set to the new id, and the number added to detail */
+  audit: Record<string, unknown>
+}
+
+/**
+ * Inserts the application unless the table's unique rules refuse it (ON CONFLICT DO NOTHING: then
+ * undefined, and the caller must roll back, which gives the number it drew back), with its history
+ * and audit rows; counted as submitted once the caller's transaction commits.
+ */
+export async function insertSubmission(
+  trx: Knex.Transaction,
+  t: SubmissionTables,
+  input: SubmissionInput,
+  /** called once the caller's transaction commits (the submit is counted then) */
+  committed: () => void,
+): Promise<{ id: number; number: string } | undefined> {
+  const row = Object.fromEntries(
+    Object.entries(input.row).map(([k, v]) => [
+      k,
+      v !== null && typeof v === 'object' && !(v instanceof Date) && !Array.isArray(v)
+        ? JSON.stringify(v)
+        : v,
+    ]),
+  )
+  const n = input.numbering
+  const insert = trx(t.table)
+    .insert({
+      ...row,
+      number: trx.raw(`?::text || lpad((SELECT last_seq FROM seq)::text, ${Number(t.digits)}, '0')`, [
+        n.prefix,
+      ]),
+    })
+    .toSQL()
+  const h = input.history
+  const auditColumns = Object.keys(input.audit)
+  const auditValues = auditColumns.map((c) =>
+    c === 'target_id'
+      ? 'app.id::text'
+      : c === 'detail'
+        ? "jsonb_set(?::jsonb, '{number}', to_jsonb(app.number))"
+        : '?',
+  )
+  const auditBindings = auditColumns
+    .filter((c) => c !== 'target_id')
+    .map((c) => input.audit[c]) as Knex.Value[]
+  const { rows } = await prepared(
+    trx.raw(
+      `WITH seq AS (
+       INSERT INTO application_number_counters AS c (business, authority_id, year, last_seq)
+       VALUES (?, ?, ?, 1)
+       ON CONFLICT (business, authority_id, year) DO UPDATE SET last_seq = c.last_seq + 1
+       RETURNING last_seq
+     ),
+     app AS (${insert.sql} ON CONFLICT DO NOTHING RETURNING id, number),
+     hist AS (
+       INSERT INTO ?? (??, from_status, to_status, actor_kind, actor_id, reason, at)
+       SELECT app.id, NULL, ?, ?, ?, NULL, ? FROM app
+     ),
+     audited AS (
+       INSERT INTO audit_log (${auditColumns.map(() => '??').join(', ')}) SELECT ${auditValues.join(', ')} FROM app
+     )
+     SELECT id, number FROM app`,
+      [
+        t.business,
+        n.authorityId,
+        n.year,
+        ...(insert.bindings as Knex.Value[]),
+        t.historyTable,
+        t.historyKey,
+        h.to_status,
+        h.actor_kind,
+        h.actor_id,
+        h.at,
+        ...auditColumns,
+        ...auditBindings,
+      ],
+    ),
+  )
+  if (!rows[0]) return undefined
+  afterCommit(trx, committed)
+  return { id: Number(rows[0].id), number: String(rows[0].number) }
 }

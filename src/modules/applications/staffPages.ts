@@ -1,29 +1,23 @@
 import type { Request, Response, Router } from 'express'
 import type { Services } from '../../services'
-import type { MessageBox } from '../../services/applicationMessages'
+import type { MessageBox } from './inbox'
 import type { DocNumberViewer } from '../../domain/idNumber'
 import type { RoleGrant } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
 import type { TransitionRule, TransitionTable } from '../../domain/transitions'
 import { handler } from '../../web/async'
+import { fileStamp, sendExport } from './exportFiles'
+import { actorKindsFor, pageOf, queueFilterOf, queueLinks, type QueueFilter, type StaffScope } from './queue'
 import {
-  actorKindsFor,
-  fileStamp,
-  pageOf,
-  queueFilterOf,
-  queueLinks,
+  staffActor,
   staffDecisionHandler,
   staffMessageHandler,
   staffPrintHandler,
-  sendExport,
-  staffActor,
   type Decision,
   type DecisionOutcome,
-  type QueueFilter,
-  type StaffScope,
-} from '../../web/staffQueue'
+} from './staffHandlers'
 import { startQueueExport, type QueueExport } from '../queueExports/service'
-import type { ApplicationQueue, QueueRowBase } from './repository'
+import type { ApplicationQueue, QueueRowBase } from './queueRepository'
 import type { FormsOptions } from './records'
 import { recordStaffView } from '../privacy/recordViews'
 

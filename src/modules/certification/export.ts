@@ -1,11 +1,11 @@
 import { certificationStatusLabel, qualificationTypeLabel } from '../../domain/certification'
 import { shownDocNumber } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
-import { str } from '../../web/staffQueue'
+import { str } from '../applications/queue'
 import type { QueueExport } from '../queueExports/service'
 import { certificationQueue, type QueueRow } from './staffService'
 
-// The 教师资格认定 queue's columns for the CSV and XLSX export (src/web/staffQueue.ts writes the
+// The 教师资格认定 queue's columns for the CSV and XLSX export (src/modules/applications/exportFiles.ts writes the
 // files). The order is our own (no national import layout is published; README 报送导出 lists it).
 
 export const EXPORT_HEADER = [

@@ -1,7 +1,7 @@
 import type { Request } from 'express'
 import { shownDocNumber, type DocNumberViewer } from '../../domain/idNumber'
 import type { Services } from '../../services'
-import type { CertificationFormData } from '../../services/pdfForms'
+import type { CertificationFormData } from '../applications/formData'
 import { certificationDetail } from './detail'
 import * as m from './messages'
 import type { ApplicationRow } from './repository'

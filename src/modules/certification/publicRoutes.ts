@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express'
 import type { Services } from '../../services'
 import { handler } from '../../web/async'
-import type { CommitmentTemplateData } from '../../services/pdfForms'
+import type { CommitmentTemplateData } from '../applications/formData'
 import { textBlocks } from '../../web/texts'
 import { getSettings, textOf } from '../staff/settings'
 import { MUST_READ_TITLE } from './messages'

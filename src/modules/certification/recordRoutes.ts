@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from 'express'
 import type { Services } from '../../services'
-import { sendPdfForms } from '../../services/printedForms'
+import { sendPdfForms } from '../applications/printedForms'
 import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
 import type { Values } from '../../web/wizard/types'

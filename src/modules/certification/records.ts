@@ -1,6 +1,6 @@
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
-import { messageBox } from '../../services/applicationMessages'
+import { messageBox } from '../applications/inbox'
 import { saveEdit, type EditOutcome } from '../applications/edit'
 import { recordLinks, type Link, type RecordState } from '../applications/records'
 import {
@@ -37,7 +37,7 @@ export const EDIT_REFUSALS = {
   changedFirst: '该申请已被他人处理，请刷新后重试',
 } as const
 
-/** 留言 of certification applications (src/services/applicationMessages.ts). */
+/** 留言 of certification applications (src/modules/applications/inbox.ts). */
 export const certificationMessages = messageBox({
   table: 'certification_messages',
   key: 'application_id',

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import { prepared } from '../../db/prepared'
 import type { Db } from '../../db/knex'
-import type { SubmissionTables } from '../../services/submissions'
+import type { SubmissionTables } from '../applications/repository'
 import {
   NATIONAL_MANDARIN_RULE,
   TEACHERS_LAW_EDUCATION,
@@ -229,7 +229,7 @@ export type NewApplication = Omit<
   | 'decided_at'
 >
 
-/** The application row of a submit, written by services/submissions (number, history, audit). */
+/** The application row of a submit, written by applications/submissions.ts (number, history, audit). */
 export const SUBMISSION_TABLES: SubmissionTables = {
   table: 'certification_applications',
   historyTable: 'certification_status_history',

@@ -1,8 +1,5 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
-import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
-import { insertSubmission } from '../../services/submissions'
 import { takeFiles, type FileOwner } from '../../services/uploads'
 import {
   authorityRefusal,
@@ -27,6 +24,7 @@ import { isWindowOpen } from '../../domain/windows'
 import type { BureauReader } from '../bureau/reader'
 import * as m from './messages'
 import * as repo from './repository'
+import { writeSubmission, type Submit } from '../applications/submissions'
 import { identitySnapshot } from '../applications/repository'
 
 type Conn = Db | Knex.Transaction
@@ -213,16 +211,11 @@ async function authorityCheck(
   return { authority, problem }
 }
 
-export interface SubmitInput {
-  applicant: Applicant
-  actor: Actor
-  /** All wizard answers, merged. */
-  values: Values
-}
+export type SubmitInput = Parameters<typeof submitCertification>[2]
 
-export type SubmitOutcome = { id: number; number: string } | { errors: FieldErrors }
+export type SubmitOutcome = Awaited<ReturnType<typeof submitCertification>>
 
-const refuse = (message: string): SubmitOutcome => ({ errors: { _form: message } })
+const refuse = (message: string) => ({ errors: { _form: message } })
 
 /**
  * 提交 (个人承诺 同意), inside the wizard engine's transaction (which holds the run's lock, so
@@ -231,13 +224,12 @@ const refuse = (message: string): SubmitOutcome => ({ errors: { _form: message }
  * and point; adopts the photo and the commitment; writes the application, its first history row
  * and the info-centre locks; allocates the 报名号 last, with the audit entry.
  */
-export async function submitCertification(
-  trx: Knex.Transaction,
-  services: Pick<Services, 'clock' | 'audit' | 'bureau' | 'metrics'>,
-  input: SubmitInput,
-): Promise<SubmitOutcome> {
+export const submitCertification: Submit<Applicant, { id: number; number: string }> = async (
+  trx,
+  services,
+  { applicant, actor, values },
+) => {
   const now = services.clock.now()
-  const { applicant, values } = input
 
   const restricted = restrictionRefusal(await repo.restrictionsOf(trx, applicant), shanghaiDate(now))
   if (restricted) return refuse(restricted)
@@ -267,7 +259,10 @@ export async function submitCertification(
   if (!(await takeFiles(trx, owner, files))) return refuse(m.SUBMIT_REFUSALS.filesMissing)
 
   const year = certificationYear(now)
-  const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, services.metrics, {
+  const submitted = await writeSubmission(trx, services, repo.SUBMISSION_TABLES, {
+    applicantId: applicant.id,
+    actor,
+    at: now,
     numbering: { authorityId, year, prefix: certificationNumber(year, authorityId, 1).slice(0, -7) },
     row: {
       applicant_id: applicant.id,
@@ -287,12 +282,11 @@ export async function submitCertification(
       submitted_at: now,
       updated_at: now,
     } satisfies Omit<repo.NewApplication, 'number'>,
-    history: { to_status: 'pending_confirmation', actor_kind: 'applicant', actor_id: applicant.id, at: now },
-    audit: services.audit.row(input.actor, {
+    audit: {
       action: 'certification.submit',
       targetType: 'certification_application',
       detail: { authorityId, pointId, type: conditions.type },
-    }),
+    },
   })
   // The checks above ran under the run's lock; a conflict here means another run of the same
   // applicant won in between (the database keeps one type per year and never the same type twice).

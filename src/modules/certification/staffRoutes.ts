@@ -7,7 +7,8 @@ import {
   certificationTransitions,
 } from '../../domain/certification'
 import { rolesFor } from '../../domain/roles'
-import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS, staffActor, str } from '../../web/staffQueue'
+import { str } from '../applications/queue'
+import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS, staffActor } from '../applications/staffHandlers'
 import { addStaffPages } from '../applications/staffPages'
 import { certificationDetail } from './detail'
 import { transitionCertification } from './issue'

@@ -1,15 +1,15 @@
 import type { Db } from '../../db/knex'
 import { scopesFor, type RoleGrant } from '../../domain/roles'
 import { isCertificationStatus, type CertificationStatus } from '../../domain/certification'
-import { actorKindsFor, type StaffScope } from '../../web/staffQueue'
-import { applicationQueue, type QueueRowBase } from '../applications/repository'
+import { actorKindsFor, type StaffScope } from '../applications/queue'
+import { applicationQueue, type QueueRowBase } from '../applications/queueRepository'
 import type { ApplicationRow } from './repository'
 
 // The staff side of certification: whose applications a staff member sees (their points as 现场确认,
-// their authorities as 认定审批), the filtered queue (src/modules/applications/queue.ts) and the
+// their authorities as 认定审批), the filtered queue (src/modules/applications/queueRepository.ts) and the
 // files they may open.
 
-export { QUEUE_PAGE_SIZE } from '../applications/repository'
+export { QUEUE_PAGE_SIZE } from '../applications/queueRepository'
 
 export const scopeOf = (staff: { roles: RoleGrant[] }): StaffScope => ({
   points: scopesFor(staff, 'confirmation.handle', 'point'),
@@ -23,7 +23,7 @@ export interface QueueRow extends QueueRowBase<CertificationStatus> {
   certificate_number: string | null
 }
 
-/** The queue's reads (src/modules/applications/queue.ts) over this business's applications. */
+/** The queue's reads (src/modules/applications/queueRepository.ts) over this business's applications. */
 export const certificationQueue = applicationQueue<ApplicationRow, QueueRow>({
   table: 'certification_applications',
   isStatus: isCertificationStatus,

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/knex'
-import type { QueueFilter, StaffScope } from '../../web/staffQueue'
+import type { QueueFilter, StaffScope } from '../applications/queue'
 
 // The SQL of large queue exports: the request, its progress, the finished file (bytea), and the
 // sweep of old ones. Every read for a person is scoped to the staff member who asked.

@@ -2,7 +2,7 @@ import { Router } from 'express'
 import type { Services } from '../../services'
 import { requireStaff } from '../../middleware/auth'
 import { handler } from '../../web/async'
-import { sendExport } from '../../web/staffQueue'
+import { sendExport } from '../applications/exportFiles'
 import { BUSINESS_LABELS, STATUS_LABELS } from './messages'
 import { exportProgress, findOwnExport, ownExportFile } from './service'
 

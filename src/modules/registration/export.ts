@@ -6,7 +6,7 @@ import type { QueueExport } from '../queueExports/service'
 import { refOptions } from './repository'
 import { registrationQueue, type QueueRow } from './staffService'
 
-// The staff queue's columns for the CSV and XLSX export (src/web/staffQueue.ts writes the files).
+// The staff queue's columns for the CSV and XLSX export (src/modules/applications/exportFiles.ts writes the files).
 // The order is our own (no national import layout is published; README 报送导出 lists it).
 
 export const EXPORT_HEADER = [

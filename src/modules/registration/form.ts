@@ -1,7 +1,7 @@
 import type { Request } from 'express'
 import { shownDocNumber, type DocNumberViewer } from '../../domain/idNumber'
 import type { Services } from '../../services'
-import type { RegistrationFormData } from '../../services/pdfForms'
+import type { RegistrationFormData } from '../applications/formData'
 import { codeName } from '../../services/reference'
 import { registrationDetail } from './recordRoutes'
 import { registryRegistrationCount, type RegistrationRow } from './repository'

@@ -6,7 +6,7 @@ import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
 import { draftField, receiveUpload, receivedId, uploadField } from '../../web/uploads'
 import type { FileOwner } from '../../services/uploads'
-import { sendPdfForms } from '../../services/printedForms'
+import { sendPdfForms } from '../applications/printedForms'
 import type { Step, Values } from '../../web/wizard/types'
 import { applicationDetail, str } from '../applications/detail'
 import {

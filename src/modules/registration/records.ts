@@ -9,7 +9,7 @@ import {
 import type { RecordRow } from '../platform/businesses'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { adoptDraft } from '../../services/uploads'
-import { messageBox, type MessageRow } from '../../services/applicationMessages'
+import { messageBox, type MessageRow } from '../applications/inbox'
 import { saveEdit, type EditOutcome } from '../applications/edit'
 import { recordLinks, type Link } from '../applications/records'
 import { isWindowOpen } from './bureau'
@@ -68,7 +68,7 @@ export async function authorityChangeOpen(
   return isWindowOpen(await bureau.registration.windowFor(db, Number(row.authority_id)), now)
 }
 
-/** 留言 of registrations (src/services/applicationMessages.ts). */
+/** 留言 of registrations (src/modules/applications/inbox.ts). */
 export const registrationMessages = messageBox({
   table: 'registration_messages',
   key: 'registration_id',

@@ -3,7 +3,7 @@ import type { Db } from '../../db/knex'
 import { shanghaiDate } from '../../domain/time'
 import { prepared } from '../../db/prepared'
 import { refOptions, type Option } from '../../services/reference'
-import type { SubmissionTables } from '../../services/submissions'
+import type { SubmissionTables } from '../applications/repository'
 import { INACTIVE_STATUSES, type RegistrationStatus } from '../../domain/registration'
 
 // The inactive statuses as SQL literals, not parameters: a named statement's generic plan can then
@@ -323,7 +323,7 @@ export async function activeRegistration(
   )
 }
 
-/** What a submit writes of a registration (services/submissions adds the number). */
+/** What a submit writes of a registration (applications/repository.ts adds the number). */
 export type NewRegistration = Omit<
   RegistrationRow,
   | 'id'
@@ -337,7 +337,7 @@ export type NewRegistration = Omit<
   | 'missing_materials'
 >
 
-/** The registration row of a submit, written by services/submissions (number, history, audit). */
+/** The registration row of a submit, written by applications/submissions.ts (number, history, audit). */
 export const SUBMISSION_TABLES: SubmissionTables = {
   table: 'registrations',
   historyTable: 'registration_status_history',

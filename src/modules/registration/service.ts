@@ -1,7 +1,5 @@
-import type { Knex } from 'knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
-import { insertSubmission } from '../../services/submissions'
 import { adoptDraft, takeFiles, type FileOwner } from '../../services/uploads'
 import { lockInfoItems } from '../info/service'
 import { onSiteRefusal } from '../../domain/confirmation'
@@ -19,21 +17,15 @@ import {
   type TransitionName,
 } from '../../domain/registration'
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time'
-import type { FieldErrors } from '../../web/forms'
-import type { Values } from '../../web/wizard/types'
 import * as m from './messages'
 import * as repo from './repository'
+import { writeSubmission, type Submit } from '../applications/submissions'
 
 type Db = Services['db']
 
-export interface SubmitInput {
-  applicant: { id: number; name: string; doc_number: string }
-  actor: Actor
-  /** All wizard answers, merged. */
-  values: Values
-}
+export type SubmitInput = Parameters<typeof submitRegistration>[2]
 
-export type SubmitOutcome = { id: number; number: string; existing: boolean } | { errors: FieldErrors }
+export type SubmitOutcome = Awaited<ReturnType<typeof submitRegistration>>
 
 /**
  * 提交注册申请, inside the wizard engine's transaction (which holds the run's lock, so parallel
@@ -42,13 +34,11 @@ export type SubmitOutcome = { id: number; number: string; existing: boolean } | 
  * them all); adopts the photo; writes the registration with its number, first history row and audit
  * entry. An applicant who already has an active registration in the cycle lands on it.
  */
-export async function submitRegistration(
-  trx: Knex.Transaction,
-  services: Pick<Services, 'clock' | 'audit' | 'bureau' | 'metrics'>,
-  input: SubmitInput,
-): Promise<SubmitOutcome> {
+export const submitRegistration: Submit<
+  { id: number; name: string; doc_number: string },
+  { id: number; number: string; existing: boolean }
+> = async (trx, services, { applicant, actor, values }) => {
   const now = services.clock.now()
-  const { applicant, values } = input
   const cycle = registrationCycle(now)
   const authorityId = Number(values.authorityId)
   if (!Number.isSafeInteger(authorityId) || authorityId < 1) return { errors: { _form: m.WINDOW_CLOSED } }
@@ -80,7 +70,10 @@ export async function submitRegistration(
   if (!(await takeFiles(trx, owner, [[photoId, 'id_photo']])))
     return { errors: { _form: m.SUBMIT_REFUSALS.photoMissing } }
 
-  const submitted = await insertSubmission(trx, repo.SUBMISSION_TABLES, services.metrics, {
+  const submitted = await writeSubmission(trx, services, repo.SUBMISSION_TABLES, {
+    applicantId: applicant.id,
+    actor,
+    at: now,
     numbering: { authorityId, year: cycle, prefix: registrationNumber(cycle, authorityId, 0).slice(0, -6) },
     row: {
       applicant_id: applicant.id,
@@ -100,12 +93,11 @@ export async function submitRegistration(
       submitted_at: now,
       updated_at: now,
     } satisfies repo.NewRegistration,
-    history: { to_status: 'pending_confirmation', actor_kind: 'applicant', actor_id: applicant.id, at: now },
-    audit: services.audit.row(input.actor, {
+    audit: {
       action: 'registration.submit',
       targetType: 'registration',
       detail: { authorityId, pointId: Number(values.pointId), certNumber: cert.certNumber },
-    }),
+    },
   })
   // The checks above ran under the run's lock; a conflict here means another run of the same
   // applicant won in between: roll back and land on that one.

@@ -1,15 +1,15 @@
 import type { Db } from '../../db/knex'
 import { scopesFor, type RoleGrant } from '../../domain/roles'
 import { isRegistrationStatus, type RegistrationStatus } from '../../domain/registration'
-import { actorKindsFor, type QueueFilter, type StaffScope } from '../../web/staffQueue'
-import { applicationQueue, type QueueRowBase } from '../applications/repository'
+import { actorKindsFor, type QueueFilter, type StaffScope } from '../applications/queue'
+import { applicationQueue, type QueueRowBase } from '../applications/queueRepository'
 import type { RegistrationRow } from './repository'
 
 // The staff side of registration: whose applications a staff member sees (their points as 现场确认,
-// their authorities as 注册审批), the filtered queue (src/modules/applications/queue.ts) and the
+// their authorities as 注册审批), the filtered queue (src/modules/applications/queueRepository.ts) and the
 // files they may open.
 
-export { QUEUE_PAGE_SIZE } from '../applications/repository'
+export { QUEUE_PAGE_SIZE } from '../applications/queueRepository'
 export type { StaffScope, QueueFilter }
 export { actorKindsFor }
 
@@ -23,7 +23,7 @@ export interface QueueRow extends QueueRowBase<RegistrationStatus> {
   stage: string
 }
 
-/** The queue's reads (src/modules/applications/queue.ts) over this business's applications. */
+/** The queue's reads (src/modules/applications/queueRepository.ts) over this business's applications. */
 export const registrationQueue = applicationQueue<RegistrationRow, QueueRow>({
   table: 'registrations',
   isStatus: isRegistrationStatus,

@@ -1,5 +1,5 @@
 import type { Response } from 'express'
-import type { Services } from '.'
+import type { Services } from '../../services'
 
 // Sending printed forms (申请表) of any business: the per-account 'pdf' rate limit first, then the
 // render; a refusal or a render failure answers with a page (views/pages/forms/refused.njk), never a broken

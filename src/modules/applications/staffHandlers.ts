@@ -1,139 +1,15 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import ExcelJS from 'exceljs'
-import type { Knex } from 'knex'
-import type { Services } from '../services'
-import type { MessageBox } from '../services/applicationMessages'
-import type { Actor } from '../services/audit'
-import { shanghaiDateTime } from '../domain/time'
-import type { TransitionActor, TransitionRule } from '../domain/transitions'
-import { clientIp, handler } from './async'
-import { flash } from './forms'
-import { applicationsByIds } from './staffQueueRepository'
+import type { Services } from '../../services'
+import type { Actor } from '../../services/audit'
+import type { TransitionActor, TransitionRule } from '../../domain/transitions'
+import { clientIp, handler } from '../../web/async'
+import { flash } from '../../web/forms'
+import type { MessageBox } from './inbox'
+import { actorKindsFor, list, str, type StaffScope } from './queue'
+import { applicationsByIds } from './queueRepository'
 
-// What every business's staff queue shares (定期注册 and 教师资格认定): reading the filter from the
-// query and writing it back into links, the request's staff actor, the export files (CSV with a BOM
-// so Excel reads the Chinese, XLSX with text cells) and their download headers.
-
-export interface QueueFilter {
-  status?: string
-  from?: string
-  to?: string
-  q?: string
-}
-
-/** The points (现场确认) and authorities (审批) a staff member acts for in one business. */
-export interface StaffScope {
-  points: number[]
-  authorities: number[]
-}
-
-/** The capacities in which the staff member acts on this application (none: it is not theirs). */
-export function actorKindsFor(
-  scope: StaffScope,
-  row: { point_id: number | string; authority_id: number | string },
-): TransitionActor[] {
-  const kinds: TransitionActor[] = []
-  if (scope.points.includes(Number(row.point_id))) kinds.push('point')
-  if (scope.authorities.includes(Number(row.authority_id))) kinds.push('authority')
-  return kinds
-}
-
-/** The WHERE of a scoped queue: the application's point or authority is one of the staff's. */
-export const inScope =
-  (scope: StaffScope, alias: string) =>
-  (w: Knex.QueryBuilder): void => {
-    w.whereIn(`${alias}.point_id`, scope.points.length ? scope.points : [-1]).orWhereIn(
-      `${alias}.authority_id`,
-      scope.authorities.length ? scope.authorities : [-1],
-    )
-  }
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/
-
-export const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
-
-/** A form value that may come once, many times or not at all, as trimmed non-empty strings. */
-export const list = (v: unknown): string[] =>
-  (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v])
-    .filter((x): x is string => typeof x === 'string')
-    .map((s) => s.trim())
-    .filter(Boolean)
-
-/** `%`, `_` and `\` taken literally in an ILIKE pattern. */
-export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
-
-/**
- * The queue filter in the query: a status among `statuses` (else all), dates as YYYY-MM-DD, the
- * search term (50 characters). With no status in the query at all, `defaultStatus` applies.
- */
-export function queueFilterOf(
-  query: Record<string, unknown>,
-  statuses: Record<string, string>,
-  defaultStatus = '',
-): QueueFilter {
-  const status =
-    query.status === undefined
-      ? defaultStatus
-      : Object.prototype.hasOwnProperty.call(statuses, str(query.status))
-        ? str(query.status)
-        : ''
-  return {
-    status,
-    from: DATE.test(str(query.from)) ? str(query.from) : '',
-    to: DATE.test(str(query.to)) ? str(query.to) : '',
-    q: str(query.q).slice(0, 50),
-  }
-}
-
-export const queueQueryString = (f: QueueFilter, extra: Record<string, string> = {}) =>
-  new URLSearchParams({
-    status: f.status ?? '',
-    from: f.from ?? '',
-    to: f.to ?? '',
-    q: f.q ?? '',
-    ...extra,
-  }).toString()
-
-export interface QueuePage<T> {
-  rows: T[]
-  total: number
-  page: number
-  pages: number
-}
-
-/**
- * One page of a queue: `make` builds the filtered, scoped query afresh (once to count, once for the
- * rows); the page number is clamped to the pages there are.
- */
-export async function queuePage<T>(
-  make: () => Knex.QueryBuilder,
-  o: { page: number; size: number; order: { column: string; order: 'asc' | 'desc' }[]; columns: string[] },
-): Promise<QueuePage<T>> {
-  const [{ count }] = await make().count<{ count: string }[]>('* as count')
-  const total = Number(count)
-  const pages = Math.max(1, Math.ceil(total / o.size))
-  const page = Math.min(Math.max(1, o.page), pages)
-  const rows = (await make()
-    .orderBy(o.order)
-    .limit(o.size)
-    .offset((page - 1) * o.size)
-    .select(o.columns)) as T[]
-  return { rows, total, page, pages }
-}
-
-/** The page number in the query (1 when absent or nonsense). */
-export const pageOf = (req: Request) => Math.max(1, Number.parseInt(str(req.query.page), 10) || 1)
-
-/** Links of the queue page: previous and next page, the two exports, all under the same filter. */
-export function queueLinks(base: string, f: QueueFilter, result: { page: number; pages: number }) {
-  return {
-    prevHref: result.page > 1 ? `${base}?${queueQueryString(f, { page: String(result.page - 1) })}` : '',
-    nextHref:
-      result.page < result.pages ? `${base}?${queueQueryString(f, { page: String(result.page + 1) })}` : '',
-    csvHref: `${base}/export.csv?${queueQueryString(f)}`,
-    xlsxHref: `${base}/export.xlsx?${queueQueryString(f)}`,
-  }
-}
+// The POST handlers every business's staff pages share (src/modules/applications/staffPages.ts):
+// 留言 to the applicant, a decision on the application, the bulk print; and the request's staff actor.
 
 export function staffActor(req: Request): Actor {
   return {
@@ -143,57 +19,6 @@ export function staffActor(req: Request): Actor {
     ip: clientIp(req),
     userAgent: req.get('user-agent') ?? null,
   }
-}
-
-/** 202611151030: a file name's time stamp (Asia/Shanghai). */
-export const fileStamp = (now: Date) => shanghaiDateTime(now).replace(/\D/g, '').slice(0, 12)
-
-export const attachment = (res: Response, name: string) =>
-  res.set(
-    'Content-Disposition',
-    `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-  )
-
-// Spreadsheet programs run cells starting with these as formulas; a leading apostrophe defuses them.
-export function csvCell(v: string): string {
-  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
-export function toCsv(header: readonly string[], rows: string[][]): string {
-  const lines = [header, ...rows]
-  return `\uFEFF${lines.map((l) => l.map(csvCell).join(',')).join('\r\n')}\r\n`
-}
-
-export async function toXlsx(
-  sheetName: string,
-  header: readonly string[],
-  rows: string[][],
-): Promise<Buffer> {
-  const book = new ExcelJS.Workbook()
-  const sheet = book.addWorksheet(sheetName)
-  sheet.addRow([...header])
-  sheet.getRow(1).font = { bold: true }
-  // Numbers stay text: 报名号 and 证件号码 are longer than a spreadsheet's digits.
-  for (const r of rows) sheet.addRow(r)
-  sheet.columns.forEach((c) => {
-    c.width = 20
-    c.numFmt = '@'
-  })
-  return Buffer.from(await book.xlsx.writeBuffer())
-}
-
-/** Sends a written export (toCsv, toXlsx) as `<name>.<format>`. */
-export function sendExport(res: Response, format: 'csv' | 'xlsx', name: string, body: Buffer | string): void {
-  attachment(res, `${name}.${format}`)
-  res.set('Cache-Control', 'no-store')
-  res.set(
-    'Content-Type',
-    format === 'csv'
-      ? 'text/csv; charset=utf-8'
-      : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  )
-  res.send(body)
 }
 
 export const MESSAGE_TEXTS = {
