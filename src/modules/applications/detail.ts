@@ -4,7 +4,7 @@ import { DOC_TYPE_LABELS, type DocType } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
 import { answerSections } from '../../web/wizard/review'
 import type { Step, Values } from '../../web/wizard/types'
-import { statusHistory } from './repository'
+import { statusHistory, type HistoryTable } from './repository'
 
 // What the detail of an application shows in every business, for the applicant's 详情 and the staff
 // detail page: the identity snapshot, every wizard answer labelled as the review page labels it
@@ -27,7 +27,7 @@ export interface DetailOf {
   /** steps whose answers the detail leaves out */
   skip?: string[]
   /** the status history table and its column naming the application */
-  history: { table: string; key: string }
+  history: HistoryTable
   statusLabel: (status: string) => string
   explanations: Record<string, string>
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
-import { updatePendingApplication } from './repository'
+import { updateGuarded } from './repository'
 
 // 修改, the applicant's change of a submitted application, the same in every business: in one
 // transaction the applicant's own application (else not_found), refused when the business says so
@@ -48,10 +48,10 @@ export async function saveEdit<Row extends { id: number; data: Record<string, un
     const changed = Object.keys(o.changes).filter(
       (k) => JSON.stringify(row.data[k] ?? '') !== JSON.stringify(o.changes[k] ?? ''),
     )
-    const updated = await updatePendingApplication(
+    const updated = await updateGuarded(
       trx,
       o.table,
-      { id: row.id, version: o.version },
+      { id: row.id, status: 'pending_confirmation', version: o.version },
       {
         data: JSON.stringify({ ...row.data, ...o.changes, ...extra.data }),
         ...extra.columns,

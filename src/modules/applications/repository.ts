@@ -16,13 +16,9 @@ export interface HistoryEntry {
 }
 
 /** An application's status history, oldest first. */
-export function statusHistory(
-  db: Db,
-  history: { table: string; key: string },
-  applicationId: number,
-): Promise<HistoryEntry[]> {
-  return db(history.table)
-    .where({ [history.key]: applicationId })
+export function statusHistory(db: Db, t: HistoryTable, applicationId: number): Promise<HistoryEntry[]> {
+  return db(t.historyTable)
+    .where({ [t.historyKey]: applicationId })
     .orderBy([
       { column: 'at', order: 'asc' },
       { column: 'id', order: 'asc' },
@@ -30,17 +26,49 @@ export function statusHistory(
     .select('from_status', 'to_status', 'actor_kind', 'reason', 'at')
 }
 
-/** Writes an applicant's 修改 if the application still waits for confirmation at the version they saw. */
-export async function updatePendingApplication(
+/** An application by id (in a business's table). */
+export async function applicationById<Row>(db: Db, table: string, id: number): Promise<Row | undefined> {
+  if (!Number.isSafeInteger(id)) return undefined
+  return db(table).where({ id }).first()
+}
+
+/**
+ * Writes a change if the application still has the status and version that were seen, moving the
+ * version on; false if someone changed it first.
+ */
+export async function updateGuarded(
   trx: Db,
   table: string,
-  seen: { id: number; version: number },
-  fields: Record<string, unknown>,
+  seen: { id: number; status: string; version: number },
+  patch: Record<string, unknown>,
 ): Promise<boolean> {
   const n = await trx(table)
-    .where({ id: seen.id, status: 'pending_confirmation', version: seen.version })
-    .update({ ...fields, version: seen.version + 1 })
+    .where({ id: seen.id, status: seen.status, version: seen.version })
+    .update({ ...patch, version: seen.version + 1 })
   return n === 1
+}
+
+/** Where a business keeps its status history: the table and the column naming the application. */
+export interface HistoryTable {
+  historyTable: string
+  historyKey: string
+}
+
+export async function insertStatusHistory(
+  trx: Db,
+  t: HistoryTable,
+  row: {
+    applicationId: number
+    from_status: string | null
+    to_status: string
+    actor_kind: 'applicant' | 'staff' | 'system'
+    actor_id: number | null
+    reason: string | null
+    at: Date
+  },
+): Promise<void> {
+  const { applicationId, ...rest } = row
+  await trx(t.historyTable).insert({ [t.historyKey]: applicationId, ...rest })
 }
 
 /** The applicant's identity as an application keeps it (姓名, 证件, 性别, 出生日期, 民族, 联系方式). */
@@ -152,13 +180,9 @@ export async function insertMessage(
 // authorities never wait. Call this after every check and as late as the writes allow: the lock is
 // held from here to COMMIT.
 
-export interface SubmissionTables {
-  /** e.g. registrations */
+export interface SubmissionTables extends HistoryTable {
+  /** e.g. registrations (its history table e.g. registration_status_history) */
   table: string
-  /** e.g. registration_status_history */
-  historyTable: string
-  /** the history table's column naming the application */
-  historyKey: string
   /** the counter rows' business (migrations/20261207000200_gapless_numbers.ts) */
   business: 'registration' | 'certification'
   /** how many digits the sequence takes at the end of the number */

@@ -5,7 +5,7 @@ import { shanghaiDate, shanghaiDateTime } from '../../domain/time'
 import { applicationDetail, str } from '../applications/detail'
 import * as m from './messages'
 import { STATUS_EXPLANATIONS } from './records'
-import type { ApplicationRow } from './repository'
+import { SUBMISSION_TABLES, type ApplicationRow } from './repository'
 import { certificationSteps, resumeRows } from './steps'
 
 // Everything an application holds, for the applicant's 详情 and the staff detail page: what every
@@ -23,7 +23,7 @@ export async function certificationDetail(req: Request, services: Services, row:
     ...(await applicationDetail(req, services, row, {
       steps: certificationSteps(services),
       skip: SKIPPED,
-      history: { table: 'certification_status_history', key: 'application_id' },
+      history: SUBMISSION_TABLES,
       statusLabel: certificationStatusLabel,
       explanations: STATUS_EXPLANATIONS,
     })),

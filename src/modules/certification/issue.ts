@@ -1,16 +1,17 @@
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import {
-  canTransition,
+  certificationTransitions,
   certificationYear,
-  transitionNamed,
   type CertificationStatus,
-  type TransitionActor,
   type TransitionName,
 } from '../../domain/certification'
 import { shanghaiDate } from '../../domain/time'
 import { syncCertificates } from '../info/service'
-import { onSiteRefusal } from '../../domain/confirmation'
+import {
+  transitionApplication,
+  type TransitionInput as AppTransitionInput,
+  type TransitionOutcome as AppTransitionOutcome,
+} from '../applications/transitions'
 import { allocateCertificateNumber } from './numbers'
 import * as repo from './repository'
 import type { ApplicationRow } from './repository'
@@ -22,26 +23,13 @@ import type { ApplicationRow } from './repository'
 // approval takes its number back), written into registry_certificates, where 教师资格证书 and the
 // periodic registration's certificate choice read it.
 
-export type TransitionOutcome =
-  | { ok: true; status: CertificationStatus; version: number; certificateNumber?: string }
-  | {
-      ok: false
-      reason: 'not_found' | 'not_allowed' | 'reason_required' | 'changed_first' | 'no_bureau_code'
-    }
-  | { ok: false; reason: 'too_early'; message: string }
+export type TransitionOutcome = AppTransitionOutcome<
+  CertificationStatus,
+  { certificateNumber: string },
+  'no_bureau_code'
+>
 
-export interface TransitionInput {
-  applicationId: number
-  /** the version the staff member saw */
-  version: number
-  name: TransitionName
-  actor: { kind: TransitionActor; id: number; audit: Actor }
-  reason?: string
-  /** 确认未通过: the materials still missing */
-  missingMaterials?: string[]
-  /** 退回修改: the fields to change and the note */
-  correction?: { fields: string[]; note: string }
-}
+export type TransitionInput = AppTransitionInput<TransitionName>
 
 type Trx = Parameters<Parameters<Services['db']['transaction']>[0]>[0]
 
@@ -98,76 +86,22 @@ export async function transitionCertification(
   return outcome
 }
 
-async function decide(services: Services, input: TransitionInput): Promise<TransitionOutcome> {
-  const t = transitionNamed(input.name)
-  if (!t) return { ok: false, reason: 'not_allowed' }
-  const reason =
-    input.reason?.trim() ||
-    (input.missingMaterials?.length ? input.missingMaterials.join('、') : '') ||
-    input.correction?.note.trim() ||
-    ''
-  if (t.reasonRequired && !reason) return { ok: false, reason: 'reason_required' }
-  return services.db.transaction(async (trx) => {
-    const row = await repo.findApplication(trx, input.applicationId)
-    if (!row) return { ok: false as const, reason: 'not_found' as const }
-    const to = canTransition(row.status, input.name, input.actor.kind)
-    if (!to) return { ok: false as const, reason: 'not_allowed' as const }
-    const early = onSiteRefusal(
-      input.name,
-      await services.bureau.pointById(trx, Number(row.point_id)),
-      services.clock.now(),
-    )
-    if (early) return { ok: false as const, reason: 'too_early' as const, message: early }
-    if (input.name === 'approve') {
-      const authority = await repo.issuingAuthority(trx, row.authority_id)
-      if (!authority?.certificate_bureau_code)
-        return { ok: false as const, reason: 'no_bureau_code' as const }
-    }
-    const now = services.clock.now()
-    const updated = await repo.updateDecision(
-      trx,
-      { id: row.id, status: row.status, version: input.version },
-      {
-        status: to,
-        version: input.version + 1,
-        updated_at: now,
-        reason: reason || null,
-        missing_materials: input.name === 'fail_confirmation' ? (input.missingMaterials ?? [reason]) : null,
-        correction:
-          input.name === 'return_for_correction'
-            ? JSON.stringify(input.correction ?? { fields: [], note: reason })
-            : null,
-        decided_by: input.actor.id,
-        decided_at: now,
+/** The decision itself (src/modules/applications/transitions.ts); 认定通过 issues the certificate with it. */
+const decide = (services: Services, input: TransitionInput): Promise<TransitionOutcome> =>
+  transitionApplication(
+    services,
+    {
+      tables: repo.STATUS_TABLES,
+      rules: certificationTransitions,
+      // 认定通过 needs the authority's 证书编号机构代码 to number the certificate
+      refusal: async (trx, row: ApplicationRow, name) =>
+        name === 'approve' && !(await repo.issuingAuthority(trx, row.authority_id))?.certificate_bureau_code
+          ? 'no_bureau_code'
+          : null,
+      effect: async (trx, row, name, now) => {
+        const certificateNumber = name === 'approve' ? await issueCertificate(trx, row, now) : null
+        return certificateNumber ? { certificateNumber } : null
       },
-    )
-    if (!updated) return { ok: false as const, reason: 'changed_first' as const }
-    const certificateNumber = input.name === 'approve' ? await issueCertificate(trx, row, now) : null
-    await repo.insertStatusChange(trx, {
-      application_id: row.id,
-      from_status: row.status,
-      to_status: to,
-      actor_kind: 'staff',
-      actor_id: input.actor.id,
-      reason: reason || null,
-      at: now,
-    })
-    await services.audit.record(trx, input.actor.audit, {
-      action: `certification.${input.name}`,
-      targetType: 'certification_application',
-      targetId: row.id,
-      detail: {
-        from: row.status,
-        to,
-        reason: reason || undefined,
-        ...(certificateNumber ? { certificateNumber } : {}),
-      },
-    })
-    return {
-      ok: true as const,
-      status: to,
-      version: input.version + 1,
-      ...(certificateNumber ? { certificateNumber } : {}),
-    }
-  })
-}
+    },
+    input,
+  )

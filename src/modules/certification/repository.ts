@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import { prepared } from '../../db/prepared'
 import type { Db } from '../../db/knex'
 import type { SubmissionTables } from '../applications/repository'
+import type { StatusTables } from '../applications/transitions'
 import {
   NATIONAL_MANDARIN_RULE,
   TEACHERS_LAW_EDUCATION,
@@ -238,11 +239,10 @@ export const SUBMISSION_TABLES: SubmissionTables = {
   digits: 7,
 }
 
-export async function insertHistory(
-  trx: Conn,
-  row: { application_id: number; to_status: CertificationStatus; actor_id: number; at: Date },
-): Promise<void> {
-  await trx('certification_status_history').insert({ ...row, from_status: null, actor_kind: 'applicant' })
+/** An application's status changes (applications/transitions.ts). */
+export const STATUS_TABLES: StatusTables = {
+  ...SUBMISSION_TABLES,
+  audit: { prefix: 'certification', targetType: 'certification_application' },
 }
 
 export async function applicationOf(
@@ -265,37 +265,6 @@ export async function latestApplication(db: Conn, applicantId: number): Promise<
 }
 
 // ---- decisions and certificates -------------------------------------------------------------------
-
-export async function findApplication(db: Conn, id: number): Promise<ApplicationRow | undefined> {
-  return db('certification_applications').where({ id }).first()
-}
-
-/** Writes a decision if the row still has the status and version the staff member saw; false if not. */
-export async function updateDecision(
-  trx: Conn,
-  seen: { id: number; status: CertificationStatus; version: number },
-  fields: Partial<Omit<ApplicationRow, 'correction'>> & { correction: string | null },
-): Promise<boolean> {
-  const n = await trx('certification_applications')
-    .where({ id: seen.id, status: seen.status, version: seen.version })
-    .update(fields)
-  return n === 1
-}
-
-export async function insertStatusChange(
-  trx: Conn,
-  row: {
-    application_id: number
-    from_status: CertificationStatus
-    to_status: CertificationStatus
-    actor_kind: 'staff'
-    actor_id: number
-    reason: string | null
-    at: Date
-  },
-): Promise<void> {
-  await trx('certification_status_history').insert(row)
-}
 
 export interface IssuingAuthority {
   name: string

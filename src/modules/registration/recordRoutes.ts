@@ -29,7 +29,13 @@ import {
 } from './records'
 import { registrationFormsPdf } from './form'
 import { DOWNLOAD_ENDS, downloadUntil } from './messages'
-import { refOptions, registrationOf, subjectNames, type RegistrationRow } from './repository'
+import {
+  refOptions,
+  registrationOf,
+  subjectNames,
+  SUBMISSION_TABLES,
+  type RegistrationRow,
+} from './repository'
 import { authoritySchema, informationSchema } from './schemas'
 import { INFO_LISTS, MANDARIN_OPTIONS, registrationSteps } from './steps'
 
@@ -65,7 +71,7 @@ export async function registrationDetail(req: Request, services: Services, row: 
   return {
     ...(await applicationDetail(req, services, row, {
       steps: registrationSteps(services),
-      history: { table: 'registration_status_history', key: 'registration_id' },
+      history: SUBMISSION_TABLES,
       statusLabel,
       explanations: STATUS_EXPLANATIONS,
     })),

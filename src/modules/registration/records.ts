@@ -11,6 +11,7 @@ import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { adoptDraft } from '../../services/uploads'
 import { messageBox, type MessageRow } from '../applications/inbox'
 import { saveEdit, type EditOutcome } from '../applications/edit'
+import { writeTransition } from '../applications/transitions'
 import { recordLinks, type Link } from '../applications/records'
 import { isWindowOpen } from './bureau'
 import { identitySnapshot } from '../applications/repository'
@@ -207,7 +208,7 @@ export async function changeAuthority(
     actor: Actor
   },
 ): Promise<Outcome> {
-  const { db, clock, audit } = services
+  const { db, clock } = services
   return db.transaction(async (trx) => {
     const row = await registrationOf(trx, input.registrationId, input.applicantId)
     if (!row) return { ok: false as const, error: 'not_found' }
@@ -217,11 +218,12 @@ export async function changeAuthority(
     const to = canTransition(row.status, 'change_authority', 'applicant')
     if (!to) return { ok: false as const, error: EDIT_REFUSALS.status }
     const c = input.choice
-    const ok = await repo.updateRegistrationGuarded(
-      trx,
-      { id: row.id, status: row.status, version: input.version },
-      {
-        status: to,
+    const written = await writeTransition(trx, services, repo.STATUS_TABLES, {
+      row,
+      version: input.version,
+      name: 'change_authority',
+      to,
+      patch: {
         authority_id: Number(c.authorityId),
         point_id: Number(c.pointId),
         stage: String(c.stage),
@@ -230,23 +232,12 @@ export async function changeAuthority(
         reason: null,
         updated_at: now,
       },
-    )
-    if (!ok) return { ok: false as const, error: EDIT_REFUSALS.changedFirst }
-    await repo.insertHistory(trx, {
-      registration_id: row.id,
-      from_status: row.status,
-      to_status: to,
-      actor_kind: 'applicant',
-      actor_id: input.applicantId,
+      actor: { kind: 'applicant', id: input.applicantId, audit: input.actor },
       reason: null,
       at: now,
-    })
-    await audit.record(trx, input.actor, {
-      action: 'registration.change_authority',
-      targetType: 'registration',
-      targetId: row.id,
       detail: { from: row.authority_id, to: Number(c.authorityId), pointId: Number(c.pointId) },
     })
+    if (!written) return { ok: false as const, error: EDIT_REFUSALS.changedFirst }
     return { ok: true as const, version: input.version + 1 }
   })
 }

@@ -4,6 +4,7 @@ import { shanghaiDate } from '../../domain/time'
 import { prepared } from '../../db/prepared'
 import { refOptions, type Option } from '../../services/reference'
 import type { SubmissionTables } from '../applications/repository'
+import type { StatusTables } from '../applications/transitions'
 import { INACTIVE_STATUSES, type RegistrationStatus } from '../../domain/registration'
 
 // The inactive statuses as SQL literals, not parameters: a named statement's generic plan can then
@@ -346,19 +347,10 @@ export const SUBMISSION_TABLES: SubmissionTables = {
   digits: 6,
 }
 
-export async function insertHistory(
-  trx: Conn,
-  row: {
-    registration_id: number
-    from_status: RegistrationStatus | null
-    to_status: RegistrationStatus
-    actor_kind: 'applicant' | 'staff' | 'system'
-    actor_id: number | null
-    reason: string | null
-    at: Date
-  },
-): Promise<void> {
-  await trx('registration_status_history').insert(row)
+/** A registration's status changes (applications/transitions.ts). */
+export const STATUS_TABLES: StatusTables = {
+  ...SUBMISSION_TABLES,
+  audit: { prefix: 'registration', targetType: 'registration' },
 }
 
 export async function registrationOf(
@@ -397,16 +389,4 @@ export async function registryRegistrationCount(db: Conn, certNumber: string): P
     .count<{ n: string }[]>('* as n')
     .first()
   return Number(row?.n ?? 0)
-}
-
-/** Writes a change if the registration still has the status and version that were seen; false if not. */
-export async function updateRegistrationGuarded(
-  trx: Conn,
-  seen: { id: number; status: RegistrationStatus; version: number },
-  patch: Record<string, unknown>,
-): Promise<boolean> {
-  const n = await trx('registrations')
-    .where({ id: seen.id, status: seen.status, version: seen.version })
-    .update({ ...patch, version: seen.version + 1 })
-  return n === 1
 }

@@ -2,24 +2,26 @@ import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { adoptDraft, takeFiles, type FileOwner } from '../../services/uploads'
 import { lockInfoItems } from '../info/service'
-import { onSiteRefusal } from '../../domain/confirmation'
 import { getSettings, REGISTRATION_HALF_LABELS } from '../staff/settings'
 import {
   addCertificateRefusal,
-  canTransition,
   nextRegistrationAllowedOn,
   registrationCycle,
   registrationNumber,
+  registrationTransitions,
   tooSoonAfterApproval,
-  transitionNamed,
   type RegistrationStatus,
-  type TransitionActor,
   type TransitionName,
 } from '../../domain/registration'
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time'
 import * as m from './messages'
 import * as repo from './repository'
 import { writeSubmission, type Submit } from '../applications/submissions'
+import {
+  transitionApplication,
+  type TransitionInput as AppTransitionInput,
+  type TransitionOutcome as AppTransitionOutcome,
+} from '../applications/transitions'
 
 type Db = Services['db']
 
@@ -141,82 +143,20 @@ const CLOSED_SEASON = 'registration.closedSeason'
 
 // ---- status changes (for the records and staff pages) ---------------------------------------------
 
-export interface TransitionInput {
-  registrationId: number
-  /** The version the actor saw: a guarded UPDATE refuses when someone changed it first. */
-  version: number
-  name: TransitionName
-  actor: { kind: TransitionActor; id: number; audit: Actor }
-  reason?: string
-  /** 确认未通过: the materials still missing. */
-  missingMaterials?: string[]
-  /** 退回修改: the fields to correct (wizard answer names) and the note shown with them. */
-  correction?: { fields: string[]; note: string }
-}
+export type TransitionInput = AppTransitionInput<TransitionName>
 
-export type TransitionOutcome =
-  | { ok: true; status: RegistrationStatus; version: number }
-  | { ok: false; reason: 'not_found' | 'not_allowed' | 'reason_required' | 'changed_first' }
-  | { ok: false; reason: 'too_early'; message: string }
+export type TransitionOutcome = AppTransitionOutcome<RegistrationStatus>
 
 /**
- * Moves one registration along TRANSITIONS (src/domain/registration.ts) in its own transaction:
- * `UPDATE ... WHERE id = ? AND status = ? AND version = ?`, a history row and an audit entry.
+ * Moves one registration along TRANSITIONS (src/domain/registration.ts) in its own transaction
+ * (src/modules/applications/transitions.ts): the guarded UPDATE, a history row and an audit entry.
  * Scope checks (which point's or authority's staff) are the caller's.
  */
-export async function transitionRegistration(
-  db: Db,
-  services: Pick<Services, 'clock' | 'audit' | 'bureau'>,
+export const transitionRegistration = (
+  services: Pick<Services, 'db' | 'clock' | 'audit' | 'bureau'>,
   input: TransitionInput,
-): Promise<TransitionOutcome> {
-  const t = transitionNamed(input.name)
-  if (!t) return { ok: false, reason: 'not_allowed' }
-  const reason =
-    input.reason?.trim() || (input.missingMaterials?.length ? input.missingMaterials.join('、') : '')
-  if (t.reasonRequired && !reason) return { ok: false, reason: 'reason_required' }
-  return db.transaction(async (trx) => {
-    const row = await repo.registrationById(trx, input.registrationId)
-    if (!row) return { ok: false as const, reason: 'not_found' as const }
-    const to = canTransition(row.status, input.name, input.actor.kind)
-    if (!to) return { ok: false as const, reason: 'not_allowed' as const }
-    const now = services.clock.now()
-    const early = onSiteRefusal(input.name, await services.bureau.pointById(trx, Number(row.point_id)), now)
-    if (early) return { ok: false as const, reason: 'too_early' as const, message: early }
-    const staffDecision = input.actor.kind !== 'applicant'
-    const updated = await repo.updateRegistrationGuarded(
-      trx,
-      { id: row.id, status: row.status, version: input.version },
-      {
-        status: to,
-        updated_at: now,
-        reason: reason || null,
-        missing_materials: input.name === 'fail_confirmation' ? (input.missingMaterials ?? [reason]) : null,
-        correction:
-          input.name === 'return_for_correction'
-            ? JSON.stringify(input.correction ?? { fields: [], note: reason })
-            : null,
-        ...(staffDecision ? { decided_by: input.actor.id, decided_at: now } : {}),
-      },
-    )
-    if (!updated) return { ok: false as const, reason: 'changed_first' as const }
-    await repo.insertHistory(trx, {
-      registration_id: row.id,
-      from_status: row.status,
-      to_status: to,
-      actor_kind: staffDecision ? 'staff' : 'applicant',
-      actor_id: input.actor.id,
-      reason: reason || null,
-      at: now,
-    })
-    await services.audit.record(trx, input.actor.audit, {
-      action: `registration.${input.name}`,
-      targetType: 'registration',
-      targetId: row.id,
-      detail: { from: row.status, to, reason: reason || undefined },
-    })
-    return { ok: true as const, status: to, version: input.version + 1 }
-  })
-}
+): Promise<TransitionOutcome> =>
+  transitionApplication(services, { tables: repo.STATUS_TABLES, rules: registrationTransitions }, input)
 
 // ---- 添加教师资格证书信息 ----------------------------------------------------------------------------
 

@@ -65,8 +65,8 @@ export function registrationStaffRoutes(services: Services): Router {
     correctable,
     notAllowed: STAFF_MESSAGES.notAllowed,
     decide: async (req, row, d) => {
-      const outcome = await transitionRegistration(db, services, {
-        registrationId: Number(row.id),
+      const outcome = await transitionRegistration(services, {
+        applicationId: Number(row.id),
         ...d,
         actor: { kind: d.kind, id: Number(req.staff!.id), audit: staffActor(req) },
       })
