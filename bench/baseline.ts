@@ -58,11 +58,19 @@ export function createBaseline(databaseUrl: string, itemCount: () => number) {
  * fields in the session and answers 303 to the next step (the last to /bare-wizard/done; a POST with
  * an `_action`, as the app's upload previews and crops, to the same step). Every request reads the
  * session from PostgreSQL and writes it back; nothing is validated. The multipart steps' bodies
- * are parsed (multer, in memory) and only the file's size kept.
+ * are parsed (multer, in memory) and only the file's size kept. `imageWork`, when given, is the
+ * image work the app does for a POST (sharp), done here for the same POST: the walk then does all
+ * the work the app's must, and nothing more (the limit of the app's walk).
  */
 export function createWizardBaseline(
   databaseUrl: string,
-  o: { title: string; steps: string[]; multipart: string[]; fieldCount: (step: string) => number },
+  o: {
+    title: string
+    steps: string[]
+    multipart: string[]
+    fieldCount: (step: string) => number
+    imageWork?: (post: { path: string; action?: string; file?: Buffer }) => Promise<unknown>
+  },
 ) {
   const { steps, fieldCount } = o
   const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'bench-baseline-wizard' })
@@ -97,12 +105,13 @@ export function createWizardBaseline(
       })),
     })
   })
-  app.post('/bare-wizard/:step', upload, (req, res) => {
+  app.post('/bare-wizard/:step', upload, async (req, res) => {
     const step = String(req.params.step)
     if (!req.session.userId || !steps.includes(step)) return res.redirect(303, '/bare-wizard/start')
     const fields = { ...((req.body ?? {}) as Record<string, string>) }
     delete fields._csrf
-    const files = (req.files ?? []) as { size: number }[]
+    const files = (req.files ?? []) as { size: number; buffer: Buffer }[]
+    await o.imageWork?.({ path: step, action: fields._action, file: files[0]?.buffer })
     req.session.answers = {
       ...((req.session.answers ?? {}) as object),
       [step]: { ...fields, ...(files.length ? { fileBytes: String(files[0].size) } : {}) },

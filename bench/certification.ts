@@ -126,6 +126,11 @@ export async function certificationFlow(services: Pick<Services, 'db' | 'clock'>
   ]
 
   const [photo, scan] = [await idPhoto(), await commitmentScan()]
+  // the scan as the 预览 stored it, which 裁剪 crops
+  const storedScan = prepareImage('commitment_scan', scan).then((stored) => {
+    if (!stored.ok) throw new Error(`the bench's scan was refused: ${stored.error}`)
+    return stored.image
+  })
   let passes = 0
   return {
     key: 'certification',
@@ -137,16 +142,18 @@ export async function certificationFlow(services: Pick<Services, 'db' | 'clock'>
     steps,
     uploads: [photo, scan],
     // 认定信息's ID photo, the 承诺书 scan's 预览, and its 裁剪 out of the stored scan
-    imageWork: async () => {
-      await prepareImage('id_photo', photo)
-      const stored = await prepareImage('commitment_scan', scan)
-      if (!stored.ok) throw new Error(`the bench's scan was refused: ${stored.error}`)
-      await cropImage('commitment_crop', stored.image.content, {
-        left: Number(CROP.cropLeft),
-        top: Number(CROP.cropTop),
-        width: Number(CROP.cropWidth),
-        height: Number(CROP.cropHeight),
-      })
+    imageWork: async ({ path, action, file }) => {
+      if (path === 'information' && file) return prepareImage('id_photo', file)
+      if (path !== 'commitment-scan') return null
+      if (action === 'preview' && file) return prepareImage('commitment_scan', file)
+      if (action === 'crop')
+        return cropImage('commitment_crop', (await storedScan).content, {
+          left: Number(CROP.cropLeft),
+          top: Number(CROP.cropTop),
+          width: Number(CROP.cropWidth),
+          height: Number(CROP.cropHeight),
+        })
+      return null
     },
     done: '^/certification/records/\\d+/reminder$',
     record: '^/certification/records/\\d+$',

@@ -13,6 +13,7 @@ import { NANNING, makeAuthority, makePoint, makeSchool, makeWindow } from '../te
 import { goodInformation } from '../test/helpers/registrationFactories'
 import { benchFlow, flowRatioLines, registryRows, type Fields, type WizardFlow } from './flow'
 import type { WizardBench } from './flow'
+import { benchPeer, peerRatioLines, type PeerBench } from './peer'
 
 export type { WizardBench }
 
@@ -79,7 +80,7 @@ export async function registrationFlow(services: Pick<Services, 'db' | 'clock'>)
     })),
     uploads: [photo],
     // the photo step: the upload checked and normalised (the default) into the stored ID photo
-    imageWork: () => prepareImage('id_photo', photo),
+    imageWork: async ({ path, file }) => (path === 'photo' && file ? prepareImage('id_photo', file) : null),
     done: '^/registration/records/\\d+/reminder$',
     record: '^/registration/records/\\d+$',
     submitAt: '提交注册申请',
@@ -107,8 +108,14 @@ export async function benchWizard(
   services: Services,
   port: number,
   log: (line?: string) => void,
-): Promise<WizardBench> {
-  return benchFlow(services, port, log, await registrationFlow(services))
+): Promise<WizardBench & { peer: PeerBench }> {
+  const flow = await registrationFlow(services)
+  const walk = await benchFlow(services, port, log, flow)
+  log()
+  return { ...walk, peer: await benchPeer(services, port, log, flow) }
 }
 
-export const wizardRatioLines = (r: WizardBench): string[] => flowRatioLines(r)
+export const wizardRatioLines = (r: WizardBench & { peer: PeerBench }): string[] => [
+  ...flowRatioLines(r),
+  ...peerRatioLines(r.peer),
+]
