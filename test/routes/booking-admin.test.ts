@@ -131,37 +131,22 @@ it('plans slots on working days only: weekends and the holiday table’s 节假�
 it('refuses a bad plan with every error beside its field, keeping what was typed', async () => {
   t.clock.set('2026-09-15T02:00:00Z')
   const { pointId } = await bookingPoint(t)
-  const url = `${page(pointId)}/slots`
-  let res = await postFrom(admin, page(pointId), url, {
-    from: '2026-02-30',
-    to: '',
-    periods: '9点到12点',
-    places: '0',
-  })
-  let html = (await follow(admin, res)).text
+  const plan = async (fields: Record<string, string>) =>
+    (await follow(admin, await postFrom(admin, page(pointId), `${page(pointId)}/slots`, fields))).text
+  const html = await plan({ from: '2026-02-30', to: '', periods: '9点到12点', places: '0' })
   for (const id of ['from-error', 'to-error', 'periods-error', 'places-error'])
     expect(html).toContain(`id="${id}"`)
-  const words = text(html)
-  expect(words).toContain('请填写开始日期（年-月-日）')
-  expect(words).toContain('第1行：时段应写成“开始-结束”，例如 09:00-12:00')
-  expect(words).toContain('每个时段的名额应为1到10000之间的整数')
   expect(html).toContain('9点到12点')
-  res = await postFrom(admin, page(pointId), url, {
-    from: '2026-09-01',
-    to: '2027-09-01',
-    periods: '12:00-09:00',
-    places: '5',
-  })
-  html = text((await follow(admin, res)).text)
-  expect(html).toContain('开始日期不能早于今天')
-  expect(html).toContain('第1行：结束时间应晚于开始时间')
-  res = await postFrom(admin, page(pointId), url, {
-    from: '2026-09-19',
-    to: '2026-09-20',
-    periods: '09:00-12:00',
-    places: '5',
-  })
-  expect(text((await follow(admin, res)).text)).toContain('所选日期内没有工作日')
+  expect(text(html)).toContain('请填写开始日期（年-月-日）')
+  expect(text(html)).toContain('第1行：时段应写成“开始-结束”，例如 09:00-12:00')
+  expect(text(html)).toContain('每个时段的名额应为1到10000之间的整数')
+  const late = text(await plan({ from: '2026-09-01', to: '2027-09-01', periods: '12:00-09:00', places: '5' }))
+  expect(late).toContain('开始日期不能早于今天')
+  expect(late).toContain('第1行：结束时间应晚于开始时间')
+  const weekend = text(
+    await plan({ from: '2026-09-19', to: '2026-09-20', periods: '09:00-12:00', places: '5' }),
+  )
+  expect(weekend).toContain('所选日期内没有工作日')
   expect(await slotsOf(pointId)).toEqual([])
 })
 
@@ -182,7 +167,7 @@ it('changes places never below the bookings, and deletes only a slot nobody book
   expect((await slotRow(t, used)).booked).toBe(1)
   const slotUrl = (id: number) => `/staff/admin/booking/slots/${id}`
   let res = await postFrom(admin, page(point.pointId), slotUrl(used), { action: 'places', places: '0' })
-  let html = (await follow(admin, res)).text
+  const html = (await follow(admin, res)).text
   expect(html).toContain(`id="slot${used}-error"`)
   expect(text(html)).toContain('每个时段的名额应为1到10000之间的整数')
   await t.db('booking_slots').where({ id: used }).update({ places: 3, booked: 2 })

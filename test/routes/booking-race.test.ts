@@ -1,4 +1,4 @@
-import { appWithAllRoutes, type TestApp } from '../helpers/app'
+import { appPerFile, type TestApp } from '../helpers/app'
 import { csrfFrom, follow, type Agent } from '../helpers/http'
 import { addSlot, applicantWithApplication, bookingPoint, signedIn, slotRow, text } from './bookingSupport'
 
@@ -6,11 +6,10 @@ import { addSlot, applicantWithApplication, bookingPoint, signedIn, slotRow, tex
 // is a different applicant's application, all sent at once for the last places of one slot.
 
 let t: TestApp
-beforeAll(async () => {
-  t = await appWithAllRoutes()
+appPerFile(async (app) => {
+  t = app
+  t.clock.set('2026-09-15T02:00:00Z')
 })
-afterAll(() => t.close())
-beforeEach(() => t.clock.set('2026-09-15T02:00:00Z'))
 
 interface Booker {
   a: Agent

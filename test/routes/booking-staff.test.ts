@@ -1,6 +1,5 @@
-import { appWithAllRoutes, type TestApp } from '../helpers/app'
-import { createStaff } from '../helpers/factories'
-import { agent, csrfFrom, follow, type Agent } from '../helpers/http'
+import { appPerFile, type TestApp } from '../helpers/app'
+import { agent, csrfFrom, follow } from '../helpers/http'
 import { staffLoginAs } from '../helpers/login'
 import { postFrom } from './staffSupport'
 import {
@@ -18,11 +17,10 @@ import {
 // moving a booking with a note (the place freed at once), the figures; only their own point.
 
 let t: TestApp
-beforeAll(async () => {
-  t = await appWithAllRoutes()
+appPerFile(async (app) => {
+  t = app
+  t.clock.set('2026-09-15T02:00:00Z')
 })
-afterAll(() => t.close())
-beforeEach(() => t.clock.set('2026-09-15T02:00:00Z'))
 
 const DAY = '2026-09-21'
 

@@ -1,4 +1,4 @@
-import { appWithAllRoutes, type TestApp } from '../helpers/app'
+import { appPerFile, type TestApp } from '../helpers/app'
 import { agent, csrfFrom, follow, type Agent } from '../helpers/http'
 import {
   addSlot,
@@ -15,12 +15,11 @@ import {
 // bureau's deadline, refusals in Chinese beside the calendar, only 网报待确认, history kept.
 
 let t: TestApp
-beforeAll(async () => {
-  t = await appWithAllRoutes()
-})
-afterAll(() => t.close())
 // Tuesday 15 September 2026, 10:00 in Beijing.
-beforeEach(() => t.clock.set('2026-09-15T02:00:00Z'))
+appPerFile(async (app) => {
+  t = app
+  t.clock.set('2026-09-15T02:00:00Z')
+})
 
 const url = (id: number) => `/booking/certification/${id}`
 
