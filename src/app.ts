@@ -8,6 +8,7 @@ import { saveBeforeSend, sessionMiddleware, sessionTimeouts } from './middleware
 import { inputBoundary, parseQuery } from './middleware/input'
 import { csrfErrorHandler, csrfProtection, csrfToken, parseMultipart } from './middleware/csrf'
 import { loadCurrentUser } from './middleware/auth'
+import { requestActor } from './middleware/actor'
 import { locals } from './middleware/locals'
 import { errorHandler, notFound } from './middleware/errors'
 import { requestMetrics } from './middleware/metrics'
@@ -81,6 +82,7 @@ export function createApp(services: Services): express.Express {
   app.use(csrfProtection)
   app.use(csrfToken)
   app.use(loadCurrentUser(services))
+  app.use(requestActor)
   app.use(locals(services))
 
   app.use(publicRoutes(services))

@@ -10,6 +10,12 @@ export interface Actor {
   userAgent?: string | null
 }
 
+/** An actor who is signed in: the audit entry and what it touches name them by id. */
+export type SignedInActor = Actor & { kind: 'applicant' | 'staff'; id: number }
+
+/** Where a request came from, for a service that names the actor itself (e.g. an account just made). */
+export type RequestContext = Pick<Actor, 'ip' | 'userAgent'>
+
 export interface AuditEntry {
   action: string
   targetType?: string

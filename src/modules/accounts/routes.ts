@@ -30,7 +30,6 @@ import {
   resetPasswordBySms,
   sendPasswordResetEmail,
   RESET_LINK_MINUTES,
-  type RequestContext,
 } from './service'
 import { sendSmsCode, type SmsPurpose } from './sms'
 import { currentAgreement } from '../privacy/agreement'
@@ -83,7 +82,6 @@ function typedForm(req: Request, res: Response, errors: FieldErrors, keepCode = 
   }
 }
 
-const context = (req: Request): RequestContext => ({ ip: clientIp(req), userAgent: req.get('user-agent') })
 const body = (req: Request): Record<string, unknown> => req.body ?? {}
 
 export function accountRoutes(services: Services): Router {
@@ -105,9 +103,7 @@ export function accountRoutes(services: Services): Router {
       phone: form.phone,
       purpose: form.purpose,
       ip: clientIp(req),
-      actor: req.applicant
-        ? { kind: 'applicant', id: req.applicant.id, ip: clientIp(req), userAgent: req.get('user-agent') }
-        : undefined,
+      actor: req.actor,
     })
     if (!sent.ok) return form.show(typedForm(req, res, { [form.errorField ?? 'smsCode']: sent.message }))
     res.locals.flash = [...(res.locals.flash ?? []), { kind: 'success', text: MESSAGES.smsSent }]
@@ -180,7 +176,7 @@ export function accountRoutes(services: Services): Router {
         errors.docNumber = MESSAGES.duplicate
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'register', errors, body(req), '/register')
 
-      const outcome = await registerApplicant(services, value, context(req))
+      const outcome = await registerApplicant(services, value, req.actor)
       if (!outcome.ok) return redirectWithErrors(req, res, 'register', outcome.errors, body(req), '/register')
       flash(req, 'success', MESSAGES.registered)
       res.redirect(303, '/login')
@@ -256,7 +252,7 @@ export function accountRoutes(services: Services): Router {
         flash(req, 'error', MESSAGES.forgotRateLimited)
         return res.redirect(303, '/forgot-password/method')
       }
-      await sendPasswordResetEmail(services, account.id, context(req))
+      await sendPasswordResetEmail(services, account.id, req.actor)
       res.redirect(303, '/forgot-password/email-sent')
     }),
   )
@@ -298,7 +294,7 @@ export function accountRoutes(services: Services): Router {
         })
       const { value, errors } = checkResetBySms(body(req))
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'forgotSms', errors, body(req))
-      const outcome = await resetPasswordBySms(services, account.id, value, context(req))
+      const outcome = await resetPasswordBySms(services, account.id, value, req.actor)
       if (!outcome.ok) return redirectWithErrors(req, res, 'forgotSms', outcome.errors, body(req))
       endForgot(req)
       flash(req, 'success', MESSAGES.passwordReset)
@@ -322,7 +318,7 @@ export function accountRoutes(services: Services): Router {
       const token = String(req.params.token)
       const { value, errors } = checkResetByLink(body(req))
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'resetLink', errors, {})
-      if (!(await resetPasswordByLink(services, token, value.password, context(req))))
+      if (!(await resetPasswordByLink(services, token, value.password, req.actor)))
         return res.status(410).render(`${VIEWS}/reset-link-invalid.njk`)
       endForgot(req)
       flash(req, 'success', MESSAGES.passwordReset)
@@ -386,7 +382,7 @@ export function accountRoutes(services: Services): Router {
     '/account/profile',
     requireApplicant,
     handler(async (req, res) => {
-      const outcome = await changeProfile(services, req.applicant!.id, body(req), context(req))
+      const outcome = await changeProfile(services, req.applicant!.id, body(req), req.actor)
       if (!outcome.ok) return redirectWithErrors(req, res, 'changeProfile', outcome.errors, body(req))
       flash(req, 'success', outcome.changed.length ? MESSAGES.profileChanged : MESSAGES.profileUnchanged)
       res.redirect(303, '/account')
@@ -407,7 +403,7 @@ export function accountRoutes(services: Services): Router {
         services,
         req.applicant!.id,
         { ...value, sessionId: req.sessionID },
-        context(req),
+        req.actor,
       )
       if (!outcome.ok) return redirectWithErrors(req, res, 'changePassword', outcome.errors, {})
       flash(req, 'success', MESSAGES.passwordChanged)
@@ -436,7 +432,7 @@ export function accountRoutes(services: Services): Router {
       }
       const { value, errors } = checkChangePhone(body(req))
       if (hasErrors(errors)) return back(errors)
-      const outcome = await changePhone(services, req.applicant!.id, value, context(req))
+      const outcome = await changePhone(services, req.applicant!.id, value, req.actor)
       if (!outcome.ok) return back(outcome.errors)
       flash(req, 'success', MESSAGES.phoneChanged)
       res.redirect(303, '/account')
@@ -457,7 +453,7 @@ export function accountRoutes(services: Services): Router {
       const back = (errors: FieldErrors) => redirectWithErrors(req, res, 'changeEmail', errors, body(req))
       const { value, errors } = checkChangeEmail(body(req))
       if (hasErrors(errors)) return back(errors)
-      const outcome = await changeEmail(services, req.applicant!.id, value, context(req))
+      const outcome = await changeEmail(services, req.applicant!.id, value, req.actor)
       if (!outcome.ok) return back(outcome.errors)
       flash(req, 'success', MESSAGES.emailChanged)
       res.redirect(303, '/account')

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
+import type { Actor, RequestContext } from '../../services/audit'
 import { maskDocNumber, maskPhone } from '../../domain/idNumber'
 import type { FieldErrors } from '../../web/forms'
 import { clearFailures, isLocked, recordFailure } from '../auth/lockout'
@@ -23,11 +23,6 @@ import {
 import type { Registration } from './schemas'
 import { checkSmsCode } from './sms'
 import { currentAgreement, recordConsent } from '../privacy/agreement'
-
-export interface RequestContext {
-  ip: string
-  userAgent?: string
-}
 
 export type Outcome = { ok: true } | { ok: false; errors: FieldErrors }
 

@@ -5,6 +5,7 @@ import { shanghaiDateTime } from '../../domain/time'
 import { answerSections } from '../../web/wizard/review'
 import type { Step, Values } from '../../web/wizard/types'
 import { statusHistory, type HistoryTable } from './repository'
+import { str } from '../../web/values'
 
 // What the detail of an application shows in every business, for the applicant's 详情 and the staff
 // detail page: the identity snapshot, every wizard answer labelled as the review page labels it
@@ -31,9 +32,6 @@ export interface DetailOf {
   statusLabel: (status: string) => string
   explanations: Record<string, string>
 }
-
-export const str = (v: unknown) =>
-  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v)
 
 export async function applicationDetail<Row extends DetailedRow>(
   req: Request,

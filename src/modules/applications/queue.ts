@@ -1,5 +1,6 @@
 import type { Request } from 'express'
 import type { TransitionActor } from '../../domain/transitions'
+import { trimmed } from '../../web/values'
 
 // What every business's staff queue shares (定期注册 and 教师资格认定): whose applications a staff
 // member acts on, reading the filter from the query and writing it back into links. The queue's reads
@@ -31,8 +32,6 @@ export function actorKindsFor(
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 
-export const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
-
 /** A form value that may come once, many times or not at all, as trimmed non-empty strings. */
 export const list = (v: unknown): string[] =>
   (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v])
@@ -52,14 +51,14 @@ export function queueFilterOf(
   const status =
     query.status === undefined
       ? defaultStatus
-      : Object.prototype.hasOwnProperty.call(statuses, str(query.status))
-        ? str(query.status)
+      : Object.prototype.hasOwnProperty.call(statuses, trimmed(query.status))
+        ? trimmed(query.status)
         : ''
   return {
     status,
-    from: DATE.test(str(query.from)) ? str(query.from) : '',
-    to: DATE.test(str(query.to)) ? str(query.to) : '',
-    q: str(query.q).slice(0, 50),
+    from: DATE.test(trimmed(query.from)) ? trimmed(query.from) : '',
+    to: DATE.test(trimmed(query.to)) ? trimmed(query.to) : '',
+    q: trimmed(query.q).slice(0, 50),
   }
 }
 
@@ -80,7 +79,7 @@ export interface QueuePage<T> {
 }
 
 /** The page number in the query (1 when absent or nonsense). */
-export const pageOf = (req: Request) => Math.max(1, Number.parseInt(str(req.query.page), 10) || 1)
+export const pageOf = (req: Request) => Math.max(1, Number.parseInt(trimmed(req.query.page), 10) || 1)
 
 /** Links of the queue page: previous and next page, the two exports, all under the same filter. */
 export function queueLinks(base: string, f: QueueFilter, result: { page: number; pages: number }) {

@@ -2,11 +2,10 @@ import { Router, type Request, type Response } from 'express'
 import type { Db } from '../../db/knex'
 import type { Services } from '../../services'
 import type { MessageBox } from './inbox'
-import type { Actor } from '../../services/audit'
 import { requireApplicant, requireVerified } from '../../middleware/auth'
-import { maskDocNumber, type DocNumberViewer } from '../../domain/idNumber'
+import type { DocNumberViewer } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
 import { flash } from '../../web/forms'
 
 // The applicant's records of a business (我的注册, 教师资格认定信息), the same for both: the list,
@@ -52,14 +51,6 @@ export function recordLinks(
       : []),
   ]
 }
-
-export const applicantActor = (req: Request): Actor => ({
-  kind: 'applicant',
-  id: Number(req.applicant!.id),
-  label: maskDocNumber(req.applicant!.doc_number),
-  ip: clientIp(req),
-  userAgent: req.get('user-agent'),
-})
 
 export const noStore = (res: Response) => res.set('Cache-Control', 'no-store')
 

@@ -1,25 +1,15 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import type { TransitionActor, TransitionRule } from '../../domain/transitions'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
 import { flash } from '../../web/forms'
 import type { MessageBox } from './inbox'
-import { actorKindsFor, list, str, type StaffScope } from './queue'
+import { actorKindsFor, list, type StaffScope } from './queue'
+import { trimmed } from '../../web/values'
 import { applicationsByIds } from './queueRepository'
 
 // The POST handlers every business's staff pages share (src/modules/applications/staffPages.ts):
-// 留言 to the applicant, a decision on the application, the bulk print; and the request's staff actor.
-
-export function staffActor(req: Request): Actor {
-  return {
-    kind: 'staff',
-    id: Number(req.staff!.id),
-    label: req.staff!.username,
-    ip: clientIp(req),
-    userAgent: req.get('user-agent') ?? null,
-  }
-}
+// 留言 to the applicant, a decision on the application, the bulk print.
 
 export const MESSAGE_TEXTS = {
   messageRequired: '请填写留言内容（不超过500字）',
@@ -38,14 +28,14 @@ export function staffMessageHandler(
   return handler(async (req: Request, res: Response, next: NextFunction) => {
     const row = await o.load(req)
     if (!row) return next()
-    const text = str((req.body as Record<string, unknown>)?.body)
+    const text = trimmed((req.body as Record<string, unknown>)?.body)
     if (!text || text.length > 500) flash(req, 'error', MESSAGE_TEXTS.messageRequired)
     else {
       await box.send(services, {
         applicationId: Number(row.id),
         staffId: Number(req.staff!.id),
         body: text,
-        actor: staffActor(req),
+        actor: req.actor,
       })
       flash(req, 'success', MESSAGE_TEXTS.messageSent)
     }
@@ -105,7 +95,7 @@ export function staffDecisionHandler<N extends string, Row extends DecidedRow>(o
     if (!row) return next()
     const body = (req.body ?? {}) as Record<string, unknown>
     const here = `${o.base}/${row.id}`
-    const t = o.transitionNamed(str(body.name))
+    const t = o.transitionNamed(trimmed(body.name))
     const kinds = actorKindsFor(o.scope(req), row)
     const kind = t?.by.find((k) => (k === 'point' || k === 'authority') && kinds.includes(k))
     if (!t || !kind) {
@@ -113,18 +103,18 @@ export function staffDecisionHandler<N extends string, Row extends DecidedRow>(o
       return res.redirect(303, here)
     }
     // The page was out of date: someone else decided first (reported as such, whatever they decided).
-    const version = Number.parseInt(str(body.version), 10) || 0
+    const version = Number.parseInt(trimmed(body.version), 10) || 0
     if (version !== Number(row.version)) {
       flash(req, 'error', DECISION_TEXTS.changedFirst)
       return res.redirect(303, here)
     }
-    const note = str(body.reason).slice(0, 500)
+    const note = trimmed(body.reason).slice(0, 500)
     const outcome = await o.decide(req, row, {
       name: t.name,
       kind,
       version,
       ...(t.name === 'fail_confirmation'
-        ? { missingMaterials: [...list(body.missing), ...list(str(body.missingOther).slice(0, 200))] }
+        ? { missingMaterials: [...list(body.missing), ...list(trimmed(body.missingOther).slice(0, 200))] }
         : t.name === 'return_for_correction'
           ? {
               reason: note,
@@ -192,7 +182,7 @@ export function staffPrintHandler<Row extends { number: string }>(
         backText: `返回${o.queueTitle}`,
       })
     const rows = await applicationsByIds<Row>(services.db, o.table, ids)
-    await services.audit.record(services.db, staffActor(req), {
+    await services.audit.record(services.db, req.actor, {
       action: o.audit.action,
       targetType: o.audit.targetType,
       detail: { numbers: rows.map((r) => r.number) },

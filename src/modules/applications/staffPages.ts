@@ -6,10 +6,10 @@ import type { RoleGrant } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
 import type { TransitionRule, TransitionTable } from '../../domain/transitions'
 import { handler } from '../../web/async'
+import { signedIn } from '../../middleware/actor'
 import { fileStamp, sendExport } from './exportFiles'
 import { actorKindsFor, pageOf, queueFilterOf, queueLinks, type QueueFilter, type StaffScope } from './queue'
 import {
-  staffActor,
   staffDecisionHandler,
   staffMessageHandler,
   staffPrintHandler,
@@ -137,7 +137,7 @@ export function addStaffPages<
           scope: scopeOf(req),
           filter: filterOf(req),
           fileName: `${name}.${format}`,
-          actor: { ...staffActor(req), id: Number(req.staff!.id) },
+          actor: signedIn(req),
           audit: { action: `${p.audit.prefix}.export`, targetType: p.audit.targetType },
         })
         if (started.inline) return sendExport(res, format, name, started.body)

@@ -1,7 +1,7 @@
 import { Router } from 'express'
 import type { Services } from '../../services'
 import { requireApplicant } from '../../middleware/auth'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
 import { flash, redirectWithErrors, takeForm } from '../../web/forms'
 import { MESSAGES } from './messages'
 import { completeProfile, completeProfilePage } from './profile'
@@ -23,12 +23,7 @@ export function profileRoutes(services: Services): Router {
     '/account/complete',
     requireApplicant,
     handler(async (req, res) => {
-      const outcome = await completeProfile(services, req.applicant!.id, req.body, {
-        kind: 'applicant',
-        id: req.applicant!.id,
-        ip: clientIp(req),
-        userAgent: req.get('user-agent'),
-      })
+      const outcome = await completeProfile(services, req.applicant!.id, req.body, req.actor)
       if (outcome.kind === 'absent') return res.redirect(303, '/platform')
       if (outcome.kind === 'invalid')
         return redirectWithErrors(req, res, 'completeProfile', outcome.errors, req.body ?? {})

@@ -4,12 +4,12 @@ import { requireStaff } from '../../middleware/auth'
 import { rolesFor } from '../../domain/roles'
 import { shanghaiDate } from '../../domain/time'
 import { handler } from '../../web/async'
+import { trimmed } from '../../web/values'
 import { flash, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
 import { daysBetween, parsePeriods, slotLabel } from './calendar'
 import { m } from './messages'
 import * as repo from './repository'
 import { addSlots, changeSlotPlaces, deleteSlot, pointFigures, saveSettings, slotsByDay } from './service'
-import { staffActor } from './staffRoutes'
 import { isIsoDay } from '../staff/holidays'
 
 // The bureau administrator's 现场确认预约 of a point: /staff/admin/points/<id>/booking — the switch
@@ -21,7 +21,6 @@ const ID = /^\d{1,15}$/
 const INT = /^\d{1,6}$/
 const MAX_DAYS = 92
 
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
 const realDate = isIsoDay
 
 export function bookingAdminRoutes(services: Services): Router {
@@ -32,7 +31,7 @@ export function bookingAdminRoutes(services: Services): Router {
   const base = (id: number) => `/staff/admin/points/${id}/booking`
 
   const pointOf = async (req: Request) => {
-    const id = str(req.params.id)
+    const id = trimmed(req.params.id)
     return ID.test(id) ? services.bureau.pointById(db, Number(id)) : undefined
   }
 
@@ -71,8 +70,8 @@ export function bookingAdminRoutes(services: Services): Router {
     handler(async (req, res, next) => {
       const point = await pointOf(req)
       if (!point) return next()
-      const enabled = str(req.body?.enabled) === 'yes'
-      const hours = str(req.body?.changeHours)
+      const enabled = trimmed(req.body?.enabled) === 'yes'
+      const hours = trimmed(req.body?.changeHours)
       if (!INT.test(hours) || Number(hours) > 720)
         return redirectWithErrors(
           req,
@@ -82,7 +81,7 @@ export function bookingAdminRoutes(services: Services): Router {
           { enabled: enabled ? 'yes' : '', changeHours: hours },
           base(point.id),
         )
-      await saveSettings(deps, staffActor(req), point.id, { enabled, change_hours: Number(hours) })
+      await saveSettings(deps, req.actor, point.id, { enabled, change_hours: Number(hours) })
       flash(req, 'success', enabled ? '已开通现场确认预约，设置已保存。' : '已关闭现场确认预约，设置已保存。')
       res.redirect(303, base(point.id))
     }),
@@ -95,10 +94,10 @@ export function bookingAdminRoutes(services: Services): Router {
       const point = await pointOf(req)
       if (!point) return next()
       const body = {
-        from: str(req.body?.from),
-        to: str(req.body?.to),
-        periods: str(req.body?.periods),
-        places: str(req.body?.places),
+        from: trimmed(req.body?.from),
+        to: trimmed(req.body?.to),
+        periods: trimmed(req.body?.periods),
+        places: trimmed(req.body?.places),
       }
       const errors: FieldErrors = {}
       const today = shanghaiDate(clock.now())
@@ -112,7 +111,7 @@ export function bookingAdminRoutes(services: Services): Router {
         errors.places = m.PLACES
       const key = `booking:plan:${point.id}`
       if (Object.keys(errors).length) return redirectWithErrors(req, res, key, errors, body, base(point.id))
-      const done = await addSlots(deps, staffActor(req), point.id, {
+      const done = await addSlots(deps, req.actor, point.id, {
         from: body.from,
         to: body.to,
         periods,
@@ -135,19 +134,19 @@ export function bookingAdminRoutes(services: Services): Router {
     '/staff/admin/booking/slots/:id',
     guard,
     handler(async (req, res, next) => {
-      const id = str(req.params.id)
+      const id = trimmed(req.params.id)
       const slot = ID.test(id) ? await repo.slotById(db, Number(id)) : undefined
       if (!slot) return next()
       const back = `${base(slot.point_id)}#slot-${slot.id}`
       const key = `booking:slot:${slot.point_id}`
-      if (str(req.body?.action) === 'delete') {
-        const outcome = await deleteSlot(deps, staffActor(req), slot)
+      if (trimmed(req.body?.action) === 'delete') {
+        const outcome = await deleteSlot(deps, req.actor, slot)
         if (!outcome.ok)
           return redirectWithErrors(req, res, key, { [`slot${slot.id}`]: outcome.message }, {}, back)
         flash(req, 'success', `已删除时段：${slotLabel(slot)}。`)
         return res.redirect(303, base(slot.point_id))
       }
-      const places = str(req.body?.places)
+      const places = trimmed(req.body?.places)
       if (!INT.test(places) || Number(places) < 1 || Number(places) > 10000)
         return redirectWithErrors(
           req,
@@ -157,7 +156,7 @@ export function bookingAdminRoutes(services: Services): Router {
           { [`slot${slot.id}`]: places },
           back,
         )
-      const outcome = await changeSlotPlaces(deps, staffActor(req), slot, Number(places))
+      const outcome = await changeSlotPlaces(deps, req.actor, slot, Number(places))
       if (!outcome.ok)
         return redirectWithErrors(
           req,

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import { requireStaff } from '../../middleware/auth'
 import { rolesFor } from '../../domain/roles'
 import { shanghaiDate } from '../../domain/time'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
+import { trimmed } from '../../web/values'
 import { flash, redirectWithErrors, takeForm } from '../../web/forms'
 import { slotLabel } from './calendar'
 import { ATTENDANCE_LABELS, BUSINESS_LABELS, m } from './messages'
@@ -19,16 +19,6 @@ import { dayView, handlesPoint, markAttendance, moveBooking, pointFigures, staff
 
 const ID = /^\d{1,15}$/
 
-export const staffActor = (req: Request): Actor => ({
-  kind: 'staff',
-  id: req.staff ? Number(req.staff.id) : null,
-  label: req.staff?.username ?? null,
-  ip: clientIp(req),
-  userAgent: req.get('user-agent') ?? null,
-})
-
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
-
 export function bookingStaffRoutes(services: Services): Router {
   const { db, clock } = services
   const deps = { db, clock, audit: services.audit }
@@ -36,18 +26,18 @@ export function bookingStaffRoutes(services: Services): Router {
   router.use('/staff/booking', requireStaff(...rolesFor('confirmation.handle')))
 
   const pointOf = async (req: Request) => {
-    const id = str(req.params.id)
+    const id = trimmed(req.params.id)
     if (!ID.test(id) || !handlesPoint(req.staff!, Number(id))) return undefined
     return services.bureau.pointById(db, Number(id))
   }
   /** The booking by :id when its slot is at one of the staff member's points and it is live. */
   const bookingOf = async (req: Request) => {
-    const id = str(req.params.id)
+    const id = trimmed(req.params.id)
     const b = ID.test(id) ? await repo.bookingById(db, Number(id)) : undefined
     return b && handlesPoint(req.staff!, b.point_id) ? b : undefined
   }
   const dayOf = (req: Request) => {
-    const d = str(req.query.day)
+    const d = trimmed(req.query.day)
     return isIsoDay(d) ? d : shanghaiDate(clock.now())
   }
   const render = (res: Response, page: string, data: Record<string, unknown>) =>
@@ -112,7 +102,7 @@ export function bookingStaffRoutes(services: Services): Router {
     handler(async (req, res, next) => {
       const b = await bookingOf(req)
       if (!b) return next()
-      const attendance = str(req.body?.attendance)
+      const attendance = trimmed(req.body?.attendance)
       if (attendance !== 'arrived' && attendance !== 'absent') {
         flash(req, 'error', '请选择已到或未到')
         return res.redirect(303, backToDay(b))
@@ -121,7 +111,7 @@ export function bookingStaffRoutes(services: Services): Router {
         flash(req, 'error', m.NOT_LIVE)
         return res.redirect(303, backToDay(b))
       }
-      const outcome = await markAttendance(deps, staffActor(req), b, attendance)
+      const outcome = await markAttendance(deps, req.actor, b, attendance)
       flash(
         req,
         outcome.ok ? 'success' : 'error',
@@ -165,14 +155,14 @@ export function bookingStaffRoutes(services: Services): Router {
         flash(req, 'error', m.NOT_LIVE)
         return res.redirect(303, backToDay(b))
       }
-      const slot = str(req.body?.slot)
-      const note = str(req.body?.note)
+      const slot = trimmed(req.body?.slot)
+      const note = trimmed(req.body?.note)
       const errors: Record<string, string> = {}
       if (!ID.test(slot)) errors.slot = '请选择新的时段'
       if (!note) errors.note = m.NOTE_REQUIRED
       else if (note.length > 200) errors.note = m.NOTE_TOO_LONG
       if (Object.keys(errors).length) return redirectWithErrors(req, res, key, errors, { slot, note }, here)
-      const outcome = await moveBooking(deps, staffActor(req), b, Number(slot), note)
+      const outcome = await moveBooking(deps, req.actor, b, Number(slot), note)
       if (!outcome.ok)
         return redirectWithErrors(req, res, key, { slot: outcome.message }, { slot, note }, here)
       flash(req, 'success', `已调整到：${outcome.label}。原时段的名额已释放。`)

@@ -1,6 +1,5 @@
 import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import { requireStaff } from '../../middleware/auth'
 import { rolesFor } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
@@ -13,7 +12,7 @@ import {
   LEVEL_OF_REGION,
   type Business,
 } from '../../domain/windows'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
 import * as repo from './repository'
 import {
@@ -41,22 +40,12 @@ import {
   type WindowForm,
 } from './schemas'
 import { BUSINESS_LABELS, LOOKUPS, m, type LookupConfig } from './messages'
+import { trimmed } from '../../web/values'
 
 // Bureau set-up: the public look-ups (网报时间查询, 确认点查询) of both businesses, and the
 // administrator's pages for authorities, confirmation points and online windows.
 
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '')
 const idParam = (v: unknown): number | null => (/^\d{1,15}$/.test(String(v)) ? Number(v) : null)
-
-function staffActor(req: Request): Actor {
-  return {
-    kind: 'staff',
-    id: req.staff ? Number(req.staff.id) : null,
-    label: req.staff?.username ?? null,
-    ip: clientIp(req),
-    userAgent: req.get('user-agent') ?? null,
-  }
-}
 
 const pointView = (p: repo.PointRow) => ({
   ...p,
@@ -77,11 +66,11 @@ export function bureauRoutes(services: Services): Router {
   async function scheduleView(cfg: LookupConfig, query: Request['query']) {
     const kindParam = cfg.business === 'registration' ? 'stage' : 'type'
     const provinces = await repo.regionOptions(db, null)
-    const province = provinces.some((p) => p.value === str(query.province)) ? str(query.province) : ''
+    const province = provinces.some((p) => p.value === trimmed(query.province)) ? trimmed(query.province) : ''
     const cities = province ? await repo.regionOptions(db, province) : []
-    const city = cities.some((c) => c.value === str(query.city)) ? str(query.city) : ''
+    const city = cities.some((c) => c.value === trimmed(query.city)) ? trimmed(query.city) : ''
     const kinds = await repo.codeOptions(db, cfg.refKind)
-    const kind = kinds.some((k) => k.value === str(query[kindParam])) ? str(query[kindParam]) : ''
+    const kind = kinds.some((k) => k.value === trimmed(query[kindParam])) ? trimmed(query[kindParam]) : ''
     const authorities =
       city && kind
         ? await authoritiesFor(db, {
@@ -90,7 +79,7 @@ export function bureauRoutes(services: Services): Router {
             ...(cfg.business === 'registration' ? { stage: kind } : { qualificationType: kind }),
           })
         : []
-    let authority = authorities.find((a) => String(a.id) === str(query.authority))
+    let authority = authorities.find((a) => String(a.id) === trimmed(query.authority))
     // A sole authority is preselected.
     if (!authority && authorities.length === 1) authority = authorities[0]
     const now = clock.now()
@@ -98,12 +87,12 @@ export function bureauRoutes(services: Services): Router {
     if (authority) {
       const window = await windowFor(db, authority.id, cfg.business, now)
       const open = isWindowOpen(window, now)
-      const search = str(query.q).slice(0, 50)
+      const search = trimmed(query.q).slice(0, 50)
       const offered = window ? await pointsFor(db, authority.id, { at: now }) : []
       const points = search
         ? await repo.offeredPoints(db, { authorityId: authority.id, at: now, search })
         : offered
-      const point = offered.find((p) => String(p.id) === str(query.point))
+      const point = offered.find((p) => String(p.id) === trimmed(query.point))
       const messages = !window
         ? [m.NO_PLAN]
         : [...(open ? [] : [m.CLOSED]), ...(offered.length ? [] : [m.NO_POINT])]
@@ -155,7 +144,7 @@ export function bureauRoutes(services: Services): Router {
     router.get(
       `${cfg.base}/points`,
       handler(async (req, res) => {
-        const search = str(req.query.q).slice(0, 50)
+        const search = trimmed(req.query.q).slice(0, 50)
         const all = req.query.all === '1'
         const rows =
           search || all
@@ -278,7 +267,7 @@ export function bureauRoutes(services: Services): Router {
     handler(async (req, res) => {
       const { errors, fields } = await checkAuthority(req.body)
       if (hasErrors(errors) || !fields) return redirectWithErrors(req, res, 'authorityNew', errors, req.body)
-      const outcome = await saveAuthority(deps, staffActor(req), null, fields)
+      const outcome = await saveAuthority(deps, req.actor, null, fields)
       if (!outcome.ok)
         return redirectWithErrors(req, res, 'authorityNew', { [outcome.field]: outcome.message }, req.body)
       flash(req, 'success', `已新增机构“${fields.name}”。请为它设置确认点和网报时间。`)
@@ -321,7 +310,7 @@ export function bureauRoutes(services: Services): Router {
       const formKey = `authority${id}`
       const { errors, fields } = await checkAuthority(req.body)
       if (hasErrors(errors) || !fields) return redirectWithErrors(req, res, formKey, errors, req.body)
-      const outcome = await saveAuthority(deps, staffActor(req), id, fields)
+      const outcome = await saveAuthority(deps, req.actor, id, fields)
       if (!outcome.ok)
         return redirectWithErrors(req, res, formKey, { [outcome.field]: outcome.message }, req.body)
       flash(
@@ -397,7 +386,7 @@ export function bureauRoutes(services: Services): Router {
       if (id === null || !(await repo.authorityById(db, id))) return next()
       const { errors, fields } = checkPoint(req.body, id)
       if (hasErrors(errors)) return redirectWithErrors(req, res, `pointNew${id}`, errors, req.body)
-      const outcome = await savePoint(deps, staffActor(req), null, fields)
+      const outcome = await savePoint(deps, req.actor, null, fields)
       if (!outcome.ok)
         return redirectWithErrors(req, res, `pointNew${id}`, { [outcome.field]: outcome.message }, req.body)
       flash(
@@ -417,7 +406,7 @@ export function bureauRoutes(services: Services): Router {
       const point = id === null ? undefined : await repo.pointById(db, id)
       if (!point) return next()
       const authority = await repo.authorityById(db, point.authority_id)
-      const schoolQ = str(req.query.schoolQ).slice(0, 50)
+      const schoolQ = trimmed(req.query.schoolQ).slice(0, 50)
       const schools = await repo.schoolsOfPoint(db, point.id)
       const found = schoolQ ? await repo.searchSchools(db, schoolQ) : null
       render(res, 'point-form', {
@@ -441,7 +430,7 @@ export function bureauRoutes(services: Services): Router {
       if (!point) return next()
       const { errors, fields } = checkPoint(req.body, point.authority_id)
       if (hasErrors(errors)) return redirectWithErrors(req, res, `point${id}`, errors, req.body)
-      const outcome = await savePoint(deps, staffActor(req), point.id, fields)
+      const outcome = await savePoint(deps, req.actor, point.id, fields)
       if (!outcome.ok)
         return redirectWithErrors(req, res, `point${id}`, { [outcome.field]: outcome.message }, req.body)
       flash(req, 'success', '确认点信息已保存。')
@@ -461,9 +450,9 @@ export function bureauRoutes(services: Services): Router {
         flash(req, 'error', '请选择要添加或移除的学校。')
         return res.redirect(303, `/staff/admin/points/${point.id}`)
       }
-      const done = await changePointSchools(deps, staffActor(req), point.id, value)
+      const done = await changePointSchools(deps, req.actor, point.id, value)
       flash(req, 'success', `已添加${done.added}所、移除${done.removed}所学校。`)
-      const back = str(req.body.schoolQ)
+      const back = trimmed(req.body.schoolQ)
       res.redirect(
         303,
         `/staff/admin/points/${point.id}${back ? `?schoolQ=${encodeURIComponent(back)}` : ''}`,
@@ -525,7 +514,7 @@ export function bureauRoutes(services: Services): Router {
         errors.business = '该机构未开展这项业务，请先在机构信息中勾选'
       if (hasErrors(errors) || !start || !end)
         return redirectWithErrors(req, res, `windowNew${id}`, errors, req.body)
-      const outcome = await saveWindow(deps, staffActor(req), null, {
+      const outcome = await saveWindow(deps, req.actor, null, {
         authorityId: authority.id,
         business: value.business,
         start,
@@ -571,7 +560,7 @@ export function bureauRoutes(services: Services): Router {
       const { errors, start, end } = await checkWindow({ ...req.body, business: window.business })
       if (hasErrors(errors) || !start || !end)
         return redirectWithErrors(req, res, `window${id}`, errors, req.body)
-      const outcome = await saveWindow(deps, staffActor(req), window.id, {
+      const outcome = await saveWindow(deps, req.actor, window.id, {
         authorityId: window.authority_id,
         business: window.business,
         start,
@@ -591,7 +580,7 @@ export function bureauRoutes(services: Services): Router {
       const id = idParam(req.params.id)
       const window = id === null ? undefined : await repo.windowById(db, id)
       if (!window) return next()
-      await removeWindow(deps, staffActor(req), window.id)
+      await removeWindow(deps, req.actor, window.id)
       flash(req, 'success', '网报时间已删除。')
       res.redirect(303, `${ADMIN}/${window.authority_id}`)
     }),

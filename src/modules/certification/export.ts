@@ -1,7 +1,7 @@
 import { certificationStatusLabel, qualificationTypeLabel } from '../../domain/certification'
 import { shownDocNumber } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
-import { str } from '../applications/queue'
+import { trimmed } from '../../web/values'
 import type { QueueExport } from '../queueExports/service'
 import { certificationQueue, type QueueRow } from './staffService'
 
@@ -29,8 +29,8 @@ export const exportCells = (r: QueueRow): string[] => [
   qualificationTypeLabel(r.qualification_type),
   r.subject,
   certificationStatusLabel(r.status),
-  str(r.data?.authorityName),
-  str(r.data?.pointName),
+  trimmed(r.data?.authorityName),
+  trimmed(r.data?.pointName),
   r.certificate_number ?? '',
   shanghaiDateTime(r.submitted_at),
 ]

@@ -7,14 +7,13 @@ import * as m from './messages'
 import type { ApplicationRow } from './repository'
 import * as files from '../files/repository'
 import { mandarinIssuer } from '../info/repository'
+import { str } from '../../web/values'
 
 // 教师资格认定申请表: an application as the printed form takes it (labels, not codes), with the photo,
 // the cropped 个人承诺书 and the CV rows. Rendered on demand from the row, so the form is there the
 // instant the application is submitted or changed.
 
 export const FORM_TEMPLATE = 'certification-form'
-
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
 
 const fileContent = (services: Services, id: string | null | undefined) =>
   id ? files.fileContent(services.db, id) : Promise.resolve(undefined)

@@ -4,14 +4,8 @@ import { sendPdfForms } from '../applications/printedForms'
 import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
 import type { Values } from '../../web/wizard/types'
-import { str } from '../applications/detail'
-import {
-  applicantActor,
-  backToRecord,
-  noStore,
-  recordPages,
-  type FormsOptions,
-} from '../applications/records'
+import { str } from '../../web/values'
+import { backToRecord, noStore, recordPages, type FormsOptions } from '../applications/records'
 import { certificationDetail } from './detail'
 import { certificationFormsPdf } from './form'
 import {
@@ -137,7 +131,7 @@ export function certificationRecordRoutes(services: Services): Router {
         applicantId: Number(req.applicant!.id),
         version: Number(body.version),
         changes,
-        actor: applicantActor(req),
+        actor: req.actor,
       })
       if (!outcome.ok) return redirectWithErrors(req, res, key, { _form: outcome.error }, kept, here)
       flash(req, 'success', '报名信息已修改。请预览《教师资格认定申请表》，确认信息正确。')

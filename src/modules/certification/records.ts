@@ -12,6 +12,7 @@ import {
 import type { RecordRow } from '../platform/businesses'
 import { isWindowOpen } from '../../domain/windows'
 import { applicationOf, applicationsOf, type ApplicationRow } from './repository'
+import { str } from '../../web/values'
 
 // 教师资格认定信息: the applicant's applications, what each 认定状态 means to them, whether 修改 is
 // open, the applicant's own changes (guarded by version like every staff decision) and 有留言.
@@ -71,8 +72,6 @@ export interface MyRecord {
   editable: boolean
   messages: { all: number; unread: number }
 }
-
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
 
 /** The applicant's applications, newest first, with what the applicant may do on each. */
 export async function myRecords(

@@ -1,18 +1,17 @@
 import { Router, type Request } from 'express'
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import { requireApplicant, requireVerified } from '../../middleware/auth'
 import { certificationStatusLabel, qualificationTypeLabel } from '../../domain/certification'
-import { maskDocNumber } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
 import { windowClosedLines } from '../bureau/messages'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
 import { createWizard, type WizardEngine } from '../../web/wizard/engine'
 import { progressSql } from '../../web/wizard/progressRepository'
 import * as m from './messages'
 import * as repo from './repository'
 import { submitCertification } from './service'
 import { BASE, applicantOf, certificationSteps } from './steps'
+import { param } from '../../web/values'
 
 export const START = '/certification/start'
 export const RECORDS = '/certification/records'
@@ -33,16 +32,6 @@ const STEP_BAR = [
   'commitment',
 ]
 
-const actorOf = (req: Request): Actor => ({
-  kind: 'applicant',
-  id: Number(req.applicant!.id),
-  label: maskDocNumber(req.applicant!.doc_number),
-  ip: clientIp(req),
-  userAgent: req.get('user-agent'),
-})
-
-const str = (v: unknown) => (typeof v === 'string' ? v : '')
-
 /** 教师资格认定: the wizard (/certification/apply/...) and the 申报提醒 (the records: recordRoutes.ts). */
 export function certificationRoutes(services: Services): Router {
   const { db, clock, bureau } = services
@@ -62,12 +51,12 @@ export function certificationRoutes(services: Services): Router {
         const q = req.query as Record<string, unknown>
         if (!PREFILL.some((k) => typeof q[k] === 'string')) return null
         return {
-          conditions: { examRoute: 'non_national', qualificationType: str(q.type) },
+          conditions: { examRoute: 'non_national', qualificationType: param(q.type) },
           authority: {
-            provinceCode: str(q.province),
-            cityCode: str(q.city),
-            authorityId: str(q.authority),
-            pointId: str(q.point),
+            provinceCode: param(q.province),
+            cityCode: param(q.city),
+            authorityId: param(q.authority),
+            pointId: param(q.point),
           },
         }
       },
@@ -87,7 +76,7 @@ export function certificationRoutes(services: Services): Router {
       async onComplete(req, values, { trx }) {
         const outcome = await submitCertification(trx, services, {
           applicant: applicantOf(req),
-          actor: actorOf(req),
+          actor: req.actor,
           values,
         })
         if ('errors' in outcome) return outcome

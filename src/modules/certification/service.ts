@@ -26,6 +26,7 @@ import * as m from './messages'
 import * as repo from './repository'
 import { writeSubmission, type Submit } from '../applications/submissions'
 import { identitySnapshot } from '../applications/repository'
+import { str } from '../../web/values'
 
 type Conn = Db | Knex.Transaction
 
@@ -35,8 +36,6 @@ export interface Applicant {
   doc_type: string
   doc_number: string
 }
-
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
 
 /** What 身份与条件 fixes once its answers pass: the type and subject, and how each choice reads. */
 export interface Conditions {

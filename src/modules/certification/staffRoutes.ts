@@ -7,8 +7,8 @@ import {
   certificationTransitions,
 } from '../../domain/certification'
 import { rolesFor } from '../../domain/roles'
-import { str } from '../applications/queue'
-import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS, staffActor } from '../applications/staffHandlers'
+import { trimmed } from '../../web/values'
+import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS } from '../applications/staffHandlers'
 import { addStaffPages } from '../applications/staffPages'
 import { certificationDetail } from './detail'
 import { transitionCertification } from './issue'
@@ -75,7 +75,7 @@ export function certificationStaffRoutes(services: Services): Router {
     queue: certificationQueue,
     queueColumns: async () => (r) => ({
       typeText: qualificationTypeLabel(r.qualification_type),
-      pointName: str(r.data.pointName),
+      pointName: trimmed(r.data.pointName),
     }),
     record: 'certification',
     audit: { prefix: 'certification', targetType: 'certification_application' },
@@ -92,7 +92,7 @@ export function certificationStaffRoutes(services: Services): Router {
       const outcome = await transitionCertification(services, {
         applicationId: Number(row.id),
         ...d,
-        actor: { kind: d.kind, id: Number(req.staff!.id), audit: staffActor(req) },
+        actor: { kind: d.kind, id: Number(req.staff!.id), audit: req.actor },
       })
       return outcome.ok
         ? { ok: true, done: outcome.certificateNumber && `证书号码 ${outcome.certificateNumber}` }

@@ -8,7 +8,6 @@ import {
   typeHasSubject,
 } from '../../domain/certification'
 import { shanghaiDate } from '../../domain/time'
-import { clientIp } from '../../web/async'
 import { cropActionOf, cropErrors, cropField, cropRedisplay, type CropOptions } from '../../web/crop'
 import type { FieldErrors } from '../../web/forms'
 import { fileStillThere, receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
@@ -29,6 +28,7 @@ import {
 } from './schemas'
 import { authorityProblem, checkConditions, type Applicant } from './service'
 import { applicantIdentity } from '../applications/repository'
+import { str } from '../../web/values'
 
 // The certification wizard as a step table (STYLE.md "Wizards are data"), in manual 000 §3.2's
 // order and with its labels: ten steps, then the 申报提醒 page (routes.ts).
@@ -37,7 +37,6 @@ export const BASE = '/certification/apply'
 
 type Db = Services['db']
 
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : v === undefined ? [] : [str(v)])
 export const applicantOf = (req: Request): Applicant => {
   const a = req.applicant!
@@ -161,7 +160,7 @@ export function certificationSteps(services: Services): Step[] {
           const n = await syncStudentStatus(
             services,
             { id: a.id, name: a.name, doc_number: a.doc_number },
-            { ip: clientIp(req), userAgent: req.get('user-agent') },
+            req.actor,
           )
           return { ...posted, freshGraduate: 'yes', syncMessage: n ? m.STUDENT_SYNCED : m.STUDENT_NONE }
         },

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express'
 import type { Services } from '../../services'
 import { requireApplicant, requireStaff } from '../../middleware/auth'
+import { signedIn } from '../../middleware/actor'
 import { DOC_TYPE_LABELS, type DocNumberViewer, type DocType } from '../../domain/idNumber'
 import { isVerified, type IdentityStatus } from '../../domain/identity'
 import { rolesFor } from '../../domain/roles'
@@ -28,7 +29,7 @@ import {
 } from './repository'
 import { checkDecisionForm, checkQueueQuery, checkReviewForm, checkVerifyForm } from './schemas'
 import { recordStaffView } from '../privacy/recordViews'
-import { decideReview, reviewRefusal, submitReview, verifyIdentity, type RequestContext } from './service'
+import { decideReview, reviewRefusal, submitReview, verifyIdentity } from './service'
 
 // 实名核验 and 人工审核 for applicants (/identity/...), the reviewers' queue and the administrators'
 // identity registry (its import/export pages: the registries module, /staff/identity-registry).
@@ -37,8 +38,6 @@ const VIEWS = 'pages/identity'
 const REVIEW_FORM = 'identityReview'
 const DECISION_FORM = 'identityDecision'
 const PHOTO_KIND = 'identity_review_photo'
-
-const context = (req: Request): RequestContext => ({ ip: clientIp(req), userAgent: req.get('user-agent') })
 
 const idParam = (req: Request): number | null =>
   /^\d{1,15}$/.test(String(req.params.id)) ? Number(req.params.id) : null
@@ -95,7 +94,7 @@ export function identityRoutes(services: Services): Router {
       const { value, errors } = checkVerifyForm(req.body)
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'identityVerify', errors, req.body ?? {})
 
-      const outcome = await verifyIdentity(services, applicant.id, value.name, context(req))
+      const outcome = await verifyIdentity(services, applicant.id, value.name, req.actor)
       switch (outcome.kind) {
         case 'passed':
           flash(req, 'success', outcome.nameChanged ? MESSAGES.verifiedNameChanged : MESSAGES.verified)
@@ -216,7 +215,7 @@ export function identityRoutes(services: Services): Router {
           details: value.details,
           draftId: upload.file.id,
         },
-        context(req),
+        req.actor,
       )
       if (!outcome.ok) {
         const { _form: formError, ...fieldErrors } = outcome.errors
@@ -307,8 +306,7 @@ export function identityRoutes(services: Services): Router {
       const back = `/staff/identity-reviews/${id}`
       const { value, errors } = checkDecisionForm(req.body)
       if (hasErrors(errors)) return redirectWithErrors(req, res, DECISION_FORM, errors, req.body ?? {}, back)
-      const staff = { id: Number(req.staff!.id), username: req.staff!.username }
-      const outcome = await decideReview(services, staff, id, value, context(req))
+      const outcome = await decideReview(services, signedIn(req), id, value)
       if (!outcome.ok) {
         flash(req, 'error', outcome.error)
         return res.redirect(303, back)

@@ -1,6 +1,5 @@
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
-import { maskDocNumber } from '../../domain/idNumber'
+import type { Actor, SignedInActor } from '../../services/audit'
 import type { Db } from '../../db/knex'
 import { can, type RoleGrant } from '../../domain/roles'
 import { isVerified, statusAfterCheck, type IdentityStatus } from '../../domain/identity'
@@ -43,19 +42,6 @@ export async function reviewPhotoInScope(
   return can(staff, 'identity.review') && (await reviewHoldsPhoto(db, file.id))
 }
 
-export interface RequestContext {
-  ip: string
-  userAgent?: string
-}
-
-const applicantActor = (a: { id: number; doc_number: string }, ctx: RequestContext): Actor => ({
-  kind: 'applicant',
-  id: a.id,
-  label: maskDocNumber(a.doc_number),
-  ip: ctx.ip,
-  userAgent: ctx.userAgent,
-})
-
 export type VerifyOutcome =
   | { kind: 'passed' | 'failed'; nameChanged: boolean; wasVerified: boolean }
   | { kind: 'limit' | 'pending' | 'unavailable' }
@@ -70,7 +56,7 @@ export async function verifyIdentity(
   services: Services,
   applicantId: number,
   name: string,
-  ctx: RequestContext,
+  actor: Actor,
 ): Promise<VerifyOutcome> {
   const { db, clock } = services
   const now = clock.now()
@@ -110,7 +96,7 @@ export async function verifyIdentity(
         { status: statusAfterCheck(a.identity_status, true), name, verifiedAt: now },
         now,
       )
-    await services.audit.record(trx, applicantActor(a, ctx), {
+    await services.audit.record(trx, actor, {
       action: 'identity.verify',
       targetType: 'applicant',
       targetId: a.id,
@@ -161,7 +147,7 @@ export async function submitReview(
   services: Services,
   applicantId: number,
   input: ReviewSubmission,
-  ctx: RequestContext,
+  actor: Actor,
 ): Promise<SubmitOutcome> {
   const { db, clock } = services
   const now = clock.now()
@@ -192,7 +178,7 @@ export async function submitReview(
         deadline,
       })
       await setApplicantIdentity(trx, a.id, { status: 'manual_pending' }, now)
-      await services.audit.record(trx, applicantActor(a, ctx), {
+      await services.audit.record(trx, actor, {
         action: 'identity.review_submit',
         targetType: 'identity_review',
         targetId: reviewId,
@@ -219,10 +205,9 @@ export interface Decision {
  */
 export async function decideReview(
   services: Services,
-  staff: { id: number; username: string },
+  staff: SignedInActor,
   reviewId: number,
   input: Decision,
-  ctx: RequestContext,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
   const { db, clock } = services
   const now = clock.now()
@@ -248,16 +233,12 @@ export async function decideReview(
       )
     const mail = decisionEmail(approved ? row.name : a.name, approved, reason ?? '')
     await services.outbox.enqueue(trx, { channel: 'email', recipient: a.email, ...mail })
-    await services.audit.record(
-      trx,
-      { kind: 'staff', id: staff.id, label: staff.username, ip: ctx.ip, userAgent: ctx.userAgent },
-      {
-        action: 'identity.review_decide',
-        targetType: 'identity_review',
-        targetId: reviewId,
-        detail: { decision: input.decision, applicantId: a.id },
-      },
-    )
+    await services.audit.record(trx, staff, {
+      action: 'identity.review_decide',
+      targetType: 'identity_review',
+      targetId: reviewId,
+      detail: { decision: input.decision, applicantId: a.id },
+    })
     return { ok: true }
   })
 }

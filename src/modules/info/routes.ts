@@ -1,10 +1,11 @@
 import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
 import { requireApplicant, requireStaff, requireVerified } from '../../middleware/auth'
+import { signedIn } from '../../middleware/actor'
 import { DOC_TYPE_LABELS, type DocNumberViewer, type DocType } from '../../domain/idNumber'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { rolesFor } from '../../domain/roles'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
 import { receiveUpload, receivedId, uploadField, uploadError } from '../../web/uploads'
 import {
@@ -58,7 +59,6 @@ import {
   verifierScope,
   verifyByNumber,
   type ManualItem,
-  type RequestContext,
 } from './service'
 import { shanghaiDate } from '../../domain/time'
 import { recordStaffView } from '../privacy/recordViews'
@@ -78,7 +78,6 @@ const TITLES: Record<ItemKind, string> = {
   degree: '学位证书信息',
 }
 
-const context = (req: Request): RequestContext => ({ ip: clientIp(req), userAgent: req.get('user-agent') })
 const person = (req: Request): Person => {
   const a = req.applicant!
   return { id: Number(a.id), name: a.name, doc_number: a.doc_number }
@@ -227,7 +226,7 @@ export function infoRoutes(services: Services): Router {
   router.post(
     '/info/certificates/sync',
     handler(async (req, res) => {
-      await syncCertificates(services, person(req), context(req))
+      await syncCertificates(services, person(req), req.actor)
       flash(req, 'success', MESSAGES.certificatesSynced)
       res.redirect(303, '/info/certificates')
     }),
@@ -236,7 +235,7 @@ export function infoRoutes(services: Services): Router {
   router.post(
     '/info/education/student-status/sync',
     handler(async (req, res) => {
-      const n = await syncStudentStatus(services, person(req), context(req))
+      const n = await syncStudentStatus(services, person(req), req.actor)
       flash(req, n ? 'success' : 'info', n ? MESSAGES.studentStatusSynced : MESSAGES.studentStatusNone)
       res.redirect(303, '/info/education')
     }),
@@ -297,7 +296,7 @@ export function infoRoutes(services: Services): Router {
       handler(async (req, res, next) => {
         const id = idParam(req)
         if (id === null) return next()
-        const outcome = await deleteInfoItem(services, person(req), kind, id, context(req))
+        const outcome = await deleteInfoItem(services, person(req), kind, id, req.actor)
         if (!outcome.ok) {
           if (outcome.error === 'not_found') return next()
           flash(req, 'error', outcome.error)
@@ -333,7 +332,7 @@ export function infoRoutes(services: Services): Router {
       handler(async (req, res) => {
         const { value, errors } = checkVerify(body(req), label)
         if (hasErrors(errors)) return redirectWithErrors(req, res, formKey, errors, body(req))
-        const outcome = await verifyByNumber(services, person(req), kind, value.certNumber, context(req))
+        const outcome = await verifyByNumber(services, person(req), kind, value.certNumber, req.actor)
         if (!outcome.ok)
           return redirectWithErrors(req, res, formKey, { certNumber: outcome.error }, body(req))
         flash(req, 'success', kind === 'mandarin' ? MESSAGES.mandarinVerified : MESSAGES.educationVerified)
@@ -483,7 +482,7 @@ export function infoRoutes(services: Services): Router {
       return redirectWithErrors(req, res, formKey, errors, keep)
     }
     const draftId = received.status === 'new' || received.status === 'kept' ? received.file.id : undefined
-    const outcome = await saveManualItem(services, who, { ...input, draftId }, context(req), item?.id)
+    const outcome = await saveManualItem(services, who, { ...input, draftId }, req.actor, item?.id)
     if (!outcome.ok) {
       if (outcome.field)
         return redirectWithErrors(req, res, formKey, { [outcome.field]: outcome.error }, keep)
@@ -639,8 +638,7 @@ export function infoRoutes(services: Services): Router {
       const back = `/staff/info-reviews/${id}`
       const { value, errors } = checkDecision(body(req))
       if (hasErrors(errors)) return redirectWithErrors(req, res, DECISION_FORM, errors, body(req), back)
-      const staff = { id: Number(req.staff!.id), username: req.staff!.username }
-      const outcome = await decideInfoItem(services, staff, id, value, context(req))
+      const outcome = await decideInfoItem(services, signedIn(req), id, value)
       if (!outcome.ok) {
         flash(req, 'error', outcome.error)
         return res.redirect(303, back)

@@ -1,7 +1,6 @@
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
+import type { Actor, SignedInActor } from '../../services/audit'
 import type { Db } from '../../db/knex'
-import { maskDocNumber } from '../../domain/idNumber'
 import { registryFromYear } from '../../domain/registration'
 import { can, rolesFor, scopesFor, type RoleGrant } from '../../domain/roles'
 import { adoptDraft } from '../../services/uploads'
@@ -37,22 +36,9 @@ import type { Decision } from './schemas'
 // 个人信息中心: each verb is one transaction with its audit entry. Items used by a submitted
 // application (info_item_uses) are frozen: edits and deletes are refused here, whatever the form.
 
-export interface RequestContext {
-  ip: string
-  userAgent?: string
-}
-
 export type Outcome = { ok: true; id: number } | { ok: false; error: string; field?: string }
 
 const SCAN_KIND = { mandarin: 'mandarin_scan', education: 'education_scan' } as const
-
-const applicantActor = (a: Person, ctx: RequestContext): Actor => ({
-  kind: 'applicant',
-  id: a.id,
-  label: maskDocNumber(a.doc_number),
-  ip: ctx.ip,
-  userAgent: ctx.userAgent,
-})
 
 /**
  * Whose hand-entered items a staff member verifies (信息核验): everyone's with an instance-wide grant,
@@ -88,7 +74,7 @@ export async function verifyByNumber(
   who: Person,
   kind: 'mandarin' | 'education',
   certNumber: string,
-  ctx: RequestContext,
+  actor: Actor,
 ): Promise<Outcome> {
   const { db, clock } = services
   const found =
@@ -114,7 +100,7 @@ export async function verifyByNumber(
       created_at: now,
     })
     if (!id) return { ok: false, error: MESSAGES.duplicate, field: 'certNumber' } as const
-    await services.audit.record(trx, applicantActor(who, ctx), {
+    await services.audit.record(trx, actor, {
       action: `info.${kind}.verify`,
       targetType: 'info_item',
       targetId: id,
@@ -138,7 +124,7 @@ export async function saveManualItem(
   services: Services,
   who: Person,
   item: ManualItem,
-  ctx: RequestContext,
+  actor: Actor,
   itemId?: number,
 ): Promise<Outcome> {
   const { db, clock } = services
@@ -189,7 +175,7 @@ export async function saveManualItem(
         now,
       )
     }
-    await services.audit.record(trx, applicantActor(who, ctx), {
+    await services.audit.record(trx, actor, {
       action: itemId === undefined ? `info.${item.kind}.create` : `info.${item.kind}.update`,
       targetType: 'info_item',
       targetId: id,
@@ -204,7 +190,7 @@ export async function deleteInfoItem(
   who: Person,
   kind: ItemKind,
   id: number,
-  ctx: RequestContext,
+  actor: Actor,
 ): Promise<Outcome> {
   return services.db.transaction(async (trx) => {
     const existing = await findItem(trx, who.id, kind, id)
@@ -213,7 +199,7 @@ export async function deleteInfoItem(
     await lockItemRow(trx, id)
     if (await isLocked(trx, kind, id)) return { ok: false, error: MESSAGES.locked } as const
     await deleteItem(trx, who.id, kind, id)
-    await services.audit.record(trx, applicantActor(who, ctx), {
+    await services.audit.record(trx, actor, {
       action: `info.${kind}.delete`,
       targetType: 'info_item',
       targetId: id,
@@ -241,11 +227,7 @@ export async function refreshCertificates(services: Services, who: Person): Prom
     await syncCertificates(services, who)
 }
 
-export async function syncCertificates(
-  services: Services,
-  who: Person,
-  ctx?: RequestContext,
-): Promise<number> {
+export async function syncCertificates(services: Services, who: Person, actor?: Actor): Promise<number> {
   const { db, clock } = services
   const now = clock.now()
   const rows = (await registryCertificates(db, who.doc_number))
@@ -263,8 +245,8 @@ export async function syncCertificates(
   await db.transaction(async (trx) => {
     await replaceSynced(trx, 'info_certificates', 'certificate', who.id, 'cert_number', rows)
     await markSynced(trx, who.id, 'certificates', now)
-    if (ctx)
-      await services.audit.record(trx, applicantActor(who, ctx), {
+    if (actor)
+      await services.audit.record(trx, actor, {
         action: 'info.certificates.sync',
         targetType: 'applicant',
         targetId: who.id,
@@ -275,11 +257,7 @@ export async function syncCertificates(
 }
 
 /** 同步学籍: the student-status registry's rows for the account's ID number. */
-export async function syncStudentStatus(
-  services: Services,
-  who: Person,
-  ctx: RequestContext,
-): Promise<number> {
+export async function syncStudentStatus(services: Services, who: Person, actor: Actor): Promise<number> {
   const { db, clock } = services
   const now = clock.now()
   const rows = (await registryStudentStatus(db, who.doc_number)).map((r) => ({
@@ -294,7 +272,7 @@ export async function syncStudentStatus(
   await db.transaction(async (trx) => {
     await replaceSynced(trx, 'info_student_status', 'student_status', who.id, 'school', rows)
     await markSynced(trx, who.id, 'student_status', now)
-    await services.audit.record(trx, applicantActor(who, ctx), {
+    await services.audit.record(trx, actor, {
       action: 'info.student_status.sync',
       targetType: 'applicant',
       targetId: who.id,
@@ -354,10 +332,9 @@ export async function unlockInfoItems(trx: Db, application: { kind: string; id: 
 /** Staff: 核验通过 / 核验不通过 (reason required), only if nobody decided first. */
 export async function decideInfoItem(
   services: Services,
-  staff: { id: number; username: string },
+  staff: SignedInActor,
   id: number,
   input: Decision,
-  ctx: RequestContext,
 ): Promise<{ ok: true } | { ok: false; error: string }> {
   const { db, clock } = services
   return db.transaction(async (trx) => {
@@ -370,16 +347,12 @@ export async function decideInfoItem(
       at: now,
     })
     if (!row) return { ok: false, error: MESSAGES.decidedByOther } as const
-    await services.audit.record(
-      trx,
-      { kind: 'staff', id: staff.id, label: staff.username, ip: ctx.ip, userAgent: ctx.userAgent },
-      {
-        action: passed ? 'info.item.verify' : 'info.item.reject',
-        targetType: 'info_item',
-        targetId: id,
-        detail: { kind: row.kind, applicantId: row.applicant_id, reason: row.reason ?? undefined },
-      },
-    )
+    await services.audit.record(trx, staff, {
+      action: passed ? 'info.item.verify' : 'info.item.reject',
+      targetType: 'info_item',
+      targetId: id,
+      detail: { kind: row.kind, applicantId: row.applicant_id, reason: row.reason ?? undefined },
+    })
     return { ok: true } as const
   })
 }

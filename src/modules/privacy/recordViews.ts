@@ -4,7 +4,6 @@ import type { Db } from '../../db/knex'
 import { IMAGE_RULES, isImageKind } from '../../domain/imageRules'
 import { roleLabel, type RoleGrant } from '../../domain/roles'
 import { shanghaiDateTime } from '../../domain/time'
-import { clientIp } from '../../web/async'
 import { VIEW_LABELS, type RecordView } from './messages'
 import * as repo from './repository'
 
@@ -23,27 +22,17 @@ export interface ViewedRecord {
 export async function recordStaffView(services: Services, req: Request, view: ViewedRecord): Promise<void> {
   const staff = req.staff
   if (!staff) return
-  await services.audit.record(
-    services.db,
-    {
-      kind: 'staff',
-      id: Number(staff.id),
-      label: staff.username,
-      ip: clientIp(req),
-      userAgent: req.get('user-agent') ?? null,
+  await services.audit.record(services.db, req.actor, {
+    action: repo.RECORD_VIEWED,
+    targetType: 'applicant',
+    targetId: Number(view.applicantId),
+    detail: {
+      what: view.what,
+      ...(view.record === undefined ? {} : { record: String(view.record) }),
+      name: staff.name,
+      grants: staff.roles.map((g) => ({ role: g.role, scope_type: g.scope_type, scope_id: g.scope_id })),
     },
-    {
-      action: repo.RECORD_VIEWED,
-      targetType: 'applicant',
-      targetId: Number(view.applicantId),
-      detail: {
-        what: view.what,
-        ...(view.record === undefined ? {} : { record: String(view.record) }),
-        name: staff.name,
-        grants: staff.roles.map((g) => ({ role: g.role, scope_type: g.scope_type, scope_id: g.scope_id })),
-      },
-    },
-  )
+  })
 }
 
 export const VIEWS_SHOWN = 500

@@ -1,10 +1,10 @@
-import { Router, type Request } from 'express'
+import { Router } from 'express'
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import { requireApplicant, requireStaff } from '../../middleware/auth'
+import { signedIn } from '../../middleware/actor'
 import { rolesFor } from '../../domain/roles'
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
 import { textBlocks } from '../../web/texts'
 import { agreementDue, agreementHistory, consentTo, currentAgreement, publishAgreement } from './agreement'
@@ -19,17 +19,6 @@ import { agreementSchema, retentionSchema } from './schemas'
 
 const VIEWS = 'pages/privacy'
 
-const actorOf = (req: Request, kind: 'applicant' | 'staff'): Actor & { id: number } => {
-  const user = kind === 'applicant' ? req.applicant! : req.staff!
-  return {
-    kind,
-    id: Number(user.id),
-    label: kind === 'staff' ? req.staff!.username : null,
-    ip: clientIp(req),
-    userAgent: req.get('user-agent') ?? null,
-  }
-}
-
 export function privacyRoutes(services: Services): Router {
   const router = Router()
   const { db } = services
@@ -40,7 +29,7 @@ export function privacyRoutes(services: Services): Router {
     '/account/my-data.zip',
     requireApplicant,
     handler(async (req, res) => {
-      const { zip } = await myDataZip(services, actorOf(req, 'applicant'))
+      const { zip } = await myDataZip(services, signedIn(req))
       const name = `我的信息-${shanghaiDate(services.clock.now())}.zip`
       res.set({
         'Content-Type': 'application/zip',
@@ -83,7 +72,7 @@ export function privacyRoutes(services: Services): Router {
       const due = await agreementDue(db, req.applicant!.id)
       // The version agreed to is the one the page showed; a newer one published meanwhile is shown next.
       const shown = Number(req.body?.version)
-      if (due !== null && shown === due) await consentTo(services, actorOf(req, 'applicant'), due)
+      if (due !== null && shown === due) await consentTo(services, signedIn(req), due)
       if (due !== null && shown !== due) return res.redirect(303, '/account/agreement')
       delete req.session.agreementDue
       flash(req, 'success', MESSAGES.agreed)
@@ -120,7 +109,7 @@ export function privacyRoutes(services: Services): Router {
     handler(async (req, res) => {
       const { value, errors } = validate<{ body: string }>(agreementSchema, req.body)
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'agreement', errors, req.body)
-      const version = await publishAgreement(services, actorOf(req, 'staff'), value.body)
+      const version = await publishAgreement(services, signedIn(req), value.body)
       flash(req, 'success', version ? MESSAGES.agreementPublished(version) : MESSAGES.agreementUnchanged)
       res.redirect(303, '/staff/admin/agreement')
     }),
@@ -144,7 +133,7 @@ export function privacyRoutes(services: Services): Router {
     handler(async (req, res) => {
       const { value, errors } = validate<Retention>(retentionSchema, req.body)
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'retention', errors, req.body)
-      const changed = await saveRetention(services, actorOf(req, 'staff'), value)
+      const changed = await saveRetention(services, signedIn(req), value)
       flash(req, 'success', changed.length ? MESSAGES.retentionSaved : MESSAGES.retentionUnchanged)
       res.redirect(303, '/staff/admin/retention')
     }),

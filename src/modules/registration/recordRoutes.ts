@@ -8,14 +8,9 @@ import { draftField, receiveUpload, receivedId, uploadField } from '../../web/up
 import type { FileOwner } from '../../services/uploads'
 import { sendPdfForms } from '../applications/printedForms'
 import type { Step, Values } from '../../web/wizard/types'
-import { applicationDetail, str } from '../applications/detail'
-import {
-  applicantActor,
-  backToRecord,
-  noStore,
-  recordPages,
-  type FormsOptions,
-} from '../applications/records'
+import { applicationDetail } from '../applications/detail'
+import { str } from '../../web/values'
+import { backToRecord, noStore, recordPages, type FormsOptions } from '../applications/records'
 import {
   changeAuthority,
   editRefusal,
@@ -205,7 +200,7 @@ export function registrationRecordRoutes(services: Services): Router {
         version: Number(body.version),
         changes: value,
         photoDraftId: received.status === 'none' ? undefined : received.file?.id,
-        actor: applicantActor(req),
+        actor: req.actor,
       })
       if (!outcome.ok) return redirectWithErrors(req, res, key, { _form: outcome.error }, kept, here)
       flash(req, 'success', '报名信息已修改。请检查报名信息详情，确认信息正确。')
@@ -266,7 +261,7 @@ export function registrationRecordRoutes(services: Services): Router {
         applicantId: req.applicant!.id,
         version: Number(body.version),
         choice: value,
-        actor: applicantActor(req),
+        actor: req.actor,
       })
       if (!outcome.ok) return redirectWithErrors(req, res, key, { _form: outcome.error }, body, here)
       flash(req, 'success', '已重新选择注册机构，注册结论为“网报待确认”。请按新注册机构的要求进行现场确认。')

@@ -1,12 +1,10 @@
 import { Router, type Request } from 'express'
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import { requireApplicant, requireVerified } from '../../middleware/auth'
-import { maskDocNumber } from '../../domain/idNumber'
 import { registrationCycle, statusLabel } from '../../domain/registration'
 import { shanghaiDateTime } from '../../domain/time'
 import { windowClosedLines } from '../bureau/messages'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
 import { receiveUpload, uploadField } from '../../web/uploads'
 import { createWizard, type WizardEngine } from '../../web/wizard/engine'
@@ -17,6 +15,7 @@ import * as repo from './repository'
 import { addCertificateSchema } from './schemas'
 import { addCertificate, closedSeason, submitRegistration } from './service'
 import { BASE, STEP_BAR, registrationSteps } from './steps'
+import { param } from '../../web/values'
 
 export const RECORDS = '/registration/records'
 export const START = '/registration/start'
@@ -24,16 +23,6 @@ const CLOSED = '/registration/closed'
 const ADD_EXPLAIN = '/registration/certificates/add'
 const ADD_FORM = '/registration/certificates/new'
 const PREFILL = ['province', 'city', 'stage', 'authority', 'point'] as const
-
-const actorOf = (req: Request): Actor => ({
-  kind: 'applicant',
-  id: req.applicant!.id,
-  label: maskDocNumber(req.applicant!.doc_number),
-  ip: clientIp(req),
-  userAgent: req.get('user-agent'),
-})
-
-const str = (v: unknown) => (typeof v === 'string' ? v : '')
 
 /** 定期注册: the wizard (/registration/apply/...), 添加证书, the reminder and the minimal record page. */
 export function registrationRoutes(services: Services): Router {
@@ -56,11 +45,11 @@ export function registrationRoutes(services: Services): Router {
         if (!PREFILL.some((k) => typeof q[k] === 'string')) return null
         return {
           authority: {
-            provinceCode: str(q.province),
-            cityCode: str(q.city),
-            stage: str(q.stage),
-            authorityId: str(q.authority),
-            pointId: str(q.point),
+            provinceCode: param(q.province),
+            cityCode: param(q.city),
+            stage: param(q.stage),
+            authorityId: param(q.authority),
+            pointId: param(q.point),
           },
         }
       },
@@ -91,7 +80,7 @@ export function registrationRoutes(services: Services): Router {
       async onComplete(req, values: Values, { trx }) {
         const outcome = await submitRegistration(trx, services, {
           applicant: req.applicant!,
-          actor: actorOf(req),
+          actor: req.actor,
           values,
         })
         if ('errors' in outcome) return outcome
@@ -196,7 +185,7 @@ export function registrationRoutes(services: Services): Router {
     handler(async (req, res) => {
       const applicant = req.applicant!
       const form = takeForm(req, 'registration:add-certificate', {})
-      const provinceCode = str(form.values.provinceCode)
+      const provinceCode = param(form.values.provinceCode)
       res.render('pages/registration/add-certificate.njk', {
         ...form,
         pageTitle: '教师资格证书信息',
@@ -221,7 +210,7 @@ export function registrationRoutes(services: Services): Router {
     ADD_FORM,
     handler(async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>
-      const action = str(body.action)
+      const action = param(body.action)
       const photos = photoIdsOf(body)
       const key = 'registration:add-certificate'
       // 上传证书照片 / 添加补充照片 (and the province → city refresh): the page again, nothing saved yet.
@@ -251,7 +240,7 @@ export function registrationRoutes(services: Services): Router {
         return redirectWithErrors(req, res, key, errors, { ...body, photoIds: photos }, ADD_FORM)
       const outcome = await addCertificate(db, services, {
         applicant: req.applicant!,
-        actor: actorOf(req),
+        actor: req.actor,
         values: value as Parameters<typeof addCertificate>[2]['values'],
         photoFileIds: photos,
       })

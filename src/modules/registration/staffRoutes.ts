@@ -3,7 +3,7 @@ import type { Services } from '../../services'
 import { requireStaff } from '../../middleware/auth'
 import { REGISTRATION_STATUSES, registrationTransitions } from '../../domain/registration'
 import { rolesFor } from '../../domain/roles'
-import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS, staffActor } from '../applications/staffHandlers'
+import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS } from '../applications/staffHandlers'
 import { addStaffPages } from '../applications/staffPages'
 import { getSettings, textOf } from '../staff/settings'
 import { exportLists, registrationExport } from './export'
@@ -68,7 +68,7 @@ export function registrationStaffRoutes(services: Services): Router {
       const outcome = await transitionRegistration(services, {
         applicationId: Number(row.id),
         ...d,
-        actor: { kind: d.kind, id: Number(req.staff!.id), audit: staffActor(req) },
+        actor: { kind: d.kind, id: Number(req.staff!.id), audit: req.actor },
       })
       return outcome.ok ? { ok: true } : outcome
     },

@@ -29,6 +29,7 @@ import {
   photoSchema,
 } from './schemas'
 import { applicantIdentity } from '../applications/repository'
+import { str } from '../../web/values'
 
 // The registration wizard as a step table (STYLE.md "Wizards are data"). The manual's step 2
 // (填写注册信息) is four pages here — certificate, information, conditions, photo — so that each
@@ -61,7 +62,6 @@ const NO_SCHOOLING = '61'
 
 const applicantOf = (req: Request) => req.applicant!
 const owner = (req: Request) => ({ kind: 'applicant' as const, id: applicantOf(req).id })
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v))
 
 export function registrationSteps(services: Services): Step[] {
   const { db, clock } = services

@@ -1,11 +1,10 @@
 import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import { requireStaff } from '../../middleware/auth'
 import { can, type Permission } from '../../domain/roles'
 import { shanghaiDate } from '../../domain/time'
 import { formatBytes } from '../../domain/imageRules'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
 import { hasErrors, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
 import { uploadedFile } from '../../web/uploads'
 import { registryByKey, type RegistryDef } from './definitions'
@@ -28,14 +27,6 @@ export const registryPath = (def: RegistryDef) =>
 
 const permissionOf = (def: RegistryDef): Permission =>
   def.key === 'identity' ? 'identity.registry' : 'registries.manage'
-
-const staffActor = (req: Request): Actor => ({
-  kind: 'staff',
-  id: Number(req.staff!.id),
-  label: req.staff!.username,
-  ip: clientIp(req),
-  userAgent: req.get('user-agent') ?? null,
-})
 
 const forbidden = (res: Response) => res.status(403).render('pages/errors/403.njk')
 
@@ -149,7 +140,7 @@ export function registriesRoutes(services: Services): Router {
         handler(async (req, res) => {
           const def = registryOf(req, res, fixed)
           if (!def) return
-          const { body } = await exportRegistry(services, def, format, staffActor(req))
+          const { body } = await exportRegistry(services, def, format, req.actor)
           const name = `${def.key}-${shanghaiDate(clock.now())}.${format}`
           download(res, name, format === 'csv' ? CSV_TYPE : XLSX_TYPE, body)
         }),
@@ -173,7 +164,7 @@ export function registriesRoutes(services: Services): Router {
           mode: value.mode,
           fileName: file!.originalname,
           content: file!.buffer,
-          actor: staffActor(req),
+          actor: req.actor,
           staffId: Number(req.staff!.id),
         })
         res.redirect(303, `/staff/registries/imports/${id}`)

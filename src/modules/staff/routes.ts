@@ -1,10 +1,9 @@
 import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import { requireStaff } from '../../middleware/auth'
 import { can, describeGrant, rolesFor, ROLES, type Permission } from '../../domain/roles'
 import { shanghaiDate } from '../../domain/time'
-import { clientIp, handler } from '../../web/async'
+import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
 import {
   auditFilterSchema,
@@ -146,16 +145,6 @@ const CONSOLE_LINKS: { permission: Permission; href: string; title: string; text
   },
 ]
 
-function staffActor(req: Request): Actor {
-  return {
-    kind: 'staff',
-    id: req.staff ? Number(req.staff.id) : null,
-    label: req.staff?.username ?? null,
-    ip: clientIp(req),
-    userAgent: req.get('user-agent') ?? null,
-  }
-}
-
 const idParam = (req: Request): number | null =>
   /^\d{1,15}$/.test(String(req.params.id)) ? Number(req.params.id) : null
 
@@ -228,7 +217,7 @@ export function staffRoutes(services: Services): Router {
       // Checked here too so a taken name shows with the other errors; the unique index settles races.
       if (!errors.username && (await usernameTaken(db, value.username!))) errors.username = USERNAME_TAKEN
       if (hasErrors(errors)) return redirectWithErrors(req, res, 'staffCreate', inFormOrder(errors), req.body)
-      const outcome = await createStaffAccount(deps, staffActor(req), {
+      const outcome = await createStaffAccount(deps, req.actor, {
         username: value.username!,
         name: value.name,
         phone: value.phone,
@@ -277,7 +266,7 @@ export function staffRoutes(services: Services): Router {
       Object.assign(errors, await unknownScopes(db, grants, scopeField))
       const formKey = `staffEdit${id}`
       if (hasErrors(errors)) return redirectWithErrors(req, res, formKey, inFormOrder(errors), req.body)
-      const outcome = await updateStaffAccount(deps, staffActor(req), id, {
+      const outcome = await updateStaffAccount(deps, req.actor, id, {
         name: value.name,
         phone: value.phone,
         email: value.email,
@@ -300,7 +289,7 @@ export function staffRoutes(services: Services): Router {
       handler(async (req, res, next) => {
         const id = idParam(req)
         if (id === null) return next()
-        const outcome = await setStaffActive(deps, staffActor(req), id, active)
+        const outcome = await setStaffActive(deps, req.actor, id, active)
         if (outcome.ok) flash(req, 'success', active ? '账号已启用。' : '账号已停用，该工作人员将无法登录。')
         else flash(req, 'error', outcome.message)
         res.redirect(303, `/staff/admin/staff/${id}`)
@@ -330,7 +319,7 @@ export function staffRoutes(services: Services): Router {
       )
       checkNewPassword(value, errors)
       if (hasErrors(errors)) return redirectWithErrors(req, res, `staffPassword${id}`, errors, req.body)
-      const outcome = await resetStaffPassword(deps, staffActor(req), id, value.password)
+      const outcome = await resetStaffPassword(deps, req.actor, id, value.password)
       if (!outcome.ok) return next()
       flash(req, 'success', '密码已重置，请将新密码告知本人。')
       res.redirect(303, `/staff/admin/staff/${id}`)
@@ -367,7 +356,7 @@ export function staffRoutes(services: Services): Router {
       const { value, errors } = validate<HolidayRow>(holidaySchema, req.body)
       if (hasErrors(errors))
         return redirectWithErrors(req, res, 'holidayAdd', errors, req.body, holidaysPage())
-      await addHolidays(db, audit, staffActor(req), [value])
+      await addHolidays(db, audit, req.actor, [value])
       flash(req, 'success', `已保存 ${value.day}（${HOLIDAY_KIND_LABELS[value.kind]}）。`)
       res.redirect(303, holidaysPage(value.day))
     }),
@@ -387,7 +376,7 @@ export function staffRoutes(services: Services): Router {
       } else if (!hasErrors(errors) && !parsed.rows.length) errors.lines = '请填写节假日列表'
       if (hasErrors(errors))
         return redirectWithErrors(req, res, 'holidayBulk', errors, req.body, holidaysPage())
-      await addHolidays(db, audit, staffActor(req), parsed.rows)
+      await addHolidays(db, audit, req.actor, parsed.rows)
       flash(req, 'success', `已导入${parsed.rows.length}个日期。`)
       res.redirect(303, holidaysPage(parsed.rows[0].day))
     }),
@@ -398,7 +387,7 @@ export function staffRoutes(services: Services): Router {
     guard('holidays.manage'),
     handler(async (req, res) => {
       const day = String(req.body?.day ?? '')
-      const done = /^\d{4}-\d{2}-\d{2}$/.test(day) && (await deleteHoliday(db, audit, staffActor(req), day))
+      const done = /^\d{4}-\d{2}-\d{2}$/.test(day) && (await deleteHoliday(db, audit, req.actor, day))
       flash(
         req,
         done ? 'success' : 'error',
@@ -435,7 +424,7 @@ export function staffRoutes(services: Services): Router {
       const { changed } = await saveSettings(
         db,
         { audit, now: clock.now() },
-        staffActor(req),
+        req.actor,
         withoutDefaults(value),
       )
       // the registration season's sentence names the half of the year set here
@@ -516,7 +505,7 @@ export function staffRoutes(services: Services): Router {
       }
       const { csv, rows } = await auditCsv(db, filter)
       await db.transaction((trx) =>
-        audit.record(trx, staffActor(req), {
+        audit.record(trx, req.actor, {
           action: 'audit.export',
           targetType: 'audit_log',
           detail: { filter, rows },

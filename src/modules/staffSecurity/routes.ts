@@ -5,7 +5,7 @@ import { rolesFor } from '../../domain/roles'
 import { qrSvgDataUrl } from '../../services/qr'
 import { clientIp, handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
-import { staffActor } from '../applications/staffHandlers'
+import { signedIn } from '../../middleware/actor'
 import { finishStaffLogin } from '../auth/sessions'
 import { checkNewPassword } from '../staff/schemas'
 import { getSettings } from '../staff/settings'
@@ -110,11 +110,12 @@ export function staffSecurityRoutes(services: Services): Router {
       const back = (e: FieldErrors) => redirectWithErrors(req, res, 'staffOwnPassword', e, {})
       if (hasErrors(errors)) return back(errors)
       const expired = !!req.session.passwordExpired
-      const outcome = await changeOwnPassword(
-        services,
-        { ...staffActor(req), id: Number(req.staff!.id) },
-        { current: value.currentPassword, password: value.password, sessionId: req.sessionID, expired },
-      )
+      const outcome = await changeOwnPassword(services, signedIn(req), {
+        current: value.currentPassword,
+        password: value.password,
+        sessionId: req.sessionID,
+        expired,
+      })
       if (!outcome.ok) {
         const history = (await getSettings(services.db)).staffPasswordHistory
         return back({
@@ -136,7 +137,7 @@ export function staffSecurityRoutes(services: Services): Router {
     handler(async (req, res, next) => {
       if (!/^\d{1,15}$/.test(String(req.params.id))) return next()
       const id = Number(req.params.id)
-      const done = await resetSecondFactor(services, staffActor(req), id)
+      const done = await resetSecondFactor(services, req.actor, id)
       flash(
         req,
         done ? 'success' : 'error',
