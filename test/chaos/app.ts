@@ -18,6 +18,10 @@ export interface AppProcess {
   ready(): Promise<boolean>
   /** SIGKILL, as the kernel's OOM killer or a pulled plug would: no shutdown handler runs. */
   kill(): Promise<void>
+  /** SIGTERM, as a deploy's restart: in-flight requests finish, then the process exits. */
+  stop(): Promise<void>
+  /** The running process's id (for its memory), undefined when none runs. */
+  pid(): number | undefined
   /** The end of the app's output (for a failure's message). */
   tail(lines?: number): string
 }
@@ -27,6 +31,8 @@ export function appProcess(opts: {
   databaseUrl: string
   databaseOwnerUrl: string
   logFile: string
+  /** Settings of this run over the harness's (npm run bench:opening-day: NODE_ENV=test). */
+  env?: Record<string, string>
 }): AppProcess {
   let child: ChildProcess | undefined
   // Never outlive the harness, however it ends.
@@ -44,6 +50,7 @@ export function appProcess(opts: {
     // every client signs in from 127.0.0.1
     RATE_LOGIN_PER_IP_PER_MINUTE: '100000',
     LOG_LEVEL: 'warn',
+    ...opts.env,
   }
   const exited = () =>
     new Promise<void>((resolve) => {
@@ -87,5 +94,10 @@ export function appProcess(opts: {
       if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
       await exited()
     },
+    async stop() {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      await exited()
+    },
+    pid: () => (child && child.exitCode === null && child.signalCode === null ? child.pid : undefined),
   }
 }
