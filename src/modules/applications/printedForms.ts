@@ -1,7 +1,10 @@
-import type { Response } from 'express'
+import type { Request, Response } from 'express'
 import type { Services } from '../../services'
+import type { DocNumberViewer } from '../../domain/idNumber'
+import { fileContent } from '../files/repository'
 
-// Sending printed forms (申请表) of any business: the per-account 'pdf' rate limit first, then the
+// Printed forms (申请表) of any business: the PDF of one or many applications, filled by the
+// business (formData.ts), and sending it: the per-account 'pdf' rate limit first, then the
 // render; a refusal or a render failure answers with a page (views/pages/forms/refused.njk), never a broken
 // file. Inline to preview unless `download`.
 
@@ -43,3 +46,51 @@ export async function sendPdfForms(
     res.set('Content-Disposition', res.get('Content-Disposition')!.replace(/^attachment/, 'inline'))
   res.send(pdf)
 }
+
+/** How a printed form is sent (its file name, preview or download) and for whom. */
+export interface FormsOptions {
+  account: string
+  filename: string
+  download: boolean
+  back: string
+  /** who the form is printed for: its 证件号码 is shown by that (shownDocNumber) */
+  viewer: DocNumberViewer
+}
+
+/** A business's form data of one application (formData.ts), its 证件号码 shown for `viewer`. */
+export type FormDataOf<Row, Data extends object> = (
+  req: Request,
+  services: Services,
+  row: Row,
+  viewer: DocNumberViewer,
+) => Promise<Data>
+
+export interface PrintedForm<Row> {
+  /** The PDF of one or many applications (one file; each form starts on a new page). */
+  pdf(req: Request, services: Services, rows: Row[], viewer: DocNumberViewer): Promise<Buffer>
+  /** Sends the PDF (sendPdfForms: the rate limit first, a page on refusal or failure). */
+  send(req: Request, res: Response, services: Services, rows: Row[], opts: FormsOptions): Promise<void>
+}
+
+/** A business's 申请表: the template in views/pdf and how one application fills it. */
+export function printedForm<Row, Data extends object>(
+  template: string,
+  dataOf: FormDataOf<Row, Data>,
+): PrintedForm<Row> {
+  const pdf = async (req: Request, services: Services, rows: Row[], viewer: DocNumberViewer) => {
+    const data: Data[] = []
+    for (const row of rows) data.push(await dataOf(req, services, row, viewer))
+    return data.length === 1
+      ? services.pdf.render(template, data[0])
+      : services.pdf.renderMany(template, data)
+  }
+  return {
+    pdf,
+    send: (req, res, services, rows, { viewer, ...opts }) =>
+      sendPdfForms(res, services, { ...opts, render: () => pdf(req, services, rows, viewer) }),
+  }
+}
+
+/** A stored image a form prints (the photo, the 承诺书 crop), if there is one. */
+export const storedImage = (services: Pick<Services, 'db'>, id: string | null | undefined) =>
+  id ? fileContent(services.db, id) : Promise.resolve(undefined)

@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express'
 import type { Db } from '../../db/knex'
 import type { Services } from '../../services'
 import type { MessageBox } from './inbox'
+import type { PrintedForm } from './printedForms'
 import { requireApplicant, requireVerified } from '../../middleware/auth'
 import type { DocNumberViewer } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
@@ -16,6 +17,12 @@ import { flash } from '../../web/forms'
 export interface Link {
   text: string
   href: string
+}
+
+/** A record as the 业务平台 lists it under its business: its cells and its actions. */
+export interface RecordRow {
+  cells: string[]
+  actions: Link[]
 }
 
 /** What the actions of a record depend on. */
@@ -60,15 +67,6 @@ export function backToRecord(req: Request, res: Response, base: string, id: numb
   res.redirect(303, `${base}/${id}`)
 }
 
-export interface FormsOptions {
-  account: string
-  filename: string
-  download: boolean
-  back: string
-  /** who the form is printed for: its 证件号码 is shown by that (shownDocNumber) */
-  viewer: DocNumberViewer
-}
-
 export interface RecordPages<Row extends { id: number; number: string }, R extends RecordState> {
   base: string
   /** the folder of records.njk, record.njk and record-messages.njk */
@@ -84,7 +82,7 @@ export interface RecordPages<Row extends { id: number; number: string }, R exten
   explanations: Record<string, string>
   /** the 详情 page's values besides its title and actions */
   detail: (req: Request, row: Row) => Promise<object>
-  sendForms: (req: Request, res: Response, rows: Row[], opts: FormsOptions) => Promise<void>
+  form: PrintedForm<Row>
   /** why the applicant may not have the 申请表 now (shown on the record), or null */
   formRefusal?: (row: Row, now: Date) => Promise<string | null>
   messages: MessageBox
@@ -141,7 +139,7 @@ export function recordPages<Row extends { id: number; number: string }, R extend
       if (!row) return next()
       const refusal = await p.formRefusal?.(row, clock.now())
       if (refusal) return backToRecord(req, res, p.base, row.id, refusal)
-      await p.sendForms(req, res, [row], {
+      await p.form.send(req, res, services, [row], {
         account: `applicant:${req.applicant!.id}`,
         filename: `${p.formName}-${row.number}.pdf`,
         download: req.query.download === '1',

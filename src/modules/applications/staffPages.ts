@@ -18,7 +18,7 @@ import {
 } from './staffHandlers'
 import { startQueueExport, type QueueExport } from '../queueExports/service'
 import type { ApplicationQueue, QueueRowBase } from './queueRepository'
-import type { FormsOptions } from './records'
+import type { PrintedForm } from './printedForms'
 import { recordStaffView } from '../privacy/recordViews'
 
 // A business's applications in the staff console (/staff/registrations, /staff/certifications), the
@@ -65,7 +65,7 @@ export interface StaffPages<
   exportFile: QueueExport<QueueRow>
   /** the printed form's name, for its file names */
   formName: string
-  sendForms: (req: Request, res: Response, rows: Row[], opts: FormsOptions) => Promise<void>
+  form: PrintedForm<Row>
   /** the detail page's values besides its title, decisions, materials and messages */
   detail: (req: Request, row: Row) => Promise<object>
   transitions: Pick<TransitionTable<S, N>, 'transitionNamed' | 'transitionsFrom'>
@@ -146,7 +146,7 @@ export function addStaffPages<
     )
 
   const printForms = (req: Request, res: Response, rows: Row[], filename: string) =>
-    p.sendForms(req, res, rows, {
+    p.form.send(req, res, services, rows, {
       account: `staff:${req.staff!.id}`,
       filename,
       download: false,

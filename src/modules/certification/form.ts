@@ -5,7 +5,7 @@ import type { CertificationFormData } from '../applications/formData'
 import { certificationDetail } from './detail'
 import * as m from './messages'
 import type { ApplicationRow } from './repository'
-import * as files from '../files/repository'
+import { printedForm, storedImage } from '../applications/printedForms'
 import { mandarinIssuer } from '../info/repository'
 import { str } from '../../web/values'
 
@@ -14,9 +14,6 @@ import { str } from '../../web/values'
 // instant the application is submitted or changed.
 
 export const FORM_TEMPLATE = 'certification-form'
-
-const fileContent = (services: Services, id: string | null | undefined) =>
-  id ? files.fileContent(services.db, id) : Promise.resolve(undefined)
 
 export async function certificationFormData(
   req: Request,
@@ -73,21 +70,10 @@ export async function certificationFormData(
       post: r.post,
       witness: r.referee,
     })),
-    photo: await fileContent(services, row.photo_file_id),
-    commitment: await fileContent(services, row.commitment_crop_file_id),
+    photo: await storedImage(services, row.photo_file_id),
+    commitment: await storedImage(services, row.commitment_crop_file_id),
   }
 }
 
-/** The PDF of one or many applications (one file; each form starts on a new page). */
-export async function certificationFormsPdf(
-  req: Request,
-  services: Services,
-  rows: ApplicationRow[],
-  viewer: DocNumberViewer,
-): Promise<Buffer> {
-  const data: CertificationFormData[] = []
-  for (const row of rows) data.push(await certificationFormData(req, services, row, viewer))
-  return data.length === 1
-    ? services.pdf.render(FORM_TEMPLATE, data[0])
-    : services.pdf.renderMany(FORM_TEMPLATE, data)
-}
+/** 教师资格认定申请表 (views/pdf/certification-form.njk), one or many applications in one PDF. */
+export const certificationForm = printedForm(FORM_TEMPLATE, certificationFormData)

@@ -1,13 +1,12 @@
-import type { Request, Response, Router } from 'express'
+import type { Router } from 'express'
 import type { Services } from '../../services'
-import { sendPdfForms } from '../applications/printedForms'
-import { handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
+import { hasErrors, validate, type FieldErrors } from '../../web/forms'
 import type { Values } from '../../web/wizard/types'
 import { str } from '../../web/values'
-import { backToRecord, noStore, recordPages, type FormsOptions } from '../applications/records'
+import { addEditPages } from '../applications/editPages'
+import { recordPages } from '../applications/records'
 import { certificationDetail } from './detail'
-import { certificationFormsPdf } from './form'
+import { certificationForm } from './form'
 import {
   certificationMessages,
   editRefusal,
@@ -17,22 +16,12 @@ import {
   saveApplicantEdit,
   STATUS_EXPLANATIONS,
 } from './records'
-import { applicationOf, refOptions, type ApplicationRow } from './repository'
+import { applicationOf, refOptions } from './repository'
 import { informationSchema } from './schemas'
 import { INFO_LISTS, certificationSteps } from './steps'
 
 // 教师资格认定信息 and everything reached from it: 详情, 申请表 and 有留言 as every business has them
 // (src/modules/applications/records.ts), 修改 (认定信息, only while 网报待确认) here.
-
-/** One or many applications' 申请表 as one PDF (inline to preview, or as a download). */
-export const sendCertificationForms = (
-  req: Request,
-  res: Response,
-  services: Services,
-  rows: ApplicationRow[],
-  { viewer, ...opts }: FormsOptions,
-): Promise<void> =>
-  sendPdfForms(res, services, { ...opts, render: () => certificationFormsPdf(req, services, rows, viewer) })
 
 /** Fields 修改 offers: 认定信息's answers (the photo and the rest stay as submitted). */
 const EDITABLE = [
@@ -52,7 +41,7 @@ const EDITABLE = [
 ]
 
 export function certificationRecordRoutes(services: Services): Router {
-  const { db, clock } = services
+  const { db } = services
   const informationStep = certificationSteps(services).find((s) => s.path === 'information')!
   const labels = new Map((informationStep.fields ?? []).map((f) => [f.name, f.label]))
   const { router, mine } = recordPages(services, {
@@ -66,7 +55,7 @@ export function certificationRecordRoutes(services: Services): Router {
     recordActions,
     explanations: STATUS_EXPLANATIONS,
     detail: (req, row) => certificationDetail(req, services, row),
-    sendForms: (req, res, rows, opts) => sendCertificationForms(req, res, services, rows, opts),
+    form: certificationForm,
     messages: certificationMessages,
   })
 
@@ -83,36 +72,14 @@ export function certificationRecordRoutes(services: Services): Router {
       })),
     )
 
-  router.get(
-    `${RECORD_BASE}/:id/edit`,
-    handler(async (req, res, next) => {
-      const row = await mine(req)
-      if (!row) return next()
-      noStore(res)
-      const refusal = await editRefusal(services, row, clock.now())
-      if (refusal) return backToRecord(req, res, RECORD_BASE, row.id, refusal)
-      const form = takeForm(req, `certification:edit:${row.id}`, { ...row.data, version: row.version })
-      res.render('pages/certification/record-edit.njk', {
-        ...form,
-        pageTitle: `修改报名信息 - ${row.number}`,
-        row,
-        fields: await editFields(),
-        highlighted: row.correction?.fields ?? [],
-        note: row.correction?.note ?? '',
-      })
-    }),
-  )
-
-  router.post(
-    `${RECORD_BASE}/:id/edit`,
-    handler(async (req, res, next) => {
-      const row = await mine(req)
-      if (!row) return next()
-      const body = (req.body ?? {}) as Record<string, unknown>
-      const key = `certification:edit:${row.id}`
-      const here = `${RECORD_BASE}/${row.id}/edit`
-      const refusal = await editRefusal(services, row, clock.now())
-      if (refusal) return backToRecord(req, res, RECORD_BASE, row.id, refusal)
+  addEditPages(router, services, {
+    base: RECORD_BASE,
+    business: 'certification',
+    view: 'pages/certification/record-edit.njk',
+    mine,
+    refusal: (row, now) => editRefusal(services, row, now),
+    page: async () => ({ fields: await editFields() }),
+    post: async (req, row, body) => {
       const posted = Object.fromEntries(EDITABLE.map((k) => [k, str(body[k])]))
       const { value, errors } = validate<Values>(informationSchema, posted)
       const more: FieldErrors = {}
@@ -124,20 +91,22 @@ export function certificationRecordRoutes(services: Services): Router {
           '申请中等职业学校实习指导教师资格，还应当具有相当助理工程师以上专业技术职务或者中级以上工人技术等级。'
       Object.assign(errors, more)
       const kept = { ...posted, version: str(body.version) }
-      if (hasErrors(errors)) return redirectWithErrors(req, res, key, errors, kept, here)
+      if (hasErrors(errors)) return { errors, kept }
       const changes = Object.fromEntries(EDITABLE.map((k) => [k, value[k] ?? '']))
-      const outcome = await saveApplicantEdit(services, {
-        applicationId: Number(row.id),
-        applicantId: Number(req.applicant!.id),
-        version: Number(body.version),
-        changes,
-        actor: req.actor,
-      })
-      if (!outcome.ok) return redirectWithErrors(req, res, key, { _form: outcome.error }, kept, here)
-      flash(req, 'success', '报名信息已修改。请预览《教师资格认定申请表》，确认信息正确。')
-      res.redirect(303, `${RECORD_BASE}/${row.id}`)
-    }),
-  )
+      return {
+        kept,
+        save: () =>
+          saveApplicantEdit(services, {
+            applicationId: Number(row.id),
+            applicantId: Number(req.applicant!.id),
+            version: Number(body.version),
+            changes,
+            actor: req.actor,
+          }),
+      }
+    },
+    saved: '报名信息已修改。请预览《教师资格认定申请表》，确认信息正确。',
+  })
 
   return router
 }

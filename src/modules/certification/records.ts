@@ -2,14 +2,13 @@ import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { messageBox } from '../applications/inbox'
 import { saveEdit, type EditOutcome } from '../applications/edit'
-import { recordLinks, type Link, type RecordState } from '../applications/records'
+import { recordLinks, type Link, type RecordRow, type RecordState } from '../applications/records'
 import {
   applicantMayEdit,
   certificationStatusLabel,
   qualificationTypeLabel,
   type CertificationStatus,
 } from '../../domain/certification'
-import type { RecordRow } from '../platform/businesses'
 import { isWindowOpen } from '../../domain/windows'
 import { applicationOf, applicationsOf, type ApplicationRow } from './repository'
 import { str } from '../../web/values'

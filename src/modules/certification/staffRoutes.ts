@@ -12,7 +12,7 @@ import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS } from '../applications/staf
 import { addStaffPages } from '../applications/staffPages'
 import { certificationDetail } from './detail'
 import { transitionCertification } from './issue'
-import { sendCertificationForms } from './recordRoutes'
+import { certificationForm } from './form'
 import { certificationMessages } from './records'
 import { certificationExport } from './export'
 import { certificationQueue, scopeOf } from './staffService'
@@ -81,7 +81,7 @@ export function certificationStaffRoutes(services: Services): Router {
     audit: { prefix: 'certification', targetType: 'certification_application' },
     exportFile: certificationExport,
     formName: '教师资格认定申请表',
-    sendForms: (req, res, rows, opts) => sendCertificationForms(req, res, services, rows, opts),
+    form: certificationForm,
     detail: (req, row) => certificationDetail(req, services, row),
     transitions: certificationTransitions,
     materials: async () => COMMON_MATERIALS,

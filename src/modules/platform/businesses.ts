@@ -1,4 +1,5 @@
 import type { Services } from '../../services'
+import type { RecordRow } from '../applications/records'
 import { certificationRecords } from '../certification/records'
 import { BUSINESS_NAME as REGISTRATION_NAME, MUST_READ_TITLE } from '../registration/messages'
 import { registrationRecords } from '../registration/records'
@@ -7,11 +8,6 @@ import { closedSeason } from '../registration/service'
 // The businesses the platform offers. A later module registers its pages by filling in `applyUrl`
 // (and `noticeUrl` when it has a page of its own) and setting `available`, and supplies
 // `loadRecords` so its records appear on the platform.
-
-export interface RecordRow {
-  cells: string[]
-  actions: { text: string; href: string }[]
-}
 
 export interface Business {
   key: 'certification' | 'registration'

@@ -3,18 +3,15 @@ import { shownDocNumber, type DocNumberViewer } from '../../domain/idNumber'
 import type { Services } from '../../services'
 import type { RegistrationFormData } from '../applications/formData'
 import { codeName } from '../../services/reference'
-import { registrationDetail } from './recordRoutes'
+import { registrationDetail } from './detail'
 import { registryRegistrationCount, type RegistrationRow } from './repository'
-import * as files from '../files/repository'
+import { printedForm, storedImage } from '../applications/printedForms'
 import * as m from './messages'
 
 // 申请表: a registration as the printed form takes it (labels, not codes). Rendered on demand from
 // the row, so the form is there the instant the application is submitted or changed.
 
 export const FORM_TEMPLATE = 'registration-form'
-
-const fileContent = (services: Services, id: string | null | undefined) =>
-  id ? files.fileContent(services.db, id) : Promise.resolve(undefined)
 
 export async function registrationFormData(
   req: Request,
@@ -74,20 +71,9 @@ export async function registrationFormData(
       .map((r) => ({ label: r.label, value: r.value })),
     authority: detail.authorityName,
     point: detail.pointName,
-    photo: await fileContent(services, row.photo_file_id),
+    photo: await storedImage(services, row.photo_file_id),
   }
 }
 
-/** The PDF of one or many registrations (one file; each form starts on a new page). */
-export async function registrationFormsPdf(
-  req: Request,
-  services: Services,
-  rows: RegistrationRow[],
-  viewer: DocNumberViewer,
-): Promise<Buffer> {
-  const data: RegistrationFormData[] = []
-  for (const row of rows) data.push(await registrationFormData(req, services, row, viewer))
-  return data.length === 1
-    ? services.pdf.render(FORM_TEMPLATE, data[0])
-    : services.pdf.renderMany(FORM_TEMPLATE, data)
-}
+/** 教师资格定期注册申请表 (views/pdf/registration-form.njk), one or many registrations in one PDF. */
+export const registrationForm = printedForm(FORM_TEMPLATE, registrationFormData)

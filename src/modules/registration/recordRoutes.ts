@@ -1,16 +1,14 @@
-import type { Request, Response, Router } from 'express'
+import type { Request, Router } from 'express'
 import type { Services } from '../../services'
-import { formDownloadClosed, statusLabel } from '../../domain/registration'
-import { shanghaiDateTime } from '../../domain/time'
+import { formDownloadClosed } from '../../domain/registration'
 import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
 import { draftField, receiveUpload, receivedId, uploadField } from '../../web/uploads'
 import type { FileOwner } from '../../services/uploads'
-import { sendPdfForms } from '../applications/printedForms'
 import type { Step, Values } from '../../web/wizard/types'
-import { applicationDetail } from '../applications/detail'
 import { str } from '../../web/values'
-import { backToRecord, noStore, recordPages, type FormsOptions } from '../applications/records'
+import { addEditPages } from '../applications/editPages'
+import { backToRecord, noStore, recordPages } from '../applications/records'
 import {
   changeAuthority,
   editRefusal,
@@ -22,68 +20,18 @@ import {
   saveApplicantEdit,
   STATUS_EXPLANATIONS,
 } from './records'
-import { registrationFormsPdf } from './form'
+import { registrationForm } from './form'
+import { registrationDetail } from './detail'
 import { DOWNLOAD_ENDS, downloadUntil } from './messages'
-import {
-  refOptions,
-  registrationOf,
-  subjectNames,
-  SUBMISSION_TABLES,
-  type RegistrationRow,
-} from './repository'
+import { refOptions, registrationOf } from './repository'
 import { authoritySchema, informationSchema } from './schemas'
 import { INFO_LISTS, MANDARIN_OPTIONS, registrationSteps } from './steps'
 
 // 我的注册 and everything reached from it: 详情, 申请表 and 有留言 as every business has them
 // (src/modules/applications/records.ts), 修改 and 重新选择注册机构 (选错注册机构) here.
 
-/**
- * Sends one or many registrations' 申请表 as one PDF (inline to preview, or as a download), after
- * the per-account limit; a render failure answers 503 with a page, never a broken file.
- */
-export const sendRegistrationForms = (
-  req: Request,
-  res: Response,
-  services: Services,
-  rows: RegistrationRow[],
-  { viewer, ...opts }: FormsOptions,
-): Promise<void> =>
-  sendPdfForms(res, services, { ...opts, render: () => registrationFormsPdf(req, services, rows, viewer) })
-
 const PHOTO = { field: 'photo', kind: 'id_photo' } as const
 const ownerOf = (req: Request): FileOwner => ({ kind: 'applicant', id: req.applicant!.id })
-
-/**
- * Everything a registration holds, for the applicant's 详情 and the staff detail page: what every
- * business's detail shows (src/modules/applications/detail.ts), the certificate snapshot, the
- * authority and point.
- */
-export async function registrationDetail(req: Request, services: Services, row: RegistrationRow) {
-  const { db } = services
-  const types = await refOptions(db, 'qualification_type')
-  const cert = row.cert as Record<string, unknown>
-  const point = await services.bureau.registration.point(db, Number(row.point_id))
-  return {
-    ...(await applicationDetail(req, services, row, {
-      steps: registrationSteps(services),
-      history: SUBMISSION_TABLES,
-      statusLabel,
-      explanations: STATUS_EXPLANATIONS,
-    })),
-    cert: {
-      number: row.cert_number,
-      type: types.find((t) => t.value === str(cert.qualificationType))?.text ?? str(cert.qualificationType),
-      subject: (await subjectNames(db))(str(cert.subject)),
-      authority: str(cert.authority),
-      issuedOn: str(cert.issuedOn),
-      source: row.cert_source === 'added' ? '申请人添加（待核验）' : '教师资格证书库',
-    },
-    authorityName: str(row.data.authorityName),
-    pointName: point?.name ?? str(row.data.pointName),
-    confirmEnd: point?.confirmEnd ? shanghaiDateTime(point.confirmEnd) : '',
-    certificatePhotos: (row.certificate_photo_file_ids ?? []).map((id) => `/files/${id}`),
-  }
-}
 
 /** The 修改 form's fields: the information page's answers, as the wizard lists and checks them. */
 async function editFields(services: Services, informationStep: Step) {
@@ -130,7 +78,7 @@ export function registrationRecordRoutes(services: Services): Router {
         },
       }
     },
-    sendForms: (req, res, rows, opts) => sendRegistrationForms(req, res, services, rows, opts),
+    form: registrationForm,
     // after the authority's 申请表下载截止 both 申请表 links answer with the manual's sentence
     formRefusal: async (row, now) => {
       const authority = await services.bureau.registration.authority(db, Number(row.authority_id))
@@ -139,41 +87,18 @@ export function registrationRecordRoutes(services: Services): Router {
     messages: registrationMessages,
   })
 
-  // ---- 修改 -------------------------------------------------------------------------------------------
-
-  router.get(
-    `${RECORD_BASE}/:id/edit`,
-    handler(async (req, res, next) => {
-      const row = await mine(req)
-      if (!row) return next()
-      noStore(res)
-      const refusal = await editRefusal(services, row, clock.now())
-      if (refusal) return backToRecord(req, res, RECORD_BASE, row.id, refusal)
-      const form = takeForm(req, `registration:edit:${row.id}`, { ...row.data, version: row.version })
-      const fields = await editFields(services, informationStep)
-      res.render('pages/registration/record-edit.njk', {
-        ...form,
-        pageTitle: `修改报名信息 - ${row.number}`,
-        row,
-        fields,
-        upload: await uploadField(db, { ...PHOTO, owner: ownerOf(req), values: form.values }),
-        photoHref: `/files/${row.photo_file_id}`,
-        highlighted: row.correction?.fields ?? [],
-        note: row.correction?.note ?? '',
-      })
+  addEditPages(router, services, {
+    base: RECORD_BASE,
+    business: 'registration',
+    view: 'pages/registration/record-edit.njk',
+    mine,
+    refusal: (row, now) => editRefusal(services, row, now),
+    page: async (req, row, values) => ({
+      fields: await editFields(services, informationStep),
+      upload: await uploadField(db, { ...PHOTO, owner: ownerOf(req), values }),
+      photoHref: `/files/${row.photo_file_id}`,
     }),
-  )
-
-  router.post(
-    `${RECORD_BASE}/:id/edit`,
-    handler(async (req, res, next) => {
-      const row = await mine(req)
-      if (!row) return next()
-      const body = (req.body ?? {}) as Record<string, unknown>
-      const key = `registration:edit:${row.id}`
-      const here = `${RECORD_BASE}/${row.id}/edit`
-      const refusal = await editRefusal(services, row, clock.now())
-      if (refusal) return backToRecord(req, res, RECORD_BASE, row.id, refusal)
+    post: async (req, row, body) => {
       // A school added in the wizard stays added: its 办学类型 comes from the snapshot.
       const posted = {
         ...body,
@@ -187,26 +112,27 @@ export function registrationRecordRoutes(services: Services): Router {
       const received = await receiveUpload(db, req, { ...PHOTO, owner: ownerOf(req), now: clock.now() })
       const kept = { ...body, [draftField(PHOTO.field)]: receivedId(received) }
       const photoErrors: FieldErrors = received.status === 'refused' ? { [PHOTO.field]: received.error } : {}
-      if (body._action === 'preview')
-        return redirectWithErrors(req, res, key, photoErrors, kept, `${here}#${PHOTO.field}`)
+      if (body._action === 'preview') return { errors: photoErrors, kept, anchor: `#${PHOTO.field}` }
       const { value, errors } = validate<Values>(informationSchema, posted)
       if (!hasErrors(errors))
         Object.assign(errors, (await informationStep.beforeSave?.(req, value, row.data)) ?? {})
       Object.assign(errors, photoErrors)
-      if (hasErrors(errors)) return redirectWithErrors(req, res, key, errors, kept, here)
-      const outcome = await saveApplicantEdit(services, {
-        registrationId: Number(row.id),
-        applicantId: req.applicant!.id,
-        version: Number(body.version),
-        changes: value,
-        photoDraftId: received.status === 'none' ? undefined : received.file?.id,
-        actor: req.actor,
-      })
-      if (!outcome.ok) return redirectWithErrors(req, res, key, { _form: outcome.error }, kept, here)
-      flash(req, 'success', '报名信息已修改。请检查报名信息详情，确认信息正确。')
-      res.redirect(303, `${RECORD_BASE}/${row.id}`)
-    }),
-  )
+      if (hasErrors(errors)) return { errors, kept }
+      return {
+        kept,
+        save: () =>
+          saveApplicantEdit(services, {
+            registrationId: Number(row.id),
+            applicantId: req.applicant!.id,
+            version: Number(body.version),
+            changes: value,
+            photoDraftId: received.status === 'none' ? undefined : received.file?.id,
+            actor: req.actor,
+          }),
+      }
+    },
+    saved: '报名信息已修改。请检查报名信息详情，确认信息正确。',
+  })
 
   // ---- 选错注册机构: choose the authority again -------------------------------------------------------
 

@@ -6,13 +6,12 @@ import {
   statusLabel,
   type RegistrationStatus,
 } from '../../domain/registration'
-import type { RecordRow } from '../platform/businesses'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { adoptDraft } from '../../services/uploads'
 import { messageBox, type MessageRow } from '../applications/inbox'
 import { saveEdit, type EditOutcome } from '../applications/edit'
 import { writeTransition } from '../applications/transitions'
-import { recordLinks, type Link } from '../applications/records'
+import { recordLinks, type Link, type RecordRow } from '../applications/records'
 import { isWindowOpen } from './bureau'
 import { identitySnapshot } from '../applications/repository'
 import { refOptions, registrationOf, registrationsOf, type RegistrationRow } from './repository'

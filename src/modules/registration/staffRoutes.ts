@@ -7,7 +7,8 @@ import { DECISION_TEXTS, PRINT_TEXTS, MESSAGE_TEXTS } from '../applications/staf
 import { addStaffPages } from '../applications/staffPages'
 import { getSettings, textOf } from '../staff/settings'
 import { exportLists, registrationExport } from './export'
-import { registrationDetail, sendRegistrationForms } from './recordRoutes'
+import { registrationDetail } from './detail'
+import { registrationForm } from './form'
 import { registrationMessages } from './records'
 import { transitionRegistration } from './service'
 import { registrationQueue, scopeOf } from './staffService'
@@ -57,7 +58,7 @@ export function registrationStaffRoutes(services: Services): Router {
     audit: { prefix: 'registration', targetType: 'registration' },
     exportFile: registrationExport,
     formName: '教师资格定期注册申请表',
-    sendForms: (req, res, rows, opts) => sendRegistrationForms(req, res, services, rows, opts),
+    form: registrationForm,
     detail: (req, row) => registrationDetail(req, services, row),
     transitions: registrationTransitions,
     // what the 须知 told the applicant to bring (系统设置), so a clerk asks for nothing else
