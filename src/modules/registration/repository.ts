@@ -3,7 +3,11 @@ import type { Db } from '../../db/knex'
 import { shanghaiDate } from '../../domain/time'
 import { prepared } from '../../db/prepared'
 import { refOptions, type Option } from '../../services/reference'
-import type { SubmissionTables } from '../applications/repository'
+import {
+  IDENTITY_SNAPSHOT_SQL,
+  type IdentitySnapshot,
+  type SubmissionTables,
+} from '../applications/repository'
 import type { StatusTables } from '../applications/transitions'
 import { INACTIVE_STATUSES, type RegistrationStatus } from '../../domain/registration'
 
@@ -151,7 +155,7 @@ export interface SubmitFacts {
   windowOpen: boolean
 }
 
-export type Identity = Record<string, unknown> & { birth_date: string | null }
+export type Identity = IdentitySnapshot
 
 export async function submitFacts(
   trx: Knex.Transaction,
@@ -173,10 +177,7 @@ export async function submitFacts(
        (SELECT to_char(max(registered_on), 'YYYY-MM-DD') FROM registry_certificate_registrations
          WHERE cert_number IN (SELECT cert_number FROM certs) AND result IN ('合格', '注册合格')) AS earlier_on,
        (SELECT id FROM info_certificates WHERE applicant_id = ? AND cert_number = ?) AS info_id,
-       (SELECT json_build_object('name', name, 'doc_type', doc_type, 'doc_number', doc_number, 'sex', sex,
-                 'birth_date', to_char(birth_date, 'YYYY-MM-DD'), 'ethnicity', ethnicity, 'phone', phone,
-                 'email', email)
-          FROM applicants WHERE id = ?) AS identity,
+       ${IDENTITY_SNAPSHOT_SQL} AS identity,
        ? AS window_open`,
       [
         ...certificateBindings(applicant),
