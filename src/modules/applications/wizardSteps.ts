@@ -2,7 +2,8 @@ import type { Request } from 'express'
 import type { Services } from '../../services'
 import type { ImageKind } from '../../domain/imageRules'
 import { DOC_TYPE_LABELS, checkDocNumber, type DocNumberViewer, type DocType } from '../../domain/idNumber'
-import { shanghaiDate } from '../../domain/time'
+import { shanghaiDate, shanghaiDateTime } from '../../domain/time'
+import { windowClosedLines } from '../bureau/messages'
 import type { FieldErrors } from '../../web/forms'
 import { fileStillThere, receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
 import type { RowField } from '../../web/wizard/table'
@@ -122,3 +123,14 @@ export async function reviewPage(s: Services, req: Request) {
 /** 预览 of the ID photo (a step's redisplay). */
 export const previewIdPhoto = (s: Services, posted: Values, req: Request) =>
   previewSlot(s, req, ID_PHOTO, posted)
+
+/** What a wizard's 网报时间 page says of the chosen authority's window: none planned, over, or not begun. */
+export function windowLines(window: { start: Date; end: Date } | undefined, now: Date) {
+  return windowClosedLines(
+    window && {
+      start: shanghaiDateTime(window.start),
+      end: shanghaiDateTime(window.end),
+      over: window.end.getTime() <= now.getTime(),
+    },
+  )
+}

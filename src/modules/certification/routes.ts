@@ -3,10 +3,10 @@ import type { Services } from '../../services'
 import { requireApplicant, requireVerified } from '../../middleware/auth'
 import { certificationStatusLabel, qualificationTypeLabel } from '../../domain/certification'
 import { shanghaiDateTime } from '../../domain/time'
-import { windowClosedLines } from '../bureau/messages'
 import { handler } from '../../web/async'
 import { createWizard, type WizardEngine } from '../../web/wizard/engine'
 import { progressSql } from '../../web/wizard/progressRepository'
+import { windowLines } from '../applications/wizardSteps'
 import * as m from './messages'
 import * as repo from './repository'
 import { submitCertification } from './service'
@@ -94,12 +94,7 @@ export function certificationRoutes(services: Services): Router {
   router.use(['/certification/start', BASE, RECORDS, CLOSED], requireApplicant, requireVerified)
 
   // 报名: a new run (the look-up's choices pre-fill it).
-  router.get(START, (req, res) => {
-    engine.reset(req)
-    const qs = new URLSearchParams()
-    for (const k of PREFILL) if (typeof req.query[k] === 'string') qs.set(k, req.query[k] as string)
-    res.redirect(303, qs.size ? `${BASE}?${qs}` : BASE)
-  })
+  router.get(START, (req, res) => res.redirect(303, engine.start(req, PREFILL)))
 
   router.use(engine.router)
 
@@ -109,13 +104,7 @@ export function certificationRoutes(services: Services): Router {
       const now = clock.now()
       const authority = await bureau.authorityById(db, Number(req.query.authority) || 0)
       const window = authority ? await bureau.certification.windowFor(db, authority.id, now) : undefined
-      const said = windowClosedLines(
-        window && {
-          start: shanghaiDateTime(window.start),
-          end: shanghaiDateTime(window.end),
-          over: window.end.getTime() <= now.getTime(),
-        },
-      )
+      const said = windowLines(window, now)
       res.render('pages/registration/closed.njk', {
         pageTitle: m.WINDOW_CLOSED,
         title: window ? m.WINDOW_CLOSED : m.NO_PLAN,

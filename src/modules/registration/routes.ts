@@ -3,13 +3,13 @@ import type { Services } from '../../services'
 import { requireApplicant, requireVerified } from '../../middleware/auth'
 import { registrationCycle, statusLabel } from '../../domain/registration'
 import { shanghaiDateTime } from '../../domain/time'
-import { windowClosedLines } from '../bureau/messages'
 import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
 import { receiveUpload, uploadField } from '../../web/uploads'
 import { createWizard, type WizardEngine } from '../../web/wizard/engine'
 import { progressSql } from '../../web/wizard/progressRepository'
 import type { Values } from '../../web/wizard/types'
+import { windowLines } from '../applications/wizardSteps'
 import * as m from './messages'
 import * as repo from './repository'
 import { addCertificateSchema } from './schemas'
@@ -111,10 +111,7 @@ export function registrationRoutes(services: Services): Router {
         return res.redirect(303, `${RECORDS}/${active.id}`)
       }
       if (await closedSeason(services)) return res.redirect(303, CLOSED)
-      engine.reset(req)
-      const qs = new URLSearchParams()
-      for (const k of PREFILL) if (typeof req.query[k] === 'string') qs.set(k, req.query[k] as string)
-      res.redirect(303, qs.size ? `${BASE}?${qs}` : BASE)
+      res.redirect(303, engine.start(req, PREFILL))
     }),
   )
 
@@ -143,13 +140,7 @@ export function registrationRoutes(services: Services): Router {
         })
       }
       const window = await services.bureau.registration.windowFor(db, authority.id)
-      const said = windowClosedLines(
-        window && {
-          start: shanghaiDateTime(window.start),
-          end: shanghaiDateTime(window.end),
-          over: window.end.getTime() <= now.getTime(),
-        },
-      )
+      const said = windowLines(window, now)
       res.render('pages/registration/closed.njk', {
         pageTitle: m.WINDOW_CLOSED,
         title: m.WINDOW_CLOSED,

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express'
+import { Router, type Request, type Response } from 'express'
 import { handler } from '../async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../forms'
 import { createCompletion } from './completion'
@@ -14,6 +14,11 @@ export interface WizardEngine {
   abandon(req: Request): Promise<void>
   /** Forgets the mark a finished run left in the session, so that a new run may start. */
   reset(req: Request): void
+  /**
+   * 报名: a new run may start (as reset); the wizard's URL to go to, passing on the named query
+   * parameters (a choice brought from elsewhere, which `prefill` keeps).
+   */
+  start(req: Request, passOn?: readonly string[]): string
   /** The run in progress (loading it from the table or starting one if the session has none). */
   progress(req: Request): Promise<Progress | null>
   /** The value of the definition's `facts` SQL, read with the run's progress (undefined without one). */
@@ -70,12 +75,17 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
     }),
   )
 
-  router.get(
-    `${def.basePath}/:step`,
+  /** A handler of `${basePath}/:step`: the step (or on to the next route) and what opening it gives. */
+  const onStep = (fn: (req: Request, res: Response, step: Step, opened: Opened) => Promise<void>) =>
     handler(async (req, res, next) => {
       const step = nav.byPath.get(String(req.params.step))
       if (!step) return next()
-      const opened = await open(req, step)
+      await fn(req, res, step, await open(req, step))
+    })
+
+  router.get(
+    `${def.basePath}/:step`,
+    onStep(async (req, res, step, opened) => {
       // Every answer is a fresh page: the back button after a submit must ask the server again.
       res.set('Cache-Control', 'no-store')
       if ('redirect' in opened) return res.redirect(303, opened.redirect)
@@ -89,10 +99,7 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
 
   router.post(
     `${def.basePath}/:step`,
-    handler(async (req, res, next) => {
-      const step = nav.byPath.get(String(req.params.step))
-      if (!step) return next()
-      const opened = await open(req, step)
+    onStep(async (req, res, step, opened) => {
       if ('redirect' in opened) return res.redirect(303, opened.redirect)
       const { progress, edit } = opened
       const body = (req.body ?? {}) as Values
@@ -148,6 +155,12 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
     router,
     abandon: runs.abandon,
     reset: runs.reset,
+    start(req, passOn = []) {
+      runs.reset(req)
+      const qs = new URLSearchParams()
+      for (const k of passOn) if (typeof req.query[k] === 'string') qs.set(k, req.query[k] as string)
+      return qs.size ? `${def.basePath}?${qs}` : def.basePath
+    },
     async progress(req) {
       const state = await runs.current(req)
       return isDone(state) ? null : state
