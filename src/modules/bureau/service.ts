@@ -13,7 +13,9 @@ import {
 import type { AuthorityInfo, BureauPort, PointInfo } from '../registration/bureau'
 import { getSettings } from '../staff/settings'
 import * as repo from './repository'
-import type { AuthorityFields, AuthorityRow, Conn, PointFields, PointRow, WindowRow } from './repository'
+import * as pointRepo from './pointRepository'
+import type { AuthorityFields, AuthorityRow, Conn, WindowRow } from './repository'
+import type { PointFields, PointRow } from './pointRepository'
 import { m } from './messages'
 
 export { isWindowOpen }
@@ -68,7 +70,7 @@ export function contactAuthorities(db: Conn): Promise<AuthorityRow[]> {
  * holds 现场确认 on it), of an enabled authority, and not past their 现场确认结束时间.
  */
 export function pointsFor(db: Conn, authorityId: number, o: { at: Date }): Promise<PointRow[]> {
-  return repo.offeredPoints(db, { authorityId, at: o.at })
+  return pointRepo.offeredPoints(db, { authorityId, at: o.at })
 }
 
 /**
@@ -82,9 +84,11 @@ export async function suggestPoint(
   schoolName: string,
   o: { at?: Date } = {},
 ): Promise<PointRow | undefined> {
-  const points = o.at ? await pointsFor(db, authorityId, { at: o.at }) : await repo.pointsOf(db, authorityId)
+  const points = o.at
+    ? await pointsFor(db, authorityId, { at: o.at })
+    : await pointRepo.pointsOf(db, authorityId)
   const offered = points.filter((p) => p.enabled && p.staffed)
-  const ids = await repo.pointsCovering(
+  const ids = await pointRepo.pointsCovering(
     db,
     offered.map((p) => p.id),
     schoolName.trim(),
@@ -115,7 +119,7 @@ export const seasonOf = (db: Conn, business: Business, at: Date) => repo.seasonO
 export const authorityById = (db: Conn, id: number) => repo.authorityById(db, id)
 
 /** The point, enabled or not (records keep showing it). */
-export const pointById = (db: Conn, id: number) => repo.pointById(db, id)
+export const pointById = (db: Conn, id: number) => pointRepo.pointById(db, id)
 
 /** The window a new one is prefilled with: registration's half-year setting; none for certification. */
 export async function suggestedWindow(db: Conn, business: Business, at: Date): Promise<Window | undefined> {
@@ -194,6 +198,32 @@ const forgetting = <T>(deps: AdminDeps, edit: Promise<T>): Promise<T> =>
 
 export type Outcome = { ok: true; id: number } | { ok: false; field: string; message: string }
 
+/** Inserts the row (id null) or updates it (gone: NOT_FOUND), audited as `<action>.create` / `.update`. */
+async function writeRow(
+  deps: AdminDeps,
+  trx: Db,
+  actor: Actor,
+  id: number | null,
+  o: {
+    insert: () => Promise<number>
+    update: (id: number) => Promise<boolean>
+    action: string
+    targetType: string
+    detail: Record<string, unknown>
+  },
+): Promise<Outcome> {
+  let savedId = id
+  if (id === null) savedId = await o.insert()
+  else if (!(await o.update(id))) return { ok: false, field: '_form', message: m.NOT_FOUND }
+  await deps.audit.record(trx, actor, {
+    action: `${o.action}.${id === null ? 'create' : 'update'}`,
+    targetType: o.targetType,
+    targetId: savedId!,
+    detail: o.detail,
+  })
+  return { ok: true, id: savedId! }
+}
+
 export async function saveAuthority(
   deps: AdminDeps,
   actor: Actor,
@@ -211,17 +241,13 @@ export async function saveAuthority(
         (await repo.bureauCodeTaken(trx, fields.region_code, fields.certificate_bureau_code, id ?? undefined))
       )
         return { ok: false, field: 'certificateBureauCode', message: m.BUREAU_CODE_TAKEN }
-      let savedId = id
-      if (id === null) savedId = await repo.insertAuthority(trx, fields, now)
-      else if (!(await repo.updateAuthority(trx, id, fields, now)))
-        return { ok: false, field: '_form', message: m.NOT_FOUND }
-      await deps.audit.record(trx, actor, {
-        action: id === null ? 'bureau.authority.create' : 'bureau.authority.update',
+      return writeRow(deps, trx, actor, id, {
+        insert: () => repo.insertAuthority(trx, fields, now),
+        update: (id) => repo.updateAuthority(trx, id, fields, now),
+        action: 'bureau.authority',
         targetType: 'authority',
-        targetId: savedId!,
         detail: { ...fields },
       })
-      return { ok: true, id: savedId! }
     }),
   )
 }
@@ -234,19 +260,15 @@ export async function savePoint(
 ): Promise<Outcome> {
   const now = deps.clock.now()
   return deps.db.transaction(async (trx) => {
-    if (await repo.pointNameTaken(trx, fields.authority_id, fields.name, id ?? undefined))
+    if (await pointRepo.pointNameTaken(trx, fields.authority_id, fields.name, id ?? undefined))
       return { ok: false, field: 'name', message: m.POINT_NAME_TAKEN }
-    let savedId = id
-    if (id === null) savedId = await repo.insertPoint(trx, fields, now)
-    else if (!(await repo.updatePoint(trx, id, fields, now)))
-      return { ok: false, field: '_form', message: m.NOT_FOUND }
-    await deps.audit.record(trx, actor, {
-      action: id === null ? 'bureau.point.create' : 'bureau.point.update',
+    return writeRow(deps, trx, actor, id, {
+      insert: () => pointRepo.insertPoint(trx, fields, now),
+      update: (id) => pointRepo.updatePoint(trx, id, fields, now),
+      action: 'bureau.point',
       targetType: 'confirmation_point',
-      targetId: savedId!,
       detail: { ...fields },
     })
-    return { ok: true, id: savedId! }
   })
 }
 
@@ -258,12 +280,12 @@ export async function changePointSchools(
   change: { add: number[]; remove: number[] },
 ): Promise<{ added: number; removed: number }> {
   return deps.db.transaction(async (trx) => {
-    const current = (await repo.schoolsOfPoint(trx, pointId)).map((s) => s.id)
-    const add = (await repo.existingSchoolIds(trx, change.add)).filter((s) => !current.includes(s))
+    const current = (await pointRepo.schoolsOfPoint(trx, pointId)).map((s) => s.id)
+    const add = (await pointRepo.existingSchoolIds(trx, change.add)).filter((s) => !current.includes(s))
     const remove = change.remove.filter((s) => current.includes(s) && !add.includes(s))
     if (add.length || remove.length) {
-      await repo.linkSchools(trx, pointId, add)
-      await repo.unlinkSchools(trx, pointId, remove)
+      await pointRepo.linkSchools(trx, pointId, add)
+      await pointRepo.unlinkSchools(trx, pointId, remove)
       await deps.audit.record(trx, actor, {
         action: 'bureau.point.schools',
         targetType: 'confirmation_point',
@@ -289,24 +311,20 @@ export async function saveWindow(
   try {
     return await forgetting(
       deps,
-      deps.db.transaction(async (trx) => {
-        let savedId = id
-        if (id === null) savedId = await repo.insertWindow(trx, w, now)
-        else if (!(await repo.updateWindow(trx, id, w)))
-          return { ok: false, field: '_form', message: m.NOT_FOUND }
-        await deps.audit.record(trx, actor, {
-          action: id === null ? 'bureau.window.create' : 'bureau.window.update',
+      deps.db.transaction((trx) =>
+        writeRow(deps, trx, actor, id, {
+          insert: () => repo.insertWindow(trx, w, now),
+          update: (id) => repo.updateWindow(trx, id, w),
+          action: 'bureau.window',
           targetType: 'online_window',
-          targetId: savedId!,
           detail: {
             authorityId: w.authorityId,
             business: w.business,
             start: w.start.toISOString(),
             end: w.end.toISOString(),
           },
-        })
-        return { ok: true as const, id: savedId! }
-      }),
+        }),
+      ),
     )
   } catch (err) {
     if (repo.isOverlap(err)) return { ok: false, field: 'start', message: m.WINDOW_OVERLAP }
@@ -341,7 +359,7 @@ export async function removeWindow(deps: AdminDeps, actor: Actor, id: number): P
 /** The authorities and points staff roles can be scoped to, for the staff form's hints. */
 export async function scopeChoices(db: Conn) {
   const authorities = await repo.listAuthorities(db)
-  const points = (await Promise.all(authorities.map((a) => repo.pointsOf(db, a.id)))).flat()
+  const points = (await Promise.all(authorities.map((a) => pointRepo.pointsOf(db, a.id)))).flat()
   return {
     authorityChoices: authorities.map((a) => `${a.id} ${a.name}`).join('；'),
     pointChoices: points.map((p) => `${p.id} ${p.name}（${p.authority_name}）`).join('；'),
@@ -359,7 +377,7 @@ export async function unknownScopes(
     if (g.scope_type === 'instance' || errors[fieldOf(g.role as Role)]) continue
     const id = Number(g.scope_id)
     const found =
-      g.scope_type === 'authority' ? await repo.authorityById(db, id) : await repo.pointById(db, id)
+      g.scope_type === 'authority' ? await repo.authorityById(db, id) : await pointRepo.pointById(db, id)
     if (!found)
       errors[fieldOf(g.role as Role)] =
         `没有编号为 ${g.scope_id} 的${g.scope_type === 'authority' ? '机构' : '确认点'}`
