@@ -24,6 +24,10 @@ async function main() {
   await startRetentionJobs(services)
   server.listen(config.port, config.host, () => {
     log(`教师资格网上申报系统 listening on ${config.publicUrl}`)
+    // The first prints of the morning would otherwise wait for Chromium's start.
+    services.pdf
+      .warm()
+      .catch((err) => services.logger.warn({ err }, 'PDF browser not started; the first print tries again'))
     if (config.env !== 'production') {
       for (const line of notes) log(line)
       if (!services.transport.email || !services.transport.sms)

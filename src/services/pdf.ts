@@ -66,6 +66,11 @@ export interface PdfService {
   /** Prints HTML as it is, under the same interception (for tests and the benchmark). */
   printHtml(html: string): Promise<Buffer>
   stats(): PdfStats
+  /**
+   * Launches the browser and opens the pool's pages now (server.ts, at start), so the first prints
+   * of the day do not wait for them; a failure leaves it to the first print, as before.
+   */
+  warm(): Promise<void>
   /** The browser's process id, once launched (tests kill it to prove the restart). */
   browserPid(): number | undefined
   close(): Promise<void>
@@ -300,6 +305,18 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
       busy,
       waiting: waiters.length,
     }),
+    async warm() {
+      const browser = await getBrowser()
+      const pages = await Promise.all(
+        Array.from({ length: Math.max(0, size - idle.length - busy) }, () => openPage(browser)),
+      )
+      for (const page of pages)
+        if (current === browser && !closed) idle.push({ page, browser })
+        else {
+          open.delete(page)
+          await page.close().catch(() => undefined)
+        }
+    },
     browserPid: () => current?.process()?.pid,
     async close() {
       closed = true

@@ -261,6 +261,19 @@ describe('PDF service', () => {
     expect(pdf.stats().pagesOpen).toBeLessThanOrEqual(2)
   })
 
+  test('warm: the browser and the pool’s pages are ready before the first print, which opens none', async () => {
+    const own = createPdfService({ pages: 2, publicUrl: PUBLIC_URL, clock })
+    try {
+      await own.warm()
+      expect(own.stats()).toMatchObject({ launches: 1, pagesOpen: 2, renders: 0 })
+      const printed = await own.render('registration-form', await fakeRegistrationForm())
+      expect(printed.subarray(0, 4).toString()).toBe('%PDF')
+      expect(own.stats()).toMatchObject({ launches: 1, pagesOpen: 2, renders: 1 })
+    } finally {
+      await own.close()
+    }
+  })
+
   test('closed: refuses further renders', async () => {
     const own = createPdfService({ pages: 1, publicUrl: PUBLIC_URL, clock })
     await own.render('commitment-template', {})
