@@ -66,6 +66,8 @@ export type FormDataOf<Row, Data extends object> = (
 ) => Promise<Data>
 
 export interface PrintedForm<Row> {
+  /** the form's name, for its file names (…-<number>.pdf) */
+  name: string
   /** The PDF of one or many applications (one file; each form starts on a new page). */
   pdf(req: Request, services: Services, rows: Row[], viewer: DocNumberViewer): Promise<Buffer>
   /** Sends the PDF (sendPdfForms: the rate limit first, a page on refusal or failure). */
@@ -75,6 +77,7 @@ export interface PrintedForm<Row> {
 /** A business's 申请表: the template in views/pdf and how one application fills it. */
 export function printedForm<Row, Data extends object>(
   template: string,
+  name: string,
   dataOf: FormDataOf<Row, Data>,
 ): PrintedForm<Row> {
   const pdf = async (req: Request, services: Services, rows: Row[], viewer: DocNumberViewer) => {
@@ -85,6 +88,7 @@ export function printedForm<Row, Data extends object>(
       : services.pdf.renderMany(template, data)
   }
   return {
+    name,
     pdf,
     send: (req, res, services, rows, { viewer, ...opts }) =>
       sendPdfForms(res, services, { ...opts, render: () => pdf(req, services, rows, viewer) }),

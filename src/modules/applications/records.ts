@@ -32,6 +32,31 @@ export interface RecordState {
   messages: { all: number; unread: number }
 }
 
+/** A record of the applicant's as every business lists it; each adds its own columns. */
+export interface MyRecordBase<S extends string> extends RecordState {
+  number: string
+  status: S
+  statusText: string
+  explanation: string
+  authorityName: string
+}
+
+/** The applicant's records of a business, newest first, with what the applicant may do on each. */
+export type MyRecords<R extends RecordState> = (
+  services: Pick<Services, 'db' | 'bureau'>,
+  applicantId: number,
+  now: Date,
+) => Promise<R[]>
+
+/** The 业务平台's rows of a business: each record's cells and actions. */
+export const platformRows =
+  <R extends RecordState>(myRecords: MyRecords<R>, cells: (r: R) => string[], actions: (r: R) => Link[]) =>
+  async (services: Pick<Services, 'db' | 'bureau' | 'clock'>, applicantId: number): Promise<RecordRow[]> =>
+    (await myRecords(services, applicantId, services.clock.now())).map((r) => ({
+      cells: cells(r),
+      actions: actions(r),
+    }))
+
 /**
  * The actions of one record, as links: 详情, 修改 while open, 申请表预览/下载 (the PDF inline; the
  * browser offers to save it) and 有留言 once there are any; `first` and `afterEdit` are the business's own.
@@ -73,8 +98,6 @@ export interface RecordPages<Row extends { id: number; number: string }, R exten
   views: string
   listTitle: string
   detailTitle: (row: Row) => string
-  /** the printed form's name, for its file name (…-<number>.pdf) */
-  formName: string
   /** the application with this id if it is the applicant's */
   mine: (db: Db, id: number, applicantId: number) => Promise<Row | undefined>
   myRecords: (services: Services, applicantId: number, now: Date) => Promise<R[]>
@@ -141,7 +164,7 @@ export function recordPages<Row extends { id: number; number: string }, R extend
       if (refusal) return backToRecord(req, res, p.base, row.id, refusal)
       await p.form.send(req, res, services, [row], {
         account: `applicant:${req.applicant!.id}`,
-        filename: `${p.formName}-${row.number}.pdf`,
+        filename: `${p.form.name}-${row.number}.pdf`,
         download: req.query.download === '1',
         back: `${p.base}/${row.id}`,
         // their own form, which they check and sign

@@ -19,6 +19,8 @@ import {
 import { startQueueExport, type QueueExport } from '../queueExports/service'
 import type { ApplicationQueue, QueueRowBase } from './queueRepository'
 import type { PrintedForm } from './printedForms'
+import type { SubmissionTables } from './repository'
+import type { StatusTables } from './transitions'
 import { recordStaffView } from '../privacy/recordViews'
 
 // A business's applications in the staff console (/staff/registrations, /staff/certifications), the
@@ -58,13 +60,12 @@ export interface StaffPages<
   queue: ApplicationQueue<Row, QueueRow>
   /** the business's columns of a queue row on the page, besides 状态 and 提交时间 */
   queueColumns: () => Promise<(r: QueueRow) => Record<string, unknown>>
-  /** how the applicant's 查阅记录 names this business's detail page (and `${record}_form` its form) */
-  record: 'registration' | 'certification'
-  /** audit entries are `${audit.prefix}.export` and `.print` on `audit.targetType` */
-  audit: { prefix: string; targetType: string }
+  /**
+   * the business as the applicant's 查阅记录 names its detail page (and `${business}_form` its form);
+   * audit entries are `${audit.prefix}.export` and `.print` on `audit.targetType`
+   */
+  tables: Pick<StatusTables, 'audit'> & Pick<SubmissionTables, 'business'>
   exportFile: QueueExport<QueueRow>
-  /** the printed form's name, for its file names */
-  formName: string
   form: PrintedForm<Row>
   /** the detail page's values besides its title, decisions, materials and messages */
   detail: (req: Request, row: Row) => Promise<object>
@@ -138,7 +139,7 @@ export function addStaffPages<
           filter: filterOf(req),
           fileName: `${name}.${format}`,
           actor: signedIn(req),
-          audit: { action: `${p.audit.prefix}.export`, targetType: p.audit.targetType },
+          audit: { action: `${p.tables.audit.prefix}.export`, targetType: p.tables.audit.targetType },
         })
         if (started.inline) return sendExport(res, format, name, started.body)
         res.redirect(303, `/staff/exports/${started.id}`)
@@ -162,10 +163,10 @@ export function addStaffPages<
       base: p.base,
       queueTitle: p.title,
       table: p.queue.table,
-      audit: { action: `${p.audit.prefix}.print`, targetType: p.audit.targetType },
+      audit: { action: `${p.tables.audit.prefix}.print`, targetType: p.tables.audit.targetType },
       scopedIds: (req, ids) => p.queue.scopedIds(db, scopeOf(req), ids),
       send: (req, res, rows) =>
-        printForms(req, res, rows, `${p.formName}-${fileStamp(services.clock.now())}-${rows.length}份.pdf`),
+        printForms(req, res, rows, `${p.form.name}-${fileStamp(services.clock.now())}-${rows.length}份.pdf`),
     }),
   )
 
@@ -183,10 +184,10 @@ export function addStaffPages<
       if (!row) return next()
       await recordStaffView(services, req, {
         applicantId: row.applicant_id,
-        what: `${p.record}_form`,
+        what: `${p.tables.business}_form`,
         record: row.number,
       })
-      await printForms(req, res, [row], `${p.formName}-${row.number}.pdf`)
+      await printForms(req, res, [row], `${p.form.name}-${row.number}.pdf`)
     }),
   )
 
@@ -197,7 +198,7 @@ export function addStaffPages<
       if (!row) return next()
       await recordStaffView(services, req, {
         applicantId: row.applicant_id,
-        what: p.record,
+        what: p.tables.business,
         record: row.number,
       })
       const actions = new Map<string, TransitionRule<S, N>>()

@@ -76,4 +76,4 @@ export async function certificationFormData(
 }
 
 /** 教师资格认定申请表 (views/pdf/certification-form.njk), one or many applications in one PDF. */
-export const certificationForm = printedForm(FORM_TEMPLATE, certificationFormData)
+export const certificationForm = printedForm(FORM_TEMPLATE, '教师资格认定申请表', certificationFormData)

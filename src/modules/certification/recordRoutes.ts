@@ -49,7 +49,6 @@ export function certificationRecordRoutes(services: Services): Router {
     views: 'pages/certification',
     listTitle: '教师资格认定信息',
     detailTitle: (row) => `教师资格认定信息 - ${row.number}`,
-    formName: '教师资格认定申请表',
     mine: applicationOf,
     myRecords,
     recordActions,

@@ -2,7 +2,14 @@ import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { messageBox } from '../applications/inbox'
 import { saveEdit, type EditOutcome } from '../applications/edit'
-import { recordLinks, type Link, type RecordRow, type RecordState } from '../applications/records'
+import {
+  platformRows,
+  recordLinks,
+  type Link,
+  type MyRecordBase,
+  type MyRecords,
+  type RecordState,
+} from '../applications/records'
 import {
   applicantMayEdit,
   certificationStatusLabel,
@@ -58,26 +65,14 @@ export async function editRefusal(
   return null
 }
 
-export interface MyRecord {
-  id: number
-  number: string
+export interface MyRecord extends MyRecordBase<CertificationStatus> {
   type: string
   subject: string
-  authorityName: string
-  status: CertificationStatus
-  statusText: string
-  explanation: string
   certificateNumber: string
-  editable: boolean
-  messages: { all: number; unread: number }
 }
 
-/** The applicant's applications, newest first, with what the applicant may do on each. */
-export async function myRecords(
-  services: BureauReading,
-  applicantId: number,
-  now: Date,
-): Promise<MyRecord[]> {
+/** The applicant's applications (src/modules/applications/records.ts). */
+export const myRecords: MyRecords<MyRecord> = async (services, applicantId, now) => {
   const { db, bureau } = services
   const rows = await applicationsOf(db, applicantId)
   const counts = await certificationMessages.unreadCounts(
@@ -108,16 +103,11 @@ export const recordActions = (r: RecordState): Link[] =>
   recordLinks(RECORD_BASE, r, { first: [{ text: '申报提醒', href: `${RECORD_BASE}/${r.id}/reminder` }] })
 
 /** The 业务平台's 教师资格认定信息 rows: 报名号 · 申请资格种类 · 任教学科 · 认定机构 · 认定状态 · 证书号码 · 操作. */
-export async function certificationRecords(
-  services: BureauReading,
-  applicantId: number,
-  now: Date,
-): Promise<RecordRow[]> {
-  return (await myRecords(services, applicantId, now)).map((r) => ({
-    cells: [r.number, r.type, r.subject, r.authorityName, r.statusText, r.certificateNumber],
-    actions: recordActions(r),
-  }))
-}
+export const certificationRecords = platformRows(
+  myRecords,
+  (r) => [r.number, r.type, r.subject, r.authorityName, r.statusText, r.certificateNumber],
+  recordActions,
+)
 
 /**
  * 修改: saves changed 认定信息 answers over the snapshot while 网报待确认, before the point's 确认结束时间

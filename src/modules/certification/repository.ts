@@ -240,7 +240,7 @@ export const SUBMISSION_TABLES: SubmissionTables = {
 }
 
 /** An application's status changes (applications/transitions.ts). */
-export const STATUS_TABLES: StatusTables = {
+export const STATUS_TABLES: StatusTables & SubmissionTables = {
   ...SUBMISSION_TABLES,
   audit: { prefix: 'certification', targetType: 'certification_application' },
 }

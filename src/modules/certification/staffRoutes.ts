@@ -13,6 +13,7 @@ import { addStaffPages } from '../applications/staffPages'
 import { certificationDetail } from './detail'
 import { transitionCertification } from './issue'
 import { certificationForm } from './form'
+import { STATUS_TABLES } from './repository'
 import { certificationMessages } from './records'
 import { certificationExport } from './export'
 import { certificationQueue, scopeOf } from './staffService'
@@ -77,10 +78,8 @@ export function certificationStaffRoutes(services: Services): Router {
       typeText: qualificationTypeLabel(r.qualification_type),
       pointName: trimmed(r.data.pointName),
     }),
-    record: 'certification',
-    audit: { prefix: 'certification', targetType: 'certification_application' },
+    tables: STATUS_TABLES,
     exportFile: certificationExport,
-    formName: '教师资格认定申请表',
     form: certificationForm,
     detail: (req, row) => certificationDetail(req, services, row),
     transitions: certificationTransitions,

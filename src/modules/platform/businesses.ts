@@ -44,7 +44,7 @@ export const BUSINESSES: Business[] = [
       { text: '确认点查询', href: '/certification/points' },
     ],
     recordsTitle: '教师资格认定信息',
-    loadRecords: (services, applicantId) => certificationRecords(services, applicantId, services.clock.now()),
+    loadRecords: certificationRecords,
     recordColumns: ['报名号', '申请资格种类', '任教学科', '认定机构', '认定状态', '证书号码', '操作'],
   },
   {
@@ -56,7 +56,7 @@ export const BUSINESSES: Business[] = [
       { text: '确认点查询', href: '/registration/points' },
     ],
     applyUrl: '/registration/start',
-    loadRecords: (services, applicantId) => registrationRecords(services, applicantId, services.clock.now()),
+    loadRecords: registrationRecords,
     mustRead: { title: MUST_READ_TITLE, field: 'registrationMustRead' },
     season: (services) => closedSeason(services),
     recordsTitle: `${REGISTRATION_NAME}信息`,

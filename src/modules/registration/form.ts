@@ -76,4 +76,4 @@ export async function registrationFormData(
 }
 
 /** 教师资格定期注册申请表 (views/pdf/registration-form.njk), one or many registrations in one PDF. */
-export const registrationForm = printedForm(FORM_TEMPLATE, registrationFormData)
+export const registrationForm = printedForm(FORM_TEMPLATE, '教师资格定期注册申请表', registrationFormData)

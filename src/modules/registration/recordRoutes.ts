@@ -61,7 +61,6 @@ export function registrationRecordRoutes(services: Services): Router {
     views: 'pages/registration',
     listTitle: '我的注册',
     detailTitle: (row) => `注册报名号 ${row.number}`,
-    formName: '教师资格定期注册申请表',
     mine: registrationOf,
     myRecords,
     recordActions,

@@ -11,7 +11,13 @@ import { adoptDraft } from '../../services/uploads'
 import { messageBox, type MessageRow } from '../applications/inbox'
 import { saveEdit, type EditOutcome } from '../applications/edit'
 import { writeTransition } from '../applications/transitions'
-import { recordLinks, type Link, type RecordRow } from '../applications/records'
+import {
+  platformRows,
+  recordLinks,
+  type Link,
+  type MyRecordBase,
+  type MyRecords,
+} from '../applications/records'
 import { isWindowOpen } from './bureau'
 import { identitySnapshot } from '../applications/repository'
 import { refOptions, registrationOf, registrationsOf, type RegistrationRow } from './repository'
@@ -77,27 +83,15 @@ export const registrationMessages = messageBox({
 
 export const unreadCounts = registrationMessages.unreadCounts
 
-export interface MyRecord {
-  id: number
-  number: string
+export interface MyRecord extends MyRecordBase<RegistrationStatus> {
   certNumber: string
   stage: string
   subject: string
-  status: RegistrationStatus
-  statusText: string
-  explanation: string
-  authorityName: string
-  editable: boolean
   authorityChange: boolean
-  messages: { all: number; unread: number }
 }
 
-/** 我的注册: one row per application, newest first, with what the applicant may do on each. */
-export async function myRecords(
-  services: BureauReading,
-  applicantId: number,
-  now: Date,
-): Promise<MyRecord[]> {
+/** 我的注册: one row per application (src/modules/applications/records.ts). */
+export const myRecords: MyRecords<MyRecord> = async (services, applicantId, now) => {
   const { db } = services
   const rows = await registrationsOf(db, applicantId)
   if (!rows.length) return []
@@ -135,16 +129,11 @@ export function recordActions(r: MyRecord): Link[] {
 }
 
 /** The 业务平台's 定期注册信息 rows: 注册报名号 · 证书号码 · 现任教学段 · 现任教学科 · 注册结论 · 注册机构 · 操作. */
-export async function registrationRecords(
-  services: BureauReading,
-  applicantId: number,
-  now: Date,
-): Promise<RecordRow[]> {
-  return (await myRecords(services, applicantId, now)).map((r) => ({
-    cells: [r.number, r.certNumber, r.stage, r.subject, r.statusText, r.authorityName],
-    actions: recordActions(r),
-  }))
-}
+export const registrationRecords = platformRows(
+  myRecords,
+  (r) => [r.number, r.certNumber, r.stage, r.subject, r.statusText, r.authorityName],
+  recordActions,
+)
 
 // ---- the applicant's changes ----------------------------------------------------------------------
 

@@ -349,7 +349,7 @@ export const SUBMISSION_TABLES: SubmissionTables = {
 }
 
 /** A registration's status changes (applications/transitions.ts). */
-export const STATUS_TABLES: StatusTables = {
+export const STATUS_TABLES: StatusTables & SubmissionTables = {
   ...SUBMISSION_TABLES,
   audit: { prefix: 'registration', targetType: 'registration' },
 }

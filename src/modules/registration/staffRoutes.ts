@@ -9,6 +9,7 @@ import { getSettings, textOf } from '../staff/settings'
 import { exportLists, registrationExport } from './export'
 import { registrationDetail } from './detail'
 import { registrationForm } from './form'
+import { STATUS_TABLES } from './repository'
 import { registrationMessages } from './records'
 import { transitionRegistration } from './service'
 import { registrationQueue, scopeOf } from './staffService'
@@ -54,10 +55,8 @@ export function registrationStaffRoutes(services: Services): Router {
         pointName: String(r.data.pointName ?? ''),
       })
     },
-    record: 'registration',
-    audit: { prefix: 'registration', targetType: 'registration' },
+    tables: STATUS_TABLES,
     exportFile: registrationExport,
-    formName: '教师资格定期注册申请表',
     form: registrationForm,
     detail: (req, row) => registrationDetail(req, services, row),
     transitions: registrationTransitions,
