@@ -7,6 +7,7 @@ import { startOutboxSender } from './services/outboxSender'
 import { startRegistryWorker } from './modules/registries/service'
 import { startExportWorker } from './modules/queueExports/worker'
 import { startRetentionJobs } from './modules/privacy/retention'
+import { startBookingReminders } from './modules/booking/reminders'
 import { ChromiumNotFound, chooseBrowser, describeBrowser, unpackPackagedChromium } from './services/browser'
 
 async function main() {
@@ -22,6 +23,7 @@ async function main() {
   await startRegistryWorker(services)
   await startExportWorker(services)
   await startRetentionJobs(services)
+  await startBookingReminders(services)
   server.listen(config.port, config.host, () => {
     log(`教师资格网上申报系统 listening on ${config.publicUrl}`)
     // The first prints of the morning would otherwise wait for Chromium's start.

@@ -15,6 +15,7 @@ export const JOB_QUEUES = {
   retentionDrafts: 'retention-drafts',
   retentionAccounts: 'retention-accounts',
   retentionAudit: 'retention-audit',
+  bookingReminders: 'booking-reminders',
 } as const
 
 // pg-boss's own queue through which its clock sends scheduled jobs (timekeeper.js); the app's role

@@ -8,6 +8,7 @@ import type { DocNumberViewer } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
 import { handler } from '../../web/async'
 import { flash } from '../../web/forms'
+import { bookingNote, type BookingBusiness } from '../booking/service'
 
 // The applicant's records of a business (我的注册, 教师资格认定信息), the same for both: the list,
 // 详情, 申请表预览/下载 and 有留言, the actions of each record, the verify finder of its applications. Every
@@ -92,7 +93,12 @@ export function backToRecord(req: Request, res: Response, base: string, id: numb
   res.redirect(303, `${base}/${id}`)
 }
 
-export interface RecordPages<Row extends { id: number; number: string }, R extends RecordState> {
+/** What every record page reads of its application: the number, and what its 现场确认预约 line needs. */
+export type RecordApplication = { id: number; number: string; point_id: number | string; status: string }
+
+export interface RecordPages<Row extends RecordApplication, R extends RecordState> {
+  /** the business, for the record's 现场确认预约 (src/modules/booking) */
+  business: BookingBusiness
   base: string
   /** the folder of records.njk, record.njk and record-messages.njk */
   views: string
@@ -115,7 +121,7 @@ export interface RecordPages<Row extends { id: number; number: string }, R exten
  * The router of a business's records: applicants only, verified; the list, 详情, 申请表 and 有留言.
  * `mine` loads the :id of a request as the applicant's (undefined: 404) for the business's own routes.
  */
-export function recordPages<Row extends { id: number; number: string }, R extends RecordState>(
+export function recordPages<Row extends RecordApplication, R extends RecordState>(
   services: Services,
   p: RecordPages<Row, R>,
 ): { router: Router; mine: (req: Request) => Promise<Row | undefined> } {
@@ -149,6 +155,7 @@ export function recordPages<Row extends { id: number; number: string }, R extend
       res.render(`${p.views}/record.njk`, {
         ...(await p.detail(req, row)),
         docViewer: 'holder' satisfies DocNumberViewer,
+        booking: await bookingNote(db, p.business, row),
         pageTitle: p.detailTitle(row),
         actions: record ? p.recordActions(record) : [],
       })
@@ -184,6 +191,7 @@ export function recordPages<Row extends { id: number; number: string }, R extend
       res.render(`${p.views}/record-messages.njk`, {
         pageTitle: `留言 - ${row.number}`,
         row,
+        booking: await bookingNote(db, p.business, row),
         messages: messages.map((m) => ({ ...m, at: shanghaiDateTime(m.created_at), unread: !m.read_at })),
       })
     }),

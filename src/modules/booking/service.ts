@@ -260,16 +260,6 @@ export async function bookedSlotText(
   return latest && latest.state === 'booked' ? slotLabel(latest) : null
 }
 
-/** The live booking's slot of each application listed (for record lists and the inbox). */
-export async function bookedSlotTexts(
-  db: Db,
-  business: BookingBusiness,
-  applicationIds: number[],
-): Promise<Map<number, string>> {
-  const rows = await repo.latestBookings(db, business, applicationIds)
-  return new Map(rows.filter((r) => r.state === 'booked').map((r) => [r.application_id, slotLabel(r)]))
-}
-
 // ---- staff of the point --------------------------------------------------------------------------------
 
 /** The points whose bookings this staff member handles (现场确认 on the point). */
@@ -560,4 +550,48 @@ export async function sendReminders(deps: BookingDeps & { outbox: Outbox }): Pro
       await deps.audit.record(trx, SYSTEM, { action: 'booking.reminders', detail: { reminded: due.length } })
     return { reminded: due.length }
   })
+}
+
+// ---- what other pages show of a booking ---------------------------------------------------------------
+
+export interface BookingNote {
+  /** the live booking's slot, or null */
+  slot: string | null
+  /** the applicant's booking page */
+  url: string
+  /** the applicant may book, change or cancel there now (the point takes bookings, 网报待确认) */
+  canBook: boolean
+}
+
+/**
+ * The 现场确认预约 line of a record, its 申报提醒, its 有留言 page: the booked slot and the link to
+ * book or change it; null when the point takes no bookings and the application never had one.
+ */
+export async function bookingNote(
+  db: Db,
+  business: BookingBusiness,
+  app: { id: number | string; point_id: number | string; status: string },
+): Promise<BookingNote | null> {
+  const id = Number(app.id)
+  const [settings, [latest]] = await Promise.all([
+    repo.pointBooking(db, Number(app.point_id)),
+    repo.latestBookings(db, business, [id]),
+  ])
+  if (!settings?.enabled && !latest) return null
+  return {
+    slot: latest?.state === 'booked' ? slotLabel(latest) : null,
+    url: `/booking/${business}/${id}`,
+    canBook: !!settings?.enabled && mayBook(app.status),
+  }
+}
+
+/** The printed form's 确认点 with the booked slot beside it. */
+export async function pointWithSlot(
+  db: Db,
+  business: BookingBusiness,
+  applicationId: number,
+  pointName: string,
+): Promise<string> {
+  const slot = await bookedSlotText(db, business, applicationId)
+  return slot ? `${pointName}（预约时段：${slot}）` : pointName
 }

@@ -8,6 +8,7 @@ import type { ApplicationRow } from './repository'
 import { printedForm, storedImage } from '../applications/printedForms'
 import { mandarinIssuer } from '../info/repository'
 import { str } from '../../web/values'
+import { pointWithSlot } from '../booking/service'
 
 // 教师资格认定申请表: an application as the printed form takes it (labels, not codes), with the photo,
 // the cropped 个人承诺书 and the CV rows. Rendered on demand from the row, so the form is there the
@@ -38,7 +39,7 @@ export async function certificationFormData(
     qualificationType: detail.typeText,
     subject: row.subject,
     authority: detail.authorityName,
-    point: detail.pointName,
+    point: await pointWithSlot(services.db, 'certification', Number(row.id), detail.pointName),
     sex: detail.identity.sex,
     birthDate: detail.identity.birthDate,
     ethnicity: v('ethnicity'),

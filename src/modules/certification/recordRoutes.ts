@@ -45,6 +45,7 @@ export function certificationRecordRoutes(services: Services): Router {
   const informationStep = certificationSteps(services).find((s) => s.path === 'information')!
   const labels = new Map((informationStep.fields ?? []).map((f) => [f.name, f.label]))
   const { router, mine } = recordPages(services, {
+    business: 'certification',
     base: RECORD_BASE,
     views: 'pages/certification',
     listTitle: '教师资格认定信息',

@@ -12,6 +12,7 @@ import * as repo from './repository'
 import { submitCertification } from './service'
 import { BASE, applicantOf, certificationSteps } from './steps'
 import { param } from '../../web/values'
+import { bookingNote } from '../booking/service'
 
 export const START = '/certification/start'
 export const RECORDS = '/certification/records'
@@ -148,6 +149,7 @@ export function certificationRoutes(services: Services): Router {
       res.set('Cache-Control', 'no-store')
       res.render('pages/certification/reminder.njk', {
         ...view,
+        booking: await bookingNote(db, 'certification', view.row),
         pageTitle: `${m.STEP_TITLES.reminder} - ${m.WIZARD_TITLE}`,
         stepBar: [...STEP_BAR.map((s) => titles[s]), m.STEP_TITLES.reminder].map((label, i) => ({
           label,

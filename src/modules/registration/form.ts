@@ -7,6 +7,7 @@ import { registrationDetail } from './detail'
 import { registryRegistrationCount, type RegistrationRow } from './repository'
 import { printedForm, storedImage } from '../applications/printedForms'
 import * as m from './messages'
+import { pointWithSlot } from '../booking/service'
 
 // 申请表: a registration as the printed form takes it (labels, not codes). Rendered on demand from
 // the row, so the form is there the instant the application is submitted or changed.
@@ -70,7 +71,7 @@ export async function registrationFormData(
       .filter((r) => conditionNames.has(r.name))
       .map((r) => ({ label: r.label, value: r.value })),
     authority: detail.authorityName,
-    point: detail.pointName,
+    point: await pointWithSlot(services.db, 'registration', Number(row.id), detail.pointName),
     photo: await storedImage(services, row.photo_file_id),
   }
 }

@@ -57,6 +57,7 @@ export function registrationRecordRoutes(services: Services): Router {
   const informationStep = steps.find((s) => s.path === 'information')!
   const authorityStep = steps.find((s) => s.path === 'authority')!
   const { router, mine } = recordPages(services, {
+    business: 'registration',
     base: RECORD_BASE,
     views: 'pages/registration',
     listTitle: '我的注册',

@@ -16,6 +16,7 @@ import { addCertificateSchema } from './schemas'
 import { addCertificate, closedSeason, submitRegistration } from './service'
 import { BASE, STEP_BAR, registrationSteps } from './steps'
 import { param } from '../../web/values'
+import { bookingNote } from '../booking/service'
 
 export const RECORDS = '/registration/records'
 export const START = '/registration/start'
@@ -284,6 +285,7 @@ export function registrationRoutes(services: Services): Router {
       res.set('Cache-Control', 'no-store')
       res.render('pages/registration/reminder.njk', {
         ...view,
+        booking: await bookingNote(db, 'registration', view.row),
         pageTitle: `申报提醒 - ${m.WIZARD_TITLE}`,
         stepBar: STEP_BAR.map((s, i) => ({
           label: s.label,

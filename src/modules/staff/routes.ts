@@ -90,6 +90,12 @@ const CONSOLE_LINKS: { permission: Permission; href: string; title: string; text
     text: '本确认点的认定申请：核对材料，确认通过、确认未通过或退回修改，给申请人留言，打印申请表。',
   },
   {
+    permission: 'confirmation.handle',
+    href: '/staff/booking',
+    title: '现场确认预约',
+    text: '本确认点各时段的预约名单（照片、报名号）：打印名单，标记已到、未到，调整时段；各时段预约人数和爽约率。',
+  },
+  {
     permission: 'certification.approve',
     href: '/staff/certifications',
     title: '教师资格认定审批',
