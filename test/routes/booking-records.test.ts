@@ -1,4 +1,3 @@
-import type { Response } from 'superagent'
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { csrfFrom, type Agent } from '../helpers/http'
 import { fakeBureau, swappable } from '../helpers/registrationFactories'
@@ -8,17 +7,13 @@ import { sendReminders } from '../../src/modules/booking/service'
 import { startBookingReminders } from '../../src/modules/booking/reminders'
 import { addSlot, applicantWithApplication, bookingPoint, signedIn, text } from './bookingSupport'
 import { applicantWithRegistration, bureauRows, twoAuthorities } from './registrationRecordsSupport'
+import { binary } from './registriesSupport'
 
 // 现场确认预约 where the applicant and the point meet it elsewhere: the 申报提醒 after submitting and
 // the record while 网报待确认 lead to the booking page; the record, the 申报提醒, the 有留言 page and
 // the printed 申请表 show the booked slot (both businesses); the day-before reminder goes out once
 // by SMS and e-mail through the outbox, as a pg-boss job.
 
-const binary = (res: Response, done: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = []
-  res.on('data', (c: Buffer) => chunks.push(c))
-  res.on('end', () => done(null, Buffer.concat(chunks)))
-}
 const getPdf = (a: Agent, url: string) => a.get(url).buffer(true).parse(binary)
 
 let t: TestApp
