@@ -1,5 +1,5 @@
 import type { Db } from '../../src/db/knex'
-import type { BureauPort, PointInfo } from '../../src/modules/registration/bureau'
+import type { BureauPort, PointInfo } from '../../src/modules/registration/bureauPort'
 import { portrait } from '../fixtures/images'
 
 // Registration test data: the applicant's registry certificate, schools, and a bureau set-up held in

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
 import type { Clock } from '../../services/clock'
-import type { BureauPort } from '../registration/bureau'
+import type { BureauPort } from '../registration/bureauPort'
 import * as bureauService from './service'
 
 // The one reader of the bureau set-up (机构, 确认点, 网报时间) both businesses are given, built in

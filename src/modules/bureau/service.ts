@@ -10,7 +10,7 @@ import {
   type Business,
   type Window,
 } from '../../domain/windows'
-import type { AuthorityInfo, BureauPort, PointInfo } from '../registration/bureau'
+import type { AuthorityInfo, BureauPort, PointInfo } from '../registration/bureauPort'
 import { getSettings } from '../staff/settings'
 import * as repo from './repository'
 import * as pointRepo from './pointRepository'
@@ -148,7 +148,7 @@ const pointInfo = (p: PointRow): PointInfo => ({
   confirmEnd: p.confirm_end,
 })
 
-/** This module's adapter behind src/modules/registration/bureau.ts, reading the time from `clock`. */
+/** This module's adapter behind src/modules/registration/bureauPort.ts, reading the time from `clock`. */
 export function createBureauPort(clock: Clock): BureauPort {
   return {
     openAuthorities: async (db, q) =>

@@ -1,4 +1,5 @@
-// Every sentence the certification wizard shows, in manual 000 §3's own words where it has them.
+// Every sentence the certification code shows, in manual 000 §3's own words where it has them; a
+// page's fixed prose is written once, in its template (views/pages/certification).
 // 注意事项 and the 申报提醒 may be replaced by the administrator (settings keys
 // certification_notices / certification_reminder, one paragraph per line).
 
@@ -104,7 +105,6 @@ export const NO_PLAN = '该机构未设置网报计划，请联系所选的教�
 export const NO_POINT = '该机构未设置确认点，请联系所选的教育局。'
 export const WINDOW_CLOSED = '当前时间不在该机构的网报时间段内'
 
-export const INFORMATION_INTRO = '在填写认定信息页面下，根据实际情况填写本人的认定信息。'
 export const PHOTO_HINT =
   '请上传个人近期本人免冠正面白底证件照（照片大小小于200k，图片为jpg格式，须与现场确认提交的照片为同一底版），如需修改请重新选择。'
 export const TECHNICAL_TITLE_NONE = '无'

@@ -1,5 +1,6 @@
-// Every sentence the registration pages show, in the manuals' own words where they have them
-// (manual 001 §3.1.2, seed 004). 注意事项 and 申报提醒 may be replaced by the administrator
+// Every sentence the registration code shows (titles, errors, refusals, the texts an administrator may
+// replace), in the manuals' own words where they have them (manual 001 §3.1.2, seed 004); a page's
+// fixed prose is written once, in its template (views/pages/registration). 注意事项 and 申报提醒 may be replaced by the administrator
 // (settings keys registration_notices / registration_reminder, one paragraph per line).
 
 export const WIZARD_TITLE = '中小学教师资格定期注册'
@@ -65,13 +66,6 @@ export const AGREEMENT_CLAUSES = [
 export const AGREE_LABEL = '已阅读并完全同意'
 export const AGREE_REQUIRED = '请勾选“已阅读并完全同意”'
 
-export const CERTIFICATE_INTRO =
-  '在“选择参与本次定期注册的教师资格证书”列表中选择参与本次定期注册的教师资格证书，如果您参加本次定期注册的教师资格证书信息不在列表中，请点击【添加教师资格证书信息】按钮，按照说明录入证书信息。录入的证书信息需按照所持证书上信息如实填写，如证书上信息存在错误或有需要变更的，请联系证书的发证机构处理后再进行定期注册。'
-export const CERTIFICATE_SYNC_NOTE =
-  '注意：2008年及以后（广西2012年及以后）获得的教师资格证书，系统可以同步到证书信息，不允许手动添加证书。2008年（广西2012年）以前核发的教师资格证书但已经参加过首次注册的证书，系统可以同步到首次注册信息，不允许添加证书。'
-export const CERTIFICATE_ONE_ONLY = '如有两本及以上的证书，请选择一本与现任教学段、科目相一致的证书即可。'
-export const CERTIFICATE_NOT_LISTED =
-  '如果您参加本次定期注册的教师资格证书信息不在列表中，请点击右侧按钮添加。'
 export const CERTIFICATE_REQUIRED = '请选择本次注册的教师资格证'
 
 /** 教师资格证添加说明 (manual 001). */
@@ -101,7 +95,6 @@ export const ADD_REFUSALS = {
   duplicate: '您已添加过该证书。',
 } as const
 
-export const INFO_INTRO = '请根据本人实际情况依次完成信息维护，完成后，点击【下一步】按钮，进入下一步。'
 export const SCHOOL_NOT_FOUND =
   '未查到您的毕业学校，可点击【新增学校】按钮，填写学校名称和办学类型后点击【新增确认】。'
 export const SCHOOL_REQUIRED = '请选择毕业学校'
@@ -146,12 +139,6 @@ export const PHOTO_HINT = '请上传近期本人1寸白色免冠正面证件照�
  */
 export const PHOTO_CLARITY =
   '注意：个人照片上传后，请务必检查是否清晰完整，如不清晰不完整，请务必重新上传符合要求的个人照片，否则会影响教师资格定期注册申请表的生成与打印，影响后续注册审核工作。'
-export const PHOTO_REQUIREMENTS = [
-  '1.图片应为jpg格式，文件应小于190kb，并在此基础上尽量保证清晰。',
-  '2.图片文件宽度（水平像素）设置在200到300之间，高度（垂直像素）应对应在408到418之间。',
-  '3.照片中人像位置要居中，人物面部清晰，不可佩戴帽子、头饰、墨镜等，保证清晰。',
-  '如上传照片不符合要求，由此引起的后果由申请人个人承担。',
-]
 
 export const AUTHORITY_INTRO =
   '选择所在地省、市、现任教学段、现任教学科后，可选择有相关定期注册权限的注册机构，选择相应确认范围的确认点后，点击【下一步】进入步骤四。'
@@ -172,7 +159,6 @@ export const nextWindow = (start: string, end: string) =>
 export const lastWindow = (start: string, end: string) => `上一次网报时间：${start} 至 ${end}，已结束。`
 export const SEASON_WHAT_TO_DO =
   '网报时间内请从业务平台点击【报名】办理。报名前可先阅读【须知】，按“注册材料”准备齐全，并通过【网报时间查询】查询所在地注册机构的网报时间和确认点。'
-export const SUGGESTED_POINT = '根据您的现任教学校，建议选择此确认点'
 export const STAGE_CERT_MISMATCH =
   '所选证书的资格种类不能用于该现任教学段的定期注册，请选择与现任教学段、科目相一致的证书。'
 

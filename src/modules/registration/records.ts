@@ -18,7 +18,7 @@ import {
   type MyRecordBase,
   type MyRecords,
 } from '../applications/records'
-import { isWindowOpen } from './bureau'
+import { isWindowOpen } from './bureauPort'
 import { identitySnapshot } from '../applications/repository'
 import { refOptions, registrationOf, registrationsOf, type RegistrationRow } from './repository'
 import * as repo from './repository'
