@@ -12,7 +12,6 @@ import {
   type MandarinRule,
   type QualificationType,
   type RestrictionEntry,
-  type RestrictionKind,
 } from '../../domain/certification'
 
 // The certification tables (migrations/20261128000100_certification.ts) and what the wizard reads
@@ -109,36 +108,6 @@ export async function studentStatusOf(db: Conn, applicantId: number): Promise<St
   }))
 }
 
-/** Types of the teacher certificates the registry holds for the applicant (never the same type twice). */
-export async function heldTypes(db: Conn, who: { name: string; doc_number: string }): Promise<string[]> {
-  const rows = await db('registry_certificates')
-    .where({ doc_number: who.doc_number.toUpperCase(), holder_name: who.name })
-    .distinct('qualification_type')
-  return rows.map((r) => String(r.qualification_type))
-}
-
-export async function restrictionsOf(
-  db: Conn,
-  who: { doc_type: string; doc_number: string },
-): Promise<RestrictionEntry[]> {
-  const rows = await db('restriction_list')
-    .where({ doc_type: who.doc_type, doc_number: who.doc_number.toUpperCase() })
-    .select('kind', db.raw(`to_char(listed_on, 'YYYY-MM-DD') AS listed`))
-  return rows.map((r) => ({ kind: r.kind as RestrictionKind, listedOn: r.listed }))
-}
-
-export async function earlierApplications(db: Conn, applicantId: number): Promise<EarlierApplication[]> {
-  const rows = await db('certification_applications')
-    .where({ applicant_id: applicantId })
-    .select('number', 'qualification_type', 'year', 'status')
-  return rows.map((r) => ({
-    number: r.number,
-    type: r.qualification_type as QualificationType,
-    year: Number(r.year),
-    status: r.status as CertificationStatus,
-  }))
-}
-
 // ---- rules kept as data (settings), with the law as the default -----------------------------------
 
 async function setting(db: Conn, key: string): Promise<unknown> {
@@ -156,12 +125,17 @@ export interface CertificationRules {
  */
 export async function certificationRules(db: Conn): Promise<CertificationRules> {
   const rows: { key: string; value: unknown }[] = await prepared(
-    db('settings')
-      .whereIn('key', ['certification_mandarin_rule', 'certification_education_rules'])
-      .select('key', 'value'),
+    db('settings').whereIn('key', RULE_KEYS).select('key', 'value'),
   )
+  return rulesOf(Object.fromEntries(rows.map((r) => [r.key, r.value])))
+}
+
+const RULE_KEYS = ['certification_mandarin_rule', 'certification_education_rules']
+
+/** The rules with the law as the default, from the settings rows (key → value). */
+function rulesOf(stored: Record<string, unknown> | null): CertificationRules {
   const of = (key: string) => {
-    const v = rows.find((r) => r.key === key)?.value
+    const v = stored?.[key]
     return v && typeof v === 'object' ? v : {}
   }
   return {
@@ -170,6 +144,74 @@ export async function certificationRules(db: Conn): Promise<CertificationRules> 
       ...TEACHERS_LAW_EDUCATION,
       ...(of('certification_education_rules') as Partial<EducationRules>),
     },
+  }
+}
+
+/** What checkConditions weighs about an applicant, and the submit's restriction list: one statement. */
+export interface ConditionFacts {
+  restrictions: RestrictionEntry[]
+  examPasses: ExamPassRow[]
+  /** this applicant's applications, every year and status */
+  earlier: EarlierApplication[]
+  /** types of the teacher certificates the registry holds for the applicant (never the same type twice) */
+  heldTypes: string[]
+  rules: CertificationRules
+  items: Record<InfoItemKind, InfoItem[]>
+  /** the 学历 levels' names → codes (ref_codes 'education') */
+  educationCodes: Map<string, string>
+}
+
+/**
+ * Every read of the conditions' checks in one statement (the conditions step's save and the submit,
+ * inside its transaction, ran seven): restriction list, exam passes, earlier applications, held
+ * types, rules, 普通话/学历/学位 items and the 学历 code list.
+ */
+export async function conditionFacts(
+  db: Conn,
+  who: { id: number; name: string; doc_type: string; doc_number: string },
+): Promise<ConditionFacts> {
+  const docNumber = who.doc_number.toUpperCase()
+  const { rows } = await prepared(
+    db.raw(
+      `SELECT
+         (SELECT coalesce(json_agg(json_build_object('kind', kind, 'listedOn', to_char(listed_on, 'YYYY-MM-DD'))), '[]')
+            FROM restriction_list WHERE doc_type = ? AND doc_number = ?) AS restrictions,
+         (SELECT coalesce(json_agg(json_build_object('certNumber', cert_number, 'type', qualification_type,
+                   'subject', subject, 'validUntil', to_char(valid_until, 'YYYY-MM-DD')) ORDER BY valid_until DESC), '[]')
+            FROM registry_exam_passes WHERE doc_number = ? AND name = ?) AS exam_passes,
+         (SELECT coalesce(json_agg(json_build_object('number', number, 'type', qualification_type, 'year', year,
+                   'status', status)), '[]')
+            FROM certification_applications WHERE applicant_id = ?) AS earlier,
+         (SELECT coalesce(json_agg(DISTINCT qualification_type), '[]')
+            FROM registry_certificates WHERE doc_number = ? AND holder_name = ?) AS held_types,
+         (SELECT json_object_agg(key, value) FROM settings WHERE key IN (?, ?)) AS rules,
+         (SELECT coalesce(json_agg(json_build_object('id', id, 'kind', kind, 'certNumber', cert_number,
+                   'status', status, 'details', details) ORDER BY created_at, id), '[]')
+            FROM info_items WHERE applicant_id = ? AND kind IN ('mandarin', 'education', 'degree')) AS items,
+         (SELECT coalesce(json_agg(json_build_object('code', code, 'name', name)), '[]')
+            FROM ref_codes WHERE kind = 'education') AS education`,
+      [who.doc_type, docNumber, docNumber, who.name, who.id, docNumber, who.name, ...RULE_KEYS, who.id],
+    ),
+  )
+  const r = rows[0] as {
+    restrictions: RestrictionEntry[]
+    exam_passes: ExamPassRow[]
+    earlier: (Omit<EarlierApplication, 'year'> & { year: number | string })[]
+    held_types: unknown[]
+    rules: Record<string, unknown> | null
+    items: (InfoItem & { kind: InfoItemKind })[]
+    education: { code: string; name: string }[]
+  }
+  const items: Record<InfoItemKind, InfoItem[]> = { mandarin: [], education: [], degree: [] }
+  for (const { kind, ...item } of r.items) items[kind].push({ ...item, id: Number(item.id) })
+  return {
+    restrictions: r.restrictions,
+    examPasses: r.exam_passes,
+    earlier: r.earlier.map((e) => ({ ...e, year: Number(e.year) })),
+    heldTypes: r.held_types.map(String),
+    rules: rulesOf(r.rules),
+    items,
+    educationCodes: new Map(r.education.map((o) => [o.name, o.code])),
   }
 }
 

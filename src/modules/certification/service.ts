@@ -56,7 +56,16 @@ export async function checkConditions(
   who: Applicant,
   v: Values,
   now: Date,
+  facts?: repo.ConditionFacts,
 ): Promise<{ errors: FieldErrors; conditions?: Conditions }> {
+  const {
+    examPasses,
+    earlier,
+    heldTypes,
+    rules,
+    items: held,
+    educationCodes,
+  } = facts ?? (await repo.conditionFacts(db, who))
   const today = shanghaiDate(now)
   const errors: FieldErrors = {}
   const texts: Record<string, string> = {}
@@ -65,7 +74,7 @@ export async function checkConditions(
   let subject = ''
 
   if (v.examRoute === 'national_exam') {
-    const pass = (await repo.examPassesOf(db, who)).find((p) => p.certNumber === str(v.examPass))
+    const pass = examPasses.find((p) => p.certNumber === str(v.examPass))
     if (!pass) errors.examPass = m.CONDITION_ERRORS.examPass
     else {
       const expired = examPassRefusal({ certNumber: pass.certNumber, validUntil: pass.validUntil }, today)
@@ -91,17 +100,10 @@ export async function checkConditions(
   }
 
   if (type) {
-    const repeat = repeatRefusal(
-      type,
-      certificationYear(now),
-      await repo.earlierApplications(db, who.id),
-      await repo.heldTypes(db, who),
-    )
+    const repeat = repeatRefusal(type, certificationYear(now), earlier, heldTypes)
     if (repeat) errors[v.examRoute === 'national_exam' ? 'examPass' : 'qualificationType'] = repeat
   }
 
-  const rules = await repo.certificationRules(db)
-  const held = await repo.infoItemsOf(db, who.id)
   const rule = rules.mandarin
   if (v.mandarin === 'exempt') {
     const refusal = mandarinRefusal(
@@ -128,7 +130,6 @@ export async function checkConditions(
     }
   }
 
-  const educationCodes = new Map((await repo.refOptions(db, 'education')).map((o) => [o.text, o.value]))
   if (v.freshGraduate === 'yes') {
     const status = (await repo.studentStatusOf(db, who.id)).find((s) => String(s.id) === str(v.studentStatus))
     if (!status) errors.studentStatus = m.CONDITION_ERRORS.studentStatus
@@ -230,9 +231,10 @@ export const submitCertification: Submit<Applicant, { id: number; number: string
 ) => {
   const now = services.clock.now()
 
-  const restricted = restrictionRefusal(await repo.restrictionsOf(trx, applicant), shanghaiDate(now))
+  const facts = await repo.conditionFacts(trx, applicant)
+  const restricted = restrictionRefusal(facts.restrictions, shanghaiDate(now))
   if (restricted) return refuse(restricted)
-  const { errors, conditions } = await checkConditions(trx, applicant, values, now)
+  const { errors, conditions } = await checkConditions(trx, applicant, values, now, facts)
   if (!conditions) return refuse(Object.values(errors)[0] ?? m.CONDITION_ERRORS.examPass)
 
   const authorityId = Number(values.authorityId)
