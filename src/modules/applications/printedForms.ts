@@ -8,12 +8,12 @@ import { fileContent } from '../files/repository'
 // render; a refusal or a render failure answers with a page (views/pages/forms/refused.njk), never a broken
 // file. Inline to preview unless `download`.
 
-export const FORM_MESSAGES = {
+const FORM_MESSAGES = {
   rateLimited: '生成申请表过于频繁，请稍后再试。',
   failed: '申请表暂时无法生成，请稍后再试。',
 }
 
-export async function sendPdfForms(
+async function sendPdfForms(
   res: Response,
   services: Pick<Services, 'rateLimits' | 'logger'>,
   opts: {

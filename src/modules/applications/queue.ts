@@ -62,7 +62,7 @@ export function queueFilterOf(
   }
 }
 
-export const queueQueryString = (f: QueueFilter, extra: Record<string, string> = {}) =>
+const queueQueryString = (f: QueueFilter, extra: Record<string, string> = {}) =>
   new URLSearchParams({
     status: f.status ?? '',
     from: f.from ?? '',

@@ -171,7 +171,7 @@ export const inScope =
  * One page of a queue: `make` builds the filtered, scoped query afresh (once to count, once for the
  * rows); the page number is clamped to the pages there are.
  */
-export async function queuePage<T>(
+async function queuePage<T>(
   make: () => Knex.QueryBuilder,
   o: { page: number; size: number; order: { column: string; order: 'asc' | 'desc' }[]; columns: string[] },
 ): Promise<QueuePage<T>> {

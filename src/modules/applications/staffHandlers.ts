@@ -148,7 +148,7 @@ export function staffDecisionHandler<N extends string, Row extends DecidedRow>(o
 }
 
 /** Forms in one bulk print (one PDF). */
-export const PRINT_MAX = 50
+const PRINT_MAX = 50
 
 export const PRINT_TEXTS = {
   noneSelected: '请先选择要打印的申请',

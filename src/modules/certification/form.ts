@@ -16,7 +16,7 @@ import { pointWithSlot } from '../booking/service'
 
 export const FORM_TEMPLATE = 'certification-form'
 
-export async function certificationFormData(
+async function certificationFormData(
   req: Request,
   services: Services,
   row: ApplicationRow,

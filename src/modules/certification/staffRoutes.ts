@@ -25,7 +25,7 @@ import { certificationQueue, scopeOf } from './staffService'
 export const BASE = '/staff/certifications'
 
 /** Materials most often missing at 现场确认 (the point may add its own in 其他). */
-export const COMMON_MATERIALS = [
+const COMMON_MATERIALS = [
   '《教师资格认定申请表》',
   '身份证原件',
   '学历证书原件',

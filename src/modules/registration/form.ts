@@ -14,7 +14,7 @@ import { pointWithSlot } from '../booking/service'
 
 export const FORM_TEMPLATE = 'registration-form'
 
-export async function registrationFormData(
+async function registrationFormData(
   req: Request,
   services: Services,
   row: RegistrationRow,

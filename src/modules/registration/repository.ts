@@ -48,11 +48,6 @@ export async function certificateSubjectOptions(db: Conn): Promise<Option[]> {
   ]
 }
 
-export async function regionName(db: Conn, code: string): Promise<string | undefined> {
-  const row = await db('ref_regions').where({ code }).first('name')
-  return row?.name
-}
-
 // ---- certificates ---------------------------------------------------------------------------------
 
 export interface CertificateChoice {
