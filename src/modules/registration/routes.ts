@@ -2,98 +2,33 @@ import { Router, type Request } from 'express'
 import type { Services } from '../../services'
 import { requireApplicant, requireVerified } from '../../middleware/auth'
 import { registrationCycle, statusLabel } from '../../domain/registration'
-import { shanghaiDateTime } from '../../domain/time'
 import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
 import { receiveUpload, uploadField } from '../../web/uploads'
-import { createWizard, type WizardEngine } from '../../web/wizard/engine'
-import { progressSql } from '../../web/wizard/progressRepository'
-import type { Values } from '../../web/wizard/types'
 import { windowLines } from '../applications/wizardSteps'
 import * as m from './messages'
-import * as repo from './repository'
 import { addCertificateSchema } from './schemas'
-import { addCertificate, closedSeason, submitRegistration } from './service'
-import { BASE, STEP_BAR, registrationSteps } from './steps'
+import {
+  addCertificateLists,
+  activeRegistrationNow,
+  certificateSubjectOffered,
+  reminderView,
+} from './applyService'
+import { addCertificate, closedSeason } from './service'
+import { BASE, STEP_BAR } from './steps'
+import { CLOSED, PREFILL, RECORDS, registrationWizard } from './wizard'
 import { param } from '../../web/values'
 import { bookingNote } from '../booking/service'
 
-export const RECORDS = '/registration/records'
+export { RECORDS } from './wizard'
 export const START = '/registration/start'
-const CLOSED = '/registration/closed'
 const ADD_EXPLAIN = '/registration/certificates/add'
 const ADD_FORM = '/registration/certificates/new'
-const PREFILL = ['province', 'city', 'stage', 'authority', 'point'] as const
 
 /** 定期注册: the wizard (/registration/apply/...), 添加证书, the reminder and the minimal record page. */
 export function registrationRoutes(services: Services): Router {
   const { db, clock } = services
-  const activeNow = (req: Request) =>
-    repo.activeRegistration(db, req.applicant!.id, registrationCycle(clock.now()))
-
-  // The guard asks the engine for the run in progress (it runs on requests, after this is built).
-  const engine: WizardEngine = createWizard(
-    {
-      key: 'registration',
-      basePath: BASE,
-      title: m.WIZARD_TITLE,
-      notice: m.NOTICE,
-      steps: registrationSteps(services),
-      stepBar: STEP_BAR,
-      // The public 网报时间查询's choice (query parameters of 报名) pre-fills the authority step.
-      prefill: (req) => {
-        const q = req.query as Record<string, unknown>
-        if (!PREFILL.some((k) => typeof q[k] === 'string')) return null
-        return {
-          authority: {
-            provinceCode: param(q.province),
-            cityCode: param(q.city),
-            stage: param(q.stage),
-            authorityId: param(q.authority),
-            pointId: param(q.point),
-          },
-        }
-      },
-      // Every page re-checks: one active registration per cycle, and the chosen authority's window.
-      // Both facts are read with the progress, in one statement (engine `facts`).
-      facts: (req) =>
-        repo.guardFactsSql(
-          db,
-          req.applicant!.id,
-          registrationCycle(clock.now()),
-          services.bureau.registration.openWindowSql(
-            db,
-            progressSql('authority', 'authorityId'),
-            clock.now(),
-          ),
-        ),
-      guard: async (req) => {
-        const facts = (await engine.facts(req)) as repo.GuardFacts
-        if (facts.active) return `${RECORDS}/${facts.active}`
-        const progress = await engine.progress(req)
-        const authorityId = Number(progress?.values.authority?.authorityId)
-        // The authority step itself stays open: choosing another authority is the way on.
-        if (req.originalUrl.split('?')[0] === `${BASE}/authority`) return null
-        if (progress?.completed.includes('authority') && authorityId && !facts.windowOpen)
-          return `${CLOSED}?authority=${authorityId}`
-        return null
-      },
-      async onComplete(req, values: Values, { trx }) {
-        const outcome = await submitRegistration(trx, services, {
-          applicant: req.applicant!,
-          actor: req.actor,
-          values,
-        })
-        if ('errors' in outcome) return outcome
-        return outcome.existing ? `${RECORDS}/${outcome.id}` : `${RECORDS}/${outcome.id}/reminder`
-      },
-      doneRedirect: async (req) => {
-        const active = await activeNow(req)
-        return active ? `${RECORDS}/${active.id}` : '/platform'
-      },
-    },
-    { db, clock },
-  )
+  const engine = registrationWizard(services)
 
   const router = Router()
   router.use(['/registration'], requireApplicant, requireVerified)
@@ -102,7 +37,7 @@ export function registrationRoutes(services: Services): Router {
   router.get(
     START,
     handler(async (req, res) => {
-      const active = await activeNow(req)
+      const active = await activeRegistrationNow(services, req.applicant!.id)
       if (active) {
         flash(
           req,
@@ -181,10 +116,7 @@ export function registrationRoutes(services: Services): Router {
       res.render('pages/registration/add-certificate.njk', {
         ...form,
         pageTitle: '教师资格证书信息',
-        provinces: await repo.regionOptions(db, null),
-        cities: provinceCode ? await repo.regionOptions(db, provinceCode) : [],
-        types: await repo.refOptions(db, 'qualification_type'),
-        subjects: await repo.certificateSubjectOptions(db),
+        ...(await addCertificateLists(services, provinceCode)),
         photos: photoIdsOf(form.values),
         upload: await uploadField(db, { field: 'photo', kind: 'certificate_photo', owner: owner(req) }),
         holder: { name: applicant.name, docNumber: applicant.doc_number },
@@ -222,10 +154,7 @@ export function registrationRoutes(services: Services): Router {
         return redirectWithErrors(req, res, key, errors, { ...body, photoIds: photos }, ADD_FORM)
       }
       const { value, errors } = validate(addCertificateSchema, body)
-      if (
-        !errors.subject &&
-        !(await repo.certificateSubjectOptions(db)).some((o) => o.value === value.subject)
-      )
+      if (!errors.subject && !(await certificateSubjectOffered(services, value.subject)))
         errors.subject = m.ADD_SUBJECT_UNKNOWN
       if (!photos.length) errors.photo = '请上传证书照片（图片大小小于190KB，格式为JPG）'
       if (hasErrors(errors))
@@ -251,36 +180,11 @@ export function registrationRoutes(services: Services): Router {
 
   // ---- the record and the 申报提醒 -------------------------------------------------------------------
 
-  async function recordView(req: Request) {
-    const row = await repo.registrationOf(db, Number(req.params.id), req.applicant!.id)
-    if (!row) return undefined
-    const authority = await services.bureau.registration.authority(db, Number(row.authority_id))
-    // The chosen point even after its 确认结束时间 (pointsFor offers only the current ones).
-    const point = await services.bureau.registration.point(db, Number(row.point_id))
-    const stages = await repo.refOptions(db, 'teaching_stage')
-    const subjects = await repo.refOptions(db, 'subject')
-    return {
-      row,
-      statusText: statusLabel(row.status),
-      stage: stages.find((s) => s.value === row.stage)?.text ?? row.stage,
-      subject: subjects.find((s) => s.value === row.subject)?.text ?? row.subject,
-      authority,
-      authorityName: authority?.name ?? String((row.data as Values).authorityName ?? ''),
-      point: point && {
-        ...point,
-        confirmStart: point.confirmStart ? shanghaiDateTime(point.confirmStart) : '',
-        confirmEnd: point.confirmEnd ? shanghaiDateTime(point.confirmEnd) : '',
-      },
-      pointName: point?.name ?? String((row.data as Values).pointName ?? ''),
-      submittedAt: shanghaiDateTime(row.submitted_at),
-    }
-  }
-
   // The record itself (详情), 修改, 有留言 and the rest: recordRoutes.ts.
   router.get(
     `${RECORDS}/:id/reminder`,
     handler(async (req, res, next) => {
-      const view = await recordView(req)
+      const view = await reminderView(services, Number(req.params.id), req.applicant!.id)
       if (!view) return next()
       res.set('Cache-Control', 'no-store')
       res.render('pages/registration/reminder.njk', {
@@ -292,11 +196,6 @@ export function registrationRoutes(services: Services): Router {
           current: i === STEP_BAR.length - 1,
           done: i < STEP_BAR.length - 1,
         })),
-        reminder: view.authority?.reminder
-          ? view.authority.reminder.split(/\r?\n/).filter(Boolean)
-          : ((await repo.settingLines(db, 'registration_reminder')) ?? m.REMINDER_DEFAULT),
-        notices: (await repo.settingLines(db, 'registration_notices')) ?? m.NOTICES_DEFAULT,
-        downloadEnds: view.authority?.formDownloadEnd ? m.downloadUntil(view.authority.formDownloadEnd) : '',
       })
     }),
   )
