@@ -9,3 +9,6 @@ export const param = (v: unknown): string => (typeof v === 'string' ? v : '')
 
 /** A form field or query parameter as typed into a search box or filter: param() without the blanks around it. */
 export const trimmed = (v: unknown): string => param(v).trim()
+
+/** An id in a path or form: digits only, at most 15 of them (a safe integer), or null. */
+export const idOf = (v: unknown): number | null => (/^\d{1,15}$/.test(String(v)) ? Number(v) : null)

@@ -1,7 +1,6 @@
-import { Router, type Request } from 'express'
+import { Router } from 'express'
 import type { Services } from '../../services'
 import { requireApplicant, requireStaff } from '../../middleware/auth'
-import { signedIn } from '../../middleware/actor'
 import { DOC_TYPE_LABELS, type DocNumberViewer, type DocType } from '../../domain/idNumber'
 import { isVerified, type IdentityStatus } from '../../domain/identity'
 import { rolesFor } from '../../domain/roles'
@@ -9,6 +8,8 @@ import { halfYearCycle, shanghaiDate } from '../../domain/time'
 import { clientIp, handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm } from '../../web/forms'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
+import { idOf } from '../../web/values'
+import { addDecisionRoute, queuePages } from '../../web/reviewQueue'
 import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
 import {
   DAILY_VERIFY_ATTEMPTS,
@@ -36,11 +37,9 @@ import { decideReview, reviewRefusal, submitReview, verifyIdentity } from './ser
 
 const VIEWS = 'pages/identity'
 const REVIEW_FORM = 'identityReview'
+const QUEUE = '/staff/identity-reviews'
 const DECISION_FORM = 'identityDecision'
 const PHOTO_KIND = 'identity_review_photo'
-
-const idParam = (req: Request): number | null =>
-  /^\d{1,15}$/.test(String(req.params.id)) ? Number(req.params.id) : null
 
 const docTypeLabel = (t: string) => DOC_TYPE_LABELS[t as DocType] ?? t
 
@@ -231,21 +230,12 @@ export function identityRoutes(services: Services): Router {
   // 实名人工审核 queue (identity reviewers and administrators)
 
   router.get(
-    '/staff/identity-reviews',
+    QUEUE,
     reviewerOnly,
     handler(async (req, res) => {
       const { value: filter, errors } = checkQueueQuery(req.query)
       const { rows, total } = await searchReviews(db, filter, filter.page)
       const today = shanghaiDate(clock.now())
-      const pages = Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE))
-      const query = (page: number) =>
-        new URLSearchParams({
-          status: filter.status,
-          from: filter.from,
-          to: filter.to,
-          q: filter.q,
-          page: String(page),
-        })
       res.render(`${VIEWS}/staff-reviews.njk`, {
         filter,
         // the reviewers' scope is the whole instance
@@ -258,11 +248,12 @@ export function identityRoutes(services: Services): Router {
           statusText: REVIEW_STATUS_LABELS[r.status],
           overdue: r.status === 'pending' && r.deadline < today,
         })),
-        total,
-        page: filter.page,
-        pages,
-        prevHref: filter.page > 1 ? `/staff/identity-reviews?${query(filter.page - 1)}` : null,
-        nextHref: filter.page < pages ? `/staff/identity-reviews?${query(filter.page + 1)}` : null,
+        ...queuePages(QUEUE, {
+          page: filter.page,
+          total,
+          pageSize: QUEUE_PAGE_SIZE,
+          filter: { status: filter.status, from: filter.from, to: filter.to, q: filter.q },
+        }),
         statusOptions: [
           { value: 'pending', text: '审核中' },
           { value: 'approved', text: '审核通过' },
@@ -274,10 +265,10 @@ export function identityRoutes(services: Services): Router {
   )
 
   router.get(
-    '/staff/identity-reviews/:id',
+    `${QUEUE}/:id`,
     reviewerOnly,
     handler(async (req, res, next) => {
-      const id = idParam(req)
+      const id = idOf(req.params.id)
       const review = id === null ? undefined : await findReview(db, id)
       if (!review) return next()
       await recordStaffView(services, req, { applicantId: review.applicant_id, what: 'identity_review' })
@@ -297,24 +288,14 @@ export function identityRoutes(services: Services): Router {
     }),
   )
 
-  router.post(
-    '/staff/identity-reviews/:id',
-    reviewerOnly,
-    handler(async (req, res, next) => {
-      const id = idParam(req)
-      if (id === null) return next()
-      const back = `/staff/identity-reviews/${id}`
-      const { value, errors } = checkDecisionForm(req.body)
-      if (hasErrors(errors)) return redirectWithErrors(req, res, DECISION_FORM, errors, req.body ?? {}, back)
-      const outcome = await decideReview(services, signedIn(req), id, value)
-      if (!outcome.ok) {
-        flash(req, 'error', outcome.error)
-        return res.redirect(303, back)
-      }
-      flash(req, 'success', MESSAGES.decided)
-      res.redirect(303, '/staff/identity-reviews')
-    }),
-  )
+  addDecisionRoute(router, {
+    base: QUEUE,
+    guard: reviewerOnly,
+    formKey: DECISION_FORM,
+    check: checkDecisionForm,
+    decide: (reviewer, id, value) => decideReview(services, reviewer, id, value),
+    decided: MESSAGES.decided,
+  })
 
   return router
 }
