@@ -7,7 +7,6 @@ import { adoptDraft } from '../../services/uploads'
 import { MESSAGES } from './messages'
 import {
   certNumberTaken,
-  decideItem,
   deleteItem,
   deleteUses,
   findItem,
@@ -23,14 +22,13 @@ import {
   registryMandarin,
   registryStudentStatus,
   replaceSynced,
-  scanInScope,
   updateItem,
   type ItemKind,
   type LockableKind,
   type Person,
-  type QueueScope,
   lockItemRow,
 } from './repository'
+import { decideItem, scanInScope, type QueueScope } from './reviewRepository'
 import type { Decision } from './schemas'
 
 // 个人信息中心: each verb is one transaction with its audit entry. Items used by a submitted
