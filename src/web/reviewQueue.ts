@@ -34,7 +34,11 @@ export interface DecisionRoute<D> {
   /** Whether this reviewer may decide the item (404 otherwise); every id when absent. */
   inScope?: (req: Parameters<RequestHandler>[0], id: number) => Promise<boolean>
   check: (body: Record<string, unknown>) => { value: D; errors: FieldErrors }
-  decide: (reviewer: SignedInActor, id: number, value: D) => Promise<{ ok: true } | { ok: false; error: string }>
+  decide: (
+    reviewer: SignedInActor,
+    id: number,
+    value: D,
+  ) => Promise<{ ok: true } | { ok: false; error: string }>
   /** the flash after a decision */
   decided: string
 }
