@@ -210,6 +210,18 @@ describe('refusals, beside the calendar', () => {
     expect(await liveBookings(t, application.id)).toHaveLength(0)
   })
 
+  it('does not offer the slot already held when a change is refused', async () => {
+    const { a, application, slots } = await scene()
+    await choose(a, application.id, slots.monPm)
+    await t.db('booking_slots').where({ id: slots.monAm }).update({ booked: 5 })
+    const page = text((await follow(a, await choose(a, application.id, slots.monAm))).text)
+    expect(page).toContain(
+      '该时段已约满，请改选其他时段。最近还有名额的时段：2026年9月22日（周二）上午 09:00–12:00（剩余2个）。',
+    )
+    expect((await slotRow(t, slots.monPm)).booked).toBe(1)
+    expect(await liveBookings(t, application.id)).toHaveLength(1)
+  })
+
   it('keeps the deadline: no booking, change or cancel from the bureau’s hours before the slot', async () => {
     const { a: first, application, slots, applicant } = await scene({ changeHours: 48 })
     let a = first

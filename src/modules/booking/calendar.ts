@@ -98,6 +98,10 @@ export function planSlots(
 
 export interface CalendarSlot {
   id: number
+  /** 上午 / 下午 / 晚上 */
+  period: string
+  /** 09:00–12:00 */
+  hours: string
   time: string
   label: string
   left: number
@@ -135,6 +139,8 @@ export function calendarWeeks(
     const list = byDay.get(day) ?? []
     list.push({
       id: s.id,
+      period: periodOf(s.starts_at),
+      hours: `${shanghaiTime(s.starts_at)}–${shanghaiTime(s.ends_at)}`,
       time: timeLabel(s),
       label: slotLabel(s),
       left,

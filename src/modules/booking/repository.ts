@@ -338,17 +338,19 @@ export async function addHistory(
   await prepared(db('booking_history').insert(row))
 }
 
-/** The point's slots with a place left that start after `notBefore` (the refusal names them). */
+/** The point's slots with a place left that start after `notBefore`, but `exceptSlotId` (the refusal names them). */
 export async function nextFreeSlots(
   db: Db,
   pointId: number,
   notBefore: Date,
   limit: number,
+  exceptSlotId = -1,
 ): Promise<SlotRow[]> {
   const rows = await prepared(
     db('booking_slots')
       .where('point_id', pointId)
       .andWhere('starts_at', '>', notBefore)
+      .andWhere('id', '<>', exceptSlotId)
       .andWhereRaw('booked < places')
       .orderBy('starts_at')
       .limit(limit)

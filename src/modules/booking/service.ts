@@ -49,8 +49,13 @@ const NOT_FOUND = { ok: false as const, message: '', notFound: true as const }
 export const mayBook = (status: string) => status === 'pending_confirmation'
 
 /** The refusal's list: "2026年12月9日（周三）上午 09:00–12:00（剩余5个）". */
-async function nextFreeLabels(db: Db, pointId: number, notBefore: Date): Promise<string[]> {
-  const free = await repo.nextFreeSlots(db, pointId, notBefore, NEXT_FREE)
+async function nextFreeLabels(
+  db: Db,
+  pointId: number,
+  notBefore: Date,
+  exceptSlotId?: number,
+): Promise<string[]> {
+  const free = await repo.nextFreeSlots(db, pointId, notBefore, NEXT_FREE, exceptSlotId)
   return free.map((s) => `${slotLabel(s)}（剩余${s.places - s.booked}个）`)
 }
 
@@ -159,6 +164,8 @@ export async function book(
   let pointId = 0
   let notBefore = now
   let changeHours = 0
+  // the slot already held (a change): not one to offer in a refusal
+  let heldSlot: number | undefined
   try {
     return await db.transaction(async (trx) => {
       const app = await repo.application(trx, r.business, r.applicationId)
@@ -170,6 +177,7 @@ export async function book(
       changeHours = settings.change_hours
       notBefore = new Date(now.getTime() + changeHours * HOUR_MS)
       const live = await repo.liveBooking(trx, r.business, r.applicationId)
+      heldSlot = live?.slot_id
       if (live?.slot_id === r.slotId) return { ok: false as const, message: m.SAME_SLOT }
       if (live && live.starts_at.getTime() <= notBefore.getTime())
         return { ok: false as const, message: m.tooLateToChange(changeHours) }
@@ -204,7 +212,7 @@ export async function book(
     if (err.reason === 'wrong_point') return { ok: false, message: m.WRONG_POINT }
     if (err.reason === 'late') return { ok: false, message: m.tooLate(changeHours) }
     // Read after the rollback: the names are of places really free now.
-    return { ok: false, message: m.full(await nextFreeLabels(db, pointId, notBefore)) }
+    return { ok: false, message: m.full(await nextFreeLabels(db, pointId, notBefore, heldSlot)) }
   }
 }
 
@@ -414,7 +422,10 @@ export async function moveBooking(
     if (!(err instanceof Refused)) throw err
     if (err.reason === 'wrong_point') return { ok: false, message: m.WRONG_POINT }
     if (err.reason === 'late') return { ok: false, message: m.MOVE_PAST }
-    return { ok: false, message: m.moveFull(await nextFreeLabels(db, booking.point_id, now)) }
+    return {
+      ok: false,
+      message: m.moveFull(await nextFreeLabels(db, booking.point_id, now, booking.slot_id)),
+    }
   }
 }
 
