@@ -10,6 +10,9 @@ import { csrfErrorHandler, csrfProtection, csrfToken, parseMultipart } from './m
 import { loadCurrentUser } from './middleware/auth'
 import { requestActor } from './middleware/actor'
 import { locals } from './middleware/locals'
+import { displayMode } from './middleware/display'
+import { displayRoutes } from './modules/display/routes'
+import { heldFormRoutes } from './modules/heldForms/routes'
 import { errorHandler, notFound } from './middleware/errors'
 import { requestMetrics } from './middleware/metrics'
 import { healthRoutes } from './modules/health/routes'
@@ -71,6 +74,9 @@ export function createApp(services: Services): express.Express {
   app.use(healthRoutes(services))
   // No icon, and no session load for a browser asking for one anyway.
   app.get('/favicon.ico', (_req, res) => res.status(204).set('Cache-Control', 'max-age=86400').end())
+  // 大字模式: a cookie of its own, read before the session so every page (an outage's too) has it.
+  app.use(displayMode)
+  app.use(displayRoutes(services))
 
   app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 500 }))
   app.use(inputBoundary)
@@ -88,6 +94,7 @@ export function createApp(services: Services): express.Express {
   app.use(publicRoutes(services))
   app.use(verifyRoutes(services))
   app.use(authRoutes(services))
+  app.use(heldFormRoutes(services))
   app.use(accountRoutes(services))
   app.use(consultationRoutes(services))
   app.use(privacyRoutes(services))

@@ -6,6 +6,7 @@ import type { Services } from '../services'
 import { shanghaiTime } from '../domain/time'
 import { DatabaseUnavailableError, isDatabaseDown } from './errors'
 import { sessionWithApplicant } from './sessionRepository'
+import { formToHold, MESSAGES as HELD, RESUME_PATHS } from '../modules/heldForms/held'
 
 declare module 'express-session' {
   interface SessionData {
@@ -178,9 +179,17 @@ export function sessionTimeouts(services: Services): RequestHandler {
     const endsAt = sessionEndsAt(s)
     if (endsAt !== null && now >= endsAt) {
       const realm = s.realm
+      // A form posted into the expired session is held for its author's next login (heldForms).
+      const held = formToHold(req, { realm, userId: Number(s.userId) }, now)
       return req.session.regenerate((err) => {
         if (err) return next(err)
-        req.session.flash = [{ kind: 'info', text: '您长时间未操作，会话已过期，请重新登录。' }]
+        req.session.flash = [
+          { kind: 'info', text: held ? HELD.expiredHeld : '您长时间未操作，会话已过期，请重新登录。' },
+        ]
+        if (held) {
+          req.session.heldForm = held
+          req.session.returnTo = RESUME_PATHS[realm]
+        }
         // A form posted after expiry carries the old session's token: send the person to log in
         // rather than to a CSRF error.
         res.redirect(303, realm === 'staff' ? '/staff/login' : '/login')

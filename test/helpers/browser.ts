@@ -26,7 +26,9 @@ declare const document: {
   documentElement: { clientWidth: number; scrollWidth: number }
   querySelectorAll(selector: string): Iterable<PageElement>
 }
-declare const window: { axe: { run(): Promise<{ violations: AxeViolation[] }> } }
+declare const window: {
+  axe: { run(context?: unknown, options?: unknown): Promise<{ violations: AxeViolation[] }> }
+}
 
 interface AxeViolation {
   id: string
@@ -46,15 +48,23 @@ export const SCREENSHOTS = path.resolve(__dirname, '../../screenshots')
 export const WIDTH = 1024
 const AXE_SOURCE = chromium ? fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') : ''
 
+/** The rules of WCAG 2.2 level A and AA as axe-core tags them (the every-page sweep runs these). */
+export const WCAG22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] as const
+
 /**
- * axe-core on the page as the no-JavaScript browser rendered it: JavaScript is switched on only now
+ * axe-core on the page as the no-JavaScript browser rendered it (every rule, or only those tagged
+ * `tags`): JavaScript is switched on only now
  * (no reload, so none of the page's own scripts run), then off again for the next page.
  */
-export async function axeFindings(page: Page): Promise<string[]> {
+export async function axeFindings(page: Page, tags?: readonly string[]): Promise<string[]> {
   await page.setJavaScriptEnabled(true)
   try {
     await page.evaluate(AXE_SOURCE)
-    const violations = await page.evaluate(async () => (await window.axe.run()).violations)
+    const violations = await page.evaluate(
+      async (only) =>
+        (await window.axe.run(document, only ? { runOnly: { type: 'tag', values: only } } : {})).violations,
+      tags ?? null,
+    )
     return violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map(

@@ -34,12 +34,20 @@ export async function certifyingAuthority(
   return { authorityId, pointId }
 }
 
-/** A verified applicant with a valid 小学语文 exam pass, 普通话 二级甲等, 大学本科 and 学士. */
+/**
+ * A verified applicant with a valid 小学语文 exam pass, 普通话 二级甲等, 大学本科 and 学士 (a new one, or
+ * `applicant` given those).
+ */
 export async function certificationApplicant(
   db: Db,
-  o: { examPass?: Record<string, unknown>; education?: string; student?: Record<string, unknown> } = {},
+  o: {
+    examPass?: Record<string, unknown>
+    education?: string
+    student?: Record<string, unknown>
+    applicant?: Awaited<ReturnType<typeof createApplicant>>
+  } = {},
 ) {
-  const applicant = await createApplicant(db, { name: '覃丽' })
+  const applicant = o.applicant ?? (await createApplicant(db, { name: '覃丽' }))
   const pass = await registryExamPassRow(db, applicant, {
     qualification_type: '2',
     subject: '语文',

@@ -86,3 +86,14 @@ export async function createStaff(
     })
   return { ...row, password: TEST_PASSWORD }
 }
+
+/** 汉族 and 回族 in the 民族 list, whatever the reference seed holds (the forms that choose one). */
+export async function ethnicityCodes(db: Db): Promise<void> {
+  await db('ref_codes')
+    .insert([
+      { kind: 'ethnicity', code: '01', name: '汉族', sort: 1 },
+      { kind: 'ethnicity', code: '03', name: '回族', sort: 3 },
+    ])
+    .onConflict(['kind', 'code'])
+    .ignore()
+}

@@ -1,6 +1,6 @@
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { agent, csrfFrom, follow, type Agent } from '../helpers/http'
-import { createApplicant } from '../helpers/factories'
+import { createApplicant, ethnicityCodes } from '../helpers/factories'
 import { loginAs } from '../helpers/login'
 import { insertReview } from '../fixtures/identity'
 import { makeIdNumber } from '../../src/domain/idNumber'
@@ -13,14 +13,7 @@ describe('个人信息中心 · 修改个人信息', () => {
   let t: TestApp
   beforeAll(async () => {
     t = await appWithAllRoutes()
-    await t
-      .db('ref_codes')
-      .insert([
-        { kind: 'ethnicity', code: '01', name: '汉族', sort: 1 },
-        { kind: 'ethnicity', code: '03', name: '回族', sort: 3 },
-      ])
-      .onConflict(['kind', 'code'])
-      .ignore()
+    await ethnicityCodes(t.db)
   })
   afterAll(() => t.close())
   beforeEach(() => t.clock.set('2026-09-15T02:00:00Z'))

@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import type express from 'express'
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
 import { agent, csrfFrom, follow, submitForm, type Agent } from '../helpers/http'
-import { createApplicant } from '../helpers/factories'
+import { createApplicant, ethnicityCodes } from '../helpers/factories'
 import { loginAs } from '../helpers/login'
 import { makeIdNumber } from '../../src/domain/idNumber'
 
@@ -28,14 +28,7 @@ describe('first login: completing personal information', () => {
       config: { rateLimits: { loginPerIpPerMinute: 10_000, smsPerIpPerHour: 20, verifyPerIpPerHour: 30 } },
     })
     // The reference seed provides the ethnicity list; make sure the two used here exist regardless.
-    await t
-      .db('ref_codes')
-      .insert([
-        { kind: 'ethnicity', code: '01', name: '汉族', sort: 1 },
-        { kind: 'ethnicity', code: '03', name: '回族', sort: 3 },
-      ])
-      .onConflict(['kind', 'code'])
-      .ignore()
+    await ethnicityCodes(t.db)
   })
   afterAll(() => t.close())
 

@@ -1,9 +1,7 @@
 import { appWithAllRoutes, type TestApp } from '../helpers/app'
-import { createStaff } from '../helpers/factories'
 import { agent, type Agent } from '../helpers/http'
 import { loginAs, staffLoginAs } from '../helpers/login'
-import { infoItem, registrationAtPoint } from '../helpers/infoFactories'
-import { makeWindow } from '../helpers/bureauFactories'
+import { sweepScene } from '../helpers/sweepScene'
 import {
   hostileBodies,
   hostileQueries,
@@ -12,7 +10,6 @@ import {
   sweepResolver,
   type SweepIds,
 } from '../helpers/routeSweep'
-import { applicantWithApplication, certifyingBureau } from './certificationRecordsSupport'
 
 // Every route the app registers, as a visitor, an applicant and a staff member holding every role,
 // answered with control characters, over-long, repeated, array and object values, in forms and
@@ -27,51 +24,10 @@ let ids: SweepIds = {}
 beforeAll(async () => {
   t = await appWithAllRoutes()
   t.clock.set('2026-09-15T02:00:00Z')
-  const bureau = await certifyingBureau(t)
-  const { applicant, application, files } = await applicantWithApplication(t, bureau)
-  const registration = await registrationAtPoint(t.db, applicant.id, bureau.pointId)
-  await t.db('registrations').where({ id: registration }).update({ authority_id: bureau.authorityId })
-  const item = (kind: 'mandarin' | 'education' | 'degree') => infoItem(t.db, applicant.id, kind)
-  const [mandarin, education, degree] = [
-    await item('mandarin'),
-    await item('education'),
-    await item('degree'),
-  ]
-  const window = await makeWindow(t.db, bureau.authorityId, 'registration', '2026-09-01', '2026-12-31')
-  const other = await createStaff(t.db, [{ role: 'identity_reviewer' }])
-  const [review] = await t
-    .db('identity_reviews')
-    .insert({
-      applicant_id: applicant.id,
-      cycle: '2026',
-      name: applicant.name,
-      doc_type: 'id_card',
-      doc_number: applicant.doc_number,
-      photo_file_id: files.photo,
-      submitted_at: new Date('2026-09-10T02:00:00Z'),
-      deadline: '2026-09-20',
-    })
-    .returning('id')
-  ids = {
-    mandarin: mandarin.id,
-    education: education.id,
-    degree: degree.id,
-    registration,
-    certification: application.id,
-    identityReview: review.id,
-    authority: bureau.authorityId,
-    point: bureau.pointId,
-    window,
-    staff: other.id,
-    file: files.photo,
-  }
-  people.applicant = applicant
-  people.staff = await createStaff(t.db, [
-    { role: 'admin' },
-    { role: 'registration_approver', scope_type: 'authority', scope_id: bureau.authorityId },
-    { role: 'certification_approver', scope_type: 'authority', scope_id: bureau.authorityId },
-    { role: 'confirmation_clerk', scope_type: 'point', scope_id: bureau.pointId },
-  ])
+  const scene = await sweepScene(t)
+  ids = scene.ids
+  people.applicant = scene.applicant
+  people.staff = scene.staff
 })
 afterAll(() => t.close())
 

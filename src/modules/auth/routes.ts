@@ -71,7 +71,9 @@ export function authRoutes(services: Services): Router {
       if (realm === 'staff') {
         if (!outcome.secondFactor) return finishStaffLogin(services, req, res, outcome.userId, returnTo)
         // Not signed in yet: a fresh session that only remembers who gave the password, and when.
+        const heldForm = req.session.heldForm
         await regenerate(req)
+        req.session.heldForm = heldForm
         req.session.pendingStaff = { userId: outcome.userId, at: services.clock.now().getTime(), returnTo }
         return res.redirect(
           303,

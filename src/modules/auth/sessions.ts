@@ -4,6 +4,7 @@ import { keepSignedIn } from '../../middleware/session'
 import { flash } from '../../web/forms'
 import { passwordExpired } from '../staffSecurity/service'
 import type { Realm } from './lockout'
+import { heldFor } from '../heldForms/held'
 
 // Starting a signed-in session, shared by the password step and the administrators' second step.
 
@@ -34,6 +35,7 @@ export async function startSession(
   realm: Realm,
   userId: number,
 ): Promise<void> {
+  const held = req.session.heldForm
   await regenerate(req)
   keepSignedIn(req)
   const now = services.clock.now().getTime()
@@ -41,6 +43,9 @@ export async function startSession(
   req.session.userId = userId
   req.session.startedAt = now
   req.session.lastSeenAt = now
+  // A form its author posted after the last session expired comes along (and only theirs).
+  const kept = heldFor(held, { realm, userId }, now)
+  if (kept) req.session.heldForm = kept
 }
 
 /**

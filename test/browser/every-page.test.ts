@@ -1,0 +1,118 @@
+import crypto from 'node:crypto'
+import type { BrowserContext, Page } from 'puppeteer'
+import { type TestApp } from '../helpers/app'
+import { describeInBrowser, newPage, pathOf, startBrowserApp, type BrowserApp } from '../helpers/browser'
+import { a11yScene, overflowAt, pageProblems, PEOPLE, setDisplayMode, type A11yScene } from '../helpers/a11y'
+import { fillPath, listRoutes, sweepResolver, type RouteEntry } from '../helpers/routeSweep'
+import { certificationSteps } from '../../src/modules/certification/steps'
+import { registrationSteps } from '../../src/modules/registration/steps'
+
+// Every page the app has, not only the key ones: every GET route its router registers (read from
+// the router as the input sweep does), opened in headless Chromium with JavaScript off at 1024×768
+// by a visitor, an applicant in each state and each staff role on its own, each wizard's every
+// step. Each distinct page (by where it landed and what its <main> holds) is checked in the
+// standard display and again in 大字模式: no serious or critical axe-core finding under the WCAG 2.2
+// A/AA rules, exactly one h1, every error-summary link reaching its field, and no horizontal
+// scroll bar at 1024 px nor at a phone's 375 px. Downloads (PDF, CSV, XLSX, ZIP, images) and the probes are not pages.
+
+jest.setTimeout(600_000)
+
+/** Routes that answer with something other than a page. */
+const NOT_PAGES =
+  /\.(csv|xlsx|zip|pdf|svg)$|\/form$|\/download$|\/export$|^\/files\/|^\/(healthz|readyz|metrics|favicon\.ico|display)$/
+
+/** A phone's width: every page works at it too (no horizontal scroll bar). */
+const PHONE = 375
+
+interface Checked {
+  url: string
+  who: string
+  problems: string[]
+}
+
+describeInBrowser('every page through axe-core (WCAG 2.2 AA), as everyone, in both display modes', () => {
+  let app: BrowserApp
+  let t: TestApp
+  let scene: A11yScene
+  let urls: string[]
+  const seen = new Map<string, Checked>()
+  let visits = 0
+
+  beforeAll(async () => {
+    app = await startBrowserApp()
+    t = app.t
+    t.clock.set('2026-09-15T02:00:00Z')
+    scene = await a11yScene(t)
+    const resolve = sweepResolver(scene.ids)
+    const steps: Record<string, string[]> = {
+      '/certification/apply/:step': certificationSteps(t.services).map((s) => s.path),
+      '/registration/apply/:step': registrationSteps(t.services).map((s) => s.path),
+      '/platform/:key/notice': ['registration', 'certification'],
+    }
+    const pages = listRoutes(t.app).filter((r: RouteEntry) => r.method === 'get' && !NOT_PAGES.test(r.path))
+    urls = pages.flatMap((r) =>
+      steps[r.path] ? steps[r.path].map((s) => r.path.replace(/:\w+/, s)) : [fillPath(r.path, resolve)],
+    )
+  }, 300_000)
+
+  afterAll(async () => {
+    const pages = [...seen.values()]
+    console.log(
+      `every-page sweep: ${urls?.length ?? 0} GET addresses × ${scene?.people.length ?? 0} people = ${visits} visits; ` +
+        `${pages.length} distinct pages checked by axe-core (WCAG 2.2 AA) in both display modes, ` +
+        `${pages.filter((p) => p.problems.length).length} with problems`,
+    )
+    await app?.close()
+  })
+
+  /** The page's identity: where it landed, its status, and its <main> without tokens and nonces. */
+  const keyOf = async (page: Page, status: number) => {
+    const main = await page
+      .$eval('main', (m) => (m as unknown as { innerHTML: string }).innerHTML)
+      .catch(() => '')
+    const stable = main
+      .replace(/name="_csrf" value="[^"]*"/g, '')
+      .replace(/captcha\.svg\?r=\w+/g, '')
+      .replace(/\s+/g, ' ')
+    return `${pathOf(page)} ${status} ${crypto.createHash('sha1').update(stable).digest('hex')}`
+  }
+
+  async function sweep(who: string, page: Page): Promise<string[]> {
+    const problems: string[] = []
+    for (const url of urls) {
+      visits += 1
+      const res = await page.goto(app.base + url, { waitUntil: 'load' }).catch(() => null)
+      if (!res || !(res.headers()['content-type'] ?? '').startsWith('text/html')) continue
+      const key = await keyOf(page, res.status())
+      if (seen.has(key)) continue
+      const checked: Checked = { url, who, problems: [] }
+      seen.set(key, checked)
+      const landed = pathOf(page)
+      for (const mode of ['standard', 'large'] as const) {
+        if (mode === 'large') {
+          await setDisplayMode(page, app.base, 'large')
+          await page.goto(app.base + landed + new URL(page.url()).search, { waitUntil: 'load' })
+        }
+        for (const p of await pageProblems(page)) checked.problems.push(`${mode}: ${p}`)
+        for (const p of await overflowAt(page, PHONE)) checked.problems.push(`${mode} at ${PHONE}px: ${p}`)
+        if (mode === 'large') await setDisplayMode(page, app.base, 'standard')
+      }
+      for (const p of checked.problems) problems.push(`${url} → ${landed} [${who}] ${p}`)
+    }
+    return problems
+  }
+
+  it.each(PEOPLE)('as %s', async (who) => {
+    const person = scene.people.find(([name]) => name === who)![1]
+    let context: BrowserContext | undefined
+    try {
+      context = await app.browser.createBrowserContext()
+      const page = await newPage(context)
+      if (person) await app.login(page, person)
+      const problems = await sweep(who, page)
+      expect(problems).toEqual([])
+    } finally {
+      await context?.close()
+    }
+  })
+})
