@@ -33,8 +33,7 @@ export function certificationWizard(services: Services): {
   const steps = certificationSteps(services)
   const titles = Object.fromEntries(steps.map((s) => [s.path, s.title]))
 
-  // The guard asks the engine for the run in progress (it runs on requests, after this is built).
-  const engine: WizardEngine = createWizard(
+  const engine = createWizard(
     {
       key: 'certification',
       basePath: BASE,
@@ -58,12 +57,11 @@ export function certificationWizard(services: Services): {
       // Every page re-checks the chosen authority's window once it is chosen.
       // (read with the progress, in one statement: engine `facts`)
       facts: () => guardFactsSql(services),
-      guard: async (req) => {
+      guard: (req, { progress, facts }) => {
         // The authority step itself stays open: choosing another authority is the way on.
         if (req.originalUrl.split('?')[0] === `${BASE}/authority`) return null
-        const progress = await engine.progress(req)
         const authorityId = Number(progress?.values.authority?.authorityId)
-        if (progress?.completed.includes('authority') && authorityId && (await engine.facts(req)) !== true)
+        if (progress?.completed.includes('authority') && authorityId && facts !== true)
           return `${CLOSED}?authority=${authorityId}`
         return null
       },

@@ -13,8 +13,7 @@ export const PREFILL = ['province', 'city', 'stage', 'authority', 'point'] as co
 
 /** The registration wizard: its step table (steps.ts), what it re-checks on every page, and the submit. */
 export function registrationWizard(services: Services): WizardEngine {
-  // The guard asks the engine for the run in progress (it runs on requests, after this is built).
-  const engine: WizardEngine = createWizard(
+  return createWizard(
     {
       key: 'registration',
       basePath: BASE,
@@ -39,10 +38,10 @@ export function registrationWizard(services: Services): WizardEngine {
       // Every page re-checks: one active registration per cycle, and the chosen authority's window.
       // Both facts are read with the progress, in one statement (engine `facts`).
       facts: (req) => guardFactsSql(services, req.applicant!.id),
-      guard: async (req) => {
-        const facts = (await engine.facts(req)) as GuardFacts
+      guard: (req, run) => {
+        const facts = run.facts as GuardFacts
         if (facts.active) return `${RECORDS}/${facts.active}`
-        const progress = await engine.progress(req)
+        const { progress } = run
         const authorityId = Number(progress?.values.authority?.authorityId)
         // The authority step itself stays open: choosing another authority is the way on.
         if (req.originalUrl.split('?')[0] === `${BASE}/authority`) return null
@@ -66,5 +65,4 @@ export function registrationWizard(services: Services): WizardEngine {
     },
     { db: services.db, clock: services.clock },
   )
-  return engine
 }

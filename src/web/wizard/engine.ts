@@ -19,10 +19,6 @@ export interface WizardEngine {
    * parameters (a choice brought from elsewhere, which `prefill` keeps).
    */
   start(req: Request, passOn?: readonly string[]): string
-  /** The run in progress (loading it from the table or starting one if the session has none). */
-  progress(req: Request): Promise<Progress | null>
-  /** The value of the definition's `facts` SQL, read with the run's progress (undefined without one). */
-  facts(req: Request): Promise<unknown>
   stepUrl(step: string, edit?: string): string
 }
 
@@ -46,12 +42,23 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
 
   type Opened = { redirect: string } | { progress: Progress; route: string[]; edit?: string }
 
+  /** The run loaded for the request, or where the guard or a finished run sends the applicant instead. */
+  async function guarded(req: Request): Promise<{ redirect: string } | { run: Progress }> {
+    const state = await runs.current(req)
+    const elsewhere = await def.guard?.(req, {
+      progress: isDone(state) ? null : state,
+      facts: await runs.facts(req),
+    })
+    if (elsewhere) return { redirect: elsewhere }
+    if (isDone(state)) return { redirect: await def.doneRedirect(req) }
+    return { run: state }
+  }
+
   /** The guard, a finished run, a step not open yet and the step's prereq, in that order. */
   async function open(req: Request, step: Step): Promise<Opened> {
-    const guarded = await def.guard?.(req)
-    if (guarded) return { redirect: guarded }
-    const state = await runs.current(req)
-    if (isDone(state)) return { redirect: await def.doneRedirect(req) }
+    const loaded = await guarded(req)
+    if ('redirect' in loaded) return loaded
+    const state = loaded.run
     const r = nav.route(state, req)
     if (!r.includes(step.path) && !step.entryPoint) return { redirect: nav.stepUrl(r[r.length - 1]) }
     const elsewhere = step.prereq?.(nav.allValues(state), req)
@@ -66,11 +73,9 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
   router.get(
     def.basePath,
     handler(async (req, res) => {
-      const guarded = await def.guard?.(req)
-      if (guarded) return res.redirect(303, guarded)
-      const state = await runs.current(req)
-      if (isDone(state)) return res.redirect(303, await def.doneRedirect(req))
-      const r = nav.route(state, req)
+      const loaded = await guarded(req)
+      if ('redirect' in loaded) return res.redirect(303, loaded.redirect)
+      const r = nav.route(loaded.run, req)
       res.redirect(303, nav.stepUrl(r[r.length - 1]))
     }),
   )
@@ -161,11 +166,6 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
       for (const k of passOn) if (typeof req.query[k] === 'string') qs.set(k, req.query[k] as string)
       return qs.size ? `${def.basePath}?${qs}` : def.basePath
     },
-    async progress(req) {
-      const state = await runs.current(req)
-      return isDone(state) ? null : state
-    },
-    facts: runs.facts,
     stepUrl: nav.stepUrl,
   }
 }

@@ -126,12 +126,15 @@ export interface WizardDefinition {
    * there when the applicant reaches the step however many pages later. Never overrides an answer.
    */
   prefill?: (req: Request) => Record<string, Values> | null
-  /** Runs before every GET and POST: a path to send the applicant to instead, or null. */
-  guard?: (req: Request) => MaybePromise<string | null>
+  /**
+   * Runs before every GET and POST, given the run loaded for the request: a path to send the
+   * applicant to instead, or null.
+   */
+  guard?: (req: Request, run: GuardedRun) => MaybePromise<string | null>
   /**
    * What the guard needs to know, as one SQL expression read in the same statement as the run's
    * progress (one round trip per request instead of one per fact). It may use `p.data`, the run's
-   * progress JSON (see progressSql), null when there is none. The engine's `facts(req)` gives its value.
+   * progress JSON (see progressSql), null when there is none. The guard is given its value.
    */
   facts?: (req: Request) => Knex.Raw
   /** The submit; called once per run, inside the transaction that ends the run. */
@@ -142,6 +145,12 @@ export interface WizardDefinition {
   abandonRedirect?: string
   /** Whose progress this is; default the signed-in applicant. Without one, progress lives in the session only. */
   owner?: (req: Request) => number | undefined
+}
+
+/** What a guard is given: the run in progress (null once finished) and the value of the definition's `facts`. */
+export interface GuardedRun {
+  progress: Progress | null
+  facts: unknown
 }
 
 /** One run of a wizard as the session and the progress table keep it. */
