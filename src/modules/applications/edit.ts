@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
 import { updateGuarded } from './repository'
+import type { StatusTables } from './transitions'
 
 // 修改, the applicant's change of a submitted application, the same in every business: in one
 // transaction the applicant's own application (else not_found), refused when the business says so
@@ -10,6 +11,17 @@ import { updateGuarded } from './repository'
 // open to change), audited with the names of what changed.
 
 export type EditOutcome = { ok: true; version: number } | { ok: false; error: string }
+
+/** An applicant's change of their application: which, whose, the version their page showed, who. */
+export interface ApplicantChange {
+  applicationId: number
+  applicantId: number
+  version: number
+  actor: Actor
+}
+
+/** What a business's change of an application reads. */
+export type ChangeServices = Pick<Services, 'db' | 'clock' | 'audit' | 'bureau'>
 
 /** What a business adds to an edit: more snapshot data, more columns, more names of what changed. */
 export interface EditExtra {
@@ -21,7 +33,8 @@ export interface EditExtra {
 export async function saveEdit<Row extends { id: number; data: Record<string, unknown> }>(
   services: Pick<Services, 'db' | 'clock' | 'audit'>,
   o: {
-    table: string
+    /** the business's table; the edit is audited as `${audit.prefix}.edit` */
+    tables: Pick<StatusTables, 'table' | 'audit'>
     load: (trx: Knex.Transaction) => Promise<Row | undefined>
     /** why the applicant may not change the application now, or null */
     refusal: (row: Row, now: Date) => Promise<string | null>
@@ -30,7 +43,6 @@ export async function saveEdit<Row extends { id: number; data: Record<string, un
     /** the answers, checked by the caller with the wizard's own checks */
     changes: Record<string, unknown>
     actor: Actor
-    audit: { action: string; targetType: string }
     /** 该申请已被他人处理: the guarded UPDATE matched nothing */
     changedFirst: string
     extra?: (trx: Knex.Transaction, row: Row) => Promise<EditExtra | { error: string }>
@@ -50,7 +62,7 @@ export async function saveEdit<Row extends { id: number; data: Record<string, un
     )
     const updated = await updateGuarded(
       trx,
-      o.table,
+      o.tables.table,
       { id: row.id, status: 'pending_confirmation', version: o.version },
       {
         data: JSON.stringify({ ...row.data, ...o.changes, ...extra.data }),
@@ -61,7 +73,8 @@ export async function saveEdit<Row extends { id: number; data: Record<string, un
     )
     if (!updated) return { ok: false as const, error: o.changedFirst }
     await audit.record(trx, o.actor, {
-      ...o.audit,
+      action: `${o.tables.audit.prefix}.edit`,
+      targetType: o.tables.audit.targetType,
       targetId: row.id,
       detail: { changed: [...changed, ...(extra.changed ?? [])] },
     })

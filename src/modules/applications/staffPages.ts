@@ -22,6 +22,7 @@ import type { PrintedForm } from './printedForms'
 import type { SubmissionTables } from './repository'
 import type { StatusTables } from './transitions'
 import { recordStaffView } from '../privacy/recordViews'
+import type { RecordView } from '../privacy/messages'
 
 // A business's applications in the staff console (/staff/registrations, /staff/certifications), the
 // same for both: the queue of the staff member's points (现场确认) and authorities (审批) with its
@@ -177,16 +178,18 @@ export function addStaffPages<
       ? p.queue.scopedApplication(db, scopeOf(req), Number(req.params.id))
       : undefined
 
+  /** The application in scope, its opening audited for the applicant's 查阅记录 (`what` was opened). */
+  const open = async (req: Request, what: RecordView) => {
+    const row = await load(req)
+    if (row) await recordStaffView(services, req, { applicantId: row.applicant_id, what, record: row.number })
+    return row
+  }
+
   router.get(
     '/:id/form',
     handler(async (req, res, next) => {
-      const row = await load(req)
+      const row = await open(req, `${p.tables.business}_form`)
       if (!row) return next()
-      await recordStaffView(services, req, {
-        applicantId: row.applicant_id,
-        what: `${p.tables.business}_form`,
-        record: row.number,
-      })
       await printForms(req, res, [row], `${p.form.name}-${row.number}.pdf`)
     }),
   )
@@ -194,13 +197,8 @@ export function addStaffPages<
   router.get(
     '/:id',
     handler(async (req, res, next) => {
-      const row = await load(req)
+      const row = await open(req, p.tables.business)
       if (!row) return next()
-      await recordStaffView(services, req, {
-        applicantId: row.applicant_id,
-        what: p.tables.business,
-        record: row.number,
-      })
       const actions = new Map<string, TransitionRule<S, N>>()
       for (const k of actorKindsFor(scopeOf(req), row))
         for (const t of p.transitions.transitionsFrom(row.status, k)) actions.set(t.name, t)

@@ -1,7 +1,6 @@
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import { messageBox } from '../applications/inbox'
-import { saveEdit, type EditOutcome } from '../applications/edit'
+import { saveEdit, type ApplicantChange, type ChangeServices, type EditOutcome } from '../applications/edit'
 import {
   platformRows,
   recordLinks,
@@ -17,7 +16,7 @@ import {
   type CertificationStatus,
 } from '../../domain/certification'
 import { isWindowOpen } from '../../domain/windows'
-import { applicationOf, applicationsOf, type ApplicationRow } from './repository'
+import { applicationOf, applicationsOf, STATUS_TABLES, type ApplicationRow } from './repository'
 import { str } from '../../web/values'
 
 // 教师资格认定信息: the applicant's applications, what each 认定状态 means to them, whether 修改 is
@@ -114,20 +113,13 @@ export const certificationRecords = platformRows(
  * and inside the window (src/modules/applications/edit.ts).
  */
 export const saveApplicantEdit = (
-  services: Pick<Services, 'db' | 'clock' | 'audit' | 'bureau'>,
-  input: {
-    applicationId: number
-    applicantId: number
-    version: number
-    changes: Record<string, unknown>
-    actor: Actor
-  },
+  services: ChangeServices,
+  input: ApplicantChange & { changes: Record<string, unknown> },
 ): Promise<EditOutcome> =>
   saveEdit(services, {
-    table: 'certification_applications',
+    tables: STATUS_TABLES,
     load: (trx) => applicationOf(trx, input.applicationId, input.applicantId),
     refusal: (row, now) => editRefusal(services, row, now),
     ...input,
-    audit: { action: 'certification.edit', targetType: 'certification_application' },
     changedFirst: EDIT_REFUSALS.changedFirst,
   })

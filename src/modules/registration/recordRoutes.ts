@@ -122,7 +122,7 @@ export function registrationRecordRoutes(services: Services): Router {
         kept,
         save: () =>
           saveApplicantEdit(services, {
-            registrationId: Number(row.id),
+            applicationId: Number(row.id),
             applicantId: req.applicant!.id,
             version: Number(body.version),
             changes: value,
@@ -183,7 +183,7 @@ export function registrationRecordRoutes(services: Services): Router {
         Object.assign(errors, (await authorityStep.beforeSave?.(req, value, row.data)) ?? {})
       if (hasErrors(errors)) return redirectWithErrors(req, res, key, errors, body, here)
       const outcome = await changeAuthority(services, {
-        registrationId: Number(row.id),
+        applicationId: Number(row.id),
         applicantId: req.applicant!.id,
         version: Number(body.version),
         choice: value,

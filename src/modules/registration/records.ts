@@ -1,5 +1,4 @@
 import type { Services } from '../../services'
-import type { Actor } from '../../services/audit'
 import {
   applicantMayEdit,
   canTransition,
@@ -9,7 +8,7 @@ import {
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { adoptDraft } from '../../services/uploads'
 import { messageBox, type MessageRow } from '../applications/inbox'
-import { saveEdit, type EditOutcome } from '../applications/edit'
+import { saveEdit, type ApplicantChange, type ChangeServices, type EditOutcome } from '../applications/edit'
 import { writeTransition } from '../applications/transitions'
 import {
   platformRows,
@@ -146,25 +145,20 @@ type Outcome = EditOutcome
  * bureau sees them), and a new ID photo (a draft of the applicant's) replaces the old one.
  */
 export const saveApplicantEdit = (
-  services: Pick<Services, 'db' | 'clock' | 'audit' | 'bureau'>,
-  input: {
-    registrationId: number
-    applicantId: number
-    version: number
+  services: ChangeServices,
+  input: ApplicantChange & {
     changes: Record<string, unknown>
     /** a normalised id_photo draft of the applicant's to use from now on */
     photoDraftId?: string
-    actor: Actor
   },
 ): Promise<Outcome> =>
   saveEdit(services, {
-    table: 'registrations',
-    load: (trx) => registrationOf(trx, input.registrationId, input.applicantId),
+    tables: repo.STATUS_TABLES,
+    load: (trx) => registrationOf(trx, input.applicationId, input.applicantId),
     refusal: (row, now) => editRefusal(services, row, now),
     version: input.version,
     changes: input.changes,
     actor: input.actor,
-    audit: { action: 'registration.edit', targetType: 'registration' },
     changedFirst: EDIT_REFUSALS.changedFirst,
     extra: async (trx, row) => {
       const identity = await identitySnapshot(trx, input.applicantId)
@@ -187,18 +181,12 @@ export const saveApplicantEdit = (
  * with the wizard's authority step), inside the old authority's window.
  */
 export async function changeAuthority(
-  services: Pick<Services, 'db' | 'clock' | 'audit' | 'bureau'>,
-  input: {
-    registrationId: number
-    applicantId: number
-    version: number
-    choice: Record<string, unknown>
-    actor: Actor
-  },
+  services: ChangeServices,
+  input: ApplicantChange & { choice: Record<string, unknown> },
 ): Promise<Outcome> {
   const { db, clock } = services
   return db.transaction(async (trx) => {
-    const row = await registrationOf(trx, input.registrationId, input.applicantId)
+    const row = await registrationOf(trx, input.applicationId, input.applicantId)
     if (!row) return { ok: false as const, error: 'not_found' }
     const now = clock.now()
     if (!(await authorityChangeOpen(services, row, now)))
