@@ -40,6 +40,7 @@ import { benchWizard, registrationFlow, wizardRatioLines } from './wizard'
 import { benchPeer, peerRatioLines } from './peer'
 import { benchCertification, certificationRatioLines } from './certification'
 import { verifiedApplicant } from './flow'
+import { benchBooking } from './booking'
 
 const { seconds: SECONDS, warmup: WARMUP, rounds: ROUNDS } = TIMING
 const PAGE_CONCURRENCY = Number(process.env.BENCH_PAGE_CONCURRENCY ?? 20)
@@ -301,7 +302,8 @@ async function main() {
   }
 }
 
-main().catch((err) => {
+// npm run bench -- booking: only 现场确认预约 at the last places (bench/booking.ts)
+;(process.argv[2] === 'booking' ? benchBooking() : main()).catch((err) => {
   process.stderr.write(`${err?.stack ?? err}\n`)
   process.exit(1)
 })
