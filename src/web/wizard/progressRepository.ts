@@ -90,14 +90,16 @@ export function progressRepository(db: Knex, clock: Clock): ProgressStore {
         const locked = rows[0] as { data: unknown } | undefined
         if (isTombstone(locked?.data) && locked.data.doneRunId === progress.runId)
           return { ran: false as const }
-        const result = await fn(trx)
+        // The tombstone before the business's work, not after: a refusal rolls it back with the
+        // rest, and the submit's last statement is then its own (the 报名号's counter, whose row
+        // lock every submit to the same authority waits for until this transaction commits).
         const tombstone: Tombstone = { doneRunId: progress.runId, doneAt: clock.now().toISOString() }
         await prepared(
           trx('wizard_progress')
             .where(row(ownerId, key))
             .update({ data: JSON.stringify(tombstone), updated_at: clock.now() }),
         )
-        return { ran: true as const, result }
+        return { ran: true as const, result: await fn(trx) }
       })
     },
   }
