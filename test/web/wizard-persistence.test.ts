@@ -70,14 +70,17 @@ describe('wizard persistence: where a run lives', () => {
     const session: Record<string, unknown> = {}
     const first = requestOf(session)
     const run = await runs.current(first)
-    expect(await runs.facts(first)).toBeNull()
+    expect((await runs.withFacts(first)).facts).toBeNull()
     if ('done' in run) throw new Error('not a run')
     run.values.school = { school: '北京师范大学' }
     await runs.save(first, run)
     expect((session.wizards as Record<string, unknown>).plain).toMatchObject({
       values: { school: { school: '北京师范大学' } },
     })
-    expect(await runs.facts(requestOf(session))).toBe('北京师范大学')
+    expect(await runs.withFacts(requestOf(session))).toMatchObject({
+      state: { values: { school: { school: '北京师范大学' } } },
+      facts: '北京师范大学',
+    })
   })
 
   it('reads the facts with a signed-in applicant’s progress, in the same statement', async () => {
@@ -88,7 +91,7 @@ describe('wizard persistence: where a run lives', () => {
       'plain',
       progressOf({ values: { school: { school: '华东师大' } } }),
     )
-    expect(await runs.facts(requestOf({}, id))).toBe('华东师大')
+    expect((await runs.withFacts(requestOf({}, id))).facts).toBe('华东师大')
   })
 
   it('keeps what a request brings (prefill) as drafts of the steps not yet answered, saved at once', async () => {

@@ -44,11 +44,8 @@ export function createWizard(def: WizardDefinition, deps: WizardDeps): WizardEng
 
   /** The run loaded for the request, or where the guard or a finished run sends the applicant instead. */
   async function guarded(req: Request): Promise<{ redirect: string } | { run: Progress }> {
-    const state = await runs.current(req)
-    const elsewhere = await def.guard?.(req, {
-      progress: isDone(state) ? null : state,
-      facts: await runs.facts(req),
-    })
+    const { state, facts } = await runs.withFacts(req)
+    const elsewhere = await def.guard?.(req, { progress: isDone(state) ? null : state, facts })
     if (elsewhere) return { redirect: elsewhere }
     if (isDone(state)) return { redirect: await def.doneRedirect(req) }
     return { run: state }

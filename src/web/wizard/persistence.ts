@@ -38,8 +38,8 @@ export interface Persistence {
   ownerOf(req: Request): number | undefined
   /** The run in progress, or the mark of a finished one (loaded once per request). */
   current(req: Request): Promise<Progress | Done>
-  /** The value of the definition's `facts`, read with the run's progress. */
-  facts(req: Request): Promise<unknown>
+  /** The run (as current) and the value of the definition's `facts`, read with its progress. */
+  withFacts(req: Request): Promise<{ state: Progress | Done; facts: unknown }>
   save(req: Request, progress: Progress): Promise<void>
   /** Marks the run finished in the session: every page of the wizard then leads to `location`. */
   finish(req: Request, runId: string, location: string): void
@@ -143,9 +143,9 @@ export function createPersistence(
     store,
     ownerOf,
     current,
-    async facts(req) {
-      await current(req)
-      return factsOf.get(req)
+    async withFacts(req) {
+      const state = await current(req)
+      return { state, facts: factsOf.get(req) }
     },
     save,
     finish: (req, runId, location) => setSlot(req, { done: { runId, location } }),

@@ -42,23 +42,15 @@ export interface TableContext<C> {
 
 /** The engine's steps for a table: each row's named functions given the module's context. */
 export function bindSteps<C>(rows: StepRow<C>[], { ctx, codes }: TableContext<C>): Step[] {
+  // Partial application (bind), not wrappers: the engine calls the step's own function directly.
   return rows.map(({ does, fields, ...row }): Step => {
     const step: Step = { ...row }
     if (fields) step.fields = fields.map((f) => bindField(f, ctx, codes))
-    if (does?.render) {
-      const render = does.render
-      step.beforeRender = (req, values, shown) => render(ctx, req, values, shown)
-    }
-    if (does?.save) {
-      const save = does.save
-      step.beforeSave = (req, value, values) => save(ctx, req, value, values)
-    }
+    if (does?.render) step.beforeRender = does.render.bind(undefined, ctx)
+    if (does?.save) step.beforeSave = does.save.bind(undefined, ctx)
     if (does?.redisplay)
       step.redisplay = Object.fromEntries(
-        Object.entries(does.redisplay).map(([name, fn]) => [
-          name,
-          (posted: Values, req: Request) => fn(ctx, posted, req),
-        ]),
+        Object.entries(does.redisplay).map(([name, fn]) => [name, fn.bind(undefined, ctx)]),
       )
     return step
   })
@@ -72,9 +64,9 @@ function bindField<C>(
   const out: ReviewField = { ...field }
   if (kind) {
     if (!codes) throw new Error(`review field ${field.name}: code list ${kind} without a codes reader`)
-    out.options = () => codes(ctx, kind)
+    out.options = codes.bind(undefined, ctx, kind)
   }
-  if (check) out.check = (value, values, req) => check(ctx, value, values, req)
+  if (check) out.check = check.bind(undefined, ctx)
   return out
 }
 
