@@ -13,7 +13,8 @@ import { registrationSteps } from '../../src/modules/registration/steps'
 // step. Each distinct page (by where it landed and what its <main> holds) is checked in the
 // standard display and again in 大字模式: no serious or critical axe-core finding under the WCAG 2.2
 // A/AA rules, exactly one h1, every error-summary link reaching its field, and no horizontal
-// scroll bar at 1024 px nor at a phone's 375 px. Downloads (PDF, CSV, XLSX, ZIP, images) and the probes are not pages.
+// scroll bar at 1024 px nor at a phone's 375 px. Fourteen forms are also sent empty to check the
+// error summaries they then show. Downloads (PDF, CSV, XLSX, ZIP, images) and the probes are not pages.
 
 jest.setTimeout(600_000)
 
@@ -115,4 +116,45 @@ describeInBrowser('every page through axe-core (WCAG 2.2 AA), as everyone, in bo
       await context?.close()
     }
   })
+
+  // A GET seldom shows an error summary: these forms are sent empty (their main submit button) to
+  // see theirs. Each summary's links must reach their fields, and the page pass the same checks.
+  it.each([
+    ['visitor', '/login'],
+    ['visitor', '/register'],
+    ['visitor', '/forgot-password'],
+    ['visitor', '/staff/login'],
+    ['applicant, first login not complete', '/account/complete'],
+    ['applicant with records', '/account/email'],
+    ['applicant with records', '/account/password'],
+    ['applicant with records', '/account/phone'],
+    ['applicant with records', '/info/mandarin/new'],
+    ['applicant with records', '/info/education/new'],
+    ['applicant with records', '/info/degrees/new'],
+    ['admin', '/staff/admin/staff/new'],
+    ['admin', '/staff/admin/authorities/new'],
+    ['admin', '/staff/password'],
+  ] as [(typeof PEOPLE)[number], string][])(
+    'as %s, %s sent empty: its error summary links to its fields',
+    async (who, url) => {
+      const person = scene.people.find(([name]) => name === who)![1]
+      const context = await app.browser.createBrowserContext()
+      try {
+        const page = await newPage(context)
+        if (person) await app.login(page, person)
+        await app.open(page, url)
+        await Promise.all([
+          page.waitForNavigation({ waitUntil: 'load' }),
+          page.$eval(
+            'main form[method="post"] .button-row button[type="submit"], main form[method="post"] button[type="submit"]',
+            (b) => (b as unknown as { click(): void }).click(),
+          ),
+        ])
+        expect(await page.$$eval('.error-summary a', (links) => links.length)).toBeGreaterThan(0)
+        expect(await pageProblems(page)).toEqual([])
+      } finally {
+        await context.close()
+      }
+    },
+  )
 })
