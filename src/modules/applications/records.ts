@@ -13,7 +13,8 @@ import { bookingNote, type BookingBusiness } from '../booking/service'
 // The applicant's records of a business (我的注册, 教师资格认定信息), the same for both: the list,
 // 详情, 申请表预览/下载 and 有留言, the actions of each record, the verify finder of its applications. Every
 // :id is looked up with the applicant's id: another applicant's application does not exist (404).
-// 修改 and a business's own pages stay in its recordRoutes.ts, on the router recordPages returns.
+// 修改 is editPages.ts; a business's own pages stay in its recordRoutes.ts, on the router recordPages
+// returns.
 
 export interface Link {
   text: string

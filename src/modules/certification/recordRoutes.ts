@@ -20,8 +20,9 @@ import { applicationOf, refOptions } from './repository'
 import { informationSchema } from './schemas'
 import { INFO_LISTS, certificationSteps } from './steps'
 
-// 教师资格认定信息 and everything reached from it: 详情, 申请表 and 有留言 as every business has them
-// (src/modules/applications/records.ts), 修改 (认定信息, only while 网报待确认) here.
+// 教师资格认定信息 and everything reached from it: 详情, 申请表, 有留言 and 修改 as every business has
+// them (src/modules/applications/records.ts, editPages.ts), 修改 offering 认定信息's fields with
+// certification's checks.
 
 /** Fields 修改 offers: 认定信息's answers (the photo and the rest stay as submitted). */
 const EDITABLE = [

@@ -27,8 +27,9 @@ import { refOptions, registrationOf } from './repository'
 import { authoritySchema, informationSchema } from './schemas'
 import { INFO_LISTS, MANDARIN_OPTIONS, registrationSteps } from './steps'
 
-// 我的注册 and everything reached from it: 详情, 申请表 and 有留言 as every business has them
-// (src/modules/applications/records.ts), 修改 and 重新选择注册机构 (选错注册机构) here.
+// 我的注册 and everything reached from it: 详情, 申请表, 有留言 and 修改 as every business has them
+// (src/modules/applications/records.ts, editPages.ts) with registration's fields, photo and checks;
+// 重新选择注册机构 (选错注册机构) here.
 
 const PHOTO = { field: 'photo', kind: 'id_photo' } as const
 const ownerOf = (req: Request): FileOwner => ({ kind: 'applicant', id: req.applicant!.id })
