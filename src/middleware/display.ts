@@ -28,11 +28,27 @@ export function safeLocalPath(to: unknown): string {
   return /^\/(?![/\\])[^\\\s\u0000-\u001f\u007f]*$/.test(to) ? to : '/'
 }
 
+/**
+ * The page's query as the switch carries it back: only parameters whose values are plain words,
+ * numbers or codes (a list's page, a filter), so a value such as `?return=https://…` that the page
+ * itself refused is never written into the page again by the switch link.
+ */
+function plainQuery(url: string): string {
+  const at = url.indexOf('?')
+  if (at < 0) return ''
+  const kept = new URLSearchParams()
+  for (const [key, value] of new URLSearchParams(url.slice(at + 1))) {
+    if (/^[\w.-]{1,40}$/.test(key) && /^[\p{L}\p{N}_.,-]{0,100}$/u.test(value)) kept.append(key, value)
+  }
+  const query = kept.toString()
+  return query ? `?${query}` : ''
+}
+
 /** The address of the mode switch for this page: the other mode, and this page to come back to. */
 export function displaySwitchUrl(req: Request, mode: DisplayMode): string {
   const other: DisplayMode = mode === 'large' ? 'standard' : 'large'
   // A page answered to a POST (a form with its errors) is come back to as its address.
-  const back = safeLocalPath(req.originalUrl)
+  const back = safeLocalPath(`${req.path}${plainQuery(req.originalUrl)}`)
   return `/display?mode=${other}&return=${encodeURIComponent(back)}`
 }
 
