@@ -6,6 +6,7 @@ import { JOB_QUEUES } from '../../src/services/jobs'
 import { sendReminders } from '../../src/modules/booking/service'
 import { startBookingReminders } from '../../src/modules/booking/reminders'
 import { addSlot, applicantWithApplication, bookingPoint, signedIn, text } from './bookingSupport'
+import { postFrom } from './staffSupport'
 import { applicantWithRegistration, bureauRows, twoAuthorities } from './registrationRecordsSupport'
 import { binary } from './registriesSupport'
 
@@ -140,4 +141,35 @@ it('reminds the day before by SMS and e-mail through the outbox, once, as a pg-b
     .db('booking_history')
     .where({ application_id: people[0].application.id, action: 'reminded' })
   expect(history).toHaveLength(1)
+})
+
+it('registration: choosing another authority and point after 选错注册机构 gives the old point’s place back', async () => {
+  await t
+    .db('booking_points')
+    .insert({ point_id: 31, enabled: true, change_hours: 24, updated_at: new Date('2026-09-01T00:00:00Z') })
+    .onConflict('point_id')
+    .merge()
+  const slot = await addSlot(t, 31, '2026-09-24', '09:00', '12:00', 5)
+  const { applicant, registration } = await applicantWithRegistration(t, { pointId: 31 })
+  const a = await signedIn(t, applicant)
+  await book(a, 'registration', registration.id, slot)
+  expect((await t.db('booking_slots').where({ id: slot }).first()).booked).toBe(1)
+  await t.db('registrations').where({ id: registration.id }).update({ status: 'wrong_authority' })
+  const url = `/registration/records/${registration.id}/authority`
+  const res = await postFrom(a, url, url, {
+    provinceCode: '440000',
+    cityCode: '440700',
+    stage: '2',
+    subject: 'chinese',
+    authorityId: '4',
+    pointId: '41',
+    version: String(registration.version),
+  })
+  expect(res.headers.location).toBe(`/registration/records/${registration.id}`)
+  expect((await t.db('booking_slots').where({ id: slot }).first()).booked).toBe(0)
+  expect(await t.db('bookings').where({ application_id: registration.id, state: 'booked' })).toHaveLength(0)
+  const page = text((await a.get(`/booking/registration/${registration.id}`)).text)
+  expect(page).toContain(
+    '取消预约 2026年9月24日（周四）上午 09:00–12:00（已更换确认点，原确认点的预约自动取消）',
+  )
 })

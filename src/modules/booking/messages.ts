@@ -22,6 +22,7 @@ export const m = {
   SAME_SLOT: '您已预约该时段，无需重复预约。',
   ALREADY: '本报名已有预约，请刷新页面后查看或改约。',
   NONE_TO_CANCEL: '本报名没有有效的预约。',
+  POINT_CHANGED: '已更换确认点，原确认点的预约自动取消',
   tooLate: (hours: number) =>
     hours > 0
       ? `该时段开始前${hours}小时起不能再预约、改约或取消，请选择更晚的时段或联系确认点。`

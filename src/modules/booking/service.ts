@@ -129,7 +129,7 @@ export function historyText(h: repo.HistoryRow): string {
     case 'change':
       return `改约：${from} → ${to}`
     case 'cancel':
-      return `取消预约 ${from}`
+      return `取消预约 ${from}${h.note ? `（${h.note}）` : ''}`
     case 'move':
       return `确认点调整：${from} → ${to}${h.note ? `（${h.note}）` : ''}`
     case 'arrived':
@@ -561,6 +561,31 @@ export async function sendReminders(deps: BookingDeps & { outbox: Outbox }): Pro
       await deps.audit.record(trx, SYSTEM, { action: 'booking.reminders', detail: { reminded: due.length } })
     return { reminded: due.length }
   })
+}
+
+/**
+ * When an application moves to another point (选错注册机构 → a new choice), its live booking at the
+ * old point is cancelled and the place given back, in the caller's transaction; the history says why.
+ */
+export async function releaseOnPointChange(
+  db: Db,
+  o: { business: BookingBusiness; applicationId: number; newPointId: number; applicantId: number; now: Date },
+): Promise<boolean> {
+  const live = await repo.liveBooking(db, o.business, o.applicationId)
+  if (!live || live.point_id === o.newPointId) return false
+  if (!(await repo.endBooking(db, live.id, 'cancelled', o.now))) return false
+  await repo.addHistory(db, {
+    business: o.business,
+    application_id: o.applicationId,
+    booking_id: live.id,
+    action: 'cancel',
+    from_slot_id: live.slot_id,
+    note: m.POINT_CHANGED,
+    actor_kind: 'applicant',
+    actor_id: o.applicantId,
+    at: o.now,
+  })
+  return true
 }
 
 // ---- what other pages show of a booking ---------------------------------------------------------------

@@ -21,6 +21,7 @@ import { isWindowOpen } from './bureauPort'
 import { identitySnapshot } from '../applications/repository'
 import { refOptions, registrationOf, registrationsOf, type RegistrationRow } from './repository'
 import * as repo from './repository'
+import { releaseOnPointChange } from '../booking/service'
 
 // 我的注册: the applicant's records, what each status means to them, whether 修改 is open, the
 // applicant's own changes (guarded by version like every staff decision) and 有留言.
@@ -214,6 +215,13 @@ export async function changeAuthority(
       detail: { from: row.authority_id, to: Number(c.authorityId), pointId: Number(c.pointId) },
     })
     if (!written) return { ok: false as const, error: EDIT_REFUSALS.changedFirst }
+    await releaseOnPointChange(trx, {
+      business: 'registration',
+      applicationId: Number(row.id),
+      newPointId: Number(c.pointId),
+      applicantId: input.applicantId,
+      now,
+    })
     return { ok: true as const, version: input.version + 1 }
   })
 }
