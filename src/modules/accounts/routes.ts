@@ -1,114 +1,42 @@
 import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
 import { requireApplicant } from '../../middleware/auth'
-import { DOC_TYPE_LABELS, DOC_TYPES, maskPhone } from '../../domain/idNumber'
-import { clientIp, handler } from '../../web/async'
+import { DOC_TYPE_LABELS, maskPhone } from '../../domain/idNumber'
+import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
-import { DOC_NUMBER_HINTS, MESSAGES, SEX_LABELS } from './messages'
-import { docNumberTaken, findAccount, findAccountByIdentity, findProfile } from './repository'
+import { MESSAGES, SEX_LABELS } from './messages'
+import { docNumberTaken, findAccount, findProfile } from './repository'
 import { passLabel, passTypeFor, PROFILE_EXTRAS, SEX_OPTIONS } from '../auth/profile'
 import { refOptions } from '../../services/reference'
 import {
   checkChangeEmail,
   checkChangePassword,
   checkChangePhone,
-  checkForgot,
   checkPhoneOnly,
   checkRegistration,
-  checkResetByLink,
-  checkResetBySms,
 } from './schemas'
-import {
-  changeEmail,
-  changePassword,
-  changePhone,
-  changeProfile,
-  editableProfileFields,
-  registerApplicant,
-  resetLinkIsLive,
-  resetPasswordByLink,
-  resetPasswordBySms,
-  sendPasswordResetEmail,
-  RESET_LINK_MINUTES,
-} from './service'
-import { sendSmsCode, type SmsPurpose } from './sms'
+import { changeEmail, changePassword, changePhone, registerApplicant } from './service'
+import { changeProfile, editableProfileFields } from './profileService'
 import { currentAgreement } from '../privacy/agreement'
 import { textBlocks } from '../../web/texts'
 
-const VIEWS = 'pages/accounts'
+import {
+  body,
+  DOC_TYPE_OPTIONS,
+  sendCodeAndShow,
+  typedForm,
+  typedValues,
+  VIEWS,
+  type ShowTyped,
+  type TypedForm,
+} from './pages'
+import { forgotPasswordRoutes } from './forgotRoutes'
 
-const DOC_TYPE_OPTIONS = DOC_TYPES.map((t) => ({
-  value: t,
-  text: DOC_TYPE_LABELS[t],
-  hint: DOC_NUMBER_HINTS[t],
-}))
-
-// After 证件类型 + 证件号码 + 姓名 matched, the session remembers whose password may be reset, for a while.
-const FORGOT_KEY = 'forgotPassword'
-const FORGOT_MINUTES = 30
-interface ForgotState {
-  applicantId: number
-  until: number
-}
-
-/** A form shown straight from its own POST, with the heading its error summary should carry. */
-type TypedForm = ReturnType<typeof takeForm> & { summaryTitle?: string }
-type ShowTyped = (form: TypedForm) => void
-
-/**
- * What the applicant typed, as text, minus the token and the button pressed; a typed SMS code is
- * dropped when a new one is on its way.
- */
-function typedValues(req: Request, keepCode = false): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(req.body ?? {}))
-    if (typeof v === 'string' && k !== '_csrf' && k !== 'action' && (keepCode || k !== 'smsCode')) out[k] = v
-  return out
-}
-
-/**
- * The form as typed, passwords included, for a page rendered in the POST's own response; such a
- * response must not be kept by the browser or a proxy. Refusals here are about the SMS code, so the
- * summary says that instead of 「提交的信息有误」.
- */
-function typedForm(req: Request, res: Response, errors: FieldErrors, keepCode = false): TypedForm {
-  res.set('Cache-Control', 'no-store')
-  if (hasErrors(errors)) res.status(422)
-  return {
-    errors,
-    errorList: Object.entries(errors).map(([field, text]) => ({ field, text })),
-    values: typedValues(req, keepCode),
-    summaryTitle: MESSAGES.smsNotSentTitle,
-  }
-}
-
-const body = (req: Request): Record<string, unknown> => req.body ?? {}
+// 实名注册, 忘记密码 (forgotRoutes.ts) and the 个人信息中心's 个人身份信息: 修改个人信息, 修改密码, 修改手机号码, 修改邮箱.
 
 export function accountRoutes(services: Services): Router {
   const router = Router()
   const { db, clock } = services
-
-  /**
-   * The "获取短信验证码" button submits the whole form and the page comes straight back from that
-   * POST with everything typed, the password fields included: each page re-renders itself rather
-   * than redirecting, so passwords live only in this response (never in the session row), which
-   * the browser is told not to store. The heading of a refusal says the code was not sent.
-   */
-  async function sendCodeAndShow(
-    req: Request,
-    res: Response,
-    form: { phone: string; purpose: SmsPurpose; show: ShowTyped; errorField?: string },
-  ): Promise<void> {
-    const sent = await sendSmsCode(services, {
-      phone: form.phone,
-      purpose: form.purpose,
-      ip: clientIp(req),
-      actor: req.actor,
-    })
-    if (!sent.ok) return form.show(typedForm(req, res, { [form.errorField ?? 'smsCode']: sent.message }))
-    res.locals.flash = [...(res.locals.flash ?? []), { kind: 'success', text: MESSAGES.smsSent }]
-    form.show(typedForm(req, res, {}))
-  }
 
   // ---------------------------------------------------------------------------------------------
   // 实名注册
@@ -139,7 +67,7 @@ export function accountRoutes(services: Services): Router {
     const show: ShowTyped = (form) => showRegister(res, form)
     const { phone, errors } = checkPhoneOnly(body(req))
     if (hasErrors(errors)) return show(typedForm(req, res, errors))
-    await sendCodeAndShow(req, res, { phone, purpose: 'register', show })
+    await sendCodeAndShow(services, req, res, { phone, purpose: 'register', show })
   })
 
   router.post('/register/sms-code', registerSmsCode)
@@ -183,148 +111,7 @@ export function accountRoutes(services: Services): Router {
     }),
   )
 
-  // ---------------------------------------------------------------------------------------------
-  // 忘记密码 (manual 000 §2.1.2)
-
-  function forgotState(req: Request): ForgotState | undefined {
-    const state = req.session.wizards?.[FORGOT_KEY] as ForgotState | undefined
-    return state && state.until > clock.now().getTime() ? state : undefined
-  }
-
-  /** Pages after the identity step need a recent match; otherwise back to the start. */
-  async function forgotAccount(req: Request, res: Response) {
-    const state = forgotState(req)
-    const account = state ? await findAccount(db, state.applicantId) : undefined
-    if (!account) {
-      flash(req, 'error', MESSAGES.forgotExpired)
-      res.redirect(303, '/forgot-password')
-    }
-    return account
-  }
-
-  const endForgot = (req: Request) => {
-    if (req.session.wizards) delete req.session.wizards[FORGOT_KEY]
-  }
-
-  router.get('/forgot-password', (req, res) => {
-    res.render(`${VIEWS}/forgot.njk`, { ...takeForm(req, 'forgot'), docTypeOptions: DOC_TYPE_OPTIONS })
-  })
-
-  router.post(
-    '/forgot-password',
-    handler(async (req, res) => {
-      const back = (errors: FieldErrors) => redirectWithErrors(req, res, 'forgot', errors, body(req))
-      const limit = await services.rateLimits.consume('forgot', clientIp(req))
-      if (!limit.ok) return back({ docNumber: MESSAGES.forgotRateLimited })
-      const { value, errors } = checkForgot(body(req))
-      if (hasErrors(errors)) return back(errors)
-      const account = await findAccountByIdentity(db, value)
-      // One message whichever part is wrong, so nobody learns which numbers are registered.
-      if (!account) return back({ docNumber: MESSAGES.forgotNoMatch })
-      endForgot(req)
-      req.session.wizards = {
-        ...(req.session.wizards ?? {}),
-        [FORGOT_KEY]: { applicantId: account.id, until: clock.now().getTime() + FORGOT_MINUTES * 60_000 },
-      }
-      res.redirect(303, '/forgot-password/method')
-    }),
-  )
-
-  router.get(
-    '/forgot-password/method',
-    handler(async (req, res) => {
-      const account = await forgotAccount(req, res)
-      if (!account) return
-      res.render(`${VIEWS}/forgot-method.njk`, {
-        maskedEmail: maskEmail(account.email),
-        maskedPhone: maskPhone(account.phone),
-      })
-    }),
-  )
-
-  router.post(
-    '/forgot-password/email',
-    handler(async (req, res) => {
-      const account = await forgotAccount(req, res)
-      if (!account) return
-      const limit = await services.rateLimits.consume('forgot', clientIp(req))
-      if (!limit.ok) {
-        flash(req, 'error', MESSAGES.forgotRateLimited)
-        return res.redirect(303, '/forgot-password/method')
-      }
-      await sendPasswordResetEmail(services, account.id, req.actor)
-      res.redirect(303, '/forgot-password/email-sent')
-    }),
-  )
-
-  router.get(
-    '/forgot-password/email-sent',
-    handler(async (req, res) => {
-      const account = await forgotAccount(req, res)
-      if (!account) return
-      res.render(`${VIEWS}/forgot-email-sent.njk`, {
-        maskedEmail: maskEmail(account.email),
-        minutes: RESET_LINK_MINUTES,
-      })
-    }),
-  )
-
-  const showForgotSms = (res: Response, phone: string, form: TypedForm | ReturnType<typeof takeForm>) =>
-    res.render(`${VIEWS}/forgot-sms.njk`, { ...form, maskedPhone: maskPhone(phone) })
-
-  router.get(
-    '/forgot-password/sms',
-    handler(async (req, res) => {
-      const account = await forgotAccount(req, res)
-      if (!account) return
-      showForgotSms(res, account.phone, takeForm(req, 'forgotSms'))
-    }),
-  )
-
-  router.post(
-    '/forgot-password/sms',
-    handler(async (req, res) => {
-      const account = await forgotAccount(req, res)
-      if (!account) return
-      if (body(req).action === 'sms')
-        return sendCodeAndShow(req, res, {
-          phone: account.phone,
-          purpose: 'reset_password',
-          show: (form) => showForgotSms(res, account.phone, form),
-        })
-      const { value, errors } = checkResetBySms(body(req))
-      if (hasErrors(errors)) return redirectWithErrors(req, res, 'forgotSms', errors, body(req))
-      const outcome = await resetPasswordBySms(services, account.id, value, req.actor)
-      if (!outcome.ok) return redirectWithErrors(req, res, 'forgotSms', outcome.errors, body(req))
-      endForgot(req)
-      flash(req, 'success', MESSAGES.passwordReset)
-      res.redirect(303, '/login')
-    }),
-  )
-
-  router.get(
-    '/forgot-password/reset/:token',
-    handler(async (req, res) => {
-      const token = String(req.params.token)
-      if (!(await resetLinkIsLive(services, token)))
-        return res.status(410).render(`${VIEWS}/reset-link-invalid.njk`)
-      res.render(`${VIEWS}/forgot-reset.njk`, { ...takeForm(req, 'resetLink'), token })
-    }),
-  )
-
-  router.post(
-    '/forgot-password/reset/:token',
-    handler(async (req, res) => {
-      const token = String(req.params.token)
-      const { value, errors } = checkResetByLink(body(req))
-      if (hasErrors(errors)) return redirectWithErrors(req, res, 'resetLink', errors, {})
-      if (!(await resetPasswordByLink(services, token, value.password, req.actor)))
-        return res.status(410).render(`${VIEWS}/reset-link-invalid.njk`)
-      endForgot(req)
-      flash(req, 'success', MESSAGES.passwordReset)
-      res.redirect(303, '/login')
-    }),
-  )
+  router.use(forgotPasswordRoutes(services))
 
   // ---------------------------------------------------------------------------------------------
   // 个人信息中心 · 个人身份信息
@@ -428,7 +215,7 @@ export function accountRoutes(services: Services): Router {
         const { phone, errors } = checkPhoneOnly(body(req))
         if (!errors.phone && phone === req.applicant!.phone) errors.phone = MESSAGES.phoneSame
         if (hasErrors(errors)) return show(typedForm(req, res, errors))
-        return sendCodeAndShow(req, res, { phone, purpose: 'change_phone', show })
+        return sendCodeAndShow(services, req, res, { phone, purpose: 'change_phone', show })
       }
       const { value, errors } = checkChangePhone(body(req))
       if (hasErrors(errors)) return back(errors)
@@ -461,11 +248,4 @@ export function accountRoutes(services: Services): Router {
   )
 
   return router
-}
-
-/** t***@example.com: enough for the holder to recognise the address, not enough to learn it. */
-function maskEmail(email: string): string {
-  const at = email.lastIndexOf('@')
-  if (at < 1) return '***'
-  return `${email[0]}***${email.slice(at)}`
 }
