@@ -115,6 +115,7 @@ class Figures {
   error(what: string) {
     this.errors++
     if (this.firstErrors.length < 8) this.firstErrors.push(what)
+    if (this.errors <= 3) log(`  error: ${what}`)
   }
   pages(): number[] {
     return [...this.latencies].filter(([k]) => k !== PDF_KIND).flatMap(([, xs]) => xs)

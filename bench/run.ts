@@ -19,7 +19,8 @@
 // Settings (env): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_PAGE_CONCURRENCY (20),
 // BENCH_LOGIN_CONCURRENCY (4), BENCH_ROUNDS (5), BENCH_LOG_LEVEL (silent: the app's log level);
 // BENCH_ONLY=registries runs only the registry import, BENCH_ONLY=pages only the logged-in page,
-// BENCH_ONLY=peer only the 填写注册信息 step against hmpo-form-wizard (bench/peer.ts).
+// BENCH_ONLY=peer only the 填写注册信息 step against hmpo-form-wizard (bench/peer.ts); BENCH_SKIP=registries
+// runs everything but the registry import.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -269,7 +270,9 @@ async function main() {
     const pdf = await benchPdf(services, log)
 
     log()
-    const registries = await benchRegistries(services, log)
+    // BENCH_SKIP=registries leaves the import out of a full run (it takes minutes)
+    const registries =
+      process.env.BENCH_SKIP === 'registries' ? undefined : await benchRegistries(services, log)
 
     log()
     const wizard = await benchWizard(services, app.port, log)
@@ -290,7 +293,7 @@ async function main() {
     log(`ratio logged-in-page: ${(pageApp.perSecond / pageBare.perSecond).toFixed(2)} (goal 0.80)`)
     log(`ratio login-vs-argon2: ${(loginApp.perSecond / argon.perSecond).toFixed(2)} (goal 0.80)`)
     for (const l of pdfRatioLines(pdf)) log(l)
-    log(registryRatioLine(registries))
+    if (registries) log(registryRatioLine(registries))
     for (const l of wizardRatioLines(wizard)) log(l)
     for (const l of certificationRatioLines(certification)) log(l)
     if (bad.length) {
