@@ -560,7 +560,8 @@ async function main(): Promise<number> {
         databaseUrl: appUrl,
         databaseOwnerUrl: ownerUrl,
         logFile: path.join(dir, `app${n}.log`),
-        env: { NODE_ENV: 'test', LOG_LEVEL: 'warn' },
+        // MALLOC_ARENA_MAX as the Docker image sets it
+        env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', MALLOC_ARENA_MAX: '2' },
       })
       cleanups.push(() => app.kill())
       await app.start()
