@@ -30,6 +30,34 @@ export default tseslint.config(
     },
   },
   {
+    // SQL only in repositories (issue 14): knex and the database handle modules are imported as values
+    // only by files named repository.ts / *Repository.ts and by src/db/. Types (Db, Knex.Transaction)
+    // may be imported anywhere, so a service can hand its transaction to a repository.
+    files: ['src/**/*.ts'],
+    ignores: [
+      'src/**/repository.ts',
+      'src/**/*Repository.ts',
+      'src/db/**',
+      // the app's wiring creates the one handle (createDb) and passes it on in Services
+      'src/services/index.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'knex', allowTypeImports: true, message: 'Queries belong in a repository.ts.' }],
+          patterns: [
+            {
+              group: ['**/db/knex', '**/db/prepared'],
+              allowTypeImports: true,
+              message: 'Queries belong in a repository.ts (route → service → repository).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // CommonJS configuration and jest set-up files run directly in Node.
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import FileType from 'file-type'
 import sharp from 'sharp'
 import type { Db } from '../db/knex'
-import { prepared } from '../db/prepared'
+import * as repo from './fileRepository'
 import { measureBackground } from '../domain/imageCheck'
 import {
   boxTooSmall,
@@ -228,23 +228,20 @@ export async function storeImage(
   owner: FileOwner,
   opts: { now: Date; draft?: boolean },
 ): Promise<StoredFileInfo> {
-  const [row] = await db('files')
-    .insert({
-      owner_kind: owner.kind,
-      owner_id: owner.id,
-      kind: image.kind,
-      mime: image.mime,
-      filename: IMAGE_RULES[image.kind].downloadName,
-      size: image.size,
-      width: image.width,
-      height: image.height,
-      sha256: image.sha256,
-      content: image.content,
-      draft: opts.draft ?? false,
-      created_at: opts.now,
-    })
-    .returning(['id', 'kind', 'size', 'width', 'height', 'draft'])
-  return row as StoredFileInfo
+  return repo.insertFile(db, {
+    owner_kind: owner.kind,
+    owner_id: owner.id,
+    kind: image.kind,
+    mime: image.mime,
+    filename: IMAGE_RULES[image.kind].downloadName,
+    size: image.size,
+    width: image.width,
+    height: image.height,
+    sha256: image.sha256,
+    content: image.content,
+    draft: opts.draft ?? false,
+    created_at: opts.now,
+  })
 }
 
 /** What a stored file's id looks like (anything else is no file, without asking the database). */
@@ -258,18 +255,13 @@ export async function findDraft(
   kind: ImageKind,
 ): Promise<StoredFileInfo | undefined> {
   if (typeof id !== 'string' || !UUID.test(id)) return undefined
-  return db('files')
-    .where({ id, owner_kind: owner.kind, owner_id: owner.id, kind, draft: true })
-    .first('id', 'kind', 'size', 'width', 'height', 'draft')
+  return repo.draftOf(db, id, owner, kind)
 }
 
 /** Takes a previewed draft into use inside the caller's transaction; false when it is not theirs. */
 export async function adoptDraft(trx: Db, id: string, owner: FileOwner, kind: ImageKind): Promise<boolean> {
   if (!UUID.test(id)) return false
-  const n = await trx('files')
-    .where({ id, owner_kind: owner.kind, owner_id: owner.id, kind, draft: true })
-    .update({ draft: false })
-  return n === 1
+  return repo.adoptDraft(trx, id, owner, kind)
 }
 
 /**
@@ -283,21 +275,7 @@ export async function takeFiles(
   files: readonly (readonly [id: string, kind: ImageKind])[],
 ): Promise<boolean> {
   if (!files.every(([id]) => UUID.test(id))) return false
-  const { rows } = await prepared(
-    trx.raw(
-      `WITH wanted AS (SELECT * FROM unnest(?::uuid[], ?::text[]) AS w(id, kind)),
-     adopted AS (
-       UPDATE files f SET draft = false FROM wanted w
-       WHERE f.id = w.id AND f.kind = w.kind AND f.owner_kind = ? AND f.owner_id = ? AND f.draft
-       RETURNING f.id)
-     SELECT count(*)::int AS n FROM wanted w
-     WHERE w.id IN (SELECT id FROM adopted)
-        OR EXISTS (SELECT 1 FROM files f WHERE f.id = w.id AND f.kind = w.kind
-                   AND f.owner_kind = ? AND f.owner_id = ? AND NOT f.draft)`,
-      [files.map(([id]) => id), files.map(([, kind]) => kind), owner.kind, owner.id, owner.kind, owner.id],
-    ),
-  )
-  return rows[0].n === files.length
+  return (await repo.takeFiles(trx, owner, files)) === files.length
 }
 
 /**
@@ -311,12 +289,7 @@ export async function filesGone(
   files: readonly (readonly [id: string, kind: ImageKind])[],
 ): Promise<Set<string>> {
   const ids = files.map(([id]) => id).filter((id) => UUID.test(id))
-  const present: { id: string; kind: string }[] = ids.length
-    ? await db('files')
-        .whereIn('id', ids)
-        .andWhere({ owner_kind: owner.kind, owner_id: owner.id })
-        .select('id', 'kind')
-    : []
+  const present = ids.length ? await repo.filesOfOwner(db, ids, owner) : []
   return new Set(
     files.filter(([id, kind]) => !present.some((f) => f.id === id && f.kind === kind)).map(([id]) => id),
   )
@@ -340,9 +313,7 @@ export async function cropStoredImage(
   const { sourceId, sourceKind, owner } = input
   if (typeof sourceId !== 'string' || !UUID.test(sourceId))
     return { ok: false, error: IMAGE_MESSAGES.missing }
-  const source: { content: Buffer } | undefined = await db('files')
-    .where({ id: sourceId, owner_kind: owner.kind, owner_id: owner.id, kind: sourceKind })
-    .first('content')
+  const source = await repo.fileContent(db, sourceId, owner, sourceKind)
   if (!source) return { ok: false, error: IMAGE_MESSAGES.missing }
   const prepared = await cropImage(input.kind, source.content, input.rect)
   if (!prepared.ok) return prepared

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex'
-import { afterCommit, type Db } from '../../db/knex'
+import type { Db } from '../../db/knex'
+import { afterCommit } from '../../db/afterCommit'
 import { prepared } from '../../db/prepared'
 
 // One application as the kernel reads and writes it, the same for every business: its status

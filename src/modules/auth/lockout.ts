@@ -1,4 +1,5 @@
-import { afterCommit, type Db } from '../../db/knex'
+import type { Db } from '../../db/knex'
+import { afterCommit } from '../../db/afterCommit'
 import type { Clock } from '../../services/clock'
 import type { Metrics } from '../../services/metrics'
 import * as repo from './repository'

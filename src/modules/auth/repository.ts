@@ -1,7 +1,9 @@
+import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
 import type { DocType } from '../../domain/idNumber'
 
-// The only place the auth area talks to knex: login failures and locks, and the applicant's 完善个人信息.
+// The only place the auth area talks to knex: logins, login failures and locks, and the applicant's
+// 完善个人信息.
 
 export type Realm = 'applicant' | 'staff'
 
@@ -111,4 +113,82 @@ export async function completeProfile(
 export async function deleteFailuresAnyCase(trx: Db, realm: Realm, loginKey: string): Promise<void> {
   for (const table of ['login_failures', 'login_locks'])
     await trx(table).where({ realm }).whereRaw('lower(login_key) = lower(?)', [loginKey]).del()
+}
+
+export type LoginAccount = Record<string, unknown> & {
+  id: number | null
+  password_hash: string
+  locked: boolean
+  has_failures: boolean
+  is_admin: boolean
+}
+
+/**
+ * The account of a login name with its lock, in one round trip (every login pays for each query twice
+ * over: the argon2 verify already fills the CPU). A row of nulls (id null) when no account has it.
+ */
+export function findLoginAccount(
+  db: Db,
+  q: { realm: Realm; table: string; keyColumn: string; loginKey: string; now: Date },
+): Promise<LoginAccount | undefined> {
+  return db
+    .select(
+      'a.*',
+      db.raw(
+        'EXISTS (SELECT 1 FROM login_locks WHERE realm = ? AND login_key = ? AND locked_until > ?) AS locked',
+        [q.realm, q.loginKey, q.now],
+      ),
+      db.raw('EXISTS (SELECT 1 FROM login_failures WHERE realm = ? AND login_key = ?) AS has_failures', [
+        q.realm,
+        q.loginKey,
+      ]),
+      db.raw(
+        q.realm === 'staff'
+          ? `EXISTS (SELECT 1 FROM staff_roles r WHERE r.staff_id = a.id AND r.role = 'admin') AS is_admin`
+          : 'false AS is_admin',
+      ),
+    )
+    .from(db.raw('(SELECT 1) AS one'))
+    .leftJoin(`${q.table} as a`, `a.${q.keyColumn}`, db.raw('?', [q.loginKey]))
+    .first<LoginAccount>()
+}
+
+/** A successful login in one statement: login times, a rehashed password, cleared failures, the audit row. */
+export async function signIn(
+  db: Db,
+  q: {
+    realm: Realm
+    table: string
+    id: number
+    loginKey: string
+    now: Date
+    newHash: string | null
+    clearFailures: boolean
+    audit: Record<string, unknown>
+  },
+): Promise<void> {
+  const columns = Object.keys(q.audit)
+  // Data-modifying CTEs all run, atomically, in the one statement.
+  await db.raw(
+    `WITH signed_in AS (
+       UPDATE ?? SET previous_login_at = last_login_at, last_login_at = ?,
+         password_hash = COALESCE(?, password_hash)
+       WHERE id = ?
+     )${
+       q.clearFailures
+         ? `, cleared_failures AS (DELETE FROM login_failures WHERE realm = ? AND login_key = ?),
+     cleared_lock AS (DELETE FROM login_locks WHERE realm = ? AND login_key = ?)`
+         : ''
+     }
+     INSERT INTO audit_log (${columns.map(() => '??').join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    [
+      q.table,
+      q.now,
+      q.newHash,
+      q.id,
+      ...(q.clearFailures ? [q.realm, q.loginKey, q.realm, q.loginKey] : []),
+      ...columns,
+      ...(Object.values(q.audit) as Knex.Value[]),
+    ],
+  )
 }

@@ -1,7 +1,7 @@
-import type { Knex } from 'knex'
 import type { Services } from '../../services'
 import { maskDocNumber } from '../../domain/idNumber'
 import { recordFailure, type Realm } from './lockout'
+import * as repo from './repository'
 
 export interface LoginRequest {
   /** The login name as typed, already normalised: the document number or the staff username. */
@@ -66,34 +66,13 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
 
   // One round trip for the account and its lock: every login pays for each query twice over (the
   // argon2 verify already fills the CPU), so the success path below is a single statement too.
-  const found = await db
-    .select(
-      'a.*',
-      db.raw(
-        'EXISTS (SELECT 1 FROM login_locks WHERE realm = ? AND login_key = ? AND locked_until > ?) AS locked',
-        [realm, attempt.loginKey, clock.now()],
-      ),
-      db.raw('EXISTS (SELECT 1 FROM login_failures WHERE realm = ? AND login_key = ?) AS has_failures', [
-        realm,
-        attempt.loginKey,
-      ]),
-      db.raw(
-        realm === 'staff'
-          ? `EXISTS (SELECT 1 FROM staff_roles r WHERE r.staff_id = a.id AND r.role = 'admin') AS is_admin`
-          : 'false AS is_admin',
-      ),
-    )
-    .from(db.raw('(SELECT 1) AS one'))
-    .leftJoin(`${spec.table} as a`, `a.${spec.keyColumn}`, db.raw('?', [attempt.loginKey]))
-    .first<
-      Record<string, unknown> & {
-        id: number | null
-        password_hash: string
-        locked: boolean
-        has_failures: boolean
-        is_admin: boolean
-      }
-    >()
+  const found = await repo.findLoginAccount(db, {
+    realm,
+    table: spec.table,
+    keyColumn: spec.keyColumn,
+    loginKey: attempt.loginKey,
+    now: clock.now(),
+  })
   const row = found?.id != null ? (found as typeof found & { id: number }) : undefined
   // Staff searching the audit log see which account was tried; the person trying never does.
   const target = row ? { targetType: realm, targetId: row.id } : {}
@@ -126,30 +105,17 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
         detail: newHash ? { rehashed: true } : {},
       },
     )
-    const columns = Object.keys(entry)
-    // Data-modifying CTEs all run, atomically, in the one statement.
-    await db.raw(
-      `WITH signed_in AS (
-         UPDATE ?? SET previous_login_at = last_login_at, last_login_at = ?,
-           password_hash = COALESCE(?, password_hash)
-         WHERE id = ?
-       )${
-         found?.has_failures
-           ? `, cleared_failures AS (DELETE FROM login_failures WHERE realm = ? AND login_key = ?),
-       cleared_lock AS (DELETE FROM login_locks WHERE realm = ? AND login_key = ?)`
-           : ''
-       }
-       INSERT INTO audit_log (${columns.map(() => '??').join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-      [
-        spec.table,
-        clock.now(),
-        newHash,
-        row.id,
-        ...(found?.has_failures ? [realm, attempt.loginKey, realm, attempt.loginKey] : []),
-        ...columns,
-        ...(Object.values(entry) as Knex.Value[]),
-      ],
-    )
+    // One statement: the login times, a rehashed password, cleared failures and the audit entry.
+    await repo.signIn(db, {
+      realm,
+      table: spec.table,
+      id: row.id,
+      loginKey: attempt.loginKey,
+      now: clock.now(),
+      newHash,
+      clearFailures: !!found?.has_failures,
+      audit: entry,
+    })
     metrics.login(realm, 'success')
     return { ok: true, userId: Number(row.id), profileCompleted: !!row.profile_completed_at, secondFactor }
   }
