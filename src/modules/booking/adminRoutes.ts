@@ -8,8 +8,9 @@ import { trimmed } from '../../web/values'
 import { flash, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
 import { daysBetween, parsePeriods, slotLabel } from './calendar'
 import { m } from './messages'
-import * as repo from './repository'
-import { addSlots, changeSlotPlaces, deleteSlot, pointFigures, saveSettings, slotsByDay } from './service'
+import { pointSettings } from './service'
+import { addSlots, changeSlotPlaces, deleteSlot, saveSettings, slotById, slotsByDay } from './setupService'
+import { pointFigures } from './staffService'
 import { isIsoDay } from '../staff/holidays'
 
 // The bureau administrator's 现场确认预约 of a point: /staff/admin/points/<id>/booking — the switch
@@ -41,7 +42,7 @@ export function bookingAdminRoutes(services: Services): Router {
     handler(async (req, res, next) => {
       const point = await pointOf(req)
       if (!point) return next()
-      const settings = await repo.pointBooking(db, point.id)
+      const settings = await pointSettings(db, point.id)
       const now = clock.now()
       const today = shanghaiDate(now)
       res.render('booking/admin.njk', {
@@ -135,7 +136,7 @@ export function bookingAdminRoutes(services: Services): Router {
     guard,
     handler(async (req, res, next) => {
       const id = trimmed(req.params.id)
-      const slot = ID.test(id) ? await repo.slotById(db, Number(id)) : undefined
+      const slot = ID.test(id) ? await slotById(db, Number(id)) : undefined
       if (!slot) return next()
       const back = `${base(slot.point_id)}#slot-${slot.id}`
       const key = `booking:slot:${slot.point_id}`

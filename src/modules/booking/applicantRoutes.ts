@@ -4,7 +4,8 @@ import { requireApplicant, requireVerified } from '../../middleware/auth'
 import { handler } from '../../web/async'
 import { flash, redirectWithErrors, takeForm } from '../../web/forms'
 import { BUSINESS_LABELS, m } from './messages'
-import { applicantView, book, cancel, isBookingBusiness, type BookingBusiness } from './service'
+import { applicantView, book, cancel } from './applicantService'
+import { isBookingBusiness, type BookingBusiness } from './service'
 
 // The applicant's 现场确认预约 of one application: /booking/<business>/<id>, a server-rendered
 // calendar of the point's slots with the places left (a radio per free slot, no JavaScript), the

@@ -8,9 +8,18 @@ import { trimmed } from '../../web/values'
 import { flash, redirectWithErrors, takeForm } from '../../web/forms'
 import { slotLabel } from './calendar'
 import { ATTENDANCE_LABELS, BUSINESS_LABELS, m } from './messages'
-import * as repo from './repository'
 import { isIsoDay } from '../staff/holidays'
-import { dayView, handlesPoint, markAttendance, moveBooking, pointFigures, staffPoints } from './service'
+import { pointSettings } from './service'
+import {
+  bookingById,
+  dayView,
+  handlesPoint,
+  markAttendance,
+  moveBooking,
+  moveChoices,
+  pointFigures,
+  staffPointList,
+} from './staffService'
 
 // The point's staff (现场确认): /staff/booking lists their points; a point's page shows the day's
 // booked applicants (photo, 报名号) by slot with 已到 / 未到 and 调整, the bookings per slot and the
@@ -33,7 +42,7 @@ export function bookingStaffRoutes(services: Services): Router {
   /** The booking by :id when its slot is at one of the staff member's points and it is live. */
   const bookingOf = async (req: Request) => {
     const id = trimmed(req.params.id)
-    const b = ID.test(id) ? await repo.bookingById(db, Number(id)) : undefined
+    const b = ID.test(id) ? await bookingById(db, Number(id)) : undefined
     return b && handlesPoint(req.staff!, b.point_id) ? b : undefined
   }
   const dayOf = (req: Request) => {
@@ -50,7 +59,7 @@ export function bookingStaffRoutes(services: Services): Router {
   router.get(
     '/staff/booking',
     handler(async (req, res) => {
-      const points = await repo.pointsWithBooking(db, staffPoints(req.staff!), clock.now())
+      const points = await staffPointList(db, req.staff!, clock.now())
       render(res, 'staff-points', { pageTitle: '现场确认预约', points })
     }),
   )
@@ -64,7 +73,7 @@ export function bookingStaffRoutes(services: Services): Router {
       const [view, figures, settings] = await Promise.all([
         dayView(db, point.id, day),
         pointFigures(db, point.id, clock.now()),
-        repo.pointBooking(db, point.id),
+        pointSettings(db, point.id),
       ])
       const prev = new Date(Date.parse(`${day}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10)
       const next_ = new Date(Date.parse(`${day}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10)
@@ -126,10 +135,9 @@ export function bookingStaffRoutes(services: Services): Router {
     handler(async (req, res, next) => {
       const b = await bookingOf(req)
       if (!b || b.state !== 'booked') return next()
-      const [app, point, slots] = await Promise.all([
-        repo.application(db, b.business, b.application_id),
+      const [{ application: app, slots }, point] = await Promise.all([
+        moveChoices(db, b, clock.now()),
         services.bureau.pointById(db, b.point_id),
-        repo.slotsOfPoint(db, b.point_id, clock.now()),
       ])
       render(res, 'staff-move', {
         pageTitle: '调整预约时段',
