@@ -1,13 +1,12 @@
 import { transitionTable, type TransitionActor, type TransitionRule } from './transitions'
 import { confirmationRules, returnForCorrection } from './confirmation'
-import { PROVINCE_PREFIXES } from './idNumber'
 import { MANDARIN_GRADES, type MandarinGrade } from './mandarin'
 import { shanghaiDate } from './time'
 import { DEFAULT_QUALIFICATION_TYPES, type AuthorityLevel } from './windows'
 
 // 教师资格认定: qualification types and who certifies them, the conditions an applicant must meet
-// (education, Mandarin, restriction list, exam pass validity, one type per year), the statuses and
-// who moves an application between them, and the 17-digit certificate number. Pure: no I/O.
+// (education, Mandarin, exam pass validity, one type per year; the restriction list: restrictions.ts),
+// the statuses and who moves an application between them (the numbers: certificateNumbers.ts). Pure.
 // Dates are Shanghai calendar days as 'YYYY-MM-DD' strings (from the injected Clock via shanghaiDate).
 
 // ---- qualification types -------------------------------------------------------------------------
@@ -224,66 +223,6 @@ export function nextDay(date: string): string {
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10)
 }
 
-// ---- restriction list (限制库) ---------------------------------------------------------------------
-
-/** Kinds of entry (REFERENCE.md "Periodic registration rules", last line), with their labels. */
-export const RESTRICTION_KINDS = {
-  lost: '丧失',
-  revoked: '撤销',
-  exam_cheating: '考试作弊',
-} as const
-
-export type RestrictionKind = keyof typeof RESTRICTION_KINDS
-
-export const isRestrictionKind = (v: unknown): v is RestrictionKind =>
-  typeof v === 'string' && Object.prototype.hasOwnProperty.call(RESTRICTION_KINDS, v)
-
-/** Years an entry bars the applicant from its `listedOn` date; null = for life. */
-export const RESTRICTION_YEARS: Record<RestrictionKind, number | null> = {
-  lost: null,
-  revoked: 5,
-  exam_cheating: 3,
-}
-
-export interface RestrictionEntry {
-  kind: RestrictionKind
-  /** 'YYYY-MM-DD', the date on the list */
-  listedOn: string
-}
-
-/**
- * The first day an entry no longer bars the applicant, or null for life. The period is counted as
- * 民法典 arts. 201–202 count one: the listing day itself is not counted, the last barred day is the
- * corresponding day N years later (撤销 on 2021-03-15 bars up to 2026-03-15; 2026-03-16 is free).
- */
-export function restrictionEndsOn(e: RestrictionEntry): string | null {
-  const years = RESTRICTION_YEARS[e.kind]
-  return years === null ? null : nextDay(addYears(e.listedOn, years))
-}
-
-/** Whether the entry bars an application on `today`. */
-export function isRestricted(e: RestrictionEntry, today: string): boolean {
-  if (e.listedOn > today) return false
-  const ends = restrictionEndsOn(e)
-  return ends === null || today < ends
-}
-
-/**
- * The message for the applicant's entries on the list (matched on document type and number by the
- * caller) that bar an application on `today`, or null. The longest bar is named.
- */
-export function restrictionRefusal(entries: readonly RestrictionEntry[], today: string): string | null {
-  const barring = entries.filter((e) => isRestricted(e, today))
-  if (!barring.length) return null
-  const life = barring.find((e) => restrictionEndsOn(e) === null)
-  if (life) return CERTIFICATION_MESSAGES.restrictedForLife(life.listedOn)
-  const longest = barring.reduce((a, b) => (restrictionEndsOn(b)! > restrictionEndsOn(a)! ? b : a))
-  const allowedFrom = restrictionEndsOn(longest)!
-  return longest.kind === 'revoked'
-    ? CERTIFICATION_MESSAGES.restrictedRevoked(longest.listedOn, allowedFrom)
-    : CERTIFICATION_MESSAGES.restrictedCheating(longest.listedOn, allowedFrom)
-}
-
 // ---- exam pass records ---------------------------------------------------------------------------
 
 export interface ExamPass {
@@ -403,113 +342,3 @@ export function repeatRefusal(
   if (thisYear) return CERTIFICATION_MESSAGES.onePerYear(year, thisYear.type)
   return null
 }
-
-// ---- numbers -------------------------------------------------------------------------------------
-
-/**
- * 认定报名号: the year, the authority's 4-digit number and a 7-digit sequence number (the
- * authority's own series of the year, from 0000001 without gaps: src/modules/applications/repository.ts). 15
- * digits, so it is never mistaken for a 14-digit 注册报名号.
- */
-export function certificationNumber(year: number, authorityId: number, seq: number): string {
-  if (authorityId > 9999 || seq < 1 || seq > 9_999_999)
-    throw new RangeError('application number out of range')
-  return `${year}${String(authorityId).padStart(4, '0')}${String(seq).padStart(7, '0')}`
-}
-
-export const isProvincePrefix = (p: string): boolean => /^\d{2}$/.test(p) && PROVINCE_PREFIXES.has(Number(p))
-
-/**
- * The sex digit: GB/T 2261.1 codes (1 男, 2 女). Numbers from elsewhere use other conventions, so
- * 0–2 are all accepted when reading one (REFERENCE.md "Certificate numbers").
- */
-export const SEX_DIGIT: Record<'M' | 'F', string> = { M: '1', F: '2' }
-
-export const MAX_CERTIFICATE_SEQUENCE = 999_999
-
-export interface CertificateNumberInput {
-  year: number
-  /** the province's 2-digit prefix or its 6-digit code (450000) */
-  provinceCode: string
-  /** the authority's 3-digit code within the province */
-  bureauCode: string
-  type: QualificationType
-  sex: 'M' | 'F'
-  sequence: number
-}
-
-/**
- * The 17-digit 教师资格证书号码 (REFERENCE.md "Certificate numbers"): 1–4 year, 5–6 province, 7–9
- * bureau code, 10 qualification type, 11 sex, 12–17 sequence. Throws on parts that cannot make one.
- */
-export function buildCertificateNumber(p: CertificateNumberInput): string {
-  const province = p.provinceCode.slice(0, 2)
-  if (!Number.isInteger(p.year) || p.year < 2000 || p.year > 9999) throw new RangeError(`bad year ${p.year}`)
-  if (!isProvincePrefix(province) || !/^(\d{2}|\d{2}0000)$/.test(p.provinceCode))
-    throw new RangeError(`bad province code ${p.provinceCode}`)
-  if (!/^\d{3}$/.test(p.bureauCode)) throw new RangeError(`bad bureau code ${p.bureauCode}`)
-  if (!isQualificationType(p.type)) throw new RangeError(`bad qualification type ${p.type}`)
-  if (!(p.sex in SEX_DIGIT)) throw new RangeError(`bad sex ${p.sex}`)
-  if (!Number.isInteger(p.sequence) || p.sequence < 1 || p.sequence > MAX_CERTIFICATE_SEQUENCE)
-    throw new RangeError(`certificate sequence out of range: ${p.sequence}`)
-  return `${p.year}${province}${p.bureauCode}${p.type}${SEX_DIGIT[p.sex]}${String(p.sequence).padStart(6, '0')}`
-}
-
-export type ParsedCertificateNumber =
-  | {
-      length: 17
-      year: number
-      provinceCode: string
-      bureauCode: string
-      type: QualificationType
-      sexDigit: string
-      sequence: number
-    }
-  | {
-      length: 15
-      year: number
-      householdCode: string
-      type: QualificationType
-      sexDigit: string
-      sequence: number
-    }
-
-/**
- * The parts of a certificate number, or null when it is not one: 17 digits as built above, or the
- * 1996–1999 15-digit form (2-digit year, 6-digit household code, type, sex, 5-digit sequence).
- */
-export function parseCertificateNumber(n: string): ParsedCertificateNumber | null {
-  const long = /^(\d{4})(\d{2})(\d{3})([1-7])([0-2])(\d{6})$/.exec(n)
-  if (long) {
-    const [, year, province, bureau, type, sex, seq] = long
-    if (Number(year) < 2000 || !isProvincePrefix(province) || Number(seq) < 1) return null
-    return {
-      length: 17,
-      year: Number(year),
-      provinceCode: province,
-      bureauCode: bureau,
-      type: type as QualificationType,
-      sexDigit: sex,
-      sequence: Number(seq),
-    }
-  }
-  const short = /^(\d{2})(\d{6})([1-7])([0-2])(\d{5})$/.exec(n)
-  if (short) {
-    const [, year, household, type, sex, seq] = short
-    const fullYear = 1900 + Number(year)
-    if (fullYear < 1996 || fullYear > 1999 || !isProvincePrefix(household.slice(0, 2)) || Number(seq) < 1)
-      return null
-    return {
-      length: 15,
-      year: fullYear,
-      householdCode: household,
-      type: type as QualificationType,
-      sexDigit: sex,
-      sequence: Number(seq),
-    }
-  }
-  return null
-}
-
-/** Whether `n` is a well-formed 17-digit certificate number (the only form issued now). */
-export const isValidCertificateNumber = (n: string): boolean => parseCertificateNumber(n)?.length === 17

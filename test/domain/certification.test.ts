@@ -11,27 +11,27 @@ import {
   addYears,
   applicantMayEdit,
   authorityRefusal,
-  buildCertificateNumber,
   canTransition,
-  certificationNumber,
   certificationYear,
   educationRefusal,
   examPassRefusal,
   isActive,
-  isValidCertificateNumber,
   mandarinRefusal,
-  parseCertificateNumber,
   repeatRefusal,
   requiredMandarinGrade,
-  restrictionEndsOn,
-  restrictionRefusal,
   transitionsFrom,
   typesCertifiedAt,
   type CertificationStatus,
   type EarlierApplication,
   type QualificationType,
-  type RestrictionKind,
 } from '../../src/domain/certification'
+import { restrictionEndsOn, restrictionRefusal, type RestrictionKind } from '../../src/domain/restrictions'
+import {
+  buildCertificateNumber,
+  certificationNumber,
+  isValidCertificateNumber,
+  parseCertificateNumber,
+} from '../../src/domain/certificateNumbers'
 import { MANDARIN_GRADES, type MandarinGrade } from '../../src/domain/mandarin'
 import { codeLists } from '../../seeds/data/codes'
 

@@ -3,7 +3,7 @@ import { createDb, type Db } from '../../src/db/knex'
 import { createApplicant } from '../helpers/factories'
 import { makeAuthority, makePoint } from '../helpers/bureauFactories'
 import { allocateCertificateNumber } from '../../src/modules/certification/numbers'
-import { isValidCertificateNumber, parseCertificateNumber } from '../../src/domain/certification'
+import { isValidCertificateNumber, parseCertificateNumber } from '../../src/domain/certificateNumbers'
 
 const BUREAU = { provinceCode: '450000', bureauCode: '103', year: 2026, type: '2', sex: 'F' } as const
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex'
-import { buildCertificateNumber, type CertificateNumberInput } from '../../domain/certification'
+import { buildCertificateNumber, type CertificateNumberInput } from '../../domain/certificateNumbers'
 import { nextCertificateSequence } from './repository'
 
 /**

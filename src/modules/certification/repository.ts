@@ -11,8 +11,8 @@ import {
   type EducationRules,
   type MandarinRule,
   type QualificationType,
-  type RestrictionEntry,
 } from '../../domain/certification'
+import { type RestrictionEntry } from '../../domain/restrictions'
 
 // The certification tables (migrations/20261128000100_certification.ts) and what the wizard reads
 // of the registries and settings. Applicant-facing queries are scoped by applicant_id.

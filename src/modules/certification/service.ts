@@ -3,17 +3,17 @@ import type { Db } from '../../db/knex'
 import { takeFiles, type FileOwner } from '../../services/uploads'
 import {
   authorityRefusal,
-  certificationNumber,
   certificationYear,
   educationRefusal,
   examPassRefusal,
   isQualificationType,
   mandarinRefusal,
   repeatRefusal,
-  restrictionRefusal,
   typeHasSubject,
   type QualificationType,
 } from '../../domain/certification'
+import { restrictionRefusal } from '../../domain/restrictions'
+import { certificationNumber } from '../../domain/certificateNumbers'
 import { MANDARIN_GRADES, type MandarinGrade } from '../../domain/mandarin'
 import { shanghaiDate } from '../../domain/time'
 import type { FieldErrors } from '../../web/forms'
