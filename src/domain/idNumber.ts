@@ -11,9 +11,6 @@ export const DOC_TYPE_LABELS: Record<DocType, string> = {
   residence_permit: '港澳台居民居住证',
 }
 
-export const isDocType = (v: unknown): v is DocType =>
-  typeof v === 'string' && DOC_TYPES.includes(v as DocType)
-
 export type DocCheck = { ok: true; sex?: 'M' | 'F'; birthDate?: string } | { ok: false; error: string }
 
 export const DOC_MESSAGES = {

@@ -34,14 +34,6 @@ export const INACTIVE_STATUSES: readonly RegistrationStatus[] = ['not_eligible',
 
 export const isActive = (s: RegistrationStatus): boolean => !INACTIVE_STATUSES.includes(s)
 
-/** States nobody may leave. */
-export const FINAL_STATUSES: readonly RegistrationStatus[] = [
-  'approved',
-  'deferred',
-  'rejected',
-  'not_eligible',
-]
-
 /** Who decides: the applicant (editing), the confirmation point (确认点) or the authority (注册机构). */
 export type { TransitionActor }
 
@@ -198,17 +190,6 @@ export function addCertificateRefusal(
   if (inRegistry) return 'in_registry'
   if (Number(cert.issuedOn.slice(0, 4)) >= registryFromYear(cert.provinceCode)) return 'too_recent'
   return null
-}
-
-// ---- the registration conditions ------------------------------------------------------------------
-
-export const REQUIRED_TRAINING_HOURS = 360
-
-/** The 注册条件 answers; each `false` is a reason the authority will defer (暂缓注册) or refuse. */
-export interface ConditionAnswers {
-  ethics: boolean
-  appraisals: boolean
-  training: boolean
 }
 
 // ---- certificate and teaching stage ---------------------------------------------------------------

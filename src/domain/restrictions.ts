@@ -14,9 +14,6 @@ export const RESTRICTION_KINDS = {
 
 export type RestrictionKind = keyof typeof RESTRICTION_KINDS
 
-export const isRestrictionKind = (v: unknown): v is RestrictionKind =>
-  typeof v === 'string' && Object.prototype.hasOwnProperty.call(RESTRICTION_KINDS, v)
-
 /** Years an entry bars the applicant from its `listedOn` date; null = for life. */
 export const RESTRICTION_YEARS: Record<RestrictionKind, number | null> = {
   lost: null,

@@ -83,20 +83,6 @@ export const requireVerified: RequestHandler = (req: Request, res: Response, nex
   next()
 }
 
-export function hasRole(
-  staff: CurrentStaff | undefined,
-  role: string,
-  scope?: { type: string; id: number },
-): boolean {
-  if (!staff) return false
-  return staff.roles.some(
-    (r) =>
-      r.role === role &&
-      (r.scope_type === 'instance' ||
-        (scope && r.scope_type === scope.type && Number(r.scope_id) === scope.id)),
-  )
-}
-
 export function requireStaff(...roles: string[]): RequestHandler {
   return (req, res, next) => {
     if (!req.staff) {

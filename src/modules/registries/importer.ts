@@ -55,20 +55,6 @@ export function collectRows(): RowSink & { values: string[][]; lines: number[] }
 const PROGRESS_EVERY = 10_000
 const FLUSH_EVERY = 2_000
 
-/** Whether the header row is the definition's (checked before anything is loaded). */
-export function headerProblems(def: RegistryDef, rows: SourceRow[]): ProblemList {
-  const problems = new ProblemList()
-  const headers = def.columns.map((c) => c.header)
-  if (rows.length === 0) {
-    problems.add(1, null, MESSAGES.emptyFile)
-    return problems
-  }
-  const given = trimTrailing(rows[0].cells, headers.length)
-  if (given.join(',') !== headers.join(',')) problems.add(rows[0].line, null, MESSAGES.header(headers))
-  if (rows.length === 1) problems.add(rows[0].line, null, MESSAGES.noRows)
-  return problems
-}
-
 /**
  * Checks every row after the header against the definition and hands each good row to `sink` for as
  * long as the file has no error (the first error aborts the sink; checking goes on, counting).

@@ -89,20 +89,9 @@ export async function readSource(bytes: Buffer): Promise<ReadResult> {
  * RFC 4180 CSV (comma, or tab when the first line has tabs and no commas): quoted fields may hold
  * commas, quotes ("") and line breaks. Cells are trimmed; blank lines are skipped. Written by hand
  * because it is several times faster than a general parser asked for line numbers, and a record's
- * first line is what the administrator needs.
+ * first line is what the administrator needs. Rows come one at a time; an unclosed quote throws
+ * CsvError when the parse reaches it.
  */
-export function parseCsv(
-  text: string,
-): { ok: true; rows: SourceRow[] } | { ok: false; line: number; error: string } {
-  try {
-    return { ok: true, rows: [...csvRows(text)] }
-  } catch (err) {
-    if (err instanceof CsvError) return { ok: false, line: err.line, error: err.error }
-    throw err
-  }
-}
-
-/** parseCsv's rows one at a time; an unclosed quote throws CsvError when the parse reaches it. */
 export function* csvRows(text: string): Generator<SourceRow, void, undefined> {
   const firstBreak = text.indexOf('\n')
   const firstLine = firstBreak < 0 ? text : text.slice(0, firstBreak)

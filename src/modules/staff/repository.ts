@@ -72,12 +72,6 @@ export interface StaffUserRow {
   totp_enrolled_at?: Date | null
 }
 
-export interface GrantRow {
-  role: RoleGrant['role']
-  scope_type: RoleGrant['scope_type']
-  scope_id: number | null
-}
-
 export async function usernameExists(db: Db, username: string): Promise<boolean> {
   return !!(await db('staff_users').where({ username }).first('id'))
 }
