@@ -12,6 +12,10 @@
 // turns (A B, B A, ...) as in bench/run.ts. Prints requests/s, p50, p99 and the CPU per request of
 // each side, checks that the slot never went past its places, then
 // `ratio booking-vs-bare-update: <v> (goal 0.50)`.
+//   floor: the same guarded UPDATE behind express, a URL-encoded body and a connect-pg-simple session
+//         over HTTP (bench/baseline.ts createSubmitFloor), a third interleaved side: what any booking
+//         over HTTP pays before its own work. `bound booking-vs-bare-update: <floor/bare>` is the most
+//         the ratio can reach on this machine, and `ratio booking-of-floor` how near the app comes.
 // Settings (env): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_ROUNDS (5) as everywhere,
 // BENCH_BOOKING_CONCURRENCY (20), BENCH_BOOKING_APPLICANTS (200).
 import fs from 'node:fs'
@@ -27,6 +31,7 @@ import { makeIdNumber } from '../src/domain/idNumber'
 import { shanghaiDate, shanghaiDateToUtc } from '../src/domain/time'
 import { cookieFrom, csrfFrom, listen, request } from './http'
 import { PASSWORD, signIn, verifiedApplicant } from './flow'
+import { createSubmitFloor } from './baseline'
 import {
   TIMING,
   cpuPer,
@@ -220,6 +225,39 @@ export async function benchBooking(): Promise<void> {
       text: 'UPDATE booking_slots SET booked = booked + 1 WHERE id = $1 AND booked < places RETURNING id',
       values: [hot],
     }
+    // The floor: the guarded UPDATE behind express + the session over HTTP (its places are not
+    // counted: it is the bound, not a booking).
+    const floor = createSubmitFloor(embedded.url, () => pool.query(GUARDED).then(() => undefined))
+    const floorServer = await listen(floor.app)
+    cleanups.unshift(async () => {
+      await new Promise((r) => floorServer.server.close(r))
+      await floor.close()
+    })
+    const floorRequests: LoadRequest[] = []
+    for (let i = 0; i < CONCURRENCY; i++) {
+      const started = await request(floorServer.port, 'GET', '/floor/start')
+      floorRequests.push({
+        method: 'POST',
+        path: '/floor/submit/0',
+        headers: {
+          cookie: cookieFrom(started.headers, 'floor.sid'),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'agree=1',
+        expectStatus: 303,
+        expectLocation: '/floor/done',
+      })
+    }
+    const floorSide = async (seconds: number) => {
+      await lastPlaces()
+      return runLoad({
+        port: floorServer.port,
+        requests: floorRequests,
+        concurrency: CONCURRENCY,
+        seconds,
+        reuse: true,
+      })
+    }
     let taken = { app: 0, bare: 0 }
     const countTaken = async (side: 'app' | 'bare') => {
       const row = await db('booking_slots').where({ id: hot }).first()
@@ -247,10 +285,15 @@ export async function benchBooking(): Promise<void> {
     )
     await appSide(TIMING.warmup / 2)
     await bareSide(TIMING.warmup / 2)
+    await floorSide(TIMING.warmup / 2)
     taken = { app: 0, bare: 0 }
-    const [a, b] = await interleaveAll(
+    const [a, b, f] = await interleaveAll(
       TIMING.rounds,
-      [() => appSide(TIMING.seconds / TIMING.rounds), () => bareSide(TIMING.seconds / TIMING.rounds)],
+      [
+        () => appSide(TIMING.seconds / TIMING.rounds),
+        () => bareSide(TIMING.seconds / TIMING.rounds),
+        () => floorSide(TIMING.seconds / TIMING.rounds),
+      ],
       merge,
     )
     log()
@@ -263,6 +306,8 @@ export async function benchBooking(): Promise<void> {
     log(
       `    ${cpuPer(b.cpu, b.result.requests, 'update')}; places taken ${taken.bare} of ${LAST * TIMING.rounds}`,
     )
+    log(describe('floor: express + session + UPDATE', f.result))
+    log(`    ${cpuPer(f.cpu, f.result.requests, 'request')}`)
     if (
       taken.app !== LAST * TIMING.rounds ||
       taken.bare !== LAST * TIMING.rounds ||
@@ -274,6 +319,12 @@ export async function benchBooking(): Promise<void> {
     log(
       `ratio booking-vs-bare-update: ${(a.result.perSecond / b.result.perSecond).toFixed(2)} (goal ${GOAL.toFixed(2)})`,
     )
+    // The bound: no booking over HTTP with a session can beat the floor, so the goal is out of reach
+    // whenever this is below it.
+    log(
+      `bound booking-vs-bare-update: ${(f.result.perSecond / b.result.perSecond).toFixed(2)} (the floor over HTTP; the goal ${GOAL.toFixed(2)} is ${f.result.perSecond / b.result.perSecond < GOAL ? 'out of reach on this stack' : 'within reach'})`,
+    )
+    log(`ratio booking-of-floor: ${(a.result.perSecond / f.result.perSecond).toFixed(2)}`)
   } finally {
     for (const c of cleanups) await c().catch(() => undefined)
   }
