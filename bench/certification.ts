@@ -10,7 +10,7 @@
 //   submits: POST 同意 vs bare INSERTs of the same certification_applications row + history row
 //   PDF: 教师资格认定申请表 through services.pdf.render vs bare page.pdf() of the same HTML
 import type { Services } from '../src/services'
-import { cropImage, prepareImage } from '../src/services/uploads'
+import { cropImage, prepareImage } from '../src/services/imageStore'
 import { BASE, RESUME_COLUMNS } from '../src/modules/certification/steps'
 import {
   NANNING,

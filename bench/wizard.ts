@@ -7,7 +7,7 @@
 //         point, the school); each applicant holds one synced registry certificate
 //   submits: POST 提交注册申请 (同意) vs bare INSERTs of the same registrations row + history row
 import type { Services } from '../src/services'
-import { prepareImage } from '../src/services/uploads'
+import { prepareImage } from '../src/services/imageStore'
 import { portrait } from '../test/fixtures/images'
 import { NANNING, makeAuthority, makePoint, makeSchool, makeWindow } from '../test/helpers/bureauFactories'
 import { goodInformation } from '../test/helpers/registrationFactories'

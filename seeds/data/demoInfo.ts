@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 import type { Db } from '../../src/db/knex'
-import { prepareImage, storeImage } from '../../src/services/uploads'
+import { prepareImage, storeImage } from '../../src/services/imageStore'
 import { DEMO_APPLICANTS } from './demoLogins'
 
 // Hand-entered 个人信息中心 items (issue 4) for the verified demo applicant, so the 信息核验 queue has

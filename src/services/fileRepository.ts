@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex'
 import { prepared } from '../db/prepared'
 import type { ImageKind } from '../domain/imageRules'
-import type { FileOwner, StoredFileInfo } from './uploads'
+import type { FileOwner, StoredFileInfo } from './imageStore'
 
 // The files table as the upload service uses it: storing an image, a draft and taking drafts into
 // use. Typed rows in, typed rows out.

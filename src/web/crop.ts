@@ -2,9 +2,9 @@ import type { Request } from 'express'
 import type { Db } from '../db/knex'
 import { ownedFileInfo } from '../modules/files/repository'
 import { IMAGE_RULES, type ImageKind, type Rect } from '../domain/imageRules'
-import { cropStoredImage, type FileOwner, type StoredFileInfo } from '../services/uploads'
+import { cropStoredImage, type FileOwner, type StoredFileInfo } from '../services/imageStore'
 import type { FieldErrors } from './forms'
-import { previewOf, type UploadPreview } from './uploads'
+import { previewOf, type UploadPreview } from './uploadFields'
 import type { Values } from './wizard/types'
 
 // Cutting a box out of an uploaded scan (the dashed box of the 个人承诺书) without JavaScript.

@@ -7,7 +7,7 @@ import { loginStaff } from './staffSupport'
 import { portrait, textFile } from '../fixtures/images'
 import { postMultipart, type Upload } from '../fixtures/identity'
 import { UPLOAD_DEMO_VIEWS, uploadDemoRoutes } from '../fixtures/upload/routes'
-import { prepareImage, storeImage } from '../../src/services/uploads'
+import { prepareImage, storeImage } from '../../src/services/imageStore'
 import { contentDisposition } from '../../src/modules/files/routes'
 import type { ImageKind } from '../../src/domain/imageRules'
 

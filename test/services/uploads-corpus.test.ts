@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import sharp from 'sharp'
 import { darkBox, pngClaiming, portrait, textFile } from '../fixtures/images'
-import { cropImage, prepareImage, type PreparedImage } from '../../src/services/uploads'
+import { cropImage, prepareImage, type PreparedImage } from '../../src/services/imageStore'
 import { boxTooSmall, IMAGE_MESSAGES, IMAGE_RULES, outsideBox } from '../../src/domain/imageRules'
 
 // The upload corpus for the ID photo (证件照): JPG < 190 KB, 200–300 × 408–418 px inclusive, white

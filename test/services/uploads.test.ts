@@ -11,7 +11,7 @@ import {
   storeImage,
   takeFiles,
   type PreparedImage,
-} from '../../src/services/uploads'
+} from '../../src/services/imageStore'
 import { fileForViewer } from '../../src/modules/files/service'
 import { DEFAULT_RETENTION, purgeDrafts } from '../../src/modules/privacy/retention'
 import { checkDimensions, fitSize, IMAGE_MESSAGES, IMAGE_RULES } from '../../src/domain/imageRules'

@@ -5,7 +5,7 @@ import { createApplicant } from '../helpers/factories'
 import { loginAs } from '../helpers/login'
 import { CROP_DEMO_VIEWS, cropDemoRoutes } from '../fixtures/crop/routes'
 import { commitmentScan, SCAN } from '../fixtures/crop/scan'
-import { prepareImage, storeImage } from '../../src/services/uploads'
+import { prepareImage, storeImage } from '../../src/services/imageStore'
 
 // The no-JavaScript crop (src/web/crop.ts + views/macros/crop.njk) through a page built like the
 // 个人承诺书 step: every action posts the whole form back, as a browser does, and the page that

@@ -5,7 +5,7 @@ import { DOC_TYPE_LABELS, checkDocNumber, type DocNumberViewer, type DocType } f
 import { shanghaiDate, shanghaiDateTime } from '../../domain/time'
 import { windowClosedLines } from '../bureau/messages'
 import type { FieldErrors } from '../../web/forms'
-import { fileStillThere, receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
+import { fileStillThere, receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploadFields'
 import type { RowField } from '../../web/wizard/table'
 import type { Values } from '../../web/wizard/types'
 import { applicantIdentity } from './repository'

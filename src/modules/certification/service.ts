@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
-import { takeFiles, type FileOwner } from '../../services/uploads'
+import { takeFiles, type FileOwner } from '../../services/imageStore'
 import {
   authorityRefusal,
   certificationYear,

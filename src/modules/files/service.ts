@@ -5,7 +5,7 @@ import { certificationFileInScope } from '../certification/staffService'
 import { reviewPhotoInScope } from '../identity/service'
 import { scanFileInScope } from '../info/service'
 import { registrationFileInScope } from '../registration/staffService'
-import { UUID } from '../../services/uploads'
+import { UUID } from '../../services/imageStore'
 import { findFile, type FileRow } from './repository'
 
 // Who may open a stored file. Its owner always; staff only through the record the file belongs to:

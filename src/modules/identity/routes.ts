@@ -10,7 +10,7 @@ import { flash, hasErrors, redirectWithErrors, takeForm } from '../../web/forms'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { idOf } from '../../web/values'
 import { addDecisionRoute, queuePages } from '../../web/reviewQueue'
-import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploads'
+import { receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploadFields'
 import {
   DAILY_VERIFY_ATTEMPTS,
   DECISION_LABELS,

@@ -6,7 +6,7 @@ import { isVerified, statusAfterCheck, type IdentityStatus } from '../../domain/
 import { halfYearCycle, shanghaiDate } from '../../domain/time'
 import { addWorkingDays } from '../../domain/workingDays'
 import type { FieldErrors } from '../../web/forms'
-import { adoptDraft, storeImage, type PreparedImage } from '../../services/uploads'
+import { adoptDraft, storeImage, type PreparedImage } from '../../services/imageStore'
 import {
   DAILY_VERIFY_ATTEMPTS,
   decisionEmail,

@@ -3,7 +3,7 @@ import type { Services } from '../../services'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { handler } from '../../web/async'
 import { flash, hasErrors, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
-import { receiveUpload, receivedId, uploadField, uploadError } from '../../web/uploads'
+import { receiveUpload, receivedId, uploadField, uploadError } from '../../web/uploadFields'
 import {
   DEGREE_NAMES,
   DEGREE_NOTE,

@@ -3,7 +3,7 @@ import type { Actor, SignedInActor } from '../../services/audit'
 import type { Db } from '../../db/knex'
 import { registryFromYear } from '../../domain/registration'
 import { can, rolesFor, scopesFor, type RoleGrant } from '../../domain/roles'
-import { adoptDraft } from '../../services/uploads'
+import { adoptDraft } from '../../services/imageStore'
 import { MESSAGES } from './messages'
 import {
   certNumberTaken,

@@ -6,7 +6,7 @@ import {
   type RegistrationStatus,
 } from '../../domain/registration'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
-import { adoptDraft } from '../../services/uploads'
+import { adoptDraft } from '../../services/imageStore'
 import { messageBox, type MessageRow } from '../applications/inbox'
 import { saveEdit, type ApplicantChange, type ChangeServices, type EditOutcome } from '../applications/edit'
 import { writeTransition } from '../applications/transitions'

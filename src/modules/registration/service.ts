@@ -1,6 +1,6 @@
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
-import { adoptDraft, takeFiles, type FileOwner } from '../../services/uploads'
+import { adoptDraft, takeFiles, type FileOwner } from '../../services/imageStore'
 import { lockInfoItems } from '../info/service'
 import { getSettings, REGISTRATION_HALF_LABELS } from '../staff/settings'
 import {

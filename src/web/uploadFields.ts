@@ -15,7 +15,7 @@ import {
   storeImage,
   type FileOwner,
   type StoredFileInfo,
-} from '../services/uploads'
+} from '../services/imageStore'
 
 // The upload-and-preview flow every form with a document shares (manual review photo, 普通话 and
 // 学历 scans, the wizards' ID photo, certificate photo and 个人承诺书), without JavaScript:
