@@ -5,7 +5,7 @@ import type { RequestHandler } from 'express'
 // through cleanInput before a handler sees it, so a handler only ever meets strings, lists and
 // (for the wizard's nested rows, `rows[0][unit]`) plain objects of them, none holding a character
 // PostgreSQL refuses (NUL, lone surrogates) or that has no place in a form field. What was wrong is
-// remembered on the cleaned object (inputProblems) for validate() in web/forms.ts to show beside the
+// remembered on the cleaned object (inputProblems) for validate() in web/formValidation.ts to show beside the
 // field; nothing raw reaches the session or a query.
 
 /** C0 controls but tab, LF and CR; DEL and the C1 controls; and surrogates without their pair. */

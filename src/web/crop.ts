@@ -3,7 +3,7 @@ import type { Db } from '../db/knex'
 import { ownedFileInfo } from '../modules/files/repository'
 import { IMAGE_RULES, type ImageKind, type Rect } from '../domain/imageRules'
 import { cropStoredImage, type FileOwner, type StoredFileInfo } from '../services/imageStore'
-import type { FieldErrors } from './forms'
+import type { FieldErrors } from './formValidation'
 import { previewOf, type UploadPreview } from './uploadFields'
 import type { Values } from './wizard/types'
 

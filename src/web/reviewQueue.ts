@@ -2,7 +2,7 @@ import type { RequestHandler, Router } from 'express'
 import { signedIn } from '../middleware/actor'
 import type { SignedInActor } from '../services/audit'
 import { handler } from './async'
-import { flash, hasErrors, redirectWithErrors, type FieldErrors } from './forms'
+import { flash, hasErrors, redirectWithErrors, type FieldErrors } from './formValidation'
 import { idOf } from './values'
 
 // What the staff review queues share (实名人工审核 at /staff/identity-reviews, 信息核验 at

@@ -1,6 +1,6 @@
 import Joi from 'joi'
 import { cleanInput, inputProblems, parseQuery } from '../../src/middleware/input'
-import { validate } from '../../src/web/forms'
+import { validate } from '../../src/web/formValidation'
 
 // The fields as a handler reads them (the problems ride along under a symbol).
 const fields = (o: object) => JSON.parse(JSON.stringify(o)) as unknown

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express'
 import type { Services } from '../../services'
 import { DOC_TYPE_LABELS, DOC_TYPES } from '../../domain/idNumber'
 import { clientIp } from '../../web/async'
-import { hasErrors, takeForm, type FieldErrors } from '../../web/forms'
+import { hasErrors, takeForm, type FieldErrors } from '../../web/formValidation'
 import { DOC_NUMBER_HINTS, MESSAGES } from './messages'
 import { sendSmsCode, type SmsPurpose } from './sms'
 

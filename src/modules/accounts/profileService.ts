@@ -1,6 +1,6 @@
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
-import type { FieldErrors } from '../../web/forms'
+import type { FieldErrors } from '../../web/formValidation'
 import { checkProfileFields, PROFILE_EXTRAS, type ProfileExtra } from '../auth/profile'
 import { shanghaiDate } from '../../domain/time'
 import { MESSAGES } from './messages'

@@ -2,7 +2,7 @@ import Joi from 'joi'
 import { checkDocNumber, DOC_TYPES, normaliseDocNumber, type DocType } from '../../domain/idNumber'
 import { checkEmail, checkMobile, checkName, checkPassword, normaliseName } from '../../domain/password'
 import { shanghaiDate } from '../../domain/time'
-import { validate, type FieldErrors } from '../../web/forms'
+import { validate, type FieldErrors } from '../../web/formValidation'
 import { MESSAGES } from './messages'
 
 // One schema per page for the shape of the input; the rules themselves live in src/domain and are

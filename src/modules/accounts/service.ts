@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import type { Services } from '../../services'
 import type { Actor, RequestContext } from '../../services/audit'
 import { maskDocNumber, maskPhone } from '../../domain/idNumber'
-import type { FieldErrors } from '../../web/forms'
+import type { FieldErrors } from '../../web/formValidation'
 import { clearFailures, isLocked, recordFailure } from '../auth/lockout'
 import { MESSAGES, RESET_EMAIL } from './messages'
 import {

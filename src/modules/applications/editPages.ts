@@ -1,7 +1,7 @@
 import type { Request, Router } from 'express'
 import type { Services } from '../../services'
 import { handler } from '../../web/async'
-import { flash, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
+import { flash, redirectWithErrors, takeForm, type FieldErrors } from '../../web/formValidation'
 import type { EditOutcome } from './edit'
 import { backToRecord, noStore } from './records'
 

@@ -7,7 +7,7 @@ import { requireApplicant, requireVerified } from '../../middleware/auth'
 import type { DocNumberViewer } from '../../domain/idNumber'
 import { shanghaiDateTime } from '../../domain/time'
 import { handler } from '../../web/async'
-import { flash } from '../../web/forms'
+import { flash } from '../../web/formValidation'
 import { bookingNote, type BookingBusiness } from '../booking/service'
 
 // The applicant's records of a business (我的注册, 教师资格认定信息), the same for both: the list,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex'
 import type { Services } from '../../services'
 import type { Actor, AuditEntry } from '../../services/audit'
-import type { FieldErrors } from '../../web/forms'
+import type { FieldErrors } from '../../web/formValidation'
 import type { Values } from '../../web/wizard/types'
 import { insertSubmission, type SubmissionTables } from './repository'
 

@@ -4,7 +4,7 @@ import type { Actor } from '../../services/audit'
 import { checkDocNumber, DOC_TYPE_LABELS, normaliseDocNumber } from '../../domain/idNumber'
 import { shanghaiDate } from '../../domain/time'
 import type { Db } from '../../db/knex'
-import { hasErrors, validate, type FieldErrors } from '../../web/forms'
+import { hasErrors, validate, type FieldErrors } from '../../web/formValidation'
 import * as repo from './repository'
 
 // 首次登录完善个人信息 (manual 000 §2.2.1): 民族 for everyone; HK/Macau/Taiwan documents add 性别,

@@ -2,7 +2,7 @@ import { Router } from 'express'
 import type { Services } from '../../services'
 import { requireApplicant } from '../../middleware/auth'
 import { handler } from '../../web/async'
-import { flash, redirectWithErrors, takeForm } from '../../web/forms'
+import { flash, redirectWithErrors, takeForm } from '../../web/formValidation'
 import { MESSAGES } from './messages'
 import { completeProfile, completeProfilePage } from './profile'
 

@@ -2,7 +2,14 @@ import crypto from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
 import { clientIp, handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
+import {
+  flash,
+  hasErrors,
+  redirectWithErrors,
+  takeForm,
+  validate,
+  type FieldErrors,
+} from '../../web/formValidation'
 import type { Realm } from './lockout'
 import { MESSAGES } from './messages'
 import { applicantLogin, normaliseLoginNumber, staffLogin } from './schemas'

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express'
 import type { Services } from '../../services'
 import { keepSignedIn } from '../../middleware/session'
-import { flash } from '../../web/forms'
+import { flash } from '../../web/formValidation'
 import { passwordExpired } from '../staffSecurity/service'
 import type { Realm } from './lockout'
 import { heldFor } from '../heldForms/held'

@@ -10,7 +10,7 @@ import {
   LEVEL_OF_REGION,
 } from '../../domain/windows'
 import { handler } from '../../web/async'
-import { takeForm, validate } from '../../web/forms'
+import { takeForm, validate } from '../../web/formValidation'
 import * as repo from './repository'
 import * as pointRepo from './pointRepository'
 import { saveAuthority } from './service'

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express'
 import { shanghaiDateTime } from '../../domain/time'
 import { handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, type FieldErrors } from '../../web/forms'
+import { flash, hasErrors, redirectWithErrors, type FieldErrors } from '../../web/formValidation'
 import type { PointRow } from './pointRepository'
 import { authorityById, type AuthorityRow, type Conn } from './repository'
 import type { Outcome } from './service'

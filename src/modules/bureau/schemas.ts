@@ -2,7 +2,7 @@ import Joi from 'joi'
 import { checkMobile } from '../../domain/password'
 import { shanghaiDateTime, shanghaiDateToUtc } from '../../domain/time'
 import { BUSINESSES, type Business } from '../../domain/windows'
-import type { FieldErrors } from '../../web/forms'
+import type { FieldErrors } from '../../web/formValidation'
 import { m } from './messages'
 
 // One joi schema per administrator form, and the checks joi does not express (date-times, periods).

@@ -1,6 +1,6 @@
 import type { Router } from 'express'
 import type { Services } from '../../services'
-import { hasErrors, validate, type FieldErrors } from '../../web/forms'
+import { hasErrors, validate, type FieldErrors } from '../../web/formValidation'
 import type { Values } from '../../web/wizard/types'
 import { str } from '../../web/values'
 import { addEditPages } from '../applications/editPages'

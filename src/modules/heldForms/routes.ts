@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
 import { requireApplicant, requireStaff } from '../../middleware/auth'
 import { shanghaiDateTime } from '../../domain/time'
-import { flash } from '../../web/forms'
+import { flash } from '../../web/formValidation'
 import { heldFor, MESSAGES, RESUME_PATHS } from './held'
 
 // After signing in again: the form posted into the expired session, filled in as it was typed, to

@@ -1,6 +1,6 @@
 import Joi from 'joi'
 import { checkName, normaliseName } from '../../domain/password'
-import { validate, type FieldErrors } from '../../web/forms'
+import { validate, type FieldErrors } from '../../web/formValidation'
 import { MESSAGES } from './messages'
 
 // One schema per page for the shape of the input; names are checked by the domain rule.

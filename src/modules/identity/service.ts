@@ -5,7 +5,7 @@ import { can, type RoleGrant } from '../../domain/roles'
 import { isVerified, statusAfterCheck, type IdentityStatus } from '../../domain/identity'
 import { halfYearCycle, shanghaiDate } from '../../domain/time'
 import { addWorkingDays } from '../../domain/workingDays'
-import type { FieldErrors } from '../../web/forms'
+import type { FieldErrors } from '../../web/formValidation'
 import { adoptDraft, storeImage, type PreparedImage } from '../../services/imageStore'
 import {
   DAILY_VERIFY_ATTEMPTS,

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express'
 import type { Services } from '../../services'
 import { IMAGE_MESSAGES } from '../../domain/imageRules'
 import { handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm, type FieldErrors } from '../../web/forms'
+import { flash, hasErrors, redirectWithErrors, takeForm, type FieldErrors } from '../../web/formValidation'
 import { receiveUpload, receivedId, uploadField, uploadError } from '../../web/uploadFields'
 import {
   DEGREE_NAMES,

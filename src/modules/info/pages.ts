@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express'
-import { flash } from '../../web/forms'
+import { flash } from '../../web/formValidation'
 import { EDUCATION_CATEGORY_LABELS, educationFieldLabels, MESSAGES, STATUS_LABELS } from './messages'
 import type { InfoItemRow, ItemKind, Person } from './repository'
 import { returnLabel, returnPath, withReturn, type ReturnKey } from './returns'

@@ -3,7 +3,7 @@ import type { Services } from '../../services'
 import { requireApplicant, requireVerified } from '../../middleware/auth'
 import { DOC_TYPE_LABELS, type DocType } from '../../domain/idNumber'
 import { handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm } from '../../web/forms'
+import { flash, hasErrors, redirectWithErrors, takeForm } from '../../web/formValidation'
 import {
   CERTIFICATE_NOTE,
   DEGREE_NOTE,

@@ -1,6 +1,6 @@
 import Joi from 'joi'
 import { formatScore, gradeForTenths, parseScore } from '../../domain/mandarin'
-import { validate, type FieldErrors } from '../../web/forms'
+import { validate, type FieldErrors } from '../../web/formValidation'
 import {
   DEGREE_NAMES,
   EDUCATION_LEVELS,

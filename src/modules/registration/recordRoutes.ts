@@ -2,7 +2,14 @@ import type { Request, Router } from 'express'
 import type { Services } from '../../services'
 import { formDownloadClosed } from '../../domain/registration'
 import { handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
+import {
+  flash,
+  hasErrors,
+  redirectWithErrors,
+  takeForm,
+  validate,
+  type FieldErrors,
+} from '../../web/formValidation'
 import { draftField, receiveUpload, receivedId, uploadField } from '../../web/uploadFields'
 import type { FileOwner } from '../../services/imageStore'
 import type { Step, Values } from '../../web/wizard/types'

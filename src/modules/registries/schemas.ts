@@ -1,5 +1,5 @@
 import Joi from 'joi'
-import { validate } from '../../web/forms'
+import { validate } from '../../web/formValidation'
 import { MESSAGES } from './messages'
 import type { ImportMode } from './repository'
 

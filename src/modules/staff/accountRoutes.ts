@@ -3,7 +3,7 @@ import type { Services } from '../../services'
 import { guard, render } from './pages'
 import { describeGrant, ROLES } from '../../domain/roles'
 import { handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
+import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/formValidation'
 import {
   checkNewPassword,
   checkStaffForm,

@@ -3,7 +3,7 @@ import type { Services } from '../../services'
 import { guard, render } from './pages'
 import { shanghaiDate } from '../../domain/time'
 import { handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
+import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/formValidation'
 import { holidayBulkSchema, holidaySchema } from './schemas'
 import {
   addHolidays,

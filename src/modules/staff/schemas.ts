@@ -1,7 +1,7 @@
 import Joi from 'joi'
 import { ROLE_CODES, ROLES, type Role, type RoleGrant, type ScopeType } from '../../domain/roles'
 import { checkEmail, checkMobile, checkName, checkPassword } from '../../domain/password'
-import type { FieldErrors } from '../../web/forms'
+import type { FieldErrors } from '../../web/formValidation'
 import { isIsoDay } from './holidays'
 import { DEFAULT_SETTINGS, REGISTRATION_HALVES } from './settings'
 

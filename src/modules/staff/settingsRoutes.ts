@@ -2,7 +2,7 @@ import { Router } from 'express'
 import type { Services } from '../../services'
 import { guard, render } from './pages'
 import { handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/forms'
+import { flash, hasErrors, redirectWithErrors, takeForm, validate } from '../../web/formValidation'
 import { settingsSchema } from './schemas'
 import {
   getSettings,

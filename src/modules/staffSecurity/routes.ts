@@ -4,7 +4,14 @@ import { requireStaff } from '../../middleware/auth'
 import { rolesFor } from '../../domain/roles'
 import { qrSvgDataUrl } from '../../services/qr'
 import { clientIp, handler } from '../../web/async'
-import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../../web/forms'
+import {
+  flash,
+  hasErrors,
+  redirectWithErrors,
+  takeForm,
+  validate,
+  type FieldErrors,
+} from '../../web/formValidation'
 import { signedIn } from '../../middleware/actor'
 import { finishStaffLogin } from '../auth/sessions'
 import { checkNewPassword } from '../staff/schemas'

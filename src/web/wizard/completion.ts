@@ -1,6 +1,6 @@
 import type { Request } from 'express'
 import type { Knex } from 'knex'
-import type { FieldErrors } from '../forms'
+import type { FieldErrors } from '../formValidation'
 import type { Persistence } from './persistence'
 import { inTransaction } from './progressRepository'
 import type { CompleteContext, Progress, Values, WizardDefinition } from './types'

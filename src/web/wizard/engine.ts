@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express'
 import { handler } from '../async'
-import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../forms'
+import { flash, hasErrors, redirectWithErrors, takeForm, validate, type FieldErrors } from '../formValidation'
 import { createCompletion } from './completion'
 import { createNavigation } from './navigation'
 import { createPersistence, isDone, jsonSafe, type PersistenceDeps } from './persistence'

@@ -1,12 +1,12 @@
 import type { Request } from 'express'
-import type { FieldErrors } from '../forms'
+import type { FieldErrors } from '../formValidation'
 import type { Navigation } from './navigation'
 import { reviewErrors, reviewSections, type ReviewSection } from './review'
 import type { Progress, Step, Values, WizardDefinition } from './types'
 
 export const SUMMARY_TEMPLATE = 'partials/wizard/review-page.njk'
 
-/** A page's form state as web/forms' takeForm gives it (the saved answers, or a refused POST's). */
+/** A page's form state as web/formValidation' takeForm gives it (the saved answers, or a refused POST's). */
 export interface ShownForm {
   values: Values
   errors: FieldErrors

@@ -1,5 +1,5 @@
 import type { Request } from 'express'
-import type { FieldErrors } from '../forms'
+import type { FieldErrors } from '../formValidation'
 import type { OptionList, ReviewField, Step, Values } from './types'
 
 type MaybePromise<T> = T | Promise<T>

@@ -1,7 +1,7 @@
 import type { Request } from 'express'
 import type Joi from 'joi'
 import type { Knex } from 'knex'
-import type { FieldErrors } from '../forms'
+import type { FieldErrors } from '../formValidation'
 
 /** The answers of one step, or all answers merged in the order of the steps. */
 export type Values = Record<string, unknown>

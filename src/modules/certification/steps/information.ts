@@ -1,7 +1,7 @@
 import type { Request } from 'express'
 import type { Services } from '../../../services'
 import { qualificationTypeLabel } from '../../../domain/certification'
-import type { FieldErrors } from '../../../web/forms'
+import type { FieldErrors } from '../../../web/formValidation'
 import type { Values } from '../../../web/wizard/types'
 import { ID_PHOTO, identityView, saveSlot, uploadOnPage } from '../../applications/wizardSteps'
 import { str } from '../../../web/values'

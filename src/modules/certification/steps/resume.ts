@@ -1,6 +1,6 @@
 import type { Services } from '../../../services'
 import { shanghaiDate } from '../../../domain/time'
-import type { FieldErrors } from '../../../web/forms'
+import type { FieldErrors } from '../../../web/formValidation'
 import type { Values } from '../../../web/wizard/types'
 import { str } from '../../../web/values'
 import * as m from '../messages'

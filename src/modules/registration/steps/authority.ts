@@ -1,7 +1,7 @@
 import type { Request } from 'express'
 import type { Services } from '../../../services'
 import { certCoversStage } from '../../../domain/registration'
-import type { FieldErrors } from '../../../web/forms'
+import type { FieldErrors } from '../../../web/formValidation'
 import type { Values } from '../../../web/wizard/types'
 import { str } from '../../../web/values'
 import type { AuthorityInfo, PointInfo } from '../bureauPort'

@@ -1,5 +1,5 @@
 import type { Services } from '../../../services'
-import type { FieldErrors } from '../../../web/forms'
+import type { FieldErrors } from '../../../web/formValidation'
 import type { Values } from '../../../web/wizard/types'
 import * as m from '../messages'
 
