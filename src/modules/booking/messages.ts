@@ -4,16 +4,6 @@ export const BUSINESS_LABELS = { registration: '定期注册', certification: '�
 
 export const ATTENDANCE_LABELS = { arrived: '已到', absent: '未到' } as const
 
-export const HISTORY_LABELS: Record<string, string> = {
-  book: '预约',
-  change: '改约',
-  cancel: '取消预约',
-  move: '确认点调整',
-  arrived: '标记已到',
-  absent: '标记未到',
-  reminded: '发送提醒',
-}
-
 export const m = {
   CHOOSE_SLOT: '请选择预约时段',
   NOT_PENDING: '只有“网报待确认”的报名可以预约、改约或取消现场确认时段。',

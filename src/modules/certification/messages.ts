@@ -54,7 +54,6 @@ export const AGREEMENT_CLAUSES = [
   '6.申请人同意本申报系统对个人申报信息进行在线核验。核验信息包括但不限于申请人的身份信息、考试合格证明信息、普通话水平测试等级证书信息和学历学籍信息等。',
   '7.本申报系统尊重并保护申请人网上申报留存的个人隐私信息。未经本人同意，本申报系统不会主动公开、编辑、披露或透露任何个人隐私信息，但根据法律法规规定必须披露的或司法部门或其他法律授权的机关依照法定程序要求提供的除外。',
 ]
-export const AGREE_LABEL = '已阅读并完全同意本协议'
 export const AGREE_REQUIRED = '请勾选“已阅读并完全同意本协议”'
 
 export const EXAM_ROUTES = {
@@ -138,8 +137,6 @@ export const RESUME_ERRORS = {
   tooMany: `个人简历最多${RESUME_MAX_ROWS}条`,
 }
 
-export const REVIEW_INTRO = '请仔细核对信息，如有错误，请点击相应部分的“修改”更改，确认无误后点击【下一步】。'
-
 export const NOTICES_DEFAULT = [
   '1.网上申报成功后，请在规定时间内按认定通知或公告要求携带各项需提交的材料到所选确认点进行现场确认。',
   '2.请在系统“业务平台”页面“教师资格认定信息”模块下查看报名记录，在认定状态处查看认定进度。',
@@ -147,7 +144,6 @@ export const NOTICES_DEFAULT = [
   '4.请务必预览《教师资格认定申请表》，特别要检查个人照片和个人承诺书是否清晰完整，个人信息是否正确，如有错误，请及时修改。',
 ]
 
-export const COMMITMENT_TITLE = '个人承诺'
 export const COMMITMENT_TEXT = [
   '本人承诺所填写的个人信息及提交的认定材料真实、准确、完整。',
   '本人遵守宪法和法律，热爱教育事业，具有良好的思想品德。',

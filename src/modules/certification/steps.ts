@@ -26,7 +26,7 @@ import { agreementPage, commitmentPage, noticesPage } from './steps/texts'
 
 export { applicantOf } from './steps/applicant'
 export { INFO_LISTS } from './steps/information'
-export { RESUME_COLUMNS, resumeErrors, resumeRows, type ResumeRow } from './steps/resume'
+export { RESUME_COLUMNS, resumeRows } from './steps/resume'
 
 // The certification wizard as a step table (STYLE.md "Wizards are data"), in manual 000 §3.2's
 // order and with its labels: ten steps, then the 申报提醒 page (routes.ts). Each row says its path,

@@ -51,8 +51,6 @@ export const STEP_BAR_LABELS = [
   '申报提醒',
 ] as const
 
-export const AGREEMENT_TITLE = '教师资格定期注册网上申报协议'
-
 /** The seven clauses of 教师资格定期注册网上申报协议 (manual 001 步骤一). */
 export const AGREEMENT_CLAUSES = [
   '1.本申报系统的所有权归中国教师资格网所有，不得修改或他用，违者追责。',
@@ -63,7 +61,6 @@ export const AGREEMENT_CLAUSES = [
   '6.申请人同意本申报系统对个人申报信息进行在线核验。核验信息包括但不限于申请人拥有的教师资格信息、遵守师德规范信息、年度考核信息和继续教育培训学时信息等。',
   '7.本申报系统尊重并保护申请人网上申报留存的个人隐私信息。未经本人同意，本申报系统不会主动公开、编辑、披露或透露任何个人隐私信息，但根据法律法规规定必须披露的或司法部门或其他法律授权的机关依照法定程序要求提供的除外。',
 ]
-export const AGREE_LABEL = '已阅读并完全同意'
 export const AGREE_REQUIRED = '请勾选“已阅读并完全同意”'
 
 export const CERTIFICATE_REQUIRED = '请选择本次注册的教师资格证'
@@ -132,7 +129,6 @@ export const CONDITION_REFUSALS: Record<string, string> = {
 }
 export const CONDITION_REQUIRED = '请选择“是”或“否”'
 
-export const PHOTO_HINT = '请上传近期本人1寸白色免冠正面证件照。'
 /**
  * Manual 000 §3.2 (6)'s warning as it reads for this wizard's one image (manual 001 §3.2.2 and
  * §3.2.4 ask the same check of the 个人照片 on 详情 and 申请表预览).
@@ -140,8 +136,6 @@ export const PHOTO_HINT = '请上传近期本人1寸白色免冠正面证件照�
 export const PHOTO_CLARITY =
   '注意：个人照片上传后，请务必检查是否清晰完整，如不清晰不完整，请务必重新上传符合要求的个人照片，否则会影响教师资格定期注册申请表的生成与打印，影响后续注册审核工作。'
 
-export const AUTHORITY_INTRO =
-  '选择所在地省、市、现任教学段、现任教学科后，可选择有相关定期注册权限的注册机构，选择相应确认范围的确认点后，点击【下一步】进入步骤四。'
 export const NO_AUTHORITY =
   '该地区暂无在网报时间内的注册机构。请确认所选省、市和现任教学段，或联系当地教育局。'
 export const NO_POINT = '该机构未设置确认点，请联系所选的教育局。'
@@ -162,9 +156,6 @@ export const SEASON_WHAT_TO_DO =
 export const STAGE_CERT_MISMATCH =
   '所选证书的资格种类不能用于该现任教学段的定期注册，请选择与现任教学段、科目相一致的证书。'
 
-export const REVIEW_INTRO =
-  '请认真仔细核对步骤二至步骤三填写的所有信息，如有错误，请及时在本页面修改，确认无误后，点击【下一步】进入步骤五。'
-
 export const NOTICES_DEFAULT = [
   '1.网上申报成功后，请在注册机构规定的时间内，按定期注册通知或公告要求携带各项材料到所选确认点进行现场确认。',
   '2.注册材料：《教师资格定期注册申请表》一式2份；《教师资格证书》；中小学或主管部门聘用合同。',
@@ -172,7 +163,6 @@ export const NOTICES_DEFAULT = [
   '4.请及时登录系统查看定期注册进度以及留言内容，以免错过系统提示信息导致定期注册不合格。定期注册的最终结论以教育局公示结果为准。',
 ]
 
-export const COMMITMENT_TITLE = '个人承诺书'
 export const COMMITMENT_TEXT =
   '本人所填写信息及提交的注册材料真实可靠。若存在弄虚作假行为，本人将承担一切法律后果。'
 export const COMMITMENT_HINT =

@@ -229,8 +229,3 @@ export async function changeAuthority(
 // ---- 有留言 -------------------------------------------------------------------------------------------
 
 export type { MessageRow }
-
-/** The messages of one registration, oldest first; opening them (markRead) marks the unread read. */
-export const messagesOf = registrationMessages.list
-
-export const markMessagesRead = registrationMessages.markRead
