@@ -3,6 +3,7 @@ import FileType from 'file-type'
 import sharp from 'sharp'
 import type { Db } from '../db/knex'
 import * as repo from './fileRepository'
+import { ownedFileInfo } from '../modules/files/repository'
 import { measureBackground } from '../domain/imageCheck'
 import {
   boxTooSmall,
@@ -247,16 +248,19 @@ export async function storeImage(
 /** What a stored file's id looks like (anything else is no file, without asking the database). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/** Whether a posted value looks like a stored file's id (else it is no file, without asking). */
+const isFileId = (id: unknown): id is string => typeof id === 'string' && UUID.test(id)
+
 /** A draft of this owner and kind (what a preview showed), or undefined. */
-export async function findDraft(
-  db: Db,
-  id: unknown,
-  owner: FileOwner,
-  kind: ImageKind,
-): Promise<StoredFileInfo | undefined> {
-  if (typeof id !== 'string' || !UUID.test(id)) return undefined
-  return repo.draftOf(db, id, owner, kind)
-}
+export const findDraft = (db: Db, id: unknown, owner: FileOwner, kind: ImageKind) =>
+  isFileId(id) ? repo.draftOf(db, id, owner, kind) : Promise.resolve(undefined)
+
+/**
+ * One of the owner's images of this kind, draft or not (a changed application shows the scan it
+ * already holds); anyone else's id is as good as none.
+ */
+export const findOwnedImage = (db: Db, id: unknown, owner: FileOwner, kind: ImageKind) =>
+  isFileId(id) ? ownedFileInfo(db, id, owner, kind) : Promise.resolve(undefined)
 
 /** Takes a previewed draft into use inside the caller's transaction; false when it is not theirs. */
 export async function adoptDraft(trx: Db, id: string, owner: FileOwner, kind: ImageKind): Promise<boolean> {

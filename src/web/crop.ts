@@ -1,8 +1,7 @@
 import type { Request } from 'express'
 import type { Db } from '../db/knex'
-import { ownedFileInfo } from '../modules/files/repository'
 import { IMAGE_RULES, type ImageKind, type Rect } from '../domain/imageRules'
-import { cropStoredImage, type FileOwner, type StoredFileInfo } from '../services/imageStore'
+import { cropStoredImage, findOwnedImage, type FileOwner, type StoredFileInfo } from '../services/imageStore'
 import type { FieldErrors } from './formValidation'
 import { previewOf, type UploadPreview } from './uploadFields'
 import type { Values } from './wizard/types'
@@ -99,22 +98,6 @@ export interface CropFieldView {
   fields: typeof CROP_FIELDS
   /** The shortest allowed longer side, for the hint. */
   minSide: number
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-/**
- * One of the owner's images of this kind, draft or not (a changed application shows the scan it
- * already holds); anyone else's id is as good as none.
- */
-async function ownedImage(
-  db: Db,
-  id: unknown,
-  owner: FileOwner,
-  kind: ImageKind,
-): Promise<StoredFileInfo | undefined> {
-  if (typeof id !== 'string' || !UUID.test(id)) return undefined
-  return ownedFileInfo(db, id, owner, kind)
 }
 
 function geometry(file: StoredFileInfo): Geometry | null {
@@ -218,7 +201,7 @@ export async function receiveCrop(
   // A refused selection leaves no cut-out behind that the numbers on the page no longer describe.
   const fail = (errors: FieldErrors) => ({ ...out, [F.fileId]: '', [F.errors]: errors })
 
-  const scan = await ownedImage(db, posted[opts.sourceField], opts.owner, opts.sourceKind)
+  const scan = await findOwnedImage(db, posted[opts.sourceField], opts.owner, opts.sourceKind)
   const g = scan && geometry(scan)
   if (!scan || !g) return fail({ [F.corner]: CROP_MESSAGES.noScan })
   if (text(out[F.sourceId]) !== scan.id) Object.assign(out, { [F.first]: '', [F.fileId]: '' })
@@ -299,7 +282,7 @@ export async function cropField(db: Db, opts: CropOptions & { values?: Values })
     fields: F,
     minSide,
   }
-  const scan = await ownedImage(db, values[opts.sourceField], opts.owner, opts.sourceKind)
+  const scan = await findOwnedImage(db, values[opts.sourceField], opts.owner, opts.sourceKind)
   const g = scan && geometry(scan)
   if (!scan || !g) return view
   view.scan = { id: scan.id, url: `/files/${scan.id}`, ...g }
@@ -310,7 +293,7 @@ export async function cropField(db: Db, opts: CropOptions & { values?: Values })
   const first = parsePoint(values[F.first])
   if (first && first.x <= g.width && first.y <= g.height)
     view.first = { ...first, displayX: toDisplay(first.x), displayY: toDisplay(first.y) }
-  const cut = await ownedImage(db, values[F.fileId], opts.owner, opts.kind)
+  const cut = await findOwnedImage(db, values[F.fileId], opts.owner, opts.kind)
   if (cut) {
     view.preview = previewOf(cut)
     const [left, top, width, height] = NUMBERS.map(({ name }) => Number(text(values[name])))
@@ -333,9 +316,9 @@ export async function cropField(db: Db, opts: CropOptions & { values?: Values })
  * from the scan posted with it.
  */
 export async function cropErrors(db: Db, values: Values, opts: CropOptions): Promise<FieldErrors | null> {
-  const scan = await ownedImage(db, values[opts.sourceField], opts.owner, opts.sourceKind)
+  const scan = await findOwnedImage(db, values[opts.sourceField], opts.owner, opts.sourceKind)
   if (!scan) return { [F.corner]: CROP_MESSAGES.noScan }
-  const cut = await ownedImage(db, values[F.fileId], opts.owner, opts.kind)
+  const cut = await findOwnedImage(db, values[F.fileId], opts.owner, opts.kind)
   if (!cut || text(values[F.sourceId]) !== scan.id) return { [F.corner]: CROP_MESSAGES.notChosen }
   return null
 }

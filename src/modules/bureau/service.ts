@@ -26,37 +26,27 @@ export type { AuthorityRow, PointRow, WindowRow }
 // the window with windowFor + isWindowOpen at submit and at every edit (a window may close, or the
 // administrator may move it, while an applicant is half-way through).
 
+/** Which authorities a look-up asks for: the business, where, and the 学段 or 资格种类. */
+export interface AuthorityQuery {
+  business: Business
+  provinceCode?: string
+  cityCode?: string
+  stage?: string
+  qualificationType?: string
+}
+
 /**
  * Enabled authorities doing `business` for the city (its own, its counties' and its province's
  * authorities) or, without a city, the whole province; registration filters by 现任教学段 `stage`,
  * certification by 资格种类 `qualificationType`. Only those whose window is open at `at`.
  */
-export function openAuthorities(
-  db: Conn,
-  q: {
-    business: Business
-    provinceCode?: string
-    cityCode?: string
-    stage?: string
-    qualificationType?: string
-    at: Date
-  },
-): Promise<AuthorityRow[]> {
+export function openAuthorities(db: Conn, q: AuthorityQuery & { at: Date }): Promise<AuthorityRow[]> {
   const { at, ...filter } = q
   return repo.findAuthorities(db, { ...filter, openAt: at })
 }
 
 /** The same authorities whatever their windows (the public look-up then says why one is closed). */
-export function authoritiesFor(
-  db: Conn,
-  q: {
-    business: Business
-    provinceCode?: string
-    cityCode?: string
-    stage?: string
-    qualificationType?: string
-  },
-): Promise<AuthorityRow[]> {
+export function authoritiesFor(db: Conn, q: AuthorityQuery): Promise<AuthorityRow[]> {
   return repo.findAuthorities(db, q)
 }
 
@@ -198,30 +188,38 @@ const forgetting = <T>(deps: AdminDeps, edit: Promise<T>): Promise<T> =>
 
 export type Outcome = { ok: true; id: number } | { ok: false; field: string; message: string }
 
-/** Inserts the row (id null) or updates it (gone: NOT_FOUND), audited as `<action>.create` / `.update`. */
-async function writeRow(
+/**
+ * Saves one row in its own transaction: the `refuse` checks first (a taken name …), then inserts it
+ * (id null) or updates it (gone: NOT_FOUND), audited as `<action>.create` / `.update`.
+ */
+async function saveRow(
   deps: AdminDeps,
-  trx: Db,
   actor: Actor,
   id: number | null,
   o: {
-    insert: () => Promise<number>
-    update: (id: number) => Promise<boolean>
+    refuse?: (trx: Db) => Promise<Outcome | undefined>
+    insert: (trx: Db, now: Date) => Promise<number>
+    update: (trx: Db, id: number, now: Date) => Promise<boolean>
     action: string
     targetType: string
     detail: Record<string, unknown>
   },
 ): Promise<Outcome> {
-  let savedId = id
-  if (id === null) savedId = await o.insert()
-  else if (!(await o.update(id))) return { ok: false, field: '_form', message: m.NOT_FOUND }
-  await deps.audit.record(trx, actor, {
-    action: `${o.action}.${id === null ? 'create' : 'update'}`,
-    targetType: o.targetType,
-    targetId: savedId!,
-    detail: o.detail,
+  const now = deps.clock.now()
+  return deps.db.transaction(async (trx) => {
+    const refused = await o.refuse?.(trx)
+    if (refused) return refused
+    let savedId = id
+    if (id === null) savedId = await o.insert(trx, now)
+    else if (!(await o.update(trx, id, now))) return { ok: false, field: '_form', message: m.NOT_FOUND }
+    await deps.audit.record(trx, actor, {
+      action: `${o.action}.${id === null ? 'create' : 'update'}`,
+      targetType: o.targetType,
+      targetId: savedId!,
+      detail: o.detail,
+    })
+    return { ok: true, id: savedId! }
   })
-  return { ok: true, id: savedId! }
 }
 
 export async function saveAuthority(
@@ -230,47 +228,38 @@ export async function saveAuthority(
   id: number | null,
   fields: AuthorityFields,
 ): Promise<Outcome> {
-  const now = deps.clock.now()
+  const refuse = async (trx: Db): Promise<Outcome | undefined> => {
+    if (await repo.authorityNameTaken(trx, fields.name, id ?? undefined))
+      return { ok: false, field: 'name', message: m.AUTHORITY_NAME_TAKEN }
+    const code = fields.certificate_bureau_code
+    if (code && (await repo.bureauCodeTaken(trx, fields.region_code, code, id ?? undefined)))
+      return { ok: false, field: 'certificateBureauCode', message: m.BUREAU_CODE_TAKEN }
+  }
   return forgetting(
     deps,
-    deps.db.transaction(async (trx) => {
-      if (await repo.authorityNameTaken(trx, fields.name, id ?? undefined))
-        return { ok: false, field: 'name', message: m.AUTHORITY_NAME_TAKEN }
-      if (
-        fields.certificate_bureau_code &&
-        (await repo.bureauCodeTaken(trx, fields.region_code, fields.certificate_bureau_code, id ?? undefined))
-      )
-        return { ok: false, field: 'certificateBureauCode', message: m.BUREAU_CODE_TAKEN }
-      return writeRow(deps, trx, actor, id, {
-        insert: () => repo.insertAuthority(trx, fields, now),
-        update: (id) => repo.updateAuthority(trx, id, fields, now),
-        action: 'bureau.authority',
-        targetType: 'authority',
-        detail: { ...fields },
-      })
+    saveRow(deps, actor, id, {
+      refuse,
+      insert: (trx, now) => repo.insertAuthority(trx, fields, now),
+      update: (trx, id, now) => repo.updateAuthority(trx, id, fields, now),
+      action: 'bureau.authority',
+      targetType: 'authority',
+      detail: { ...fields },
     }),
   )
 }
 
-export async function savePoint(
-  deps: AdminDeps,
-  actor: Actor,
-  id: number | null,
-  fields: PointFields,
-): Promise<Outcome> {
-  const now = deps.clock.now()
-  return deps.db.transaction(async (trx) => {
-    if (await pointRepo.pointNameTaken(trx, fields.authority_id, fields.name, id ?? undefined))
-      return { ok: false, field: 'name', message: m.POINT_NAME_TAKEN }
-    return writeRow(deps, trx, actor, id, {
-      insert: () => pointRepo.insertPoint(trx, fields, now),
-      update: (id) => pointRepo.updatePoint(trx, id, fields, now),
-      action: 'bureau.point',
-      targetType: 'confirmation_point',
-      detail: { ...fields },
-    })
+export const savePoint = (deps: AdminDeps, actor: Actor, id: number | null, fields: PointFields) =>
+  saveRow(deps, actor, id, {
+    refuse: async (trx) =>
+      (await pointRepo.pointNameTaken(trx, fields.authority_id, fields.name, id ?? undefined))
+        ? { ok: false, field: 'name', message: m.POINT_NAME_TAKEN }
+        : undefined,
+    insert: (trx, now) => pointRepo.insertPoint(trx, fields, now),
+    update: (trx, id, now) => pointRepo.updatePoint(trx, id, fields, now),
+    action: 'bureau.point',
+    targetType: 'confirmation_point',
+    detail: { ...fields },
   })
-}
 
 /** Adds schools from the directory to the point's 确认范围 and/or removes some. */
 export async function changePointSchools(
@@ -307,24 +296,21 @@ export async function saveWindow(
   id: number | null,
   w: { authorityId: number; business: Business; start: Date; end: Date },
 ): Promise<Outcome> {
-  const now = deps.clock.now()
   try {
     return await forgetting(
       deps,
-      deps.db.transaction((trx) =>
-        writeRow(deps, trx, actor, id, {
-          insert: () => repo.insertWindow(trx, w, now),
-          update: (id) => repo.updateWindow(trx, id, w),
-          action: 'bureau.window',
-          targetType: 'online_window',
-          detail: {
-            authorityId: w.authorityId,
-            business: w.business,
-            start: w.start.toISOString(),
-            end: w.end.toISOString(),
-          },
-        }),
-      ),
+      saveRow(deps, actor, id, {
+        insert: (trx, now) => repo.insertWindow(trx, w, now),
+        update: (trx, id) => repo.updateWindow(trx, id, w),
+        action: 'bureau.window',
+        targetType: 'online_window',
+        detail: {
+          authorityId: w.authorityId,
+          business: w.business,
+          start: w.start.toISOString(),
+          end: w.end.toISOString(),
+        },
+      }),
     )
   } catch (err) {
     if (repo.isOverlap(err)) return { ok: false, field: 'start', message: m.WINDOW_OVERLAP }
