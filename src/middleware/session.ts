@@ -103,8 +103,21 @@ class SessionStore extends PgStore {
       .catch((err: unknown) => fn(storeError(err)))
   }
 
+  /**
+   * A second save of what this request already saved is not written again. express-session tracks
+   * what it saved only on the session it loaded: after regenerate (login, logout) it saves the new
+   * session once more at the end of the response although saveBeforeSend already did, an extra
+   * statement on every login. The cookie counts by its lifetime, not its expiry (express-session
+   * moves that forward by the milliseconds since, just before its own save).
+   */
   set(sid: string, sess: session.SessionData, fn?: Callback): void {
-    super.set(sid, sess, (err?: unknown) => fn?.(storeError(err)))
+    const marked = sess as WithSaved
+    const saving = `${sid}\n${JSON.stringify(sess, (key, value) => (key === 'cookie' ? value?.originalMaxAge : value))}`
+    if (marked[SAVED] === saving) return void process.nextTick(() => fn?.())
+    super.set(sid, sess, (err?: unknown) => {
+      if (!err) marked[SAVED] = saving
+      fn?.(storeError(err))
+    })
   }
 
   destroy(sid: string, fn?: Callback): void {
@@ -130,6 +143,10 @@ class SessionStore extends PgStore {
 }
 
 type WithPreloaded = session.SessionData & { [PRELOADED]?: Preloaded }
+
+/** What the store last wrote for this session object (its id and content), under a symbol JSON leaves out. */
+const SAVED = Symbol('saved as')
+type WithSaved = session.SessionData & { [SAVED]?: string }
 
 export function sessionMiddleware(services: Services): RequestHandler {
   const store = new SessionStore(services.sessionPool, {

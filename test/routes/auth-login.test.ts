@@ -327,6 +327,44 @@ describe('applicant login', () => {
     expect(attacker.headers.location).toBe('/login')
   })
 
+  it('asks the database only what a login needs: the new session written once, the agreement read with the sign-in', async () => {
+    const applicant = await createApplicant(t.db)
+    const a = agent(t.app)
+    const page = await a.get('/login')
+    await a.get('/captcha.svg')
+    // Every statement the login POST sends, on both pools (the app's knex pool and the session pool).
+    const sent: string[] = []
+    const sessionQuery = t.services.sessionPool.query.bind(t.services.sessionPool)
+    t.services.sessionPool.query = ((text: unknown, ...rest: unknown[]) => {
+      sent.push(typeof text === 'string' ? text : String((text as { text?: string }).text))
+      return (sessionQuery as (...args: unknown[]) => unknown)(text, ...rest)
+    }) as typeof t.services.sessionPool.query
+    const onQuery = (q: { sql: string }) => sent.push(q.sql)
+    t.db.on('query', onQuery)
+    try {
+      const res = await a
+        .post('/login')
+        .type('form')
+        .send({
+          docNumber: applicant.doc_number,
+          password: applicant.password,
+          captcha: TEST_CAPTCHA,
+          _csrf: csrfFrom(page.text),
+        })
+      expect(res.headers.location).toBe('/platform')
+    } finally {
+      t.services.sessionPool.query = sessionQuery
+      t.db.removeListener('query', onQuery)
+    }
+    const writes = sent.filter((q) => /INSERT INTO "session"/i.test(q))
+    expect(writes).toHaveLength(1)
+    const agreement = sent.filter((q) => /agreement_versions/.test(q))
+    expect(agreement).toHaveLength(1)
+    expect(agreement[0]).toMatch(/INSERT INTO audit_log/)
+    // The new session is the one that works, with its content written by that one statement.
+    expect((await a.get('/platform')).status).toBe(200)
+  })
+
   it('returns to the page that asked for a login', async () => {
     const applicant = await createApplicant(t.db)
     const a = agent(t.app)

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
 import type { DocType } from '../../domain/idNumber'
+import { AGREEMENT_STANDING } from '../privacy/repository'
 
 // The only place the auth area talks to knex: logins, login failures and locks, and the applicant's
 // 完善个人信息.
@@ -153,7 +154,11 @@ export function findLoginAccount(
     .first<LoginAccount>()
 }
 
-/** A successful login in one statement: login times, a rehashed password, cleared failures, the audit row. */
+/**
+ * A successful login in one statement: login times, a rehashed password, cleared failures, the audit
+ * row — and, for an applicant, their standing on the 用户账号注册协议 (null for staff), which the login
+ * needs next.
+ */
 export async function signIn(
   db: Db,
   q: {
@@ -166,10 +171,12 @@ export async function signIn(
     clearFailures: boolean
     audit: Record<string, unknown>
   },
-): Promise<void> {
+): Promise<{ current: number; agreed: number } | null> {
   const columns = Object.keys(q.audit)
-  // Data-modifying CTEs all run, atomically, in the one statement.
-  await db.raw(
+  const applicant = q.realm === 'applicant'
+  const audit = `INSERT INTO audit_log (${columns.map(() => '??').join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`
+  // Data-modifying CTEs all run, atomically, in the one statement (referenced or not).
+  const { rows } = await db.raw(
     `WITH signed_in AS (
        UPDATE ?? SET previous_login_at = last_login_at, last_login_at = ?,
          password_hash = COALESCE(?, password_hash)
@@ -180,7 +187,7 @@ export async function signIn(
      cleared_lock AS (DELETE FROM login_locks WHERE realm = ? AND login_key = ?)`
          : ''
      }
-     INSERT INTO audit_log (${columns.map(() => '??').join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+     ${applicant ? `, logged AS (${audit}) SELECT ${AGREEMENT_STANDING}` : audit}`,
     [
       q.table,
       q.now,
@@ -189,6 +196,8 @@ export async function signIn(
       ...(q.clearFailures ? [q.realm, q.loginKey, q.realm, q.loginKey] : []),
       ...columns,
       ...(Object.values(q.audit) as Knex.Value[]),
+      ...(applicant ? [q.id] : []),
     ],
   )
+  return applicant ? { current: Number(rows[0].current), agreed: Number(rows[0].agreed) } : null
 }

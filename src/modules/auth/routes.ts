@@ -17,7 +17,6 @@ import { logIn, recordLogout, recordRefusedLogin } from './service'
 import { profileRoutes } from './profileRoutes'
 import { finishStaffLogin, regenerate, safeReturnTo, startSession } from './sessions'
 import { staffSecurityRoutes } from '../staffSecurity/routes'
-import { agreementDue } from '../privacy/agreement'
 
 const ENTRANCES: Record<Realm, { login: string; home: string; form: string; view: string }> = {
   applicant: { login: '/login', home: '/platform', form: 'login', view: 'pages/auth/login.njk' },
@@ -88,10 +87,9 @@ export function authRoutes(services: Services): Router {
         )
       }
       await startSession(services, req, realm, outcome.userId)
-      const due = await agreementDue(services.db, outcome.userId)
-      if (due !== null) {
+      if (outcome.agreementDue !== null) {
         // A changed 用户账号注册协议 comes first, then the completion form, then where they were heading.
-        req.session.agreementDue = due
+        req.session.agreementDue = outcome.agreementDue
         req.session.returnTo = returnTo
         return res.redirect(303, '/account/agreement')
       }

@@ -2,6 +2,7 @@ import type { Services } from '../../services'
 import { maskDocNumber } from '../../domain/idNumber'
 import { recordFailure, type Realm } from './lockout'
 import * as repo from './repository'
+import { dueVersion } from '../privacy/agreement'
 
 export interface LoginRequest {
   /** The login name as typed, already normalised: the document number or the staff username. */
@@ -16,6 +17,8 @@ export type LoginOutcome =
       ok: true
       userId: number
       profileCompleted: boolean
+      /** the 用户账号注册协议 version an applicant must agree to before going on (null: none; staff) */
+      agreementDue: number | null
       /** an administrator's second step before the session starts (ADMIN_TOTP): enrol or give a code */
       secondFactor: 'enrol' | 'verify' | null
     }
@@ -105,8 +108,9 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
         detail: newHash ? { rehashed: true } : {},
       },
     )
-    // One statement: the login times, a rehashed password, cleared failures and the audit entry.
-    await repo.signIn(db, {
+    // One statement: the login times, a rehashed password, cleared failures, the audit entry and the
+    // applicant's standing on the 用户账号注册协议.
+    const standing = await repo.signIn(db, {
       realm,
       table: spec.table,
       id: row.id,
@@ -117,7 +121,13 @@ export async function logIn(services: Services, realm: Realm, attempt: LoginRequ
       audit: entry,
     })
     metrics.login(realm, 'success')
-    return { ok: true, userId: Number(row.id), profileCompleted: !!row.profile_completed_at, secondFactor }
+    return {
+      ok: true,
+      userId: Number(row.id),
+      profileCompleted: !!row.profile_completed_at,
+      agreementDue: standing && dueVersion(standing),
+      secondFactor,
+    }
   }
 
   const lockedNow = await db.transaction(async (trx) => {

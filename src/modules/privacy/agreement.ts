@@ -26,9 +26,12 @@ export async function currentAgreement(db: Db): Promise<Agreement> {
 
 /** The version the applicant must agree to before going on, or null when they have. */
 export async function agreementDue(db: Db, applicantId: number): Promise<number | null> {
-  const { current, agreed } = await repo.agreementStanding(db, applicantId)
-  return agreed < current ? current : null
+  return dueVersion(await repo.agreementStanding(db, applicantId))
 }
+
+/** The version still to be agreed to, from the standing the repository read; null when none is. */
+export const dueVersion = ({ current, agreed }: { current: number; agreed: number }): number | null =>
+  agreed < current ? current : null
 
 /** Inside the caller's transaction (registration's, or the consent page's own). */
 export async function recordConsent(

@@ -45,15 +45,19 @@ export async function insertAgreementVersion(
  * The current version and the latest the applicant agreed to, in one round trip (every login asks);
  * an account without a consent row agreed to version 1.
  */
+/**
+ * The version in force and the latest one the applicant agreed to (those who registered before any
+ * change count as agreeing to version 1), as select-list columns `current` and `agreed`; one
+ * placeholder, the applicant's id. Also read by the login statement (auth/repository.ts signIn).
+ */
+export const AGREEMENT_STANDING = `(SELECT max(version) FROM agreement_versions) AS current,
+       COALESCE((SELECT max(version) FROM agreement_consents WHERE applicant_id = ?), 1) AS agreed`
+
 export async function agreementStanding(
   db: Db,
   applicantId: number,
 ): Promise<{ current: number; agreed: number }> {
-  const { rows } = await db.raw(
-    `SELECT (SELECT max(version) FROM agreement_versions) AS current,
-       COALESCE((SELECT max(version) FROM agreement_consents WHERE applicant_id = ?), 1) AS agreed`,
-    [applicantId],
-  )
+  const { rows } = await db.raw(`SELECT ${AGREEMENT_STANDING}`, [applicantId])
   return { current: Number(rows[0].current), agreed: Number(rows[0].agreed) }
 }
 
