@@ -222,15 +222,19 @@ export interface CpuUse {
   wallMs: number
 }
 
-/** CPU milliseconds so far of every PostgreSQL process on the machine (from /proc; 0 where there is none). */
+/**
+ * CPU milliseconds so far of this bench's own PostgreSQL: the server this process started (embedded
+ * PostgreSQL spawns it as a child) and its backends. Other PostgreSQL servers on the machine (other
+ * runs, tests) are left out, so a busy neighbour does not land in the figures (0 where there is none).
+ */
 function postgresCpuMs(): number {
-  let ticks = 0
   let entries: string[] = []
   try {
     entries = fs.readdirSync('/proc')
   } catch {
     return 0
   }
+  const procs: { pid: number; ppid: number; ticks: number }[] = []
   for (const pid of entries) {
     if (!/^\d+$/.test(pid)) continue
     try {
@@ -239,11 +243,16 @@ function postgresCpuMs(): number {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
       // utime, stime, and cutime, cstime: the server's backends that ended meanwhile (a pool closing
       // its connections) count in their parent's children's time once reaped
-      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])
+      const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])
+      procs.push({ pid: Number(pid), ppid: Number(fields[1]), ticks })
     } catch {
       // the process ended meanwhile
     }
   }
+  const servers = new Set(procs.filter((p) => p.ppid === process.pid).map((p) => p.pid))
+  const ticks = procs
+    .filter((p) => servers.has(p.pid) || servers.has(p.ppid))
+    .reduce((n, p) => n + p.ticks, 0)
   return ticks * 10 // USER_HZ = 100
 }
 

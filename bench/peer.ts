@@ -20,7 +20,16 @@ import type { Services } from '../src/services'
 import { refOptions } from '../src/services/reference'
 import { INFO_LISTS, MANDARIN_OPTIONS } from '../src/modules/registration/steps'
 import { cookieFrom, csrfFrom, listen, request } from './http'
-import { TIMING, interleaveAll, merge, runLoad, type LoadRequest, type LoadResult } from './load'
+import {
+  TIMING,
+  cpuPer,
+  interleaveAll,
+  merge,
+  runLoad,
+  type CpuUse,
+  type LoadRequest,
+  type LoadResult,
+} from './load'
 import { PASSWORD, fill, formBody, makeApplicants, signIn, type WizardFlow } from './flow'
 
 const { seconds: SECONDS, warmup: WARMUP, rounds: ROUNDS } = TIMING
@@ -234,20 +243,26 @@ export async function benchPeer(
     const pair = async (a: (s: number) => Promise<LoadResult>, b: (s: number) => Promise<LoadResult>) => {
       await a(WARMUP / 2)
       await b(WARMUP / 2)
-      const [x, y] = await interleaveAll(
-        ROUNDS,
-        [() => a(SECONDS / ROUNDS), () => b(SECONDS / ROUNDS)],
-        merge,
-      )
-      return [x.result, y.result]
+      return interleaveAll(ROUNDS, [() => a(SECONDS / ROUNDS), () => b(SECONDS / ROUNDS)], merge)
     }
     const [getApp, getPeer] = await pair(load(port, appGets), load(server.port, peerGets))
     const [postApp, postPeer] = await pair(load(port, appPosts), load(server.port, peerPosts))
-    log(describe(`app GET ${flow.base}/${step.path}`, getApp))
-    log(describe('hmpo-form-wizard GET', getPeer))
-    log(describe(`app POST ${flow.base}/${step.path}`, postApp))
-    log(describe('hmpo-form-wizard POST', postPeer))
-    return { getApp, getPeer, postApp, postPeer }
+    const cpu = (side: string, r: { result: LoadResult; cpu: CpuUse }) =>
+      log(`    ${side} ${cpuPer(r.cpu, r.result.requests, 'request')}`)
+    log(describe(`app GET ${flow.base}/${step.path}`, getApp.result))
+    log(describe('hmpo-form-wizard GET', getPeer.result))
+    cpu('app', getApp)
+    cpu('hmpo-form-wizard', getPeer)
+    log(describe(`app POST ${flow.base}/${step.path}`, postApp.result))
+    log(describe('hmpo-form-wizard POST', postPeer.result))
+    cpu('app', postApp)
+    cpu('hmpo-form-wizard', postPeer)
+    return {
+      getApp: getApp.result,
+      getPeer: getPeer.result,
+      postApp: postApp.result,
+      postPeer: postPeer.result,
+    }
   } finally {
     await new Promise((r) => server.server.close(r))
     await peer.close()

@@ -34,7 +34,17 @@ import { buildServices, closeServices } from '../src/services'
 import { makeIdNumber } from '../src/domain/idNumber'
 import { createBaseline } from './baseline'
 import { cookieFrom, csrfFrom, listen, request } from './http'
-import { TIMING, interleave, merge, runLoad, runOps, type LoadRequest, type LoadResult } from './load'
+import {
+  TIMING,
+  cpuPer,
+  interleave,
+  interleaveAll,
+  merge,
+  runLoad,
+  runOps,
+  type LoadRequest,
+  type LoadResult,
+} from './load'
 import { benchPdf, pdfRatioLines } from './pdf'
 import { benchRegistries, registryRatioLine } from './registries'
 import { benchWizard, registrationFlow, wizardRatioLines } from './wizard'
@@ -221,12 +231,20 @@ async function main() {
       })
     log()
     log(`logged-in page, concurrency ${PAGE_CONCURRENCY}:`)
-    const [pageApp, pageBare] = await interleaved(
-      page(app.port, '/platform', appCookie),
-      page(bare.port, '/page', bareCookie),
-    )
+    const pageApp0 = page(app.port, '/platform', appCookie)
+    const pageBare0 = page(bare.port, '/page', bareCookie)
+    await pageApp0(WARMUP / 2)
+    await pageBare0(WARMUP / 2)
+    const [{ result: pageApp, cpu: pageAppCpu }, { result: pageBare, cpu: pageBareCpu }] =
+      await interleaveAll(
+        ROUNDS,
+        [() => pageApp0(SECONDS / ROUNDS), () => pageBare0(SECONDS / ROUNDS)],
+        merge,
+      )
     log(describe('app GET /platform', pageApp))
     log(describe('baseline express+nunjucks+pg session', pageBare))
+    log(`  app ${cpuPer(pageAppCpu, pageApp.requests, 'request')}`)
+    log(`  baseline ${cpuPer(pageBareCpu, pageBare.requests, 'request')}`)
     if (process.env.BENCH_ONLY === 'pages') {
       log()
       log(`ratio logged-in-page: ${(pageApp.perSecond / pageBare.perSecond).toFixed(2)} (goal 0.80)`)
