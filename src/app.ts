@@ -3,6 +3,7 @@ import helmet from 'helmet'
 import type { Services } from './services'
 import { publicDir } from './paths'
 import { configureViews } from './web/views'
+import { byPrefix } from './web/routing'
 import { requestLogger } from './services/logger'
 import { saveBeforeSend, sessionMiddleware, sessionTimeouts } from './middleware/session'
 import { inputBoundary, parseQuery } from './middleware/input'
@@ -71,12 +72,12 @@ export function createApp(services: Services): express.Express {
   )
   if (config.logLevel !== 'silent') app.use(requestLogger(services.logger))
   app.use('/public', express.static(publicDir, { maxAge: config.env === 'production' ? '7d' : 0 }))
-  app.use(healthRoutes(services))
+  app.use(byPrefix(healthRoutes(services)))
   // No icon, and no session load for a browser asking for one anyway.
   app.get('/favicon.ico', (_req, res) => res.status(204).set('Cache-Control', 'max-age=86400').end())
   // 大字模式: a cookie of its own, read before the session so every page (an outage's too) has it.
   app.use(displayMode)
-  app.use(displayRoutes(services))
+  app.use(byPrefix(displayRoutes(services)))
 
   app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 500 }))
   app.use(inputBoundary)
@@ -91,29 +92,29 @@ export function createApp(services: Services): express.Express {
   app.use(requestActor)
   app.use(locals(services))
 
-  app.use(publicRoutes(services))
-  app.use(verifyRoutes(services))
-  app.use(authRoutes(services))
-  app.use(heldFormRoutes(services))
-  app.use(accountRoutes(services))
-  app.use(consultationRoutes(services))
-  app.use(privacyRoutes(services))
-  app.use(identityRoutes(services))
-  app.use(registriesRoutes(services))
-  app.use(infoRoutes(services))
-  app.use(filesRoutes(services))
-  app.use(platformRoutes(services))
-  app.use(registrationRecordRoutes(services))
-  app.use(bureauRoutes(services))
-  app.use(bookingRoutes(services))
-  app.use(certificationPublicRoutes(services))
-  app.use(registrationRoutes(services))
-  app.use(certificationRecordRoutes(services))
-  app.use(certificationRoutes(services))
+  app.use(byPrefix(publicRoutes(services)))
+  app.use(byPrefix(verifyRoutes(services)))
+  app.use(byPrefix(authRoutes(services)))
+  app.use(byPrefix(heldFormRoutes(services)))
+  app.use(byPrefix(accountRoutes(services)))
+  app.use(byPrefix(consultationRoutes(services)))
+  app.use(byPrefix(privacyRoutes(services)))
+  app.use(byPrefix(identityRoutes(services)))
+  app.use(byPrefix(registriesRoutes(services)))
+  app.use(byPrefix(infoRoutes(services)))
+  app.use(byPrefix(filesRoutes(services)))
+  app.use(byPrefix(platformRoutes(services)))
+  app.use(byPrefix(registrationRecordRoutes(services)))
+  app.use(byPrefix(bureauRoutes(services)))
+  app.use(byPrefix(bookingRoutes(services)))
+  app.use(byPrefix(certificationPublicRoutes(services)))
+  app.use(byPrefix(registrationRoutes(services)))
+  app.use(byPrefix(certificationRecordRoutes(services)))
+  app.use(byPrefix(certificationRoutes(services)))
   app.use('/staff/certifications', certificationStaffRoutes(services))
   app.use('/staff/registrations', registrationStaffRoutes(services))
   app.use('/staff/dashboard', dashboardRoutes(services))
-  app.use(queueExportRoutes(services))
+  app.use(byPrefix(queueExportRoutes(services)))
   app.use('/staff', staffRoutes(services))
   if (config.env !== 'production') app.use('/dev', devRoutes(services))
 
