@@ -17,6 +17,7 @@ import { BUSINESS_FINDERS, type ApplicationFinder } from '../modules/verify/find
 import { createTotp } from './totp'
 import { createMetrics } from './metrics'
 import { createPerMinute } from './perMinute'
+import { createStoredForms } from '../modules/applications/storedForms'
 
 export interface ServiceOverrides {
   clock?: Clock
@@ -31,6 +32,11 @@ export interface ServiceOverrides {
   registryImportInlineMaxBytes?: number
   /** Staff queue exports up to this many rows are written during the request; larger ones by the job queue. */
   queueExportInlineMaxRows?: number
+  /**
+   * Render each 申请表 right after its submit or 修改 (default); tests turn it on where they test it,
+   * so the others start no browser.
+   */
+  prepareForms?: boolean
   /** Where the log goes (stdout when absent): tests read what the app wrote. */
   logDestination?: DestinationStream
 }
@@ -62,6 +68,8 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
     metrics,
   })
   metrics.watch({ db, sessionPool, pdf })
+  // 申请表 rendered once and kept while nothing they print changes (printed_forms)
+  const storedForms = createStoredForms({ db, clock, metrics }, { prepare: overrides.prepareForms ?? true })
   const transport: Transport = overrides.transport ?? {
     email: config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : undefined,
     sms: config.smsGatewayUrl ? httpSmsTransport(config.smsGatewayUrl, config.smsGatewayToken) : undefined,
@@ -89,6 +97,7 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
         : registryVerifier(db)),
     rateLimits: postgresRateLimits(sessionPool, config.rateLimits, metrics),
     pdf,
+    storedForms,
     metrics,
     // pg-boss; started by server.ts (startRegistryWorker), not by tests unless they ask.
     jobs: createJobs(config.databaseUrl, logger),

@@ -14,7 +14,7 @@ export interface Metrics {
   /** One answered HTTP request; `route` is the route's pattern (never the URL: ids would explode the series). */
   request(labels: { method: string; route: string; status: number }, seconds: number): void
   submitted(business: 'registration' | 'certification'): void
-  pdf(outcome: 'rendered' | 'failed'): void
+  pdf(outcome: 'rendered' | 'failed' | 'stored'): void
   login(realm: 'applicant' | 'staff', outcome: LoginResult): void
   lockout(realm: 'applicant' | 'staff'): void
   rateLimited(limit: LimitName): void
@@ -59,7 +59,7 @@ export function createMetrics(): Metrics {
   })
   const pdfs = new Counter({
     name: 'jszg_pdf_total',
-    help: 'Printed forms (PDF), by outcome: rendered or failed',
+    help: 'Printed forms (PDF), by outcome: rendered, failed, or stored (a stored 申请表 sent again)',
     labelNames: ['outcome'] as const,
     registers,
   })
@@ -84,7 +84,7 @@ export function createMetrics(): Metrics {
 
   // Every label value known in advance starts at 0, so a rate() sees the first event.
   for (const business of ['registration', 'certification']) submissions.inc({ business }, 0)
-  for (const outcome of ['rendered', 'failed']) pdfs.inc({ outcome }, 0)
+  for (const outcome of ['rendered', 'failed', 'stored']) pdfs.inc({ outcome }, 0)
   for (const realm of ['applicant', 'staff']) {
     lockouts.inc({ realm }, 0)
     for (const outcome of ['success', 'bad_credentials', 'locked', 'captcha'])

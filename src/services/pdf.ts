@@ -1,3 +1,5 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
 import path from 'node:path'
 import nunjucks from 'nunjucks'
 import type { Browser, HTTPRequest, Page } from 'puppeteer'
@@ -61,6 +63,12 @@ export interface PdfService {
   render(template: string, data: object): Promise<Buffer>
   /** Many forms of one template in one PDF, each starting on a new page (bulk printing). */
   renderMany(template: string, dataList: object[]): Promise<Buffer>
+  /**
+   * A digest of everything a render of this form prints but its 生成时间: the data (images by their
+   * bytes), the template (every file of views/pdf), the font and the QR's address. Two prints with
+   * one fingerprint print the same form (stored forms: modules/applications/storedForms.ts).
+   */
+  fingerprint(template: string, data: object): string
   /** The HTML a render prints (for tests and the benchmark). */
   html(template: string, dataList: object[]): Promise<string>
   /** Prints HTML as it is, under the same interception (for tests and the benchmark). */
@@ -92,6 +100,33 @@ const isImageDataUrl = (v: unknown): v is string =>
   typeof v === 'string' && /^data:image\/(jpeg|png);base64,[A-Za-z0-9+/=]+$/.test(v)
 
 const FONT_CSS_MARK = '/* the embedded font */'
+/** Part of every fingerprint: raise it when a change of this file changes what forms print. */
+const PRINT_FORMAT = 1
+
+/** `v` for a digest: JSON with every Buffer as the digest of its bytes, object keys sorted. */
+function digestable(v: unknown): unknown {
+  if (Buffer.isBuffer(v)) return { sha256: crypto.createHash('sha256').update(v).digest('hex') }
+  if (Array.isArray(v)) return v.map(digestable)
+  if (v instanceof Date) return v.toISOString()
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, digestable((v as Record<string, unknown>)[k])]),
+    )
+  return v
+}
+
+/** The digest of the PDF templates' files (views/pdf of each folder), the font's rules and the QR's address. */
+function printDigest(viewDirs: string[], font: EmbeddedFont, publicUrl: string): string {
+  const h = crypto.createHash('sha256').update(`${PRINT_FORMAT}\0${publicUrl}\0${font.rules.join('')}`)
+  for (const dir of viewDirs) {
+    const pdfDir = path.join(dir, 'pdf')
+    const files = fs.existsSync(pdfDir) ? fs.readdirSync(pdfDir).sort() : []
+    for (const file of files) h.update(`\0${file}\0`).update(fs.readFileSync(path.join(pdfDir, file)))
+  }
+  return h.digest('hex')
+}
 
 interface Slot {
   page: Page
@@ -101,7 +136,9 @@ interface Slot {
 export function createPdfService(opts: PdfServiceOptions): PdfService {
   const size = Math.max(1, opts.pages)
   const font: EmbeddedFont = loadEmbeddedFont(PDF_ORIGIN)
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(opts.viewDirs ?? [viewsDir]), {
+  const viewDirs = opts.viewDirs ?? [viewsDir]
+  const printed = printDigest(viewDirs, font, opts.publicUrl)
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewDirs), {
     autoescape: true,
   })
   addViewFilters(env)
@@ -296,6 +333,11 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
       if (!dataList.length) throw new Error('renderMany needs at least one form')
       return print(await html(template, dataList))
     },
+    fingerprint: (template, data) =>
+      crypto
+        .createHash('sha256')
+        .update(`${printed}\0${template}\0${JSON.stringify(digestable(data))}`)
+        .digest('hex'),
     html,
     printHtml: print,
     stats: () => ({

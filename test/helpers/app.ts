@@ -74,6 +74,8 @@ export async function appWithAllRoutes(
     registryImportInlineMaxBytes: overrides.registryImportInlineMaxBytes,
     queueExportInlineMaxRows: overrides.queueExportInlineMaxRows,
     logDestination: overrides.logDestination,
+    // a submit renders its 申请表 in the background only where a test asks (stored-forms.test.ts)
+    prepareForms: overrides.prepareForms ?? false,
   })
   if (overrides.jobs) {
     await startRegistryWorker(services)

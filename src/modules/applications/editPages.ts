@@ -4,6 +4,7 @@ import { handler } from '../../web/async'
 import { flash, redirectWithErrors, takeForm, type FieldErrors } from '../../web/formValidation'
 import type { EditOutcome } from './edit'
 import { backToRecord, noStore } from './records'
+import type { PrintedForm } from './printedForms'
 
 // 修改, the applicant's change of a submitted application, as pages: GET /:id/edit shows the form
 // (refused, back on the record, when the business says so), POST checks and saves it (edit.ts),
@@ -12,6 +13,7 @@ import { backToRecord, noStore } from './records'
 
 interface EditedRow {
   id: number
+  applicant_id: number
   number: string
   version: number
   data: Record<string, unknown>
@@ -38,11 +40,13 @@ export interface EditPages<Row extends EditedRow> {
   post: (req: Request, row: Row, body: Record<string, unknown>) => Promise<EditPost>
   /** what the record's page says once the change is saved */
   saved: string
+  /** the business's 申请表, rendered and stored again once a change is saved (storedForms.ts) */
+  form: PrintedForm<Row>
 }
 
 export function addEditPages<Row extends EditedRow>(
   router: Router,
-  services: Pick<Services, 'clock'>,
+  services: Services,
   p: EditPages<Row>,
 ): void {
   const { clock } = services
@@ -83,6 +87,7 @@ export function addEditPages<Row extends EditedRow>(
       const outcome = await post.save()
       if (!outcome.ok)
         return redirectWithErrors(req, res, keyOf(row), { _form: outcome.error }, post.kept, here)
+      p.form.prepare(req, services, () => p.mine(req))
       flash(req, 'success', p.saved)
       res.redirect(303, `${p.base}/${row.id}`)
     }),

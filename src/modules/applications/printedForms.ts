@@ -2,6 +2,7 @@ import type { Request, Response } from 'express'
 import type { Services } from '../../services'
 import type { DocNumberViewer } from '../../domain/idNumber'
 import { fileContent } from '../files/repository'
+import type { StoredFormKey } from './printedFormRepository'
 
 // Printed forms (申请表) of any business: the PDF of one or many applications, filled by the
 // business (formData.ts), and sending it: the per-account 'pdf' rate limit first, then the
@@ -65,17 +66,39 @@ export type FormDataOf<Row, Data extends object> = (
   viewer: DocNumberViewer,
 ) => Promise<Data>
 
-export interface PrintedForm<Row> {
+/** An application a form prints: its business's row. */
+export interface PrintedRow {
+  id: number
+  applicant_id: number
+}
+
+export interface PrintedForm<Row extends PrintedRow> {
   /** the form's name, for its file names (…-<number>.pdf) */
   name: string
-  /** The PDF of one or many applications (one file; each form starts on a new page). */
+  /**
+   * The PDF of one or many applications (one file; each form starts on a new page). One
+   * application's form is its stored copy while nothing it prints has changed (storedForms.ts).
+   */
   pdf(req: Request, services: Services, rows: Row[], viewer: DocNumberViewer): Promise<Buffer>
   /** Sends the PDF (sendPdfForms: the rate limit first, a page on refusal or failure). */
   send(req: Request, res: Response, services: Services, rows: Row[], opts: FormsOptions): Promise<void>
+  /**
+   * Renders and stores the applicant's form in the background once `after` (a submit's or a 修改's
+   * transaction) has committed, so their print is ready when they ask: `load` reads the committed
+   * row. A failure is only logged; the print renders then. Off in tests unless they ask
+   * (ServiceOverrides.prepareForms), so a test that submits starts no browser.
+   */
+  prepare(
+    req: Request,
+    services: Services,
+    load: () => Promise<Row | undefined>,
+    after?: Promise<unknown>,
+  ): void
 }
 
 /** A business's 申请表: the template in views/pdf and how one application fills it. */
-export function printedForm<Row, Data extends object>(
+export function printedForm<Row extends PrintedRow, Data extends object>(
+  business: StoredFormKey['business'],
   template: string,
   name: string,
   dataOf: FormDataOf<Row, Data>,
@@ -83,15 +106,31 @@ export function printedForm<Row, Data extends object>(
   const pdf = async (req: Request, services: Services, rows: Row[], viewer: DocNumberViewer) => {
     const data: Data[] = []
     for (const row of rows) data.push(await dataOf(req, services, row, viewer))
-    return data.length === 1
-      ? services.pdf.render(template, data[0])
-      : services.pdf.renderMany(template, data)
+    if (data.length !== 1) return services.pdf.renderMany(template, data)
+    const [row] = rows
+    return services.storedForms.pdf({
+      business,
+      applicationId: Number(row.id),
+      applicantId: Number(row.applicant_id),
+      fingerprint: services.pdf.fingerprint(template, data[0]),
+      render: () => services.pdf.render(template, data[0]),
+    })
   }
   return {
     name,
     pdf,
     send: (req, res, services, rows, { viewer, ...opts }) =>
       sendPdfForms(res, services, { ...opts, render: () => pdf(req, services, rows, viewer) }),
+    prepare(req, services, load, after) {
+      if (!services.storedForms.preparing) return
+      Promise.resolve(after)
+        .then(load)
+        // the viewer of the applicant's own print (records.ts)
+        .then((row) => row && pdf(req, services, [row], 'holderChecking'))
+        .catch((err) =>
+          services.logger.warn({ err, business }, 'stored form not prepared; the print renders it'),
+        )
+    },
   }
 }
 

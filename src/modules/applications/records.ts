@@ -95,7 +95,13 @@ export function backToRecord(req: Request, res: Response, base: string, id: numb
 }
 
 /** What every record page reads of its application: the number, and what its 现场确认预约 line needs. */
-export type RecordApplication = { id: number; number: string; point_id: number | string; status: string }
+export type RecordApplication = {
+  id: number
+  applicant_id: number
+  number: string
+  point_id: number | string
+  status: string
+}
 
 export interface RecordPages<Row extends RecordApplication, R extends RecordState> {
   /** the business, for the record's 现场确认预约 (src/modules/booking) */

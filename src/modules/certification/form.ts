@@ -11,8 +11,9 @@ import { str } from '../../web/values'
 import { pointWithSlot } from '../booking/service'
 
 // 教师资格认定申请表: an application as the printed form takes it (labels, not codes), with the photo,
-// the cropped 个人承诺书 and the CV rows. Rendered on demand from the row, so the form is there the
-// instant the application is submitted or changed.
+// the cropped 个人承诺书 and the CV rows. Rendered from the row, so the form is there the instant the
+// application is submitted or changed; stored once printed, while nothing it prints changes
+// (applications/storedForms.ts).
 
 export const FORM_TEMPLATE = 'certification-form'
 
@@ -77,4 +78,9 @@ async function certificationFormData(
 }
 
 /** 教师资格认定申请表 (views/pdf/certification-form.njk), one or many applications in one PDF. */
-export const certificationForm = printedForm(FORM_TEMPLATE, '教师资格认定申请表', certificationFormData)
+export const certificationForm = printedForm(
+  'certification',
+  FORM_TEMPLATE,
+  '教师资格认定申请表',
+  certificationFormData,
+)

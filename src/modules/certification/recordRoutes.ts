@@ -74,6 +74,7 @@ export function certificationRecordRoutes(services: Services): Router {
     )
 
   addEditPages(router, services, {
+    form: certificationForm,
     base: RECORD_BASE,
     business: 'certification',
     view: 'pages/certification/record-edit.njk',

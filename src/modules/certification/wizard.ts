@@ -4,6 +4,8 @@ import { param } from '../../web/values'
 import { guardFactsSql, latestApplication } from './applyService'
 import * as m from './messages'
 import { submitCertification } from './service'
+import { certificationForm } from './form'
+import { applicationOf } from './repository'
 import { BASE, applicantOf, certificationSteps } from './steps'
 
 export const RECORDS = '/certification/records'
@@ -72,6 +74,13 @@ export function certificationWizard(services: Services): {
           values,
         })
         if ('errors' in outcome) return outcome
+        // the 申请表, rendered and stored as soon as the submit has committed
+        certificationForm.prepare(
+          req,
+          services,
+          () => applicationOf(services.db, outcome.id, Number(req.applicant!.id)),
+          trx.executionPromise,
+        )
         return `${RECORDS}/${outcome.id}/reminder`
       },
       doneRedirect: async (req) => {

@@ -10,7 +10,8 @@ import * as m from './messages'
 import { pointWithSlot } from '../booking/service'
 
 // 申请表: a registration as the printed form takes it (labels, not codes). Rendered on demand from
-// the row, so the form is there the instant the application is submitted or changed.
+// the row, so the form is there the instant the application is submitted or changed; stored once
+// printed, while nothing it prints changes (applications/storedForms.ts).
 
 export const FORM_TEMPLATE = 'registration-form'
 
@@ -77,4 +78,9 @@ async function registrationFormData(
 }
 
 /** 教师资格定期注册申请表 (views/pdf/registration-form.njk), one or many registrations in one PDF. */
-export const registrationForm = printedForm(FORM_TEMPLATE, '教师资格定期注册申请表', registrationFormData)
+export const registrationForm = printedForm(
+  'registration',
+  FORM_TEMPLATE,
+  '教师资格定期注册申请表',
+  registrationFormData,
+)

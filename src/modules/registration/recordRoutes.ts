@@ -96,6 +96,7 @@ export function registrationRecordRoutes(services: Services): Router {
   })
 
   addEditPages(router, services, {
+    form: registrationForm,
     base: RECORD_BASE,
     business: 'registration',
     view: 'pages/registration/record-edit.njk',

@@ -4,6 +4,8 @@ import { param } from '../../web/values'
 import { activeRegistrationNow, guardFactsSql, type GuardFacts } from './applyService'
 import * as m from './messages'
 import { submitRegistration } from './service'
+import { registrationForm } from './form'
+import { registrationOf } from './repository'
 import { BASE, STEP_BAR, registrationSteps } from './steps'
 
 export const RECORDS = '/registration/records'
@@ -56,6 +58,14 @@ export function registrationWizard(services: Services): WizardEngine {
           values,
         })
         if ('errors' in outcome) return outcome
+        // the 申请表, rendered and stored as soon as the submit has committed
+        if (!outcome.existing)
+          registrationForm.prepare(
+            req,
+            services,
+            () => registrationOf(services.db, outcome.id, req.applicant!.id),
+            trx.executionPromise,
+          )
         return outcome.existing ? `${RECORDS}/${outcome.id}` : `${RECORDS}/${outcome.id}/reminder`
       },
       doneRedirect: async (req) => {
