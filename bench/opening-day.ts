@@ -22,7 +22,11 @@
 // a time; journeys/s of two processes over one is `opening-day-2x throughput-ratio`.
 //
 // Prints per page kind p50/p99, errors, PDFs waiting, app RSS (each Node process; Chromium apart),
-// PostgreSQL connections, and `opening-day <figure>: <value> (goal <goal>)` lines. OPENING_DAY_TWO=0
+// PostgreSQL connections, 申请表 PDFs rendered and sent from the store, the rush's CPU per journey by
+// part (app, its Chromium, PostgreSQL, the clients; from /proc) with the cores this run's processes
+// and the machine's other processes kept busy, and `opening-day <figure>: <value> (goal <goal>)`
+// lines; after the two-process day `opening-day-2x bound`, the most the ratio can be on this machine
+// (the cores free of other processes over the cores the one-process rush used). OPENING_DAY_TWO=0
 // skips the two-process day. The run is bounded (the day's length twice, plus 15 minutes); every
 // process and the temp directory are removed at the end, also on failure or Ctrl-C.
 import fs from 'node:fs'
@@ -293,6 +297,100 @@ function memoryOf(pid: number): { own: number; children: number } {
   return { own: rss(pid), children }
 }
 
+/** CPU milliseconds so far of this run's processes, by part, from /proc (utime + stime). */
+interface Cpu {
+  app: number
+  chromium: number
+  postgres: number
+  clients: number
+  other: number
+  /** the whole machine's busy and total time in ms of one core (/proc/stat), all cores summed */
+  machineBusy: number
+  machineTotal: number
+}
+const TICK_MS = 10 // USER_HZ is 100 on Linux
+
+function cpuNow(appPids: number[]): Cpu {
+  const parent = new Map<number, number>()
+  const info = new Map<number, { comm: string; ms: number }>()
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      parent.set(Number(entry), Number(f[1]))
+      info.set(Number(entry), {
+        comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        ms: (Number(f[11]) + Number(f[12])) * TICK_MS,
+      })
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const cpu: Cpu = { app: 0, chromium: 0, postgres: 0, clients: 0, other: 0, machineBusy: 0, machineTotal: 0 }
+  for (const [pid, { comm, ms }] of info) {
+    if (pid === process.pid) {
+      cpu.clients += ms
+      continue
+    }
+    let ours = false
+    let underApp = false
+    for (let x = parent.get(pid); x !== undefined && x > 1; x = parent.get(x)) {
+      if (appPids.includes(x)) underApp = true
+      if (x === process.pid) ours = true
+    }
+    if (!ours) continue
+    if (appPids.includes(pid)) cpu.app += ms
+    else if (underApp) cpu.chromium += ms
+    else if (comm === 'postgres') cpu.postgres += ms
+    else cpu.other += ms
+  }
+  const [, ...t] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number)
+  // user nice system idle iowait irq softirq steal
+  cpu.machineTotal = t.slice(0, 8).reduce((a, b) => a + b, 0) * TICK_MS
+  cpu.machineBusy = cpu.machineTotal - (t[3] + t[4]) * TICK_MS
+  return cpu
+}
+
+const PARTS = ['app', 'chromium', 'postgres', 'clients', 'other'] as const
+
+/** What the rush cost: CPU ms per journey by part, and cores busy (ours, and the machine's others). */
+function cpuCost(before: Cpu, after: Cpu, seconds: number, journeys: number) {
+  const per = Object.fromEntries(
+    PARTS.map((k) => [k, (after[k] - before[k]) / Math.max(1, journeys)]),
+  ) as Record<(typeof PARTS)[number], number>
+  const oursMs = PARTS.reduce((a, k) => a + after[k] - before[k], 0)
+  const cores = os.cpus().length
+  const machineCores =
+    ((after.machineBusy - before.machineBusy) / (after.machineTotal - before.machineTotal)) * cores
+  const ours = oursMs / 1000 / seconds
+  return {
+    per,
+    perJourney: oursMs / Math.max(1, journeys),
+    ours,
+    others: Math.max(0, machineCores - ours),
+    cores,
+  }
+}
+
+type CpuCost = ReturnType<typeof cpuCost>
+
+const costLine = (c: CpuCost) =>
+  `${c.perJourney.toFixed(0)} ms CPU per journey (${PARTS.map((k) => `${k} ${c.per[k].toFixed(0)}`).join(', ')}); this run's processes kept ${c.ours.toFixed(2)} of ${c.cores} cores busy, other processes on the machine ${c.others.toFixed(2)}`
+
+/** Printed forms each instance counted (its /metrics jszg_pdf_total): rendered, and sent from the store. */
+async function pdfCounts(apps: AppProcess[]): Promise<{ rendered: number; stored: number }> {
+  const out = { rendered: 0, stored: 0 }
+  for (const app of apps) {
+    const metrics = await request(app.port, 'GET', '/metrics', {}, undefined, 5000).catch(() => null)
+    for (const k of ['rendered', 'stored'] as const) {
+      const m = metrics && new RegExp(`jszg_pdf_total\\{outcome="${k}"\\} (\\d+)`).exec(metrics.text)
+      if (m) out[k] += Number(m[1])
+    }
+  }
+  return out
+}
+
 interface Samples {
   rssMb: number[]
   chromiumMb: number[]
@@ -358,7 +456,9 @@ interface DayResult {
   /** Applicants of the day without exactly one application at its end. */
   notOne: number
   abandoned: number
-  rush: { journeys: number; seconds: number; errors: number }
+  rush: { journeys: number; seconds: number; errors: number; cpu: CpuCost }
+  /** printed forms rendered, and sent from the store, over the day, the returners and the rush */
+  pdfs: { rendered: number; stored: number }
 }
 
 async function applicationsPerApplicant(db: Db, ids: number[]): Promise<Map<number, number>> {
@@ -395,6 +495,8 @@ async function day(
     .sort((x, y) => x.key - y.key)
     .map(({ a }) => a)
   const times = arrivals(APPLICANTS)
+  // an instance that ran the day before still counts its prints of then
+  const pdfsBefore = await pdfCounts(apps)
   const figures = new Figures()
   const sampling = sampler(apps, admin)
   const began = performance.now()
@@ -432,6 +534,7 @@ async function day(
     )
 
     // The restart, then those who left halfway come back (over a simulated minute).
+    const pdfsOfDay = await pdfCounts(apps)
     log(`  restarting the app (SIGTERM, start); ${leftHalfway.length} applicants left halfway`)
     for (const app of apps) {
       await app.stop()
@@ -460,6 +563,8 @@ async function day(
       ...rc.map((person) => ({ person, flow: flows[1] })),
     ]
     rushers.sort(() => Math.random() - 0.5)
+    const appPids = () => apps.map((app) => app.pid()).filter((p): p is number => p !== undefined)
+    const c0 = cpuNow(appPids())
     const r0 = performance.now()
     let next = 0
     await Promise.all(
@@ -472,10 +577,17 @@ async function day(
         }
       }),
     )
+    const rushSeconds = (performance.now() - r0) / 1000
     const rush = {
       journeys: rushFigures.journeys,
-      seconds: (performance.now() - r0) / 1000,
+      seconds: rushSeconds,
       errors: rushFigures.errors,
+      cpu: cpuCost(c0, cpuNow(appPids()), rushSeconds, rushFigures.journeys),
+    }
+    const pdfsAfter = await pdfCounts(apps)
+    const pdfs = {
+      rendered: pdfsOfDay.rendered - pdfsBefore.rendered + pdfsAfter.rendered,
+      stored: pdfsOfDay.stored - pdfsBefore.stored + pdfsAfter.stored,
     }
     if (rushFigures.errors) figures.firstErrors.push(...rushFigures.firstErrors.slice(0, 3))
     figures.errors += rushFigures.errors
@@ -485,7 +597,7 @@ async function day(
       [...applicants, ...rushers].map((a) => a.person.id),
     )
     const notOne = [...counts.values()].filter((n) => n !== 1).length
-    return { figures, samples: sampling.samples, seconds, notOne, abandoned: leftHalfway.length, rush }
+    return { figures, samples: sampling.samples, seconds, notOne, abandoned: leftHalfway.length, rush, pdfs }
   } finally {
     clearInterval(progress)
     await sampling.stop()
@@ -511,6 +623,10 @@ function report(prefix: string, r: DayResult) {
   )
   log(
     `  capacity: ${r.rush.journeys} journeys without pauses, ${RUSH_LANES} at a time, in ${r.rush.seconds.toFixed(1)} s = ${(r.rush.journeys / r.rush.seconds).toFixed(2)} journeys/s (${((3600 * r.rush.journeys) / r.rush.seconds).toFixed(0)} applicants per hour)`,
+  )
+  log(`  the rush's CPU: ${costLine(r.rush.cpu)}`)
+  log(
+    `  申请表 PDFs: ${r.pdfs.rendered} rendered, ${r.pdfs.stored} sent from the store (rendered right after the submit, or at an earlier print)`,
   )
   if (figures.firstErrors.length) log(`  first errors:\n    ${figures.firstErrors.join('\n    ')}`)
   const pages = figures.pages()
@@ -561,7 +677,13 @@ async function main(): Promise<number> {
         databaseOwnerUrl: ownerUrl,
         logFile: path.join(dir, `app${n}.log`),
         // MALLOC_ARENA_MAX as the Docker image sets it
-        env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', MALLOC_ARENA_MAX: '2' },
+        // one public address for every instance, as behind one nginx (it is in each 申请表's QR code)
+        env: {
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'warn',
+          MALLOC_ARENA_MAX: '2',
+          PUBLIC_URL: 'http://jszg.bench.invalid',
+        },
       })
       cleanups.push(() => app.kill())
       await app.start()
@@ -589,6 +711,14 @@ async function main(): Promise<number> {
     const ratio = two.rush.journeys / two.rush.seconds / (one.rush.journeys / one.rush.seconds)
     log(
       `opening-day-2x throughput-ratio: ${ratio.toFixed(2)} (goal 1.2)  (capacity ${(two.rush.journeys / two.rush.seconds).toFixed(2)} vs ${(one.rush.journeys / one.rush.seconds).toFixed(2)} journeys/s)`,
+    )
+    // The most a second process can add on this machine: the one-process rush already kept
+    // `ours` cores busy; two processes doing the same work per journey can use at most the cores
+    // the machine's other processes left free.
+    const c = one.rush.cpu
+    const free = Math.max(0.01, c.cores - Math.max(c.others, two.rush.cpu.others))
+    log(
+      `opening-day-2x bound: ${(free / c.ours).toFixed(2)}  (the one-process rush kept ${c.ours.toFixed(2)} cores busy, ${free.toFixed(2)} of ${c.cores} were free of other processes; a journey cost ${c.perJourney.toFixed(0)} ms CPU on one process, ${two.rush.cpu.perJourney.toFixed(0)} ms on two)`,
     )
     return one.figures.errors || two.figures.errors || one.notOne || two.notOne ? 1 : 0
   } finally {
