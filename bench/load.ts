@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { Worker } from 'node:worker_threads'
+import pg from 'pg'
 
 // A small closed-loop HTTP load generator: `concurrency` lanes, each sending its next request as
 // soon as the previous answer has been read, over keep-alive connections. It runs in a worker
@@ -220,6 +221,27 @@ export interface CpuUse {
   nodeMs: number
   postgresMs: number
   wallMs: number
+  /** statements this process sent to PostgreSQL (every pool's, through pg) */
+  statements: number
+}
+
+/**
+ * How many statements this process has sent through pg so far (the app's knex and session store,
+ * the baseline's pools, the bare side's): each is a round trip. Counted from the first call on, by
+ * wrapping pg's Client.prototype.query (every pool's client is one), so a side's count is its own
+ * as long as the sides take turns.
+ */
+function statementsSent(): number {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown; sent?: number }
+  if (proto.sent === undefined) {
+    const query = proto.query
+    proto.sent = 0
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      proto.sent!++
+      return query.apply(this, args)
+    }
+  }
+  return proto.sent
 }
 
 /**
@@ -267,15 +289,17 @@ export async function interleaveAll<T, R>(
   mergeAll: (rs: T[]) => R,
 ): Promise<{ result: R; cpu: CpuUse }[]> {
   const results: T[][] = sides.map(() => [])
-  const cpu: CpuUse[] = sides.map(() => ({ nodeMs: 0, postgresMs: 0, wallMs: 0 }))
+  const cpu: CpuUse[] = sides.map(() => ({ nodeMs: 0, postgresMs: 0, wallMs: 0, statements: 0 }))
   for (let round = 0; round < rounds; round++) {
     const order = sides.map((_, i) => i)
     if (round % 2 === 1) order.reverse()
     for (const i of order) {
       const node0 = process.cpuUsage()
       const pg0 = postgresCpuMs()
+      const sent0 = statementsSent()
       const t0 = performance.now()
       results[i].push(await sides[i](round))
+      cpu[i].statements += statementsSent() - sent0
       const node = process.cpuUsage(node0)
       cpu[i].nodeMs += (node.user + node.system) / 1000
       cpu[i].postgresMs += postgresCpuMs() - pg0
@@ -296,8 +320,8 @@ export async function interleave<T, R>(
   return [x.result, y.result]
 }
 
-/** "CPU per <unit>: this process X ms, PostgreSQL Y ms" for `count` units done. */
+/** "CPU per <unit>: this process X ms, PostgreSQL Y ms (… cores busy), N statements" for `count` units done. */
 export function cpuPer(cpu: CpuUse, count: number, unit: string): string {
   const per = (ms: number) => (count ? ms / count : 0).toFixed(2)
-  return `CPU per ${unit}: this process ${per(cpu.nodeMs)} ms, PostgreSQL ${per(cpu.postgresMs)} ms (${((cpu.nodeMs + cpu.postgresMs) / cpu.wallMs).toFixed(2)} cores busy)`
+  return `CPU per ${unit}: this process ${per(cpu.nodeMs)} ms, PostgreSQL ${per(cpu.postgresMs)} ms (${((cpu.nodeMs + cpu.postgresMs) / cpu.wallMs).toFixed(2)} cores busy), ${per(cpu.statements)} statements`
 }
