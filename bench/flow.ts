@@ -125,6 +125,13 @@ export interface WizardBench {
   submitBare: LoadResult
   /** express + session + the bare transaction, over HTTP (bench/baseline.ts createSubmitFloor) */
   submitFloor: LoadResult
+  /**
+   * The floor holding a 报名号 counter row as the app does: its last statement before COMMIT also
+   * bumps one counter row (application_number_counters) that every submit of the side bumps, so
+   * its submits take turns on that row from the bump to COMMIT: the bound of any submit that keeps
+   * gapless numbers per authority this way, all applicants at one authority.
+   */
+  submitFloorCounter: LoadResult
 }
 
 const fieldEntries = (fields: Record<string, string | string[]>): [string, string][] =>
@@ -715,6 +722,7 @@ export async function benchFlow(
     // The bare side and the floor: the template's row, for other applicants, with the same JSON.
     const others = await applicants(SUBMITS + warm)
     const floorOthers = await applicants(SUBMITS + warm)
+    const counterOthers = await applicants(SUBMITS + warm)
     const { rows: jsonColumns } = await db.raw(
       `SELECT column_name FROM information_schema.columns
        WHERE table_name = ? AND data_type IN ('json', 'jsonb')`,
@@ -743,16 +751,25 @@ export async function benchFlow(
     }
     const bareRows = await rowsFor(others, 0)
     const floorRows = await rowsFor(floorOthers, others.length)
+    const counterRows = await rowsFor(counterOthers, others.length + floorOthers.length)
+    // The counter side's own row of application_number_counters (no authority has a negative id),
+    // so the app's series keep their numbers.
+    const insertHistoryCounted = `WITH seq AS (
+        INSERT INTO application_number_counters AS c (business, authority_id, year, last_seq)
+        VALUES ('${flow.key}', -1, 2026, 1)
+        ON CONFLICT (business, authority_id, year) DO UPDATE SET last_seq = c.last_seq + 1
+        RETURNING last_seq)
+      ${insertHistory}`
     const pool = new Pool({ connectionString: databaseUrl, max: 10, application_name: 'bench-bare-submit' })
     const cleanup: (() => Promise<void>)[] = []
     try {
-      const bareInsert = async (values: unknown[]) => {
+      const bareInsert = async (values: unknown[], history = insertHistory) => {
         const client = await pool.connect()
         try {
           await client.query('BEGIN')
           const { rows } = await client.query(insertRow, values)
           const at = new Date()
-          await client.query(insertHistory, [rows[0].id, values[names.indexOf('applicant_id')], at])
+          await client.query(history, [rows[0].id, values[names.indexOf('applicant_id')], at])
           await client.query('COMMIT')
         } catch (err) {
           await client.query('ROLLBACK').catch(() => undefined)
@@ -764,36 +781,46 @@ export async function benchFlow(
       const appSubmit = (batch: LoadRequest[]) =>
         runLoad({ port, requests: batch, concurrency: SUBMIT_CONCURRENCY, seconds: 3600, reuse: false })
       const bareSubmit = (batch: unknown[][]) => runItems(batch, SUBMIT_CONCURRENCY, bareInsert)
-      const floor = createSubmitFloor(databaseUrl, (i) => bareInsert(floorRows[i]))
-      const floorServer = await listen(floor.app)
-      cleanup.push(async () => {
-        await new Promise((r) => floorServer.server.close(r))
-        await floor.close()
-      })
-      const floorCookies: string[] = []
-      for (let i = 0; i < SUBMIT_CONCURRENCY; i++) {
-        const started = await request(floorServer.port, 'GET', '/floor/start')
-        floorCookies.push(cookieFrom(started.headers, 'floor.sid'))
-      }
-      const floorRequests: LoadRequest[] = floorRows.map((_, i) => ({
-        method: 'POST',
-        path: `/floor/submit/${i}`,
-        headers: {
-          cookie: floorCookies[i % floorCookies.length],
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: 'agree=1',
-        expectStatus: 303,
-        expectLocation: '/floor/done',
-      }))
-      const floorSubmit = (batch: LoadRequest[]) =>
-        runLoad({
-          port: floorServer.port,
-          requests: batch,
-          concurrency: SUBMIT_CONCURRENCY,
-          seconds: 3600,
-          reuse: false,
+      /** A floor server whose submit `i` is `insert(i)`: its requests, and how to send a batch of them. */
+      const floorOf = async (rows: unknown[], insert: (i: number) => Promise<void>) => {
+        const floor = createSubmitFloor(databaseUrl, insert)
+        const floorServer = await listen(floor.app)
+        cleanup.push(async () => {
+          await new Promise((r) => floorServer.server.close(r))
+          await floor.close()
         })
+        const floorCookies: string[] = []
+        for (let i = 0; i < SUBMIT_CONCURRENCY; i++) {
+          const started = await request(floorServer.port, 'GET', '/floor/start')
+          floorCookies.push(cookieFrom(started.headers, 'floor.sid'))
+        }
+        const requests: LoadRequest[] = rows.map((_, i) => ({
+          method: 'POST',
+          path: `/floor/submit/${i}`,
+          headers: {
+            cookie: floorCookies[i % floorCookies.length],
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: 'agree=1',
+          expectStatus: 303,
+          expectLocation: '/floor/done',
+        }))
+        const send = (batch: LoadRequest[]) =>
+          runLoad({
+            port: floorServer.port,
+            requests: batch,
+            concurrency: SUBMIT_CONCURRENCY,
+            seconds: 3600,
+            reuse: false,
+          })
+        return { requests, send }
+      }
+      const { requests: floorRequests, send: floorSubmit } = await floorOf(floorRows, (i) =>
+        bareInsert(floorRows[i]),
+      )
+      const { requests: counterRequests, send: counterSubmit } = await floorOf(counterRows, (i) =>
+        bareInsert(counterRows[i], insertHistoryCounted),
+      )
 
       log()
       log(
@@ -801,10 +828,14 @@ export async function benchFlow(
       )
       log(`  bare side: BEGIN; INSERT ${flow.table} (${names.length} columns); INSERT history; COMMIT via pg`)
       log('  floor: the same transaction behind express + a connect-pg-simple session read, POSTed over HTTP')
+      log(
+        '  floor + counter: the floor whose history INSERT (its last statement) also bumps one 报名号 counter row, as the app numbers one authority',
+      )
       const warmRuns = [
         await appSubmit(submits.slice(0, warm)),
         await bareSubmit(bareRows.slice(0, warm)),
         await floorSubmit(floorRequests.slice(0, warm)),
+        await counterSubmit(counterRequests.slice(0, warm)),
       ]
       const per = Math.ceil(SUBMITS / SUBMIT_ROUNDS)
       const slice = <T>(xs: T[], round: number) =>
@@ -814,12 +845,14 @@ export async function benchFlow(
         { result: submitApp, cpu: appCpu },
         { result: submitBare, cpu: bareCpu },
         { result: submitFloor, cpu: floorCpu },
+        { result: submitFloorCounter, cpu: counterCpu },
       ] = await interleaveAll(
         SUBMIT_ROUNDS,
         [
           (round) => appSubmit(slice(submits, round)),
           (round) => bareSubmit(slice(bareRows, round)),
           (round) => floorSubmit(slice(floorRequests, round)),
+          (round) => counterSubmit(slice(counterRequests, round)),
         ],
         merge,
       )
@@ -827,9 +860,11 @@ export async function benchFlow(
       log(describe(`app POST ${last.path} (同意)`, submitApp, 'submits/s'))
       log(describe(`bare INSERT ${flow.key} + history`, submitBare, 'inserts/s'))
       log(describe(`floor: HTTP + session + bare INSERTs`, submitFloor, 'submits/s'))
+      log(describe(`floor + counter row`, submitFloorCounter, 'submits/s'))
       log(`  app ${cpuPer(appCpu, submitApp.requests, 'submit')}`)
       log(`  bare ${cpuPer(bareCpu, submitBare.requests, 'insert')}`)
       log(`  floor ${cpuPer(floorCpu, submitFloor.requests, 'submit')}`)
+      log(`  floor + counter ${cpuPer(counterCpu, submitFloorCounter.requests, 'submit')}`)
 
       // The figures count only if every submit really wrote its application.
       const ids = ready.map((a) => a.id)
@@ -853,19 +888,38 @@ export async function benchFlow(
           floorOthers.map((a) => a.id),
         )
         .count({ n: '*' })
+      const [{ n: counterMade }] = await db(flow.table)
+        .whereIn(
+          'applicant_id',
+          counterOthers.map((a) => a.id),
+        )
+        .count({ n: '*' })
       log(
-        `  check: ${made} of ${ready.length} prepared applicants have a ${flow.table} row (${histories} history rows), bare ${bareMade} of ${others.length}, floor ${floorMade} of ${floorOthers.length}`,
+        `  check: ${made} of ${ready.length} prepared applicants have a ${flow.table} row (${histories} history rows), bare ${bareMade} of ${others.length}, floor ${floorMade} of ${floorOthers.length}, floor + counter ${counterMade} of ${counterOthers.length}`,
       )
-      const failed = [...warmRuns, submitApp, submitBare, submitFloor].find((r) => r.wrong || r.errors)
+      const failed = [...warmRuns, submitApp, submitBare, submitFloor, submitFloorCounter].find(
+        (r) => r.wrong || r.errors,
+      )
       if (
         Number(made) !== ready.length ||
         Number(histories) !== ready.length ||
         Number(bareMade) !== others.length ||
-        Number(floorMade) !== floorOthers.length
+        Number(floorMade) !== floorOthers.length ||
+        Number(counterMade) !== counterOthers.length
       )
         throw new Error(`the submits did not all create ${flow.table} rows: ${made} of ${ready.length}`)
       if (failed) throw new Error(`some submits went wrong: ${failed.firstWrong}`)
-      return { app, bare, imageMs, bareWalkMs, appWalkMs, submitApp, submitBare, submitFloor }
+      return {
+        app,
+        bare,
+        imageMs,
+        bareWalkMs,
+        appWalkMs,
+        submitApp,
+        submitBare,
+        submitFloor,
+        submitFloorCounter,
+      }
     } finally {
       for (const f of cleanup) await f()
       await pool.end()
@@ -902,5 +956,7 @@ export function flowRatioLines(r: WizardBench, prefix = ''): string[] {
     `  (${r.app.perSecond.toFixed(0)} vs ${r.bare.perSecond.toFixed(0)} req/s; CPU per walk, Node + PostgreSQL: app ${r.appWalkMs.toFixed(1)} ms, limit ${r.bareWalkMs.toFixed(1)} ms of which image work ${r.imageMs.toFixed(1)} ms)`,
     `ratio ${prefix}submit-of-floor: ${(r.submitApp.perSecond / r.submitFloor.perSecond).toFixed(2)} (goal 0.70)`,
     `  (${r.submitApp.perSecond.toFixed(0)} vs ${r.submitFloor.perSecond.toFixed(0)} submits/s over HTTP; bare INSERTs without HTTP ${r.submitBare.perSecond.toFixed(0)}/s)`,
+    `bound ${prefix}submit-of-floor: ${(r.submitFloorCounter.perSecond / r.submitFloor.perSecond).toFixed(2)}`,
+    `  (the floor bumping one 报名号 counter row in its last statement: ${r.submitFloorCounter.perSecond.toFixed(0)} submits/s, the most a submit numbering one authority's applications without gaps this way reaches here)`,
   ]
 }
