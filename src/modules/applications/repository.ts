@@ -2,6 +2,7 @@ import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
 import { afterCommit } from '../../db/afterCommit'
 import { prepared } from '../../db/prepared'
+import type { RowSource, StatementPart } from '../../db/statementPart'
 
 // One application as the kernel reads and writes it, the same for every business: its status
 // history, the guarded writes of 修改, the identity snapshot, /verify's look-up, 留言, the submit's
@@ -207,12 +208,19 @@ export interface SubmissionInput {
   history: { to_status: string; actor_kind: string; actor_id: number | null; at: Date }
   /** services.audit.row(...): its target_id is set to the new id, and the number added to detail */
   audit: Record<string, unknown>
+  /**
+   * More of the same statement (db/statementPart), each given the new application as a query whose
+   * `id` column is its id: e.g. the files the application takes into use, the information centre's
+   * locks. Their results come back under the same names.
+   */
+  also?: Record<string, (application: RowSource) => StatementPart>
 }
 
 /**
  * Inserts the application unless the table's unique rules refuse it (ON CONFLICT DO NOTHING: then
- * undefined, and the caller must roll back, which gives the number it drew back), with its history
- * and audit rows; counted as submitted once the caller's transaction commits.
+ * no `written`, and the caller must roll back, which gives the number it drew back), with its
+ * history and audit rows and the `also` parts (whose results come back either way); counted as
+ * submitted once the caller's transaction commits.
  */
 export async function insertSubmission(
   trx: Knex.Transaction,
@@ -220,7 +228,7 @@ export async function insertSubmission(
   input: SubmissionInput,
   /** called once the caller's transaction commits (the submit is counted then) */
   committed: () => void,
-): Promise<{ id: number; number: string } | undefined> {
+): Promise<{ written?: { id: number; number: string }; also: Record<string, unknown> }> {
   const row = Object.fromEntries(
     Object.entries(input.row).map(([k, v]) => [
       k,
@@ -230,14 +238,8 @@ export async function insertSubmission(
     ]),
   )
   const n = input.numbering
-  const insert = trx(t.table)
-    .insert({
-      ...row,
-      number: trx.raw(`?::text || lpad((SELECT last_seq FROM seq)::text, ${Number(t.digits)}, '0')`, [
-        n.prefix,
-      ]),
-    })
-    .toSQL()
+  // (a column left undefined takes its default, as in a knex insert)
+  const columns = Object.keys(row).filter((c) => row[c] !== undefined)
   const h = input.history
   const auditColumns = Object.keys(input.audit)
   const auditValues = auditColumns.map((c) =>
@@ -250,6 +252,14 @@ export async function insertSubmission(
   const auditBindings = auditColumns
     .filter((c) => c !== 'target_id')
     .map((c) => input.audit[c]) as Knex.Value[]
+  const also = Object.entries(input.also ?? {}).map(([name, part]) => {
+    if (!/^[a-z]+$/.test(name)) throw new Error(`insertSubmission: part name ${name}`)
+    return { name, ...part({ sql: 'SELECT id FROM app', bindings: [] }) }
+  })
+  // A part with a guard comes before the application's insert (which it cannot read), the rest after.
+  const before = also.filter((p) => p.guard)
+  const after = also.filter((p) => !p.guard)
+  const ctes = (parts: typeof also) => parts.map((p) => `${p.ctes},\n     `).join('')
   const { rows } = await prepared(
     trx.raw(
       `WITH seq AS (
@@ -258,20 +268,31 @@ export async function insertSubmission(
        ON CONFLICT (business, authority_id, year) DO UPDATE SET last_seq = c.last_seq + 1
        RETURNING last_seq
      ),
-     app AS (${insert.sql} ON CONFLICT DO NOTHING RETURNING id, number),
+     ${ctes(before)}app AS (
+       INSERT INTO ?? (${columns.map(() => '??').join(', ')}, number)
+       SELECT ${columns.map(() => '?').join(', ')},
+         ?::text || lpad((SELECT last_seq FROM seq)::text, ${Number(t.digits)}, '0')
+       ${before.length ? `WHERE ${before.map((p) => p.guard).join(' AND ')}` : ''}
+       ON CONFLICT DO NOTHING RETURNING id, number
+     ),
      hist AS (
        INSERT INTO ?? (??, from_status, to_status, actor_kind, actor_id, reason, at)
        SELECT app.id, NULL, ?, ?, ?, NULL, ? FROM app
      ),
      audited AS (
        INSERT INTO audit_log (${auditColumns.map(() => '??').join(', ')}) SELECT ${auditValues.join(', ')} FROM app
-     )
-     SELECT id, number FROM app`,
+     )${after.map((p) => `,\n     ${p.ctes}`).join('')}
+     SELECT app.id, app.number${also.map((p) => `, ${p.result} AS ${p.name}`).join('')}
+     FROM (SELECT 1) one LEFT JOIN app ON true`,
       [
         t.business,
         n.authorityId,
         n.year,
-        ...(insert.bindings as Knex.Value[]),
+        ...before.flatMap((p) => p.bindings),
+        t.table,
+        ...columns,
+        ...(columns.map((c) => row[c]) as Knex.Value[]),
+        n.prefix,
         t.historyTable,
         t.historyKey,
         h.to_status,
@@ -280,10 +301,13 @@ export async function insertSubmission(
         h.at,
         ...auditColumns,
         ...auditBindings,
+        ...after.flatMap((p) => p.bindings),
       ],
     ),
   )
-  if (!rows[0]) return undefined
+  const r = rows[0]
+  const results = Object.fromEntries(also.map((p) => [p.name, r[p.name]]))
+  if (r.id === null) return { also: results }
   afterCommit(trx, committed)
-  return { id: Number(rows[0].id), number: String(rows[0].number) }
+  return { written: { id: Number(r.id), number: String(r.number) }, also: results }
 }

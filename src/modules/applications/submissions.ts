@@ -3,12 +3,13 @@ import type { Services } from '../../services'
 import type { Actor, AuditEntry } from '../../services/audit'
 import type { FieldErrors } from '../../web/formValidation'
 import type { Values } from '../../web/wizard/types'
-import { insertSubmission, type SubmissionTables } from './repository'
+import { insertSubmission, type SubmissionInput, type SubmissionTables } from './repository'
 
 // 提交, the part every business shares: the applicant's answers come in (inside the wizard engine's
 // transaction, which holds the run's lock), the business checks them, and the application is
-// written 网报待确认 with its 报名号, its first status-history row and its audit entry by one
-// statement (applications/repository.ts), counted as submitted once the transaction commits.
+// written 网报待确认 with its 报名号, its first status-history row, its audit entry and whatever else
+// the business writes for it (the information centre's locks) by one statement
+// (applications/repository.ts), counted as submitted once the transaction commits.
 
 /** What a business's submit is given. */
 export interface SubmitInput<Applicant> {
@@ -30,8 +31,8 @@ export type Submit<Applicant, Done> = (
 
 /**
  * Writes the submitted application (`row`, 网报待确认) as the applicant's, numbered in the
- * authority's series of the year, with its history row and the audit entry `audit`; undefined when
- * the table's unique rules refuse it (the caller rolls back).
+ * authority's series of the year, with its history row, the audit entry `audit` and the `also`
+ * parts; not `written` when the table's unique rules refuse it (the caller rolls back).
  */
 export function writeSubmission(
   trx: Knex.Transaction,
@@ -44,8 +45,10 @@ export function writeSubmission(
     numbering: { authorityId: number; year: number; prefix: string }
     row: Record<string, unknown>
     audit: AuditEntry
+    /** more writes of the same statement (insertSubmission's `also`) */
+    also?: SubmissionInput['also']
   },
-): Promise<{ id: number; number: string } | undefined> {
+): ReturnType<typeof insertSubmission> {
   return insertSubmission(
     trx,
     t,
@@ -59,6 +62,7 @@ export function writeSubmission(
         at: input.at,
       },
       audit: services.audit.row(input.actor, input.audit),
+      also: input.also,
     },
     () => services.metrics.submitted(t.business),
   )

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
-import { takeFiles, type FileOwner } from '../../services/imageStore'
+import { filesToTake, type FileOwner } from '../../services/imageStore'
 import {
   authorityRefusal,
   certificationYear,
@@ -18,7 +18,7 @@ import { MANDARIN_GRADES, type MandarinGrade } from '../../domain/mandarin'
 import { shanghaiDate } from '../../domain/time'
 import type { FieldErrors } from '../../web/formValidation'
 import type { Values } from '../../web/wizard/types'
-import { lockInfoItems, type InfoItemRef } from '../info/service'
+import { infoItemLocks, type InfoItemRef } from '../info/service'
 import { contactSentence, getSettings } from '../staff/settings'
 import { isWindowOpen } from '../../domain/windows'
 import type { BureauReader } from '../bureau/reader'
@@ -257,9 +257,12 @@ export const submitCertification: Submit<Applicant, { id: number; number: string
     [str(values.commitmentFileId), 'commitment_scan'],
     [str(values.commitmentCropFileId), 'commitment_crop'],
   ] as const
-  if (!(await takeFiles(trx, owner, files))) return refuse(m.SUBMIT_REFUSALS.filesMissing)
+  const taking = filesToTake(owner, files)
+  if (!taking) return refuse(m.SUBMIT_REFUSALS.filesMissing)
 
   const year = certificationYear(now)
+  // The information centre's items the conditions used are locked by the submit's own statement.
+  const locks = infoItemLocks(applicant.id, conditions.items, 'certification')
   const submitted = await writeSubmission(trx, services, repo.SUBMISSION_TABLES, {
     applicantId: applicant.id,
     actor,
@@ -283,6 +286,8 @@ export const submitCertification: Submit<Applicant, { id: number; number: string
       submitted_at: now,
       updated_at: now,
     } satisfies Omit<repo.NewApplication, 'number'>,
+    // The files taken into use and the items locked in the same statement.
+    also: locks ? { files: taking.part, locks: locks.part } : { files: taking.part },
     audit: {
       action: 'certification.submit',
       targetType: 'certification_application',
@@ -291,7 +296,8 @@ export const submitCertification: Submit<Applicant, { id: number; number: string
   })
   // The checks above ran under the run's lock; a conflict here means another run of the same
   // applicant won in between (the database keeps one type per year and never the same type twice).
-  if (!submitted) return refuse(m.SUBMIT_REFUSALS.changedFirst)
-  await lockInfoItems(trx, applicant.id, conditions.items, { kind: 'certification', id: submitted.id })
-  return submitted
+  if (!taking.taken(submitted.also.files)) return refuse(m.SUBMIT_REFUSALS.filesMissing)
+  if (!submitted.written) return refuse(m.SUBMIT_REFUSALS.changedFirst)
+  locks?.check(submitted.also.locks)
+  return submitted.written
 }

@@ -1,5 +1,6 @@
-import type { Knex } from 'knex'
 import type { Db } from '../../db/knex'
+import { prepared } from '../../db/prepared'
+import type { RowSource, StatementPart } from '../../db/statementPart'
 
 // The information centre's tables (migrations/20261126000300_info_centre.ts) and the registries it
 // reads (migrations/20261126000100_registries.ts). Every applicant-facing query is scoped by
@@ -177,56 +178,64 @@ export async function lockedIds(db: Db, applicantId: number): Promise<Set<string
   return new Set(rows.map((r) => `${r.item_kind}:${r.item_id}`))
 }
 
-/** Which of the items belong to the applicant (the lock hook refuses anything else). */
-export async function ownedCount(
+/**
+ * Records that an application used these items, as a part of a statement (db/statementPart):
+ * `info_owned` is the wanted items that are the applicant's (the lock hook refuses anything else),
+ * and each of them is recorded (info_item_uses; again is no change) as used by the application whose id `application` gives (an
+ * SQL query with an `id` column: a binding, or the new application inside the submit's own
+ * statement, applications/repository insertSubmission). Its result is how many of the items were
+ * the applicant's: fewer than wanted means an item is someone else's.
+ */
+export function itemUsesPart(
+  applicantId: number,
+  items: { kind: LockableKind; id: number }[],
+  applicationKind: string,
+  application: RowSource,
+): StatementPart {
+  // One shape whatever the kinds (the items as two arrays), so the statement can be a named one.
+  return {
+    ctes: `info_owned AS (
+       SELECT w.kind, w.id FROM unnest(?::text[], ?::bigint[]) AS w(kind, id)
+       WHERE EXISTS (SELECT 1 FROM info_items t
+                     WHERE w.kind IN ('mandarin', 'education', 'degree') AND t.kind = w.kind
+                       AND t.id = w.id AND t.applicant_id = ?)
+          OR EXISTS (SELECT 1 FROM info_student_status t
+                     WHERE w.kind = 'student_status' AND t.id = w.id AND t.applicant_id = ?)
+          OR EXISTS (SELECT 1 FROM info_certificates t
+                     WHERE w.kind = 'certificate' AND t.id = w.id AND t.applicant_id = ?)
+     ),
+     info_uses AS (
+       INSERT INTO info_item_uses (item_kind, item_id, applicant_id, application_kind, application_id, locked_at)
+       SELECT o.kind, o.id, ?, ?, application.id, now() FROM info_owned o, (${application.sql}) application
+       ON CONFLICT (item_kind, item_id, application_kind, application_id) DO NOTHING
+     )`,
+    bindings: [
+      items.map((i) => i.kind),
+      items.map((i) => i.id),
+      applicantId,
+      applicantId,
+      applicantId,
+      applicantId,
+      applicationKind,
+      ...application.bindings,
+    ],
+    result: '(SELECT count(*) FROM info_owned)::int',
+  }
+}
+
+/** itemUsesPart as a statement of its own: how many of the items were the applicant's. */
+export async function insertItemUses(
   trx: Db,
   applicantId: number,
   items: { kind: LockableKind; id: number }[],
+  application: { kind: string; id: number },
 ): Promise<number> {
-  if (!items.length) return 0
-  const tableOf = (kind: LockableKind) =>
-    kind === 'student_status'
-      ? 'info_student_status'
-      : kind === 'certificate'
-        ? 'info_certificates'
-        : 'info_items'
-  // One statement whatever the kinds: a count per table, summed.
-  const parts = [...new Set(items.map((i) => tableOf(i.kind)))].map((table) => {
-    const mine = items.filter((i) => tableOf(i.kind) === table)
-    const kindCheck =
-      table === 'info_items'
-        ? ' AND (t.kind, t.id) IN (SELECT * FROM unnest(?::text[], ?::bigint[]))'
-        : ' AND t.id = ANY(?::bigint[])'
-    const bindings =
-      table === 'info_items' ? [mine.map((i) => i.kind), mine.map((i) => i.id)] : [mine.map((i) => i.id)]
-    return {
-      sql: `(SELECT count(*) FROM ${table} t WHERE t.applicant_id = ?${kindCheck})`,
-      bindings: [applicantId, ...bindings],
-    }
+  const part = itemUsesPart(applicantId, items, application.kind, {
+    sql: 'SELECT ?::bigint AS id',
+    bindings: [application.id],
   })
-  const { rows } = await trx.raw(
-    `SELECT (${parts.map((p) => p.sql).join(' + ')})::int AS n`,
-    parts.flatMap((p) => p.bindings),
-  )
+  const { rows } = await prepared(trx.raw(`WITH ${part.ctes} SELECT ${part.result} AS n`, part.bindings))
   return rows[0].n as number
-}
-
-export async function insertUses(
-  trx: Db,
-  rows: {
-    item_kind: LockableKind
-    item_id: number
-    applicant_id: number
-    application_kind: string
-    application_id: number
-    locked_at: Date | Knex.Raw
-  }[],
-): Promise<void> {
-  if (rows.length)
-    await trx('info_item_uses')
-      .insert(rows)
-      .onConflict(['item_kind', 'item_id', 'application_kind', 'application_id'])
-      .ignore()
 }
 
 export async function deleteUses(trx: Db, application: { kind: string; id: number }): Promise<number> {

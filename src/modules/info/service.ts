@@ -1,6 +1,7 @@
 import type { Services } from '../../services'
 import type { Actor, SignedInActor } from '../../services/audit'
 import type { Db } from '../../db/knex'
+import type { RowSource, StatementPart } from '../../db/statementPart'
 import { registryFromYear } from '../../domain/registration'
 import { can, rolesFor, scopesFor, type RoleGrant } from '../../domain/roles'
 import { adoptDraft } from '../../services/imageStore'
@@ -11,11 +12,11 @@ import {
   deleteUses,
   findItem,
   insertItem,
-  insertUses,
+  insertItemUses,
+  itemUsesPart,
   isLocked,
   lastSync,
   markSynced,
-  ownedCount,
   registryCertificates,
   registryCertificatesChangedSince,
   registryEducation,
@@ -287,10 +288,22 @@ export interface InfoItemRef {
 
 export class InfoItemNotOwned extends Error {}
 
+const distinct = (items: InfoItemRef[]): InfoItemRef[] => {
+  const byKind = new Map<LockableKind, Set<number>>()
+  for (const it of items) byKind.set(it.kind, (byKind.get(it.kind) ?? new Set()).add(it.id))
+  return [...byKind].flatMap(([kind, ids]) => [...ids].map((id) => ({ kind, id })))
+}
+
+const notOwned = (applicantId: number, wanted: InfoItemRef[]) =>
+  new InfoItemNotOwned(
+    `${wanted.map((w) => `${w.kind} ${w.id}`).join(', ')} not all of applicant ${applicantId}`,
+  )
+
 /**
  * The lock hook for the business modules: call it inside the submit's transaction with the items
  * the application used. From then on the items can be viewed but not changed or deleted. Throws
  * InfoItemNotOwned (rolling the submit back) when an item is not the applicant's. Idempotent.
+ * A submit locks them in its own statement instead (infoItemLocks).
  */
 export async function lockInfoItems(
   trx: Db,
@@ -298,28 +311,31 @@ export async function lockInfoItems(
   items: InfoItemRef[],
   application: { kind: string; id: number },
 ): Promise<void> {
-  const byKind = new Map<LockableKind, number[]>()
-  for (const it of items) byKind.set(it.kind, [...new Set([...(byKind.get(it.kind) ?? []), it.id])])
-  const wanted = [...byKind].flatMap(([kind, ids]) => ids.map((id) => ({ kind, id })))
-  if ((await ownedCount(trx, applicantId, wanted)) !== wanted.length)
-    throw new InfoItemNotOwned(
-      `${wanted.map((w) => `${w.kind} ${w.id}`).join(', ')} not all of applicant ${applicantId}`,
-    )
-  // The database's clock: the hook gets no Clock, and the lock's time is only for the record.
-  const now = trx.fn.now()
-  await insertUses(
-    trx,
-    [...byKind].flatMap(([kind, ids]) =>
-      ids.map((id) => ({
-        item_kind: kind,
-        item_id: id,
-        applicant_id: applicantId,
-        application_kind: application.kind,
-        application_id: application.id,
-        locked_at: now,
-      })),
-    ),
-  )
+  const wanted = distinct(items)
+  if (!wanted.length) return
+  if ((await insertItemUses(trx, applicantId, wanted, application)) !== wanted.length)
+    throw notOwned(applicantId, wanted)
+}
+
+/**
+ * lockInfoItems as a part of the submit's own statement, for the application that statement
+ * writes (applications/submissions writeSubmission `also`); `check` is given what the statement
+ * returned for it and throws InfoItemNotOwned (the caller rolls back) unless every item was the
+ * applicant's. No part when there is nothing to lock.
+ */
+export function infoItemLocks(
+  applicantId: number,
+  items: InfoItemRef[],
+  applicationKind: string,
+): { part: (application: RowSource) => StatementPart; check: (result: unknown) => void } | undefined {
+  const wanted = distinct(items)
+  if (!wanted.length) return undefined
+  return {
+    part: (application) => itemUsesPart(applicantId, wanted, applicationKind, application),
+    check: (result) => {
+      if (Number(result) !== wanted.length) throw notOwned(applicantId, wanted)
+    },
+  }
 }
 
 /** Releases an application's locks (an application abandoned or deleted before confirmation). */

@@ -1,7 +1,7 @@
 import type { Services } from '../../services'
 import type { Actor } from '../../services/audit'
-import { adoptDraft, takeFiles, type FileOwner } from '../../services/imageStore'
-import { lockInfoItems } from '../info/service'
+import { adoptDraft, filesToTake, type FileOwner } from '../../services/imageStore'
+import { infoItemLocks } from '../info/service'
 import { getSettings, REGISTRATION_HALF_LABELS } from '../staff/settings'
 import {
   addCertificateRefusal,
@@ -69,9 +69,13 @@ export const submitRegistration: Submit<
 
   const owner: FileOwner = { kind: 'applicant', id: applicant.id }
   const photoId = String(values.photoFileId ?? '')
-  if (!(await takeFiles(trx, owner, [[photoId, 'id_photo']])))
-    return { errors: { _form: m.SUBMIT_REFUSALS.photoMissing } }
+  const files = filesToTake(owner, [[photoId, 'id_photo']])
+  if (!files) return { errors: { _form: m.SUBMIT_REFUSALS.photoMissing } }
 
+  const locks =
+    facts.infoCertificateId === undefined
+      ? undefined
+      : infoItemLocks(applicant.id, [{ kind: 'certificate', id: facts.infoCertificateId }], 'registration')
   const submitted = await writeSubmission(trx, services, repo.SUBMISSION_TABLES, {
     applicantId: applicant.id,
     actor,
@@ -95,6 +99,9 @@ export const submitRegistration: Submit<
       submitted_at: now,
       updated_at: now,
     } satisfies repo.NewRegistration,
+    // The photo taken into use, and the information centre's copy of the certificate, if it synced
+    // one, which can no longer change: in the same statement.
+    also: locks ? { files: files.part, locks: locks.part } : { files: files.part },
     audit: {
       action: 'registration.submit',
       targetType: 'registration',
@@ -103,15 +110,10 @@ export const submitRegistration: Submit<
   })
   // The checks above ran under the run's lock; a conflict here means another run of the same
   // applicant won in between: roll back and land on that one.
-  if (!submitted) return { errors: { _form: m.SUBMIT_REFUSALS.activeExists } }
-  const { id, number } = submitted
-  // The information centre's copy of the certificate, if it synced one, can no longer change.
-  const infoCertificate = facts.infoCertificateId
-  if (infoCertificate !== undefined)
-    await lockInfoItems(trx, applicant.id, [{ kind: 'certificate', id: infoCertificate }], {
-      kind: 'registration',
-      id,
-    })
+  if (!files.taken(submitted.also.files)) return { errors: { _form: m.SUBMIT_REFUSALS.photoMissing } }
+  if (!submitted.written) return { errors: { _form: m.SUBMIT_REFUSALS.activeExists } }
+  locks?.check(submitted.also.locks)
+  const { id, number } = submitted.written
   return { id, number, existing: false }
 }
 

@@ -76,29 +76,25 @@ export function progressRepository(db: Knex, clock: Clock): ProgressStore {
     async complete(ownerId, key, progress, fn) {
       return db.transaction(async (trx) => {
         // Every parallel submit of the run queues on this row; the first ends the run, the others
-        // then find its tombstone.
-        // (an upsert that keeps the row's data locks it and returns what it holds, in one statement)
+        // then find its tombstone. One statement locks the row and leaves the tombstone: ON CONFLICT
+        // DO UPDATE locks the row even when its WHERE refuses the update, so a submit of a run that
+        // is already done (its tombstone there) returns no row and changes nothing. The tombstone
+        // goes in before the business's work, not after: a refusal rolls it back with the rest, and
+        // the submit's last statement is then its own (the 报名号's counter, whose row lock every
+        // submit to the same authority waits for until this transaction commits).
+        const tombstone: Tombstone = { doneRunId: progress.runId, doneAt: clock.now().toISOString() }
         const { rows } = await prepared(
           trx.raw(
             `INSERT INTO wizard_progress AS p (applicant_id, wizard_key, data, updated_at)
              VALUES (?, ?, ?::jsonb, ?)
-             ON CONFLICT (applicant_id, wizard_key) DO UPDATE SET data = p.data
-             RETURNING p.data`,
-            [ownerId, key, JSON.stringify(progress), clock.now()],
+             ON CONFLICT (applicant_id, wizard_key) DO UPDATE
+               SET data = excluded.data, updated_at = excluded.updated_at
+               WHERE p.data->>'doneRunId' IS DISTINCT FROM excluded.data->>'doneRunId'
+             RETURNING 1`,
+            [ownerId, key, JSON.stringify(tombstone), clock.now()],
           ),
         )
-        const locked = rows[0] as { data: unknown } | undefined
-        if (isTombstone(locked?.data) && locked.data.doneRunId === progress.runId)
-          return { ran: false as const }
-        // The tombstone before the business's work, not after: a refusal rolls it back with the
-        // rest, and the submit's last statement is then its own (the 报名号's counter, whose row
-        // lock every submit to the same authority waits for until this transaction commits).
-        const tombstone: Tombstone = { doneRunId: progress.runId, doneAt: clock.now().toISOString() }
-        await prepared(
-          trx('wizard_progress')
-            .where(row(ownerId, key))
-            .update({ data: JSON.stringify(tombstone), updated_at: clock.now() }),
-        )
+        if (!rows.length) return { ran: false as const }
         return { ran: true as const, result: await fn(trx) }
       })
     },
