@@ -13,6 +13,9 @@ export interface CurrentApplicant {
   identity_status: string
   profile_completed_at: Date | null
   previous_login_at: Date | null
+  ethnicity: string | null
+  sex: 'M' | 'F' | null
+  birth_date: Date | string | null
 }
 
 export interface CurrentStaff {

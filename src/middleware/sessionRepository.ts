@@ -4,7 +4,11 @@ import type { Db } from '../db/knex'
 // What a request's session needs from the database: the session row with its applicant in one query
 // (the session store), and the signed-in user otherwise (loadCurrentUser).
 
-/** The columns every applicant page reads (header, access checks); see loadCurrentUser. */
+/**
+ * The columns every applicant page reads (header, access checks; see loadCurrentUser), and the
+ * identity the wizards print (applications/wizardSteps.ts identityView), read with the session
+ * rather than once more by the wizard pages that show it.
+ */
 export const APPLICANT_COLUMNS = [
   'id',
   'doc_type',
@@ -15,6 +19,9 @@ export const APPLICANT_COLUMNS = [
   'identity_status',
   'profile_completed_at',
   'previous_login_at',
+  'ethnicity',
+  'sex',
+  'birth_date',
 ] as const
 
 const GET_SESSION_AND_APPLICANT = {

@@ -101,27 +101,6 @@ export function applicationByVerifyCode(
   return db(table).where({ verify_code: code }).first('number', 'status', 'data')
 }
 
-/** The account's identity as the wizards show it, read only (填写身份信息). */
-export function applicantIdentity(
-  db: Db,
-  applicantId: number,
-): Promise<
-  | {
-      name: string
-      doc_type: string
-      doc_number: string
-      ethnicity: string | null
-      sex: 'M' | 'F' | null
-      birth_date: string | Date | null
-      phone: string
-    }
-  | undefined
-> {
-  return db('applicants')
-    .where({ id: applicantId })
-    .first('name', 'doc_type', 'doc_number', 'ethnicity', 'sex', 'birth_date', 'phone')
-}
-
 // ---- 留言 ------------------------------------------------------------------------------------------
 
 /** Where a business keeps its 留言: its table and the column naming the application. */

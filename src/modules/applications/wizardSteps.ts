@@ -8,7 +8,6 @@ import type { FieldErrors } from '../../web/formValidation'
 import { fileStillThere, receiveUpload, receivedId, uploadError, uploadField } from '../../web/uploadFields'
 import type { RowField } from '../../web/wizard/table'
 import type { Values } from '../../web/wizard/types'
-import { applicantIdentity } from './repository'
 
 // What the two businesses' step tables share (registration/steps.ts, certification/steps.ts): the
 // account's identity as the wizards show it, and an upload answered on a step (the ID photo, the
@@ -28,8 +27,9 @@ export const applicantOwner = (req: Request) => ({
  * sex and the birth date itself when the account does not hold them (a far 'today': the number is
  * only read here, not judged).
  */
-export async function identityView(s: Services, req: Request) {
-  const a = await applicantIdentity(s.db, applicantOwner(req).id)
+export async function identityView(_s: Services, req: Request) {
+  // The signed-in applicant's row as the request loaded it with the session (APPLICANT_COLUMNS).
+  const a = req.applicant
   const fromNumber =
     a?.doc_type === 'id_card' && a.doc_number ? checkDocNumber('id_card', a.doc_number, '9999-12-31') : null
   const derived = fromNumber?.ok ? fromNumber : { sex: undefined, birthDate: undefined }
