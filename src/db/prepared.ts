@@ -17,11 +17,16 @@ const names = new Map<string, string>()
  * is kept as a statement on every pooled connection that runs it.
  */
 export function prepared<Q extends Knex.Raw | Knex.QueryBuilder>(q: Q): Q {
-  const { sql } = q.toSQL() as { sql: string }
+  const compiled = q.toSQL() as Knex.Sql & { options?: object }
+  const { sql } = compiled
   let name = names.get(sql)
   if (!name) {
     name = `jszg_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 20)}`
     names.set(sql, name)
   }
-  return q.options({ name }) as Q
+  q.options({ name })
+  // knex compiles the query again when it runs it (a raw's nested raws, a builder's clauses): it
+  // gets this compilation, with the name, instead.
+  compiled.options = { ...compiled.options, name }
+  return Object.assign(q, { toSQL: () => compiled })
 }
