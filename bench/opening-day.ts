@@ -676,12 +676,13 @@ async function main(): Promise<number> {
         databaseUrl: appUrl,
         databaseOwnerUrl: ownerUrl,
         logFile: path.join(dir, `app${n}.log`),
-        // MALLOC_ARENA_MAX as the Docker image sets it
+        // MALLOC_ARENA_MAX and MALLOC_MMAP_THRESHOLD_ as the Docker image sets them
         // one public address for every instance, as behind one nginx (it is in each 申请表's QR code)
         env: {
           NODE_ENV: 'test',
           LOG_LEVEL: 'warn',
           MALLOC_ARENA_MAX: '2',
+          MALLOC_MMAP_THRESHOLD_: '131072',
           PUBLIC_URL: 'http://jszg.bench.invalid',
         },
       })
