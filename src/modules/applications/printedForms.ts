@@ -123,13 +123,17 @@ export function printedForm<Row extends PrintedRow, Data extends object>(
       sendPdfForms(res, services, { ...opts, render: () => pdf(req, services, rows, viewer) }),
     prepare(req, services, load, after) {
       if (!services.storedForms.preparing) return
-      Promise.resolve(after)
-        .then(load)
-        // the viewer of the applicant's own print (records.ts)
-        .then((row) => row && pdf(req, services, [row], 'holderChecking'))
-        .catch((err) =>
-          services.logger.warn({ err, business }, 'stored form not prepared; the print renders it'),
-        )
+      Promise.resolve(after).then(
+        () =>
+          load()
+            // the viewer of the applicant's own print (records.ts)
+            .then((row) => row && pdf(req, services, [row], 'holderChecking'))
+            .catch((err) =>
+              services.logger.warn({ err, business }, 'stored form not prepared; the print renders it'),
+            ),
+        // rolled back: no application, nothing to print
+        () => undefined,
+      )
     },
   }
 }
