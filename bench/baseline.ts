@@ -5,6 +5,8 @@ import connectPgSimple from 'connect-pg-simple'
 import nunjucks from 'nunjucks'
 import multer from 'multer'
 import { Pool } from 'pg'
+import { cookieFrom, listen, request } from './http'
+import type { LoadRequest } from './load'
 
 // The bare baseline: Express + Nunjucks + connect-pg-simple and nothing else. GET /start signs a
 // session in; GET /page reads that session from PostgreSQL and renders a logged-in-looking page
@@ -144,4 +146,37 @@ export function createSubmitFloor(databaseUrl: string, insert: (i: number) => Pr
     insert(Number(req.params.i)).then(() => res.redirect(303, '/floor/done'), next)
   })
   return { app, close: () => pool.end() }
+}
+
+/**
+ * A submit floor listening on a free port with `lanes` sessions signed in: `submit(i)` is the POST
+ * of submit `i` in lane `i % lanes`, `close` stops the server and its pool.
+ */
+export async function startSubmitFloor(
+  databaseUrl: string,
+  insert: (i: number) => Promise<void>,
+  lanes: number,
+): Promise<{ port: number; submit(i: number): LoadRequest; close(): Promise<void> }> {
+  const floor = createSubmitFloor(databaseUrl, insert)
+  const server = await listen(floor.app)
+  const cookies: string[] = []
+  for (let i = 0; i < lanes; i++) {
+    const started = await request(server.port, 'GET', '/floor/start')
+    cookies.push(cookieFrom(started.headers, 'floor.sid'))
+  }
+  return {
+    port: server.port,
+    submit: (i) => ({
+      method: 'POST',
+      path: `/floor/submit/${i}`,
+      headers: { cookie: cookies[i % lanes], 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'agree=1',
+      expectStatus: 303,
+      expectLocation: '/floor/done',
+    }),
+    close: async () => {
+      await new Promise((r) => server.server.close(r))
+      await floor.close()
+    },
+  }
 }

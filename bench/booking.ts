@@ -31,7 +31,7 @@ import { makeIdNumber } from '../src/domain/idNumber'
 import { shanghaiDate, shanghaiDateToUtc } from '../src/domain/time'
 import { cookieFrom, csrfFrom, listen, request } from './http'
 import { PASSWORD, signIn, verifiedApplicant } from './flow'
-import { createSubmitFloor } from './baseline'
+import { startSubmitFloor } from './baseline'
 import {
   TIMING,
   cpuPer,
@@ -227,31 +227,17 @@ export async function benchBooking(): Promise<void> {
     }
     // The floor: the guarded UPDATE behind express + the session over HTTP (its places are not
     // counted: it is the bound, not a booking).
-    const floor = createSubmitFloor(embedded.url, () => pool.query(GUARDED).then(() => undefined))
-    const floorServer = await listen(floor.app)
-    cleanups.unshift(async () => {
-      await new Promise((r) => floorServer.server.close(r))
-      await floor.close()
-    })
-    const floorRequests: LoadRequest[] = []
-    for (let i = 0; i < CONCURRENCY; i++) {
-      const started = await request(floorServer.port, 'GET', '/floor/start')
-      floorRequests.push({
-        method: 'POST',
-        path: '/floor/submit/0',
-        headers: {
-          cookie: cookieFrom(started.headers, 'floor.sid'),
-          'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: 'agree=1',
-        expectStatus: 303,
-        expectLocation: '/floor/done',
-      })
-    }
+    const floor = await startSubmitFloor(
+      embedded.url,
+      () => pool.query(GUARDED).then(() => undefined),
+      CONCURRENCY,
+    )
+    cleanups.unshift(floor.close)
+    const floorRequests = Array.from({ length: CONCURRENCY }, (_, i) => floor.submit(i))
     const floorSide = async (seconds: number) => {
       await lastPlaces()
       return runLoad({
-        port: floorServer.port,
+        port: floor.port,
         requests: floorRequests,
         concurrency: CONCURRENCY,
         seconds,

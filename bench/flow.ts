@@ -27,7 +27,7 @@ import { Pool } from 'pg'
 import type { Services } from '../src/services'
 import type { Db } from '../src/db/knex'
 import { makeIdNumber } from '../src/domain/idNumber'
-import { createSubmitFloor, createWizardBaseline } from './baseline'
+import { createWizardBaseline, startSubmitFloor } from './baseline'
 import { reportStatements, resetStatements } from './statements'
 import { cookieFrom, csrfFrom, listen, request } from './http'
 import {
@@ -783,31 +783,12 @@ export async function benchFlow(
       const bareSubmit = (batch: unknown[][]) => runItems(batch, SUBMIT_CONCURRENCY, bareInsert)
       /** A floor server whose submit `i` is `insert(i)`: its requests, and how to send a batch of them. */
       const floorOf = async (rows: unknown[], insert: (i: number) => Promise<void>) => {
-        const floor = createSubmitFloor(databaseUrl, insert)
-        const floorServer = await listen(floor.app)
-        cleanup.push(async () => {
-          await new Promise((r) => floorServer.server.close(r))
-          await floor.close()
-        })
-        const floorCookies: string[] = []
-        for (let i = 0; i < SUBMIT_CONCURRENCY; i++) {
-          const started = await request(floorServer.port, 'GET', '/floor/start')
-          floorCookies.push(cookieFrom(started.headers, 'floor.sid'))
-        }
-        const requests: LoadRequest[] = rows.map((_, i) => ({
-          method: 'POST',
-          path: `/floor/submit/${i}`,
-          headers: {
-            cookie: floorCookies[i % floorCookies.length],
-            'content-type': 'application/x-www-form-urlencoded',
-          },
-          body: 'agree=1',
-          expectStatus: 303,
-          expectLocation: '/floor/done',
-        }))
+        const floor = await startSubmitFloor(databaseUrl, insert, SUBMIT_CONCURRENCY)
+        cleanup.push(floor.close)
+        const requests = rows.map((_, i) => floor.submit(i))
         const send = (batch: LoadRequest[]) =>
           runLoad({
-            port: floorServer.port,
+            port: floor.port,
             requests: batch,
             concurrency: SUBMIT_CONCURRENCY,
             seconds: 3600,

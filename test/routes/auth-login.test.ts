@@ -20,6 +20,23 @@ function errorMarkup(html: string): string {
   return [summary, ...fieldErrors].join('\n')
 }
 
+/** The login form of `loginPage` sent with the applicant's right password (its CAPTCHA image already loaded). */
+function sendLogin(
+  a: ReturnType<typeof agent>,
+  loginPage: string,
+  who: { doc_number: string; password: string },
+) {
+  return a
+    .post('/login')
+    .type('form')
+    .send({
+      docNumber: who.doc_number,
+      password: who.password,
+      captcha: TEST_CAPTCHA,
+      _csrf: csrfFrom(loginPage),
+    })
+}
+
 async function failedLoginPage(t: TestApp, docNumber: string, password: string) {
   const a = agent(t.app)
   const res = await postLogin(a, '/login', { docNumber, password })
@@ -307,15 +324,7 @@ describe('applicant login', () => {
     const planted = page.headers['set-cookie']?.[0]?.split(';')[0]
     expect(planted).toMatch(/^jszg\.sid=/)
     await a.get('/captcha.svg')
-    const res = await a
-      .post('/login')
-      .type('form')
-      .send({
-        docNumber: applicant.doc_number,
-        password: applicant.password,
-        captcha: TEST_CAPTCHA,
-        _csrf: csrfFrom(page.text),
-      })
+    const res = await sendLogin(a, page.text, applicant)
     expect(res.headers.location).toBe('/platform')
     const issued = res.headers['set-cookie']?.[0]?.split(';')[0]
     expect(issued).toMatch(/^jszg\.sid=/)
@@ -342,15 +351,7 @@ describe('applicant login', () => {
     const onQuery = (q: { sql: string }) => sent.push(q.sql)
     t.db.on('query', onQuery)
     try {
-      const res = await a
-        .post('/login')
-        .type('form')
-        .send({
-          docNumber: applicant.doc_number,
-          password: applicant.password,
-          captcha: TEST_CAPTCHA,
-          _csrf: csrfFrom(page.text),
-        })
+      const res = await sendLogin(a, page.text, applicant)
       expect(res.headers.location).toBe('/platform')
     } finally {
       t.services.sessionPool.query = sessionQuery
