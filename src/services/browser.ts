@@ -11,7 +11,19 @@ import puppeteer, { type Browser } from 'puppeteer'
 // PDF_BROWSER picks: auto (default: the system one when found, else the packaged one), system, or
 // packaged (CI runs the PDF tests once so, to prove the fallback). PUPPETEER_EXECUTABLE_PATH names
 // a system browser outside the usual paths.
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
+//
+// Debian's chromium-headless-shell comes first: the same Chromium without the desktop browser around
+// it (what puppeteer calls headless: 'shell', and what the packaged one is). It renders the same
+// pages and PDFs for half the work: the every-page sweep's 1330 page loads took 102 s of navigation
+// in /usr/bin/chromium and 53 s in the shell (test/browser/every-page.test.ts, one lane, 2026-12-07).
+// The binary itself, not /usr/bin/chromium-headless-shell: that wrapper script does not exec, so
+// the process puppeteer holds would be the shell script's, and a browser that dies would not be seen.
+const CANDIDATES = [
+  '/usr/lib/chromium/chromium-headless-shell',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+]
 const MODES = ['auto', 'system', 'packaged'] as const
 export const PACKAGED_CHROMIUM = '@sparticuz/chromium'
 

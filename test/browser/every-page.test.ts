@@ -16,6 +16,8 @@ import { registrationSteps } from '../../src/modules/registration/steps'
 // scroll bar at 1024 px nor at a phone's 375 px. Fourteen forms are also sent empty to check the
 // error summaries they then show. Downloads (PDF, CSV, XLSX, ZIP, images) and the probes are not pages.
 
+declare const document: { querySelector(selector: string): { innerHTML: string } | null }
+
 jest.setTimeout(600_000)
 
 /** Routes that answer with something other than a page. */
@@ -24,6 +26,31 @@ const NOT_PAGES =
 
 /** A phone's width: every page works at it too (no horizontal scroll bar). */
 const PHONE = 375
+
+/**
+ * How many people are swept at once. Chromium lays out and runs axe-core in its own processes, so
+ * while one person's page is checked there the next person's is served here: two lanes keep both
+ * cores of a CI machine busy (the sweep alone took 216 s in one lane).
+ */
+const LANES = 2
+
+/** A person's sweep: every problem found, or what stopped it. */
+type Swept = { problems: string[] } | { error: unknown }
+
+/**
+ * `fn` for every item, at most `lanes` at a time, in order: each item's promise, which never
+ * rejects (its error is in the result), so a sweep no test has awaited yet cannot go unhandled.
+ */
+function inLanes<T, R>(items: readonly T[], lanes: number, fn: (item: T) => Promise<R>): Map<T, Promise<R>> {
+  const settle = new Map<T, (r: R) => void>()
+  const results = new Map(items.map((item) => [item, new Promise<R>((resolve) => settle.set(item, resolve))]))
+  const queue = [...items]
+  const lane = async (): Promise<void> => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) settle.get(item)!(await fn(item))
+  }
+  for (let i = 0; i < lanes; i++) void lane()
+  return results
+}
 
 interface Checked {
   url: string
@@ -38,6 +65,8 @@ describeInBrowser('every page through axe-core (WCAG 2.2 AA), as everyone, in bo
   let urls: string[]
   const seen = new Map<string, Checked>()
   let visits = 0
+  /** Each person's sweep, started in beforeAll, LANES at a time; each test awaits its person's. */
+  let sweeps: Map<string, Promise<Swept>>
 
   beforeAll(async () => {
     app = await startBrowserApp()
@@ -54,9 +83,12 @@ describeInBrowser('every page through axe-core (WCAG 2.2 AA), as everyone, in bo
     urls = pages.flatMap((r) =>
       steps[r.path] ? steps[r.path].map((s) => r.path.replace(/:\w+/, s)) : [fillPath(r.path, resolve)],
     )
+    sweeps = inLanes(PEOPLE, LANES, sweepAs)
   }, 300_000)
 
   afterAll(async () => {
+    // A test that failed early must not close the app under a sweep still running.
+    await Promise.all(sweeps?.values() ?? [])
     const pages = [...seen.values()]
     console.log(
       `every-page sweep: ${urls?.length ?? 0} GET addresses × ${scene?.people.length ?? 0} people = ${visits} visits; ` +
@@ -68,9 +100,8 @@ describeInBrowser('every page through axe-core (WCAG 2.2 AA), as everyone, in bo
 
   /** The page's identity: where it landed, its status, and its <main> without tokens and nonces. */
   const keyOf = async (page: Page, status: number) => {
-    const main = await page
-      .$eval('main', (m) => (m as unknown as { innerHTML: string }).innerHTML)
-      .catch(() => '')
+    // one evaluation (a round trip to the browser), not $eval's three
+    const main = await page.evaluate(() => document.querySelector('main')?.innerHTML ?? '')
     const stable = main
       .replace(/name="_csrf" value="[^"]*"/g, '')
       .replace(/captcha\.svg\?r=\w+/g, '')
@@ -103,18 +134,26 @@ describeInBrowser('every page through axe-core (WCAG 2.2 AA), as everyone, in bo
     return problems
   }
 
-  it.each(PEOPLE)('as %s', async (who) => {
+  /** One person's sweep in a browser context of their own (their session, their display-mode cookie). */
+  async function sweepAs(who: (typeof PEOPLE)[number]): Promise<Swept> {
     const person = scene.people.find(([name]) => name === who)![1]
     let context: BrowserContext | undefined
     try {
       context = await app.browser.createBrowserContext()
       const page = await newPage(context)
       if (person) await app.login(page, person)
-      const problems = await sweep(who, page)
-      expect(problems).toEqual([])
+      return { problems: await sweep(who, page) }
+    } catch (error) {
+      return { error }
     } finally {
       await context?.close()
     }
+  }
+
+  it.each(PEOPLE)('as %s', async (who) => {
+    const swept = await sweeps.get(who)!
+    if ('error' in swept) throw swept.error
+    expect(swept.problems).toEqual([])
   })
 
   // A GET seldom shows an error summary: these forms are sent empty (their main submit button) to
