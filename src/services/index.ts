@@ -69,7 +69,10 @@ export function buildServices(config: Config, overrides: ServiceOverrides = {}) 
   })
   metrics.watch({ db, sessionPool, pdf })
   // 申请表 rendered once and kept while nothing they print changes (printed_forms)
-  const storedForms = createStoredForms({ db, clock, metrics }, { prepare: overrides.prepareForms ?? true })
+  const storedForms = createStoredForms(
+    { db, clock, metrics, pdf },
+    { prepare: overrides.prepareForms ?? true },
+  )
   const transport: Transport = overrides.transport ?? {
     email: config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : undefined,
     sms: config.smsGatewayUrl ? httpSmsTransport(config.smsGatewayUrl, config.smsGatewayToken) : undefined,

@@ -19,7 +19,11 @@ export interface Metrics {
   lockout(realm: 'applicant' | 'staff'): void
   rateLimited(limit: LimitName): void
   /** Reads the pools and the PDF queue on every scrape. */
-  watch(sources: { db: Db; sessionPool: Pool; pdf: { stats(): { busy: number; waiting: number } } }): void
+  watch(sources: {
+    db: Db
+    sessionPool: Pool
+    pdf: { stats(): { busy: number; waiting: number; waitingInBackground: number } }
+  }): void
 }
 
 /** Latency buckets (seconds): pages answer in milliseconds, a printed form or an export in seconds. */
@@ -129,13 +133,14 @@ export function createMetrics(): Metrics {
       })
       new Gauge({
         name: 'jszg_pdf_queue',
-        help: 'Printed forms now printing (busy) and waiting for a free page (waiting)',
+        help: 'Printed forms now printing (busy), waiting for a free page (waiting), and of those the ones prepared ahead in the background (background)',
         labelNames: ['state'] as const,
         registers,
         collect() {
-          const { busy, waiting } = pdf.stats()
+          const { busy, waiting, waitingInBackground } = pdf.stats()
           this.set({ state: 'busy' }, busy)
           this.set({ state: 'waiting' }, waiting)
+          this.set({ state: 'background' }, waitingInBackground)
         },
       })
     },

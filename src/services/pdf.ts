@@ -53,14 +53,30 @@ export interface PdfStats {
   aborted: number
   abortedUrls: string[]
   pagesOpen: number
-  /** Prints under way, and prints waiting for a free page. */
+  /** Prints under way, prints waiting for a free page, and of those the background ones. */
   busy: number
   waiting: number
+  waitingInBackground: number
+}
+
+/** A background job: its result, and a way to move it ahead once someone waits for it. */
+export interface BackgroundJob<T> {
+  result: Promise<T>
+  /** Someone now waits for this job: it queues with the prints people wait for, not behind them. */
+  urgent(): void
 }
 
 export interface PdfService {
   /** One form (a template of views/pdf/) as an A4 PDF. */
   render(template: string, data: object): Promise<Buffer>
+  /**
+   * `job` in a lull: at once when a page is free and no print waits, else when a print ends and
+   * none waits, one job per page freed (urgent() starts it at once). The job holds no page: what
+   * it prints queues as any print. Forms prepared ahead (stored forms) so never make an applicant's
+   * own print wait, and on a busy morning they are left until the queue empties rather than added
+   * to it.
+   */
+  inBackground<T>(job: () => Promise<T>): BackgroundJob<T>
   /** Many forms of one template in one PDF, each starting on a new page (bulk printing). */
   renderMany(template: string, dataList: object[]): Promise<Buffer>
   /**
@@ -153,7 +169,9 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
   const idle: Slot[] = []
   const open = new Set<Page>()
   let busy = 0
+  /** waiting for a page: the prints someone waits for, first come first served; then the background jobs */
   const waiters: (() => void)[] = []
+  const later: (() => void)[] = []
   const stats = { launches: 0, renders: 0, aborted: 0, abortedUrls: [] as string[] }
 
   function getBrowser(): Promise<Browser> {
@@ -243,8 +261,26 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
 
   function releaseTurn(): void {
     const next = waiters.shift()
-    if (next) next()
-    else busy--
+    if (next) return next()
+    busy--
+    // a page is free and no print waits: the next background job starts
+    later.shift()?.()
+  }
+
+  function inBackground<T>(job: () => Promise<T>): BackgroundJob<T> {
+    let start!: () => void
+    const lull = new Promise<void>((resolve) => (start = resolve))
+    if (busy < size && !waiters.length) start()
+    else later.push(start)
+    return {
+      result: lull.then(job),
+      urgent() {
+        const at = later.indexOf(start)
+        if (at < 0) return
+        later.splice(at, 1)
+        start()
+      },
+    }
   }
 
   async function withPage<T>(work: (page: Page) => Promise<T>): Promise<T> {
@@ -329,6 +365,7 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
 
   return {
     render: async (template, data) => print(await html(template, [data])),
+    inBackground,
     renderMany: async (template, dataList) => {
       if (!dataList.length) throw new Error('renderMany needs at least one form')
       return print(await html(template, dataList))
@@ -345,7 +382,8 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
       abortedUrls: [...stats.abortedUrls],
       pagesOpen: open.size,
       busy,
-      waiting: waiters.length,
+      waiting: waiters.length + later.length,
+      waitingInBackground: later.length,
     }),
     async warm() {
       const browser = await getBrowser()

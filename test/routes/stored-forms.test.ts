@@ -11,6 +11,8 @@ import { pdfText } from '../services/pdfSupport'
 import { applicantWithApplication, certifyingBureau, postFrom, signedIn } from './certificationRecordsSupport'
 import { binary } from './registriesSupport'
 import { createStoredForms } from '../../src/modules/applications/storedForms'
+import { createPdfService } from '../../src/services/pdf'
+import { launchChromium } from '../../src/services/browser'
 
 // Stored 申请表 (printed_forms, modules/applications/storedForms.ts), through the real stack: the
 // first print renders and stores the form, an unchanged application prints from the stored copy (its
@@ -131,5 +133,52 @@ describe('the stored 申请表', () => {
     await expect(one.pdf(failing)).rejects.toThrow('browser gone')
     expect(await stored(t, application.id)).toBeUndefined()
     expect((await two.pdf({ ...form, fingerprint: 'v3' })).toString()).toBe('%PDF-the form 3')
+  })
+
+  it('prepares a form in a lull of the printing; printing it starts the job at once, and it renders once', async () => {
+    const bureau = await certifyingBureau(t)
+    const { applicant, application } = await applicantWithApplication(t, bureau)
+    // a pool of one page, busy with a print until `open` lets its browser start
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    const pool = createPdfService({
+      pages: 1,
+      publicUrl: t.services.config.publicUrl,
+      clock: t.clock,
+      launch: () => gate.then(() => launchChromium()),
+    })
+    try {
+      const forms = createStoredForms({ ...t.services, pdf: pool }, { pollMs: 20 })
+      const busy = pool.render('commitment-template', {})
+      for (let i = 0; i < 250 && pool.stats().busy < 1; i++) await new Promise((r) => setTimeout(r, 20))
+      let renders = 0
+      const form = {
+        business: 'certification' as const,
+        applicationId: application.id,
+        applicantId: Number(applicant.id),
+        fingerprint: 'v1',
+        render: async () => {
+          renders++
+          return Buffer.from('%PDF-the form')
+        },
+      }
+      const prepared = forms.prepare(form)
+      await new Promise((r) => setTimeout(r, 50))
+      // waiting for a lull, the job has claimed nothing: another process would print it at once
+      expect(await stored(t, application.id)).toBeUndefined()
+      expect(renders).toBe(0)
+      // the applicant prints it: the job starts now, and the print takes its result
+      expect((await forms.pdf(form)).toString()).toBe('%PDF-the form')
+      await prepared
+      expect(renders).toBe(1)
+      expect((await stored(t, application.id)).pdf.toString()).toBe('%PDF-the form')
+      open()
+      expect((await busy).subarray(0, 4).toString()).toBe('%PDF')
+      // prepared again while unchanged (a page free now): stored already, nothing rendered
+      await forms.prepare(form)
+      expect(renders).toBe(1)
+    } finally {
+      await pool.close()
+    }
   })
 })

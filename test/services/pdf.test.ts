@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { createPdfService, imageDataUrl, type PdfService } from '../../src/services/pdf'
+import { launchChromium } from '../../src/services/browser'
 import { TestClock } from '../helpers/clock'
 import { verifyUrl } from '../../src/services/qr'
 import { fakeCertificationForm, fakeRegistrationForm, PLAIN_NAME, RARE_NAME } from '../fixtures/pdfForms'
@@ -269,6 +270,44 @@ describe('PDF service', () => {
       const printed = await own.render('registration-form', await fakeRegistrationForm())
       expect(printed.subarray(0, 4).toString()).toBe('%PDF')
       expect(own.stats()).toMatchObject({ launches: 1, pagesOpen: 2, renders: 1 })
+    } finally {
+      await own.close()
+    }
+  })
+
+  test('background jobs start in a lull, after every print someone waits for; urgent() starts one at once', async () => {
+    // the browser starts when `open` is called: until then the first print holds the only page
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    const launch = () => gate.then(() => launchChromium())
+    const own = createPdfService({ pages: 1, publicUrl: PUBLIC_URL, clock, launch })
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 250 && !ok(); i++) await new Promise((r) => setTimeout(r, 20))
+      expect(ok()).toBe(true)
+    }
+    try {
+      // a page free and no print waiting: a background job starts at once
+      expect(await own.inBackground(async () => 'ran').result).toBe('ran')
+
+      // the only page busy, a second print waiting
+      const started: string[] = []
+      const first = own.render('commitment-template', {})
+      await until(() => own.stats().busy === 1)
+      // each job notes how many forms were printed when it started
+      const early = own.inBackground(async () => void started.push(`early, ${own.stats().renders} printed`))
+      const late = own.inBackground(async () => void started.push(`late, ${own.stats().renders} printed`))
+      const second = own.render('commitment-template', {})
+      await until(() => own.stats().waiting === 3)
+      expect(own.stats()).toMatchObject({ busy: 1, waiting: 3, waitingInBackground: 2 })
+      // someone now waits for the late job: it starts at once, the early one still waits
+      late.urgent()
+      await late.result
+      expect(started).toEqual(['late, 0 printed'])
+      expect(own.stats()).toMatchObject({ waitingInBackground: 1 })
+      open()
+      await Promise.all([first, second, early.result])
+      expect(started).toEqual(['late, 0 printed', 'early, 2 printed'])
+      expect(own.stats()).toMatchObject({ busy: 0, waiting: 0, renders: 2, pagesOpen: 1 })
     } finally {
       await own.close()
     }

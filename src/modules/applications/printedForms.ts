@@ -3,6 +3,7 @@ import type { Services } from '../../services'
 import type { DocNumberViewer } from '../../domain/idNumber'
 import { fileContent } from '../files/repository'
 import type { StoredFormKey } from './printedFormRepository'
+import type { StoredFormRequest } from './storedForms'
 
 // Printed forms (申请表) of any business: the PDF of one or many applications, filled by the
 // business (formData.ts), and sending it: the per-account 'pdf' rate limit first, then the
@@ -103,18 +104,19 @@ export function printedForm<Row extends PrintedRow, Data extends object>(
   name: string,
   dataOf: FormDataOf<Row, Data>,
 ): PrintedForm<Row> {
+  /** One application's form as stored forms name it: by its row and the fingerprint of its data. */
+  const stored = (services: Services, row: Row, data: Data): StoredFormRequest => ({
+    business,
+    applicationId: Number(row.id),
+    applicantId: Number(row.applicant_id),
+    fingerprint: services.pdf.fingerprint(template, data),
+    render: () => services.pdf.render(template, data),
+  })
   const pdf = async (req: Request, services: Services, rows: Row[], viewer: DocNumberViewer) => {
     const data: Data[] = []
     for (const row of rows) data.push(await dataOf(req, services, row, viewer))
     if (data.length !== 1) return services.pdf.renderMany(template, data)
-    const [row] = rows
-    return services.storedForms.pdf({
-      business,
-      applicationId: Number(row.id),
-      applicantId: Number(row.applicant_id),
-      fingerprint: services.pdf.fingerprint(template, data[0]),
-      render: () => services.pdf.render(template, data[0]),
-    })
+    return services.storedForms.pdf(stored(services, rows[0], data[0]))
   }
   return {
     name,
@@ -127,7 +129,11 @@ export function printedForm<Row extends PrintedRow, Data extends object>(
         () =>
           load()
             // the viewer of the applicant's own print (records.ts)
-            .then((row) => row && pdf(req, services, [row], 'holderChecking'))
+            .then(async (row) => {
+              if (!row) return
+              const data = await dataOf(req, services, row, 'holderChecking')
+              await services.storedForms.prepare(stored(services, row, data))
+            })
             .catch((err) =>
               services.logger.warn({ err, business }, 'stored form not prepared; the print renders it'),
             ),

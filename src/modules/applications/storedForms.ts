@@ -9,7 +9,8 @@ import {
 
 // Stored 申请表 (printed_forms): an application's form rendered once and served again while nothing
 // it prints has changed, so a form is ready the moment the applicant asks for it after the submit or
-// a 修改 (prepareForm renders it then, in the background) and an unchanged form is never rendered
+// a 修改 (prepare renders it then, as a background job of the PDF pool: in a lull, after every
+// print someone waits for, claiming the row only then) and an unchanged form is never rendered
 // twice, by this process or another one.
 //
 // A print names the form's version by its fingerprint (services/pdf.ts: a digest of the data with
@@ -33,21 +34,55 @@ export interface StoredForms {
   readonly preparing: boolean
   /** The stored PDF of this version of the form, else rendered now (once) and stored. */
   pdf(form: StoredFormRequest): Promise<Buffer>
+  /**
+   * Renders and stores this version of the form ahead of its print, as a background job of the
+   * PDF pool (in a lull, after every print someone waits for): nothing when it is stored already
+   * or being rendered, here or by another process. A print of the form while the job still waits
+   * starts it at once and takes its result.
+   */
+  prepare(form: StoredFormRequest): Promise<void>
+}
+
+/** A render of one version of a form under way in this process, or a background one waiting for a page. */
+interface Running {
+  result: Promise<Buffer | undefined>
+  background: boolean
+  urgent(): void
 }
 
 export function createStoredForms(
-  services: Pick<Services, 'db' | 'clock' | 'metrics'>,
+  services: Pick<Services, 'db' | 'clock' | 'metrics' | 'pdf'>,
   o: { pollMs?: number; prepare?: boolean } = {},
 ): StoredForms {
-  const { db, clock, metrics } = services
+  const { db, clock, metrics, pdf: printer } = services
   const pollMs = o.pollMs ?? POLL_MS
-  /** renders under way in this process, by business:id:fingerprint */
-  const running = new Map<string, Promise<Buffer>>()
+  /** by business:id:fingerprint */
+  const running = new Map<string, Running>()
+  const idOf = (form: StoredFormRequest) => `${form.business}:${form.applicationId}:${form.fingerprint}`
+  const keyOf = (form: StoredFormRequest): StoredFormKey => ({
+    business: form.business,
+    applicationId: form.applicationId,
+  })
+
+  /** Claims this version's row and renders it (the claim is released if the render fails). */
+  async function claimAndRender(form: StoredFormRequest, now: Date, staleBefore: Date) {
+    const key = keyOf(form)
+    const claim = { ...key, applicantId: form.applicantId, fingerprint: form.fingerprint, now, staleBefore }
+    if (!(await claimStoredForm(db, claim))) return undefined
+    let pdf: Buffer
+    try {
+      pdf = await form.render()
+    } catch (err) {
+      await releaseClaim(db, { ...key, fingerprint: form.fingerprint }).catch(() => undefined)
+      throw err
+    }
+    await storeForm(db, { ...key, fingerprint: form.fingerprint, pdf, now: clock.now() })
+    return pdf
+  }
 
   async function fetchOrRender(form: StoredFormRequest): Promise<Buffer> {
-    const key = { business: form.business, applicationId: form.applicationId }
     for (;;) {
-      const row = await storedForm(db, key)
+      const row = await storedForm(db, keyOf(form))
       const now = clock.now()
       const staleBefore = new Date(now.getTime() - CLAIM_MS)
       if (row?.fingerprint === form.fingerprint) {
@@ -61,38 +96,51 @@ export function createStoredForms(
           continue
         }
       }
-      if (
-        !(await claimStoredForm(db, {
-          ...key,
-          applicantId: form.applicantId,
-          fingerprint: form.fingerprint,
-          now,
-          staleBefore,
-        }))
-      )
-        continue
-      let pdf: Buffer
-      try {
-        pdf = await form.render()
-      } catch (err) {
-        await releaseClaim(db, { ...key, fingerprint: form.fingerprint }).catch(() => undefined)
-        throw err
-      }
-      await storeForm(db, { ...key, fingerprint: form.fingerprint, pdf, now: clock.now() })
-      return pdf
+      const pdf = await claimAndRender(form, now, staleBefore)
+      if (pdf) return pdf
     }
+  }
+
+  /** The background job's work, in a lull: undefined when it had nothing to do. */
+  async function renderAhead(form: StoredFormRequest): Promise<Buffer | undefined> {
+    const row = await storedForm(db, keyOf(form))
+    const now = clock.now()
+    const staleBefore = new Date(now.getTime() - CLAIM_MS)
+    if (row?.fingerprint === form.fingerprint && (row.pdf || row.claimed_at >= staleBefore))
+      return row.pdf ?? undefined
+    return claimAndRender(form, now, staleBefore)
+  }
+
+  function track(id: string, job: Running): Running {
+    running.set(id, job)
+    job.result.then(
+      () => running.delete(id),
+      () => running.delete(id),
+    )
+    return job
+  }
+
+  function pdf(form: StoredFormRequest): Promise<Buffer> {
+    const id = idOf(form)
+    const job = running.get(id)
+    if (job?.background) {
+      job.urgent()
+      // what the job had nothing to do for (stored meanwhile, or another process renders it), or failed at, is printed here
+      return job.result.catch(() => undefined).then((done) => done ?? pdf(form))
+    }
+    if (job) return job.result as Promise<Buffer>
+    return track(id, { result: fetchOrRender(form), background: false, urgent: () => undefined })
+      .result as Promise<Buffer>
   }
 
   return {
     preparing: o.prepare ?? true,
-    pdf(form) {
-      const id = `${form.business}:${form.applicationId}:${form.fingerprint}`
-      let p = running.get(id)
-      if (!p) {
-        p = fetchOrRender(form).finally(() => running.delete(id))
-        running.set(id, p)
-      }
-      return p
+    pdf,
+    async prepare(form) {
+      const id = idOf(form)
+      if (running.has(id)) return
+      const job = printer.inBackground(() => renderAhead(form))
+      await track(id, { ...job, background: true }).result
     },
   }
 }
