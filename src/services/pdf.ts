@@ -62,7 +62,7 @@ export interface PdfStats {
 /** A background job: its result, and a way to move it ahead once someone waits for it. */
 export interface BackgroundJob<T> {
   result: Promise<T>
-  /** Someone now waits for this job: it queues with the prints people wait for, not behind them. */
+  /** Someone now waits for this job: it starts at once (its prints queue with theirs). */
   urgent(): void
 }
 
@@ -273,7 +273,10 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
     if (busy < size && !waiters.length) start()
     else later.push(start)
     return {
-      result: lull.then(job),
+      // a job that printed nothing freed no page: the next one starts if the pool is still idle
+      result: lull.then(job).finally(() => {
+        if (busy < size && !waiters.length) later.shift()?.()
+      }),
       urgent() {
         const at = later.indexOf(start)
         if (at < 0) return

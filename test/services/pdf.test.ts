@@ -296,17 +296,19 @@ describe('PDF service', () => {
       // each job notes how many forms were printed when it started
       const early = own.inBackground(async () => void started.push(`early, ${own.stats().renders} printed`))
       const late = own.inBackground(async () => void started.push(`late, ${own.stats().renders} printed`))
+      // the early job prints nothing: the one after it must start all the same
+      const last = own.inBackground(async () => void started.push(`last, ${own.stats().renders} printed`))
       const second = own.render('commitment-template', {})
-      await until(() => own.stats().waiting === 3)
-      expect(own.stats()).toMatchObject({ busy: 1, waiting: 3, waitingInBackground: 2 })
+      await until(() => own.stats().waiting === 4)
+      expect(own.stats()).toMatchObject({ busy: 1, waiting: 4, waitingInBackground: 3 })
       // someone now waits for the late job: it starts at once, the early one still waits
       late.urgent()
       await late.result
       expect(started).toEqual(['late, 0 printed'])
-      expect(own.stats()).toMatchObject({ waitingInBackground: 1 })
+      expect(own.stats()).toMatchObject({ waitingInBackground: 2 })
       open()
-      await Promise.all([first, second, early.result])
-      expect(started).toEqual(['late, 0 printed', 'early, 2 printed'])
+      await Promise.all([first, second, early.result, last.result])
+      expect(started).toEqual(['late, 0 printed', 'early, 2 printed', 'last, 2 printed'])
       expect(own.stats()).toMatchObject({ busy: 0, waiting: 0, renders: 2, pagesOpen: 1 })
     } finally {
       await own.close()

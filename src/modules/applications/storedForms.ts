@@ -43,7 +43,7 @@ export interface StoredForms {
   prepare(form: StoredFormRequest): Promise<void>
 }
 
-/** A render of one version of a form under way in this process, or a background one waiting for a page. */
+/** A render of one version of a form under way in this process, or a background one waiting for a lull. */
 interface Running {
   result: Promise<Buffer | undefined>
   background: boolean
