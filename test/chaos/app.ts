@@ -10,13 +10,42 @@ import { request } from '../../bench/http'
 
 const ROOT = path.resolve(__dirname, '../..')
 
+/**
+ * Every process under `pid` (Linux /proc): the app's Chromium and its helpers. Puppeteer starts the
+ * browser in a process group of its own, so a SIGKILL of the app alone would leave it running.
+ */
+function descendants(pid: number): number[] {
+  let children: number[] = []
+  try {
+    for (const task of fs.readdirSync(`/proc/${pid}/task`))
+      children = children.concat(
+        fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+      )
+  } catch {
+    return []
+  }
+  return children.flatMap((c) => [c, ...descendants(c)])
+}
+
+/** SIGKILL for the app and everything it started, as a pulled plug takes them all. */
+function killAll(child: ChildProcess): void {
+  const under = child.pid ? descendants(child.pid) : []
+  child.kill('SIGKILL')
+  for (const pid of under)
+    try {
+      process.kill(pid, 'SIGKILL')
+    } catch {
+      // gone already
+    }
+}
+
 export interface AppProcess {
   port: number
   /** Starts the app and waits until /readyz answers 200; throws with the log's tail otherwise. */
   start(): Promise<void>
   /** /readyz answers 200 (the app and its database are up). */
   ready(): Promise<boolean>
-  /** SIGKILL, as the kernel's OOM killer or a pulled plug would: no shutdown handler runs. */
+  /** SIGKILL, as a pulled plug would, to the app and its Chromium: no shutdown handler runs. */
   kill(): Promise<void>
   /** SIGTERM, as a deploy's restart: in-flight requests finish, then the process exits. */
   stop(): Promise<void>
@@ -36,7 +65,7 @@ export function appProcess(opts: {
 }): AppProcess {
   let child: ChildProcess | undefined
   // Never outlive the harness, however it ends.
-  process.on('exit', () => child?.kill('SIGKILL'))
+  process.on('exit', () => child && killAll(child))
   const env = {
     ...process.env,
     NODE_ENV: 'development',
@@ -91,7 +120,7 @@ export function appProcess(opts: {
       throw new Error(`the app did not become ready in 60 s:\n${tail()}`)
     },
     async kill() {
-      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      if (child && child.exitCode === null && child.signalCode === null) killAll(child)
       await exited()
     },
     async stop() {
