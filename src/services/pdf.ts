@@ -259,23 +259,26 @@ export function createPdfService(opts: PdfServiceOptions): PdfService {
     await new Promise<void>((resolve) => waiters.push(resolve))
   }
 
+  /** A page is free and no print waits. */
+  const inLull = () => busy < size && !waiters.length
+
   function releaseTurn(): void {
     const next = waiters.shift()
     if (next) return next()
     busy--
-    // a page is free and no print waits: the next background job starts
+    // a lull: the next background job starts
     later.shift()?.()
   }
 
   function inBackground<T>(job: () => Promise<T>): BackgroundJob<T> {
     let start!: () => void
     const lull = new Promise<void>((resolve) => (start = resolve))
-    if (busy < size && !waiters.length) start()
+    if (inLull()) start()
     else later.push(start)
     return {
-      // a job that printed nothing freed no page: the next one starts if the pool is still idle
+      // a job that printed nothing freed no page: the next one starts if the lull goes on
       result: lull.then(job).finally(() => {
-        if (busy < size && !waiters.length) later.shift()?.()
+        if (inLull()) later.shift()?.()
       }),
       urgent() {
         const at = later.indexOf(start)

@@ -43,11 +43,13 @@ export interface StoredForms {
   prepare(form: StoredFormRequest): Promise<void>
 }
 
-/** A render of one version of a form under way in this process, or a background one waiting for a lull. */
+/**
+ * A render of one version of a form under way in this process; a background one (prepare) has
+ * `urgent`, which starts it at once if it still waits for a lull.
+ */
 interface Running {
   result: Promise<Buffer | undefined>
-  background: boolean
-  urgent(): void
+  urgent?: () => void
 }
 
 export function createStoredForms(
@@ -59,56 +61,52 @@ export function createStoredForms(
   /** by business:id:fingerprint */
   const running = new Map<string, Running>()
   const idOf = (form: StoredFormRequest) => `${form.business}:${form.applicationId}:${form.fingerprint}`
-  const keyOf = (form: StoredFormRequest): StoredFormKey => ({
-    business: form.business,
-    applicationId: form.applicationId,
-  })
 
-  /** Claims this version's row and renders it (the claim is released if the render fails). */
-  async function claimAndRender(form: StoredFormRequest, now: Date, staleBefore: Date) {
-    const key = keyOf(form)
-    const claim = { ...key, applicantId: form.applicantId, fingerprint: form.fingerprint, now, staleBefore }
-    if (!(await claimStoredForm(db, claim))) return undefined
-    let pdf: Buffer
-    try {
-      pdf = await form.render()
-    } catch (err) {
-      await releaseClaim(db, { ...key, fingerprint: form.fingerprint }).catch(() => undefined)
-      throw err
-    }
-    await storeForm(db, { ...key, fingerprint: form.fingerprint, pdf, now: clock.now() })
-    return pdf
-  }
-
-  async function fetchOrRender(form: StoredFormRequest): Promise<Buffer> {
+  /**
+   * The stored PDF of this version, else rendered now and stored. A print waits while another
+   * process renders this version and tries again when it loses the claim; a render ahead
+   * (`ahead`) gives up then instead, with undefined: someone else is rendering it.
+   */
+  async function fetchOrRender(form: StoredFormRequest, ahead: boolean): Promise<Buffer | undefined> {
+    const key = { business: form.business, applicationId: form.applicationId }
     for (;;) {
-      const row = await storedForm(db, keyOf(form))
+      const row = await storedForm(db, key)
       const now = clock.now()
       const staleBefore = new Date(now.getTime() - CLAIM_MS)
       if (row?.fingerprint === form.fingerprint) {
         if (row.pdf) {
-          metrics.pdf('stored')
+          if (!ahead) metrics.pdf('stored')
           return row.pdf
         }
         if (row.claimed_at >= staleBefore) {
           // another process is rendering this very version
+          if (ahead) return undefined
           await new Promise((r) => setTimeout(r, pollMs))
           continue
         }
       }
-      const pdf = await claimAndRender(form, now, staleBefore)
-      if (pdf) return pdf
+      if (
+        !(await claimStoredForm(db, {
+          ...key,
+          applicantId: form.applicantId,
+          fingerprint: form.fingerprint,
+          now,
+          staleBefore,
+        }))
+      ) {
+        if (ahead) return undefined
+        continue
+      }
+      let pdf: Buffer
+      try {
+        pdf = await form.render()
+      } catch (err) {
+        await releaseClaim(db, { ...key, fingerprint: form.fingerprint }).catch(() => undefined)
+        throw err
+      }
+      await storeForm(db, { ...key, fingerprint: form.fingerprint, pdf, now: clock.now() })
+      return pdf
     }
-  }
-
-  /** The background job's work, in a lull: undefined when it had nothing to do. */
-  async function renderAhead(form: StoredFormRequest): Promise<Buffer | undefined> {
-    const row = await storedForm(db, keyOf(form))
-    const now = clock.now()
-    const staleBefore = new Date(now.getTime() - CLAIM_MS)
-    if (row?.fingerprint === form.fingerprint && (row.pdf || row.claimed_at >= staleBefore))
-      return row.pdf ?? undefined
-    return claimAndRender(form, now, staleBefore)
   }
 
   function track(id: string, job: Running): Running {
@@ -123,14 +121,13 @@ export function createStoredForms(
   function pdf(form: StoredFormRequest): Promise<Buffer> {
     const id = idOf(form)
     const job = running.get(id)
-    if (job?.background) {
+    if (job?.urgent) {
       job.urgent()
       // what the job had nothing to do for (stored meanwhile, or another process renders it), or failed at, is printed here
       return job.result.catch(() => undefined).then((done) => done ?? pdf(form))
     }
-    if (job) return job.result as Promise<Buffer>
-    return track(id, { result: fetchOrRender(form), background: false, urgent: () => undefined })
-      .result as Promise<Buffer>
+    // a print never gives up (ahead false): its result is a PDF
+    return (job ?? track(id, { result: fetchOrRender(form, false) })).result as Promise<Buffer>
   }
 
   return {
@@ -139,8 +136,10 @@ export function createStoredForms(
     async prepare(form) {
       const id = idOf(form)
       if (running.has(id)) return
-      const job = printer.inBackground(() => renderAhead(form))
-      await track(id, { ...job, background: true }).result
+      await track(
+        id,
+        printer.inBackground(() => fetchOrRender(form, true)),
+      ).result
     },
   }
 }
